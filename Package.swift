@@ -1,0 +1,57 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Settings shared by every target (as hummingbird and swift-subprocess do).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "memlens",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "memlens", targets: ["memlens"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+    ],
+    targets: [
+        .target(
+            name: "HeapGraph",
+            dependencies: [.product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "HeapAnalysis", dependencies: ["HeapGraph"], swiftSettings: swiftSettings),
+        .target(name: "Reports", dependencies: ["HeapGraph", "HeapAnalysis"], swiftSettings: swiftSettings),
+        .executableTarget(name: "EmbedAgentTool", swiftSettings: swiftSettings),
+        .plugin(name: "EmbedAgent", capability: .buildTool(), dependencies: ["EmbedAgentTool"]),
+        .target(
+            name: "Agent",
+            dependencies: ["HeapGraph"],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedAgent"]
+        ),
+        .executableTarget(
+            name: "memlens",
+            dependencies: [
+                "HeapGraph", "HeapAnalysis", "Reports", "Agent",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HeapGraphTests",
+            dependencies: ["HeapGraph", "HeapAnalysis"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["HeapGraph", "HeapAnalysis", "Agent"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

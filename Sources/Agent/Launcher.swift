@@ -1,0 +1,182 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What `memlens run` asks of the agent in the target.
+public struct LaunchOptions: Sendable {
+    /// Folder for `PID-N.mlh` snapshots.
+    public var outputDirectory: String
+    /// Signal that triggers a snapshot.
+    public var signal: Int32 = SIGUSR2
+    /// Also take a snapshot when the interpreter exits.
+    public var snapshotAtExit = false
+    /// Record str/bytes/int/float values.
+    public var values = true
+
+    /// Options writing snapshots into `outputDirectory`.
+    public init(outputDirectory: String) {
+        self.outputDirectory = outputDirectory
+    }
+}
+
+/// One line the agent reported: a snapshot written, or an error.
+public struct AgentReport: Sendable {
+    /// The path of the snapshot, when one was written.
+    public var snapshotPath: String?
+    /// The line as the agent wrote it.
+    public var line: String
+}
+
+/// Runs a command with the memlens agent loaded through `sitecustomize`,
+/// forwarding signals to it and relaying the agent's reports.
+public enum Launcher {
+    /// Signals memlens passes on to the target.
+    static let forwarded: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH]
+
+    /// Starts `command` (argv; `command[0]` looked up on `PATH`), calls
+    /// `started` with its pid, `onReport` for each agent report, and returns
+    /// its exit status (128 + signal number if a signal ended it).
+    public static func run(
+        _ command: [String], options: LaunchOptions,
+        started: (Int32) -> Void = { _ in },
+        onReport: @escaping @Sendable (AgentReport) -> Void
+    ) throws -> Int32 {
+        precondition(!command.isEmpty)
+        let agent = try AgentFiles.install()
+        try FileManager.default.createDirectory(atPath: options.outputDirectory, withIntermediateDirectories: true)
+
+        var pipeEnds: [Int32] = [0, 0]
+        guard pipe(&pipeEnds) == 0 else { throw LaunchError.system("pipe", errno) }
+        let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])
+        _ = fcntl(readEnd, F_SETFD, FD_CLOEXEC)
+
+        var environment = ProcessInfo.processInfo.environment
+        let existing = environment["PYTHONPATH"].map { ":" + $0 } ?? ""
+        environment["PYTHONPATH"] = agent.path + existing
+        environment["MEMLENS_OUTPUT_DIR"] = URL(fileURLWithPath: options.outputDirectory).standardizedFileURL.path
+        environment["MEMLENS_SIGNAL"] = String(options.signal)
+        environment["MEMLENS_AT_EXIT"] = options.snapshotAtExit ? "1" : "0"
+        environment["MEMLENS_VALUES"] = options.values ? "1" : "0"
+        environment["MEMLENS_REPORT_FD"] = String(writeEnd)
+
+        // Block the forwarded signals (and SIGCHLD) here, wait for them with
+        // sigwaitinfo, and let the child start with them at their defaults.
+        var waited = sigset_t()
+        sigemptyset(&waited)
+        for s in forwarded + [SIGCHLD] { sigaddset(&waited, s) }
+        var previousMask = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &waited, &previousMask)
+        defer { pthread_sigmask(SIG_SETMASK, &previousMask, nil) }
+
+        let pid = try spawn(command, environment: environment, closing: readEnd, defaults: forwarded)
+        close(writeEnd)
+        started(pid)
+
+        let relayDone = DispatchSemaphore(value: 0)
+        let relayThread = Thread {
+            relayReports(from: readEnd, to: onReport)
+            relayDone.signal()
+        }
+        relayThread.start()
+
+        let status = waitForExit(pid, forwarding: waited)
+        // The agent reports before the target can exit; give the relay a moment
+        // for a grandchild that still holds the pipe.
+        _ = relayDone.wait(timeout: .now() + 2)
+        return status
+    }
+
+    private static func spawn(_ command: [String], environment: [String: String], closing fd: Int32, defaults: [Int32]) throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addclose(&actions, fd)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var defaulted = sigset_t()
+        sigemptyset(&defaulted)
+        for s in defaults { sigaddset(&defaulted, s) }
+        posix_spawnattr_setsigdefault(&attributes, &defaulted)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let argv = command.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let result = posix_spawnp(&pid, command[0], &actions, &attributes, argv, envp)
+        guard result == 0 else {
+            if result == ENOENT { throw LaunchError.commandNotFound(command[0]) }
+            throw LaunchError.system("cannot start \(command[0])", result)
+        }
+        return pid
+    }
+
+    private static func waitForExit(_ pid: Int32, forwarding waited: sigset_t) -> Int32 {
+        var set = waited
+        while true {
+            var status: Int32 = 0
+            let done = waitpid(pid, &status, WNOHANG)
+            if done == pid {
+                if status & 0x7F == 0 { return (status >> 8) & 0xFF }  // WIFEXITED → WEXITSTATUS
+                return 128 + (status & 0x7F)                          // WTERMSIG
+            }
+            var info = siginfo_t()
+            let signal = sigwaitinfo(&set, &info)
+            if signal <= 0 || signal == SIGCHLD { continue }
+            // Ctrl-C and Ctrl-\ from the terminal already reached the target,
+            // which shares our process group; pass on only signals sent to us.
+            if (signal == SIGINT || signal == SIGQUIT || signal == SIGWINCH) && info.si_code == SI_KERNEL { continue }
+            kill(pid, signal)
+        }
+    }
+
+    private static func relayReports(from fd: Int32, to onReport: @Sendable (AgentReport) -> Void) {
+        var pending: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, 4096) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            pending.append(contentsOf: buffer[0..<n])
+            while let newline = pending.firstIndex(of: 0x0A) {
+                let line = String(decoding: pending[..<newline], as: UTF8.self)
+                pending.removeSubrange(...newline)
+                onReport(AgentReport(line: line))
+            }
+        }
+        close(fd)
+    }
+}
+
+/// Why a command could not be launched.
+public enum LaunchError: Error, CustomStringConvertible {
+    case commandNotFound(String)
+    case system(String, Int32)
+
+    public var description: String {
+        switch self {
+        case .commandNotFound(let name): return "command not found: \(name) (not a file, and not on PATH)"
+        case .system(let what, let code): return "\(what): \(String(cString: strerror(code)))"
+        }
+    }
+}
+
+extension AgentReport {
+    /// Parses `snapshot PATH objects=… bytes=… seconds=…`.
+    init(line: String) {
+        self.line = line
+        if line.hasPrefix("snapshot ") {
+            let rest = line.dropFirst("snapshot ".count)
+            let end = rest.range(of: " objects=")?.lowerBound ?? rest.endIndex
+            snapshotPath = String(rest[..<end])
+        }
+    }
+}

@@ -1,0 +1,96 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import SystemPackage
+
+/// A growable byte buffer that `AtomicFile` drains to disk as it fills.
+public struct OutputBuffer {
+    var bytes: [UInt8] = []
+    let descriptor: FileDescriptor
+    let path: String
+
+    /// Appends UTF-8 text.
+    public mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    /// Appends raw bytes.
+    public mutating func append(bytes more: some Sequence<UInt8>) { bytes.append(contentsOf: more) }
+
+    /// Appends `text` as a JSON string literal.
+    public mutating func appendJSONString(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for unit in text.utf8 {
+            switch unit {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(unit >> 4)], hex[Int(unit & 15)]])
+            default: bytes.append(unit)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Writes out the buffer once it holds a megabyte or more.
+    public mutating func flushIfFull() throws(SnapshotError) {
+        if bytes.count >= 1 << 20 { try flush() }
+    }
+
+    mutating func flush() throws(SnapshotError) {
+        do {
+            _ = try bytes.withUnsafeBytes { try descriptor.writeAll($0) }
+        } catch {
+            throw SnapshotError(path: path, offset: nil, reason: "write failed: \(error)")
+        }
+        bytes.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Writes a file under a temporary name in the same folder and renames it
+/// into place when complete, so a reader never sees half a file.
+public enum AtomicFile {
+    /// Creates `path` (mode 0600) with what `body` appends to the buffer.
+    public static func write(
+        to path: String, _ body: (inout OutputBuffer) throws(SnapshotError) -> Void
+    ) throws(SnapshotError) {
+        let temporary = path + ".tmp-\(getpid())"
+        let descriptor: FileDescriptor
+        do {
+            descriptor = try FileDescriptor.open(
+                FilePath(temporary), .writeOnly, options: [.create, .truncate], permissions: [.ownerRead, .ownerWrite]
+            )
+        } catch {
+            throw SnapshotError(path: path, offset: nil, reason: "cannot create: \(error)")
+        }
+        var buffer = OutputBuffer(descriptor: descriptor, path: path)
+        do {
+            try body(&buffer)
+            try buffer.flush()
+            try? descriptor.close()
+        } catch {
+            try? descriptor.close()
+            _ = unlink(temporary)
+            throw error
+        }
+        guard rename(temporary, path) == 0 else {
+            _ = unlink(temporary)
+            throw SnapshotError(path: path, offset: nil, reason: "cannot rename \(temporary) into place: \(Errno(rawValue: errno))")
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// `withUnsafeBytes` for a body that throws only `SnapshotError`.
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws(SnapshotError) -> R) throws(SnapshotError) -> R {
+        var result: Result<R, SnapshotError>?
+        withUnsafeBytes { raw in
+            result = Result { () throws(SnapshotError) -> R in try body(raw) }
+        }
+        return try result!.get()
+    }
+}

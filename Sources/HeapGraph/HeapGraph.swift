@@ -1,0 +1,104 @@
+/// A heap snapshot in memory: one row per object in struct-of-arrays form,
+/// referents as a compressed sparse row (CSR) edge list of object indices.
+///
+/// Object `i` has address `addresses[i]`, type `typeNames[Int(typeIDs[i])]`,
+/// size `sizes[i]` bytes (from `sys.getsizeof`), and referents
+/// `edgeTargets[edgeStarts[i]..<edgeStarts[i + 1]]`. Costs about 40 bytes per
+/// object plus 4 per edge.
+public struct HeapGraph: Sendable {
+    /// What the snapshot's header said about the process it came from.
+    public var metadata: SnapshotMetadata
+    /// Object addresses (`id()` in CPython).
+    public internal(set) var addresses: [UInt64] = []
+    /// Index into `typeNames` per object.
+    public internal(set) var typeIDs: [UInt32] = []
+    /// Distinct type names, `module.QualName` for non-builtin classes.
+    public internal(set) var typeNames: [String] = []
+    /// `sys.getsizeof` per object, in bytes.
+    public internal(set) var sizes: [UInt64] = []
+    /// Reference count per object at dump time, not counting the agent's own references; 0 where unknown.
+    public internal(set) var refcounts: [UInt32] = []
+    /// CSR offsets: object `i`'s referents are `edgeTargets[edgeStarts[i]..<edgeStarts[i + 1]]`.
+    public internal(set) var edgeStarts: [UInt32] = [0]
+    /// Referent object indices.
+    public internal(set) var edgeTargets: [UInt32] = []
+    /// Short values of str, bytes, int and float objects.
+    public internal(set) var values = ValueStore()
+    /// Named roots (sys.modules, modules, thread frames) as object indices.
+    public internal(set) var roots: [Root] = []
+    /// Referents whose address matched no object in the snapshot (dropped).
+    public internal(set) var unresolvedEdgeCount = 0
+
+    /// An empty graph with the given metadata.
+    public init(metadata: SnapshotMetadata) {
+        self.metadata = metadata
+    }
+
+    /// Number of objects.
+    @inlinable public var count: Int { addresses.count }
+
+    /// Number of edges.
+    @inlinable public var edgeCount: Int { edgeTargets.count }
+
+    /// Sum of all object sizes, in bytes.
+    public var totalSizeBytes: UInt64 { sizes.reduce(0, &+) }
+
+    /// The type name of object `index`.
+    @inlinable public func typeName(of index: Int) -> String { typeNames[Int(typeIDs[index])] }
+
+    /// The referents of object `index`, as object indices.
+    @inlinable public func referents(of index: Int) -> ArraySlice<UInt32> {
+        edgeTargets[Int(edgeStarts[index])..<Int(edgeStarts[index + 1])]
+    }
+}
+
+/// A named starting point of the object graph.
+public struct Root: Sendable, Hashable, Codable {
+    /// The object this root names.
+    public var object: UInt32
+    /// `sys.modules`, `module` or `thread`.
+    public var kind: String
+    /// Module name or thread id.
+    public var name: String
+
+    /// A root for object `object`.
+    public init(object: UInt32, kind: String, name: String) {
+        self.object = object
+        self.kind = kind
+        self.name = name
+    }
+}
+
+/// The header of a snapshot: where and when it was taken.
+public struct SnapshotMetadata: Sendable, Codable, Hashable {
+    public var format: Int?
+    /// Python version, e.g. `3.11.7`.
+    public var python: String?
+    public var implementation: String?
+    public var pid: Int?
+    public var argv: [String]?
+    public var executable: String?
+    /// Seconds since 1970 when the dump started.
+    public var time: Double?
+    /// Resident set size of the process when the dump started, in bytes.
+    public var rssBytes: UInt64?
+    public var gcCounts: [Int]?
+    public var gcThresholds: [Int]?
+    public var gcFrozen: Int?
+    /// Whether str/bytes/int/float values were recorded.
+    public var values: Bool?
+    public var pointerBytes: Int?
+    /// Where the snapshot came from: `mlh` or `meliae`.
+    public var source: String?
+
+    enum CodingKeys: String, CodingKey {
+        case format, python, implementation, pid, argv, executable, time, values, source
+        case rssBytes = "rss_bytes", gcCounts = "gc_counts", gcThresholds = "gc_thresholds"
+        case gcFrozen = "gc_frozen", pointerBytes = "pointer_bytes"
+    }
+
+    /// Metadata with every field unknown.
+    public init(source: String? = nil) {
+        self.source = source
+    }
+}

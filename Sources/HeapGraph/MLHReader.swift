@@ -1,0 +1,207 @@
+import Foundation
+
+/// Reads a `.mlh` snapshot section by section with one reusable buffer, so
+/// the file is never held in memory whole.
+struct MLHReader {
+    let file: InputFile
+    private var path: String { file.path }
+
+    init(file: InputFile) {
+        self.file = file
+    }
+
+    func read() throws(SnapshotError) -> HeapGraph {
+        let header = try file.read(at: 0, count: 16)
+        guard header.count == 16 else {
+            throw SnapshotError.truncated(path, fileSize: file.size, section: 0, needs: 16)
+        }
+        let version = header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self).littleEndian }
+        guard version >= 1, version <= SnapshotFile.formatVersion else {
+            throw SnapshotError(
+                path: path, offset: 8,
+                reason: "snapshot format version \(version) is newer than this memlens reads (\(SnapshotFile.formatVersion)); upgrade memlens"
+            )
+        }
+        let metaLength = Int(header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 12, as: UInt32.self).littleEndian })
+        guard 16 + metaLength <= file.size else {
+            throw SnapshotError.truncated(path, fileSize: file.size, section: 0, needs: 16 + metaLength)
+        }
+        let metaBytes = try file.read(at: 16, count: metaLength)
+        var metadata: SnapshotMetadata
+        do {
+            metadata = try JSONDecoder().decode(SnapshotMetadata.self, from: Data(metaBytes))
+        } catch {
+            throw SnapshotError(path: path, offset: 16, reason: "corrupt snapshot: the metadata is not valid JSON")
+        }
+        metadata.source = "mlh"
+        var crc = CRC32()
+        (header + metaBytes).withUnsafeBytes { crc.update($0) }
+
+        var builder = HeapGraphBuilder(metadata: metadata, expectedObjects: max(1024, file.size / 32))
+        var offset = 16 + metaLength
+        var buffer: [UInt8] = []
+        var sectionHeader = [UInt8](repeating: 0, count: 5)
+        var objectsSeen: UInt64 = 0
+        var edgesSeen: UInt64 = 0
+        while true {
+            guard offset + 5 <= file.size else {
+                if offset == file.size {
+                    throw SnapshotError(
+                        path: path, offset: offset,
+                        reason: "truncated: the file ends at offset \(offset) before its END section; the dump did not finish or the file was cut"
+                    )
+                }
+                throw SnapshotError.truncated(path, fileSize: file.size, section: offset, needs: 5)
+            }
+            try file.read(at: offset, into: &sectionHeader)
+            let kind = sectionHeader[0]
+            let length = Int(sectionHeader.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 1, as: UInt32.self).littleEndian })
+            guard offset + 5 + length <= file.size else {
+                throw SnapshotError.truncated(path, fileSize: file.size, section: offset, needs: 5 + length)
+            }
+            if buffer.count < length { buffer = [UInt8](repeating: 0, count: length) }
+            if buffer.count != length { buffer.removeLast(buffer.count - length) }
+            try file.read(at: offset + 5, into: &buffer)
+            let payloadOffset = offset + 5
+            if kind == SnapshotFile.Section.end.rawValue {
+                try buffer.withBytes { (raw) throws(SnapshotError) in
+                    var cursor = ByteCursor(raw, fileOffset: payloadOffset, path: path)
+                    let objects = try cursor.u64(), edges = try cursor.u64(), stored = try cursor.u32()
+                    guard stored == crc.value else {
+                        throw SnapshotError(path: path, offset: offset, reason: "corrupt snapshot: checksum mismatch (the file was modified after it was written)")
+                    }
+                    guard objects == objectsSeen, edges == edgesSeen else {
+                        throw SnapshotError(path: path, offset: offset, reason: "corrupt snapshot: END counts \(objects) objects and \(edges) edges, the file holds \(objectsSeen) and \(edgesSeen)")
+                    }
+                }
+                break
+            }
+            sectionHeader.withUnsafeBytes { crc.update($0) }
+            buffer.withUnsafeBytes { crc.update($0) }
+            try buffer.withBytes { (raw) throws(SnapshotError) in
+                var cursor = ByteCursor(raw, fileOffset: payloadOffset, path: path)
+                switch SnapshotFile.Section(rawValue: kind) {
+                case .types: try readTypes(&cursor, into: &builder)
+                case .objects:
+                    let counts = try readObjects(&cursor, into: &builder)
+                    objectsSeen += counts.objects
+                    edgesSeen += counts.edges
+                case .roots: try readRoots(&cursor, into: &builder)
+                case .end, nil: break  // unknown sections are skipped: newer writers may add some
+                }
+            }
+            offset += 5 + length
+        }
+        return builder.finish()
+    }
+
+    private func readTypes(_ cursor: inout ByteCursor, into builder: inout HeapGraphBuilder) throws(SnapshotError) {
+        let count = Int(try cursor.u32())
+        for _ in 0..<count {
+            let length = Int(try cursor.u16())
+            builder.appendType(String(decoding: try cursor.take(length), as: UTF8.self))
+        }
+    }
+
+    private func readObjects(
+        _ cursor: inout ByteCursor, into builder: inout HeapGraphBuilder
+    ) throws(SnapshotError) -> (objects: UInt64, edges: UInt64) {
+        let count = Int(try cursor.u32())
+        let bias = UInt64(try cursor.u32())
+        let addresses = try cursor.column(count: count)
+        let types = try cursor.column(count: count)
+        let sizes = try cursor.column(count: count)
+        let refcounts = try cursor.column(count: count)
+        let referentCounts = try cursor.column(count: count)
+        let edgeCount = Int(try cursor.u32())
+        let edges = try cursor.column(count: edgeCount)
+        builder.reserve(objects: count, edges: edgeCount)
+        let typeCount = UInt64(builder.typeCount)
+        var local = [Int](repeating: -1, count: count)
+        var edge = 0
+        for i in 0..<count {
+            let n = Int(referentCounts[i])
+            guard edge + n <= edgeCount else { throw cursor.corrupt("object \(i) of a chunk claims more referents than the chunk has") }
+            let type = types[i]
+            guard type < typeCount else { throw cursor.corrupt("type id \(type) is not defined") }
+            let refcount = refcounts[i]
+            let added = builder.addObject(
+                address: addresses[i], typeID: UInt32(type), size: sizes[i],
+                refcount: UInt32(clamping: refcount > bias ? refcount - bias : 0)
+            )
+            if let added {
+                local[i] = added
+                builder.closeObject(referents: (edge..<edge + n).lazy.map { edges[$0] })
+            }
+            edge += n
+        }
+        guard edge == edgeCount else { throw cursor.corrupt("a chunk has \(edgeCount - edge) referents that belong to no object") }
+        if cursor.remaining > 0 { try readValues(&cursor, local: local, into: &builder) }
+        return (UInt64(count), UInt64(edgeCount))
+    }
+
+    private func readValues(_ cursor: inout ByteCursor, local: [Int], into builder: inout HeapGraphBuilder) throws(SnapshotError) {
+        for kind in [ValueStore.Kind.text, .bytes] {
+            let count = Int(try cursor.u32())
+            let positions = try cursor.column(count: count)
+            let lengths = try cursor.column(count: count)
+            let headLengths = try cursor.column(count: count)
+            let blob = try cursor.take(Int(try cursor.u32()))
+            var start = 0
+            for j in 0..<count {
+                let head = Int(headLengths[j])
+                let byteCount = kind == .text ? utf8Length(of: head, in: blob, from: start) : head
+                guard start + byteCount <= blob.count else { throw cursor.corrupt("value text runs past its section") }
+                let position = Int(positions[j])
+                guard position < local.count else { throw cursor.corrupt("value for object \(position) outside its chunk") }
+                if local[position] >= 0 {
+                    builder.setData(kind, UnsafeRawBufferPointer(rebasing: blob[start..<start + byteCount]), length: Int(lengths[j]), for: local[position])
+                }
+                start += byteCount
+            }
+        }
+        for kind in [ValueStore.Kind.int, .float] {
+            let count = Int(try cursor.u32())
+            let positions = try cursor.column(count: count)
+            let numbers = try cursor.take(count * 8)
+            for j in 0..<count {
+                let position = Int(positions[j])
+                guard position < local.count else { throw cursor.corrupt("value for object \(position) outside its chunk") }
+                if local[position] >= 0 {
+                    let bits = numbers.loadUnaligned(fromByteOffset: j * 8, as: UInt64.self).littleEndian
+                    builder.setNumber(kind, bits: bits, for: local[position])
+                }
+            }
+        }
+    }
+
+    /// Bytes taken by `characters` code points of UTF-8 (or surrogate-passing UTF-8) from `start`.
+    private func utf8Length(of characters: Int, in blob: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var i = start
+        var seen = 0
+        while i < blob.count {
+            if blob[i] & 0xC0 != 0x80 {
+                if seen == characters { break }
+                seen += 1
+            }
+            i += 1
+        }
+        return i - start
+    }
+
+    private struct RootRecord: Decodable {
+        var address: UInt64
+        var kind: String
+        var name: String
+    }
+
+    private func readRoots(_ cursor: inout ByteCursor, into builder: inout HeapGraphBuilder) throws(SnapshotError) {
+        let start = cursor.position
+        let bytes = try cursor.take(cursor.remaining)
+        guard let records = try? JSONDecoder().decode([RootRecord].self, from: Data(bytes)) else {
+            cursor.position = start
+            throw cursor.corrupt("the roots section is not valid JSON")
+        }
+        for record in records { builder.addRoot(address: record.address, kind: record.kind, name: record.name) }
+    }
+}

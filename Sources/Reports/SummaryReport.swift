@@ -1,0 +1,78 @@
+import Foundation
+public import HeapGraph
+public import HeapAnalysis
+
+/// `memlens summary`: a meliae-style table by type, and its JSON form.
+public enum SummaryReport {
+    /// The header lines and the table of the `top` largest types.
+    public static func text(_ summary: TypeSummary, metadata: SnapshotMetadata, path: String, top: Int) -> String {
+        var out = header(metadata: metadata, path: path)
+        out += "Total \(summary.objectCount) objects, \(summary.types.count) types, "
+            + "Total size = \(ByteFormat.string(summary.totalSizeBytes)) (\(summary.totalSizeBytes) bytes)\n"
+        var table = TextTable(headers: ["Index", "Count", "%", "Size", "%", "Cum", "%", "Max", "Kind"], leftAligned: [8])
+        var cumulative: UInt64 = 0
+        for (index, row) in summary.types.prefix(top).enumerated() {
+            cumulative += row.size
+            table.rows.append([
+                String(index), String(row.count), percent(UInt64(row.count), of: UInt64(summary.objectCount)),
+                String(row.size), percent(row.size, of: summary.totalSizeBytes),
+                String(cumulative), percent(cumulative, of: summary.totalSizeBytes),
+                String(row.max), row.type,
+            ])
+        }
+        out += table.render()
+        if summary.types.count > top {
+            out += "… \(summary.types.count - top) more types (--top N to show more)\n"
+        }
+        return out
+    }
+
+    /// Lines describing where the snapshot came from.
+    public static func header(metadata: SnapshotMetadata, path: String) -> String {
+        var parts: [String] = []
+        if let python = metadata.python { parts.append("Python \(python)") }
+        if let pid = metadata.pid { parts.append("pid \(pid)") }
+        if let time = metadata.time {
+            let date = Date(timeIntervalSince1970: time)
+            parts.append(ISO8601DateFormatter().string(from: date))
+        }
+        if let rss = metadata.rssBytes { parts.append("RSS \(ByteFormat.string(rss)) at dump") }
+        var out = "Snapshot \(path)" + (metadata.source == "meliae" ? " (meliae dump)" : "") + "\n"
+        if !parts.isEmpty { out += parts.joined(separator: ", ") + "\n" }
+        if let argv = metadata.argv, !argv.isEmpty { out += "Command: " + argv.joined(separator: " ") + "\n" }
+        return out
+    }
+
+    static func percent(_ part: UInt64, of whole: UInt64) -> String {
+        whole == 0 ? "0" : String(part * 100 / whole)
+    }
+
+    /// The `--json` document: `{"objects", "total_size", "python", "types": [{"type", "count", "size", "max"}]}`.
+    public static func json(_ summary: TypeSummary, metadata: SnapshotMetadata, top: Int?) throws -> String {
+        struct Row: Encodable { var type: String; var count: Int; var size: UInt64; var max: UInt64 }
+        struct Document: Encodable {
+            var objects: Int
+            var total_size: UInt64
+            var python: String?
+            var pid: Int?
+            var rss: UInt64?
+            var types: [Row]
+        }
+        let rows = summary.types.prefix(top ?? Int.max).map { Row(type: $0.type, count: $0.count, size: $0.size, max: $0.max) }
+        let document = Document(
+            objects: summary.objectCount, total_size: summary.totalSizeBytes, python: metadata.python,
+            pid: metadata.pid, rss: metadata.rssBytes, types: Array(rows)
+        )
+        return try JSONOutput.string(document)
+    }
+}
+
+/// One JSON document for `--json` output: sorted keys, no escaped slashes.
+public enum JSONOutput {
+    /// Encodes `value` as compact JSON with sorted keys.
+    public static func string(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}

@@ -1,0 +1,69 @@
+import Agent
+import ArgumentParser
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a Python program with the memlens agent loaded; a signal writes a snapshot.",
+        discussion: """
+            The agent is loaded through sitecustomize (your own sitecustomize still runs);
+            your script is not changed. Send the target SIGUSR2 and it writes
+            DIR/<pid>-<n>.mlh; memlens prints where. Signals sent to memlens are passed on,
+            and memlens exits with the program's status.
+
+              memlens run -o snaps/ -- python3 app.py --port 8000
+              kill -USR2 <pid>                      # → snaps/<pid>-1.mlh
+              memlens run --snapshot-at-exit -o snaps/ -- python3 batch.py
+            """
+    )
+
+    @Option(name: [.short, .customLong("output")], help: "Folder for snapshots.")
+    var output = "."
+
+    @Flag(help: "Also write a snapshot when the interpreter exits.")
+    var snapshotAtExit = false
+
+    @Flag(help: "Leave str/bytes/int/float values out of snapshots (they hold user data).")
+    var noValues = false
+
+    @Option(help: "Signal that writes a snapshot: USR1, USR2, or a number.")
+    var signal = "USR2"
+
+    @Argument(parsing: .captureForPassthrough, help: "The command to run, after --.")
+    var command: [String] = []
+
+    func validate() throws {
+        if command.first == "--" { return }
+        guard !command.isEmpty else { throw ValidationError("give the command to run after --, e.g. memlens run -- python3 app.py") }
+        guard signalNumber != nil else { throw ValidationError("unknown signal '\(signal)': use USR1, USR2 or a number") }
+    }
+
+    var signalNumber: Int32? {
+        switch signal.uppercased().replacingOccurrences(of: "SIG", with: "") {
+        case "USR1": return SIGUSR1
+        case "USR2": return SIGUSR2
+        default: return Int32(signal).flatMap { (1..<65).contains($0) ? $0 : nil }
+        }
+    }
+
+    func run() throws {
+        let argv = command.first == "--" ? Array(command.dropFirst()) : command
+        guard !argv.isEmpty else { throw ValidationError("give the command to run after --") }
+        var options = LaunchOptions(outputDirectory: output)
+        options.signal = signalNumber ?? SIGUSR2
+        options.snapshotAtExit = snapshotAtExit
+        options.values = !noValues
+        let status = try reportingErrors {
+            try Launcher.run(argv, options: options, started: { pid in
+                printError("memlens: started \(argv.joined(separator: " ")) as pid \(pid); kill -\(signal.uppercased()) \(pid) writes a snapshot to \(output)")
+            }, onReport: { report in
+                printError("memlens: \(report.line)")
+            })
+        }
+        throw ExitCode(status)
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import HeapAnalysis
+import HeapGraph
+import Reports
+
+struct Summary: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Objects in a snapshot by type: count, total size, largest.",
+        discussion: """
+            Reads a memlens snapshot (.mlh) or a meliae JSON dump (recognised by content)
+            and prints a table like meliae's summarize(): one row per type, largest total
+            size first, with cumulative percentages.
+
+              memlens summary snaps/1234-1.mlh --top 20
+              memlens summary dump.json --collapse-dicts     # fold instance __dict__s into their owners
+              memlens summary snaps/1234-1.mlh --json | jq '.types[0]'
+            """
+    )
+
+    @Argument(help: "Snapshot file (.mlh or meliae JSON).")
+    var file: String
+
+    @Option(help: "Show this many types.")
+    var top = 20
+
+    @Flag(help: "Count each instance __dict__ as part of the object that owns it.")
+    var collapseDicts = false
+
+    @OptionGroup var report: ReportOptions
+
+    func validate() throws {
+        guard top > 0 else { throw ValidationError("--top must be at least 1") }
+    }
+
+    func run() throws {
+        let graph = try loadSnapshot(file)
+        let collapse = collapseDicts ? InstanceDictCollapse(graph) : nil
+        let summary = TypeSummary(graph, collapsing: collapse)
+        if report.json {
+            print(try SummaryReport.json(summary, metadata: graph.metadata, top: top))
+        } else {
+            print(SummaryReport.text(summary, metadata: graph.metadata, path: file, top: top), terminator: "")
+            if let collapse { print("Folded \(collapse.foldedCount) instance dicts into their owners.") }
+        }
+    }
+}

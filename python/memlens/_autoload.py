@@ -1,0 +1,54 @@
+"""Start-up hook for ``memlens run``: reads MEMLENS_* variables, installs the handler.
+
+``memlens run`` puts a ``sitecustomize.py`` that calls :func:`start` on
+``PYTHONPATH``. ``start`` then imports the user's own ``sitecustomize``, if
+there is one further down ``sys.path``, so theirs still runs.
+"""
+
+import atexit
+import os
+import signal
+import sys
+
+
+def _reporter():
+    fd = os.environ.get("MEMLENS_REPORT_FD")
+    if not fd:
+        return None
+
+    def report(line):
+        try:
+            os.write(int(fd), (line + "\n").encode("utf-8", "replace"))
+        except (OSError, ValueError):
+            sys.stderr.write("memlens: %s\n" % line)
+    return report
+
+
+def start():
+    """Installs what the MEMLENS_* environment asks for; never raises."""
+    try:
+        from .signals import install_signal_handler, snapshot_to
+        directory = os.environ.get("MEMLENS_OUTPUT_DIR", ".")
+        values = os.environ.get("MEMLENS_VALUES", "1") != "0"
+        report = _reporter()
+        signum = int(os.environ.get("MEMLENS_SIGNAL", int(signal.SIGUSR2)))
+        install_signal_handler(signum, directory, values=values, report=report)
+        if os.environ.get("MEMLENS_AT_EXIT") == "1":
+            atexit.register(snapshot_to, os.path.abspath(directory), values, report)
+    except Exception as error:
+        sys.stderr.write("memlens: agent not started: %s\n" % error)
+    _chain_sitecustomize()
+
+
+def _chain_sitecustomize():
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    ours = sys.modules.pop("sitecustomize", None)
+    saved = list(sys.path)
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
+    try:
+        import sitecustomize  # noqa: F401  (the user's, if any)
+    except ImportError:
+        if ours is not None:
+            sys.modules["sitecustomize"] = ours
+    finally:
+        sys.path[:] = saved

@@ -1,0 +1,364 @@
+"""Streams a heap snapshot (``.mlh``) of this interpreter to a file.
+
+The walk keeps its inner loop in C: ``map``/``chain``/``compress`` over
+``id``, ``type``, ``sys.getsizeof``, ``sys.getrefcount`` and
+``gc.get_referents``, collected into ``array`` columns. No per-object Python
+bytecode runs for gc-tracked objects, which is what makes a pure-Python dump
+fast enough to take on a live service.
+
+File layout (little-endian); the Swift reader in ``Sources/HeapGraph`` is the
+other half of this contract:
+
+    magic  b"\\x89MLH\\r\\n\\x1a\\n"   u32 format version   u32 n   n bytes of JSON metadata
+    section*: u8 kind, u32 payload length, payload
+        1 TYPES    u32 count, then per type: u16 length + UTF-8 name (appended to the type table)
+        2 OBJECTS  u32 count, u32 refcount bias, columns address/type/size/refcount/referent-count,
+                   u32 edge count, column edges (referent addresses), then values
+        3 ROOTS    UTF-8 JSON list of {"address", "kind", "name"}
+        255 END    u64 objects, u64 edges, u32 CRC-32 of every byte before this section
+
+A column is u8 width (1, 2, 4, 6 or 8) then the values at that width.
+"""
+
+import gc
+import json
+import os
+import sys
+import time
+import zlib
+from array import array
+from itertools import chain, compress, filterfalse, repeat
+from operator import eq, getitem, is_, ne
+from struct import Struct
+
+MAGIC = b"\x89MLH\r\n\x1a\n"
+FORMAT_VERSION = 1
+CHUNK_OBJECTS = 8192
+VALUE_CHARS = 100
+_HEAD = slice(0, VALUE_CHARS)
+
+_TYPES, _OBJECTS, _ROOTS, _END = 1, 2, 3, 255
+_U8_U32 = Struct("<BI")
+_U32 = Struct("<I")
+_U16 = Struct("<H")
+_END_PAYLOAD = Struct("<QQI")
+_FrameType = type(sys._getframe())
+# 3.11+ creates frame objects lazily; on these versions any frame object the
+# dump itself causes (the signal handler's `frame` argument) is not the heap's.
+_LAZY_FRAMES = sys.version_info >= (3, 11)
+
+
+def _column(values):
+    """Encodes an array('Q') at the smallest width that holds its maximum."""
+    if not values:
+        return b"\x01"
+    top = max(values)
+    if top < 0x100:
+        return b"\x01" + array("B", values).tobytes()
+    if top < 0x10000:
+        return b"\x02" + array("H", values).tobytes()
+    if top < 0x100000000:
+        return b"\x04" + array("I", values).tobytes()
+    raw = values.tobytes()
+    if top < 0x1000000000000:
+        # Addresses: x86-64 and arm64 user space fits in 48 bits; drop the two
+        # zero high bytes of every value with six strided copies.
+        packed = bytearray(len(values) * 6)
+        for i in range(6):
+            packed[i::6] = raw[i::8]
+        return b"\x06" + bytes(packed)
+    return b"\x08" + raw
+
+
+def qualified_name(cls):
+    """``module.QualName`` for a class, bare name for builtins."""
+    name = getattr(cls, "__qualname__", None)
+    if not isinstance(name, str):
+        name = cls.__name__
+    module = cls.__module__
+    if isinstance(module, str) and module != "builtins":
+        return module + "." + name
+    return name
+
+
+class _TypeTable(dict):
+    """Maps a type object to its index; new types queue their names."""
+
+    def __init__(self):
+        super().__init__()
+        self.pending = []
+
+    def __missing__(self, cls):
+        index = len(self)
+        self[cls] = index
+        try:
+            name = qualified_name(cls)
+        except Exception:  # a broken metaclass must not stop the dump
+            name = "?"
+        self.pending.append(name)
+        return index
+
+
+class _Writer:
+    """Appends sections to the open file, keeping a running CRC-32."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.crc = 0
+        self.offset = 0
+
+    def write(self, data):
+        self.stream.write(data)
+        self.crc = zlib.crc32(data, self.crc)
+        self.offset += len(data)
+
+    def section(self, kind, parts):
+        size = 0
+        for part in parts:
+            size += len(part)
+        self.write(_U8_U32.pack(kind, size))
+        for part in parts:
+            self.write(part)
+
+
+class _Dump:
+    """One dump: walks the heap and streams sections through a _Writer."""
+
+    def __init__(self, writer, values, exclude):
+        self.writer = writer
+        self.values = values
+        self.exclude = exclude
+        self.types = _TypeTable()
+        self.seen = set()
+        self.objects = 0
+        self.edges = 0
+        probe = object()
+        # References that map(getrefcount, [probe]) adds beyond probe's own 1.
+        self.bias = list(map(sys.getrefcount, [probe]))[0] - 1
+
+    def run(self, tracked):
+        pending = []
+        for start in range(0, len(tracked), CHUNK_OBJECTS):
+            chunk = tracked[start:start + CHUNK_OBJECTS]
+            if _LAZY_FRAMES or self.exclude:
+                chunk = self._without_excluded(chunk)
+            # +1: the gc.get_objects() list holds every tracked object.
+            self._emit(chunk, 1, pending)
+            del chunk
+            while pending:
+                found = pending.pop()
+                for first in range(0, len(found), CHUNK_OBJECTS):
+                    part = found[first:first + CHUNK_OBJECTS]
+                    self._emit(part, 1, pending)
+                del found, part
+
+    def _without_excluded(self, chunk):
+        frames = list(compress(chunk, map(is_, map(type, chunk), repeat(_FrameType))))
+        drop = [f for f in frames if id(f) in self.exclude]
+        if not drop:
+            return chunk
+        ids = {id(f) for f in drop}
+        return [o for o in chunk if id(o) not in ids]
+
+    def _emit(self, objs, held, pending):
+        """Writes one OBJECTS section; queues untracked referents not yet seen."""
+        getrefcount = sys.getrefcount
+        addresses = array("Q", map(id, objs))
+        type_index = array("Q", map(self.types.__getitem__, map(type, objs)))
+        sizes = array("Q", map(sys.getsizeof, objs))
+        refcounts = array("Q", map(getrefcount, objs))
+        referents = list(map(gc.get_referents, objs))
+        self._add_dict_keys(objs, referents)
+        counts = array("Q", map(len, referents))
+        edges = array("Q", map(id, chain.from_iterable(referents)))
+        candidates = list(filterfalse(gc.is_tracked, chain.from_iterable(referents)))
+        del referents
+        value_parts = self._values(objs) if self.values else []
+        if self.types.pending:
+            names = self.types.pending
+            self.types.pending = []
+            parts = [_U32.pack(len(names))]
+            for name in names:
+                data = name.encode("utf-8", "surrogatepass")[:0xFFFF]
+                parts += [_U16.pack(len(data)), data]
+            self.writer.section(_TYPES, parts)
+        self.writer.section(_OBJECTS, [
+            _U32.pack(len(objs)), _U32.pack(self.bias + held),
+            _column(addresses), _column(type_index), _column(sizes),
+            _column(refcounts), _column(counts),
+            _U32.pack(len(edges)), _column(edges),
+        ] + value_parts)
+        self.objects += len(objs)
+        self.edges += len(edges)
+        if candidates:
+            self._queue_new(candidates, pending)
+
+    def _queue_new(self, candidates, pending):
+        # A candidate whose only reference is the one just followed (so also
+        # its only slot in `candidates`) cannot be met again: it needs neither
+        # de-duplication nor a place in `seen`. That keeps `seen` small on the
+        # common heap of many strings held once each.
+        once = self.bias + 1
+        counts = array("Q", map(sys.getrefcount, candidates))
+        new = list(compress(candidates, map(eq, counts, repeat(once))))
+        shared = list(compress(candidates, map(ne, counts, repeat(once))))
+        del candidates, counts
+        if shared:
+            unique = dict(zip(map(id, shared), shared))
+            del shared
+            fresh = unique.keys() - self.seen
+            self.seen |= fresh
+            new += map(unique.__getitem__, fresh)
+            del unique, fresh
+        if new:
+            pending.append(new)
+
+    @staticmethod
+    def _add_dict_keys(objs, referents):
+        # gc.get_referents(d) leaves out the keys of a dict whose keys are all
+        # str (they cannot form cycles); a snapshot needs them.
+        # issubclass on the exact type never runs Python code (isinstance may,
+        # through a __class__ property).
+        for i in compress(range(len(objs)), map(issubclass, map(type, objs), repeat(dict))):
+            d = objs[i]
+            if len(referents[i]) < 2 * dict.__len__(d):
+                try:
+                    referents[i] = referents[i] + list(dict.keys(d))
+                except RuntimeError:  # changed size under another thread
+                    pass
+
+    def _values(self, objs):
+        """Value columns for str, bytes, int and float objects of a chunk."""
+        kinds = list(map(type, objs))
+        parts = []
+        for cls in (str, bytes):
+            where = array("Q", compress(range(len(objs)), map(is_, kinds, repeat(cls))))
+            items = list(map(objs.__getitem__, where))
+            heads = list(map(getitem, items, repeat(_HEAD)))
+            lengths = array("Q", map(len, items))
+            head_lengths = array("Q", map(len, heads))
+            if cls is str:
+                blob = "".join(heads).encode("utf-8", "surrogatepass")
+            else:
+                blob = b"".join(heads)
+            parts += [_U32.pack(len(where)), _column(where), _column(lengths),
+                      _column(head_lengths), _U32.pack(len(blob)), blob]
+        ints = array("Q", compress(range(len(objs)), map(is_, kinds, repeat(int))))
+        try:
+            small = ints
+            numbers = array("q", map(objs.__getitem__, ints))
+        except OverflowError:  # some int needs more than 64 bits: keep those without a value
+            small = array("Q", (i for i in ints if -(1 << 63) <= objs[i] < (1 << 63)))
+            numbers = array("q", map(objs.__getitem__, small))
+        floats = array("Q", compress(range(len(objs)), map(is_, kinds, repeat(float))))
+        reals = array("d", map(objs.__getitem__, floats))
+        parts += [_U32.pack(len(small)), _column(small), numbers.tobytes(),
+                  _U32.pack(len(floats)), _column(floats), reals.tobytes()]
+        return parts
+
+
+def _roots(exclude):
+    roots = [{"address": id(sys.modules), "kind": "sys.modules", "name": "sys.modules"}]
+    for name, module in list(sys.modules.items()):
+        if module is not None:
+            roots.append({"address": id(module), "kind": "module", "name": name})
+    if not _LAZY_FRAMES:
+        # Before 3.11 every frame is an object already; listing them adds none.
+        for thread_id, frame in sys._current_frames().items():
+            while frame is not None and id(frame) in exclude:
+                frame = frame.f_back
+            if frame is not None:
+                roots.append({"address": id(frame), "kind": "thread", "name": str(thread_id)})
+            del frame
+    return roots
+
+
+def _rss_bytes():
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _metadata(values):
+    return {
+        "format": FORMAT_VERSION,
+        "python": "%d.%d.%d" % sys.version_info[:3],
+        "implementation": sys.implementation.name,
+        "pid": os.getpid(),
+        "argv": list(sys.argv),
+        "executable": sys.executable,
+        "time": time.time(),
+        "rss_bytes": _rss_bytes(),
+        "gc_counts": list(gc.get_count()),
+        "gc_thresholds": list(gc.get_threshold()),
+        "gc_frozen": gc.get_freeze_count() if hasattr(gc, "get_freeze_count") else 0,
+        "values": bool(values),
+        "pointer_bytes": 8 if sys.maxsize > 2**32 else 4,
+    }
+
+
+def _agent_frames():
+    """Ids of the agent's own frames on the current stack (before 3.11 only)."""
+    ids = set()
+    if _LAZY_FRAMES:
+        return ids
+    here = os.path.dirname(os.path.abspath(__file__))
+    frame = sys._getframe(1)
+    while frame is not None:
+        if os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == here:
+            ids.add(id(frame))
+        frame = frame.f_back
+    return ids
+
+
+def dump(path, values=True, exclude_frame=None):
+    """Writes a snapshot of every object in this interpreter to ``path``.
+
+    The file is written to a temporary name beside ``path`` with mode 0600 and
+    renamed when complete. ``values=False`` leaves out str/bytes/int/float
+    contents (snapshots hold user data). Returns a dict with ``path``,
+    ``objects``, ``edges``, ``bytes`` and ``seconds``.
+    """
+    started = time.perf_counter()
+    path = os.fspath(path)
+    exclude = _agent_frames()
+    if exclude_frame is not None and _LAZY_FRAMES:
+        exclude.add(id(exclude_frame))
+    temporary = "%s.%d.tmp" % (path, os.getpid())
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with open(fd, "wb", buffering=1 << 20) as stream:
+            writer = _Writer(stream)
+            meta = json.dumps(_metadata(values)).encode()
+            writer.write(MAGIC + _U32.pack(FORMAT_VERSION) + _U32.pack(len(meta)) + meta)
+            walk = _Dump(writer, values, exclude)
+            # The walk allocates many short-lived lists; a collection triggered
+            # by them would traverse the whole heap, and could free objects
+            # under the walk. Paused for the dump, restored after.
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                tracked = gc.get_objects()
+                walk.run(tracked)
+                del tracked
+            finally:
+                if collecting:
+                    gc.enable()
+            writer.section(_ROOTS, [json.dumps(_roots(exclude)).encode("utf-8", "surrogatepass")])
+            crc = writer.crc
+            end = _END_PAYLOAD.pack(walk.objects, walk.edges, crc)
+            writer.write(_U8_U32.pack(_END, len(end)) + end)
+            size = writer.offset
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+    return {"path": path, "objects": walk.objects, "edges": walk.edges, "bytes": size,
+            "seconds": time.perf_counter() - started}
