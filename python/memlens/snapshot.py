@@ -323,42 +323,43 @@ def dump(path, values=True, exclude_frame=None):
     """
     started = time.perf_counter()
     path = os.fspath(path)
-    exclude = _agent_frames()
-    if exclude_frame is not None and _LAZY_FRAMES:
-        exclude.add(id(exclude_frame))
     temporary = "%s.%d.tmp" % (path, os.getpid())
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # The walk allocates many short-lived lists; a collection triggered by
+    # them would traverse the whole heap, and could free objects under the
+    # walk. Paused for the dump, restored after.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        with open(fd, "wb", buffering=1 << 20) as stream:
-            writer = _Writer(stream)
-            meta = json.dumps(_metadata(values)).encode()
-            writer.write(MAGIC + _U32.pack(FORMAT_VERSION) + _U32.pack(len(meta)) + meta)
-            walk = _Dump(writer, values, exclude)
-            # The walk allocates many short-lived lists; a collection triggered
-            # by them would traverse the whole heap, and could free objects
-            # under the walk. Paused for the dump, restored after.
-            collecting = gc.isenabled()
-            gc.disable()
-            try:
-                tracked = gc.get_objects()
+        # The object list is taken before the dump creates any object of its
+        # own (file, buffers, tables), so none of those is in the snapshot.
+        tracked = gc.get_objects()
+        exclude = _agent_frames()
+        if exclude_frame is not None and _LAZY_FRAMES:
+            exclude.add(id(exclude_frame))
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            with open(fd, "wb", buffering=1 << 20) as stream:
+                writer = _Writer(stream)
+                meta = json.dumps(_metadata(values)).encode()
+                writer.write(MAGIC + _U32.pack(FORMAT_VERSION) + _U32.pack(len(meta)) + meta)
+                walk = _Dump(writer, values, exclude)
                 walk.run(tracked)
                 del tracked
-            finally:
-                if collecting:
-                    gc.enable()
-            writer.section(_ROOTS, [json.dumps(_roots(exclude)).encode("utf-8", "surrogatepass")])
-            crc = writer.crc
-            end = _END_PAYLOAD.pack(walk.objects, walk.edges, crc)
-            writer.write(_U8_U32.pack(_END, len(end)) + end)
-            size = writer.offset
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+                writer.section(_ROOTS, [json.dumps(_roots(exclude)).encode("utf-8", "surrogatepass")])
+                end = _END_PAYLOAD.pack(walk.objects, walk.edges, writer.crc)
+                writer.write(_U8_U32.pack(_END, len(end)) + end)
+                size = writer.offset
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
+            raise
+    finally:
+        if collecting:
+            gc.enable()
     return {"path": path, "objects": walk.objects, "edges": walk.edges, "bytes": size,
             "seconds": time.perf_counter() - started}
