@@ -42,6 +42,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "HeapGraphTests",
             dependencies: ["HeapGraph", "HeapAnalysis"],
@@ -49,7 +50,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["HeapGraph", "HeapAnalysis", "Agent"],
+            dependencies: ["HeapGraph", "HeapAnalysis", "Agent", "TestSupport", "memlens"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,113 @@
+public import Foundation
+
+/// A pyenv-installed CPython the tests run real targets on. Tests iterate
+/// `PythonInterpreter.installed` (every pyenv 3.8–3.13 present; never the
+/// default `python3`), so a missing version is skipped, not failed.
+public struct PythonInterpreter: Sendable, CustomStringConvertible, Hashable {
+    /// `3.11.7`.
+    public let version: String
+    /// Absolute path of the interpreter binary.
+    public let path: String
+
+    public var description: String { "Python \(version)" }
+
+    /// `3.11` from `3.11.7`.
+    public var minor: String { version.split(separator: ".").prefix(2).joined(separator: ".") }
+
+    /// Every pyenv CPython 3.8–3.13 on this machine, oldest first.
+    public static let installed: [PythonInterpreter] = {
+        let root = ProcessInfo.processInfo.environment["PYENV_ROOT"]
+            ?? (NSHomeDirectory() + "/.pyenv")
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: root + "/versions")) ?? []
+        let wanted = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13"]
+        var found: [PythonInterpreter] = []
+        for minor in wanted {
+            let candidates = versions.filter { $0.hasPrefix(minor + ".") && $0.dropFirst(minor.count + 1).allSatisfy(\.isNumber) }
+            guard let best = candidates.max(by: { $0.compare($1, options: .numeric) == .orderedAscending }) else { continue }
+            let path = root + "/versions/\(best)/bin/python" + minor
+            if FileManager.default.isExecutableFile(atPath: path) { found.append(PythonInterpreter(version: best, path: path)) }
+        }
+        return found
+    }()
+
+    /// Whether a pyenv Python of `minor` (e.g. `3.8`) is present.
+    public static func has(_ minor: String) -> Bool { installed.contains { $0.minor == minor } }
+
+    /// The interpreter of `minor`, if present.
+    public static func named(_ minor: String) -> PythonInterpreter? { installed.first { $0.minor == minor } }
+}
+
+/// Paths of things the tests need, found from this source file's location.
+public enum TestPaths {
+    /// The package root (holds Package.swift).
+    public static let packageRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appending(path: "Package.swift").path) { return url }
+        }
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    }()
+
+    /// The built `memlens` binary next to the test bundle (`swift test` builds it).
+    public static var memlens: String {
+        let bundle = Bundle.main.bundleURL
+        for candidate in [bundle.appending(path: "memlens"), bundle.deletingLastPathComponent().appending(path: "memlens")] {
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
+        }
+        return packageRoot.appending(path: ".build/debug/memlens").path
+    }
+
+    /// A new empty folder under the system temporary folder.
+    public static func temporaryFolder(_ label: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appending(path: "memlens-test-\(label)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// The result of running a command to completion.
+public struct CommandResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+}
+
+/// Runs `arguments` (argv[0] an absolute path) and waits; stdin is /dev/null.
+public func runCommand(_ arguments: [String], environment: [String: String]? = nil, timeoutSeconds: Double = 300) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: arguments[0])
+    process.arguments = Array(arguments.dropFirst())
+    if let environment { process.environment = environment }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let outData = LockedData(), errData = LockedData()
+    let group = DispatchGroup()
+    for (pipe, sink) in [(out, outData), (err, errData)] {
+        group.enter()
+        DispatchQueue.global().async {
+            sink.set(pipe.fileHandleForReading.readDataToEndOfFile())
+            group.leave()
+        }
+    }
+    if group.wait(timeout: .now() + timeoutSeconds) == .timedOut {
+        process.terminate()
+        group.wait()
+    }
+    process.waitUntilExit()
+    return CommandResult(
+        status: process.terminationStatus,
+        stdout: String(decoding: outData.get(), as: UTF8.self),
+        stderr: String(decoding: errData.get(), as: UTF8.self)
+    )
+}
+
+private final class LockedData: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    func set(_ d: Data) { lock.withLock { data = d } }
+    func get() -> Data { lock.withLock { data } }
+}
