@@ -18,6 +18,8 @@ public struct HeapGraph: Sendable {
     public internal(set) var sizes: [UInt64] = []
     /// Reference count per object at dump time, not counting the agent's own references; 0 where unknown.
     public internal(set) var refcounts: [UInt32] = []
+    /// Per-object flags (gc-tracked or not).
+    public internal(set) var flags: [ObjectFlags] = []
     /// CSR offsets: object `i`'s referents are `edgeTargets[edgeStarts[i]..<edgeStarts[i + 1]]`.
     public internal(set) var edgeStarts: [UInt32] = [0]
     /// Referent object indices.
@@ -50,6 +52,15 @@ public struct HeapGraph: Sendable {
     @inlinable public func referents(of index: Int) -> ArraySlice<UInt32> {
         edgeTargets[Int(edgeStarts[index])..<Int(edgeStarts[index + 1])]
     }
+}
+
+/// Facts about one object, one bit each.
+public struct ObjectFlags: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// The object was tracked by the cyclic garbage collector (in `gc.get_objects()`).
+    public static let gcTracked = ObjectFlags(rawValue: 1)
 }
 
 /// A named starting point of the object graph.

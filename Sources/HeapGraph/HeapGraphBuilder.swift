@@ -31,7 +31,7 @@ struct HeapGraphBuilder {
     var typeCount: Int { graph.typeNames.count }
 
     /// Adds an object; returns its index, or nil if its address was already taken.
-    mutating func addObject(address: UInt64, typeID: UInt32, size: UInt64, refcount: UInt32) -> Int? {
+    mutating func addObject(address: UInt64, typeID: UInt32, size: UInt64, refcount: UInt32, flags: UInt8 = 0) -> Int? {
         let newIndex = graph.addresses.count
         if index.insert(address, index: UInt32(newIndex)) != nil {
             duplicateCount += 1
@@ -41,6 +41,7 @@ struct HeapGraphBuilder {
         graph.typeIDs.append(typeID)
         graph.sizes.append(size)
         graph.refcounts.append(refcount)
+        graph.flags.append(ObjectFlags(rawValue: flags))
         return newIndex
     }
 
@@ -55,6 +56,7 @@ struct HeapGraphBuilder {
         graph.typeIDs.reserveCapacity(graph.typeIDs.count + objects)
         graph.sizes.reserveCapacity(graph.sizes.count + objects)
         graph.refcounts.reserveCapacity(graph.refcounts.count + objects)
+        graph.flags.reserveCapacity(graph.flags.count + objects)
         graph.edgeStarts.reserveCapacity(graph.edgeStarts.count + objects)
         edgeAddresses.reserveCapacity(edgeAddresses.count + edges)
     }

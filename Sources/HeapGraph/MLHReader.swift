@@ -108,6 +108,7 @@ struct MLHReader {
     ) throws(SnapshotError) -> (objects: UInt64, edges: UInt64) {
         let count = Int(try cursor.u32())
         let bias = UInt64(try cursor.u32())
+        let flags = try cursor.u8()
         let addresses = try cursor.column(count: count)
         let types = try cursor.column(count: count)
         let sizes = try cursor.column(count: count)
@@ -127,7 +128,7 @@ struct MLHReader {
             let refcount = refcounts[i]
             let added = builder.addObject(
                 address: addresses[i], typeID: UInt32(type), size: sizes[i],
-                refcount: UInt32(clamping: refcount > bias ? refcount - bias : 0)
+                refcount: UInt32(clamping: refcount > bias ? refcount - bias : 0), flags: flags
             )
             if let added {
                 local[i] = added

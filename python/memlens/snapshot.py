@@ -12,7 +12,8 @@ other half of this contract:
     magic  b"\\x89MLH\\r\\n\\x1a\\n"   u32 format version   u32 n   n bytes of JSON metadata
     section*: u8 kind, u32 payload length, payload
         1 TYPES    u32 count, then per type: u16 length + UTF-8 name (appended to the type table)
-        2 OBJECTS  u32 count, u32 refcount bias, columns address/type/size/refcount/referent-count,
+        2 OBJECTS  u32 count, u32 refcount bias, u8 flags (1: gc-tracked objects),
+                   columns address/type/size/refcount/referent-count,
                    u32 edge count, column edges (referent addresses), then values
         3 ROOTS    UTF-8 JSON list of {"address", "kind", "name"}
         255 END    u64 objects, u64 edges, u32 CRC-32 of every byte before this section
@@ -42,7 +43,6 @@ _U8_U32 = Struct("<BI")
 _U32 = Struct("<I")
 _U16 = Struct("<H")
 _END_PAYLOAD = Struct("<QQI")
-_FrameType = type(sys._getframe())
 # 3.11+ creates frame objects lazily; on these versions any frame object the
 # dump itself causes (the signal handler's `frame` argument) is not the heap's.
 _LAZY_FRAMES = sys.version_info >= (3, 11)
@@ -84,6 +84,8 @@ def qualified_name(cls):
 class _TypeTable(dict):
     """Maps a type object to its index; new types queue their names."""
 
+    __slots__ = ("pending",)
+
     def __init__(self):
         super().__init__()
         self.pending = []
@@ -101,6 +103,10 @@ class _TypeTable(dict):
 
 class _Writer:
     """Appends sections to the open file, keeping a running CRC-32."""
+
+    # Slots on every agent class: an instance __dict__ would grow the class's
+    # cached shared keys, changing sys.getsizeof of a type in the target.
+    __slots__ = ("stream", "crc", "offset")
 
     def __init__(self, stream):
         self.stream = stream
@@ -124,6 +130,8 @@ class _Writer:
 class _Dump:
     """One dump: walks the heap and streams sections through a _Writer."""
 
+    __slots__ = ("writer", "values", "exclude", "types", "seen", "objects", "edges", "bias")
+
     def __init__(self, writer, values, exclude):
         self.writer = writer
         self.values = values
@@ -136,31 +144,34 @@ class _Dump:
         # References that map(getrefcount, [probe]) adds beyond probe's own 1.
         self.bias = list(map(sys.getrefcount, [probe]))[0] - 1
 
-    def run(self, tracked):
+    def run(self, tracked, young):
+        """Walks ``tracked`` (gc.get_objects()); the agent's own objects can
+        only be among its first ``young`` entries (generation 0 comes first)."""
         pending = []
         for start in range(0, len(tracked), CHUNK_OBJECTS):
             chunk = tracked[start:start + CHUNK_OBJECTS]
-            if _LAZY_FRAMES or self.exclude:
-                chunk = self._without_excluded(chunk)
+            if self.exclude and start < young:
+                chunk = self._without_excluded(chunk, young - start)
             # +1: the gc.get_objects() list holds every tracked object.
-            self._emit(chunk, 1, pending)
+            self._emit(chunk, 1, pending, tracked=True)
             del chunk
             while pending:
                 found = pending.pop()
                 for first in range(0, len(found), CHUNK_OBJECTS):
                     part = found[first:first + CHUNK_OBJECTS]
-                    self._emit(part, 1, pending)
+                    self._emit(part, 1, pending, tracked=False)
                 del found, part
 
-    def _without_excluded(self, chunk):
-        frames = list(compress(chunk, map(is_, map(type, chunk), repeat(_FrameType))))
-        drop = [f for f in frames if id(f) in self.exclude]
+    def _without_excluded(self, chunk, young):
+        exclude = self.exclude
+        drop = [i for i in range(min(young, len(chunk))) if id(chunk[i]) in exclude]
         if not drop:
             return chunk
-        ids = {id(f) for f in drop}
-        return [o for o in chunk if id(o) not in ids]
+        for i in reversed(drop):
+            del chunk[i]
+        return chunk
 
-    def _emit(self, objs, held, pending):
+    def _emit(self, objs, held, pending, tracked):
         """Writes one OBJECTS section; queues untracked referents not yet seen."""
         getrefcount = sys.getrefcount
         addresses = array("Q", map(id, objs))
@@ -183,7 +194,7 @@ class _Dump:
                 parts += [_U16.pack(len(data)), data]
             self.writer.section(_TYPES, parts)
         self.writer.section(_OBJECTS, [
-            _U32.pack(len(objs)), _U32.pack(self.bias + held),
+            _U32.pack(len(objs)), _U32.pack(self.bias + held), b"\x01" if tracked else b"\x00",
             _column(addresses), _column(type_index), _column(sizes),
             _column(refcounts), _column(counts),
             _U32.pack(len(edges)), _column(edges),
@@ -313,12 +324,28 @@ def _agent_frames():
     return ids
 
 
+def _handler_objects(frame):
+    """Ids of what delivering a signal created: the handler's ``(signum,
+    frame)`` argument tuple, and on 3.11+ the frame object itself."""
+    ids = set()
+    if frame is None:
+        return ids
+    if _LAZY_FRAMES:
+        ids.add(id(frame))
+    for referrer in gc.get_referrers(frame):
+        if type(referrer) is tuple and len(referrer) == 2 and referrer[1] is frame:
+            ids.add(id(referrer))
+    return ids
+
+
 def dump(path, values=True, exclude_frame=None):
     """Writes a snapshot of every object in this interpreter to ``path``.
 
     The file is written to a temporary name beside ``path`` with mode 0600 and
     renamed when complete. ``values=False`` leaves out str/bytes/int/float
-    contents (snapshots hold user data). Returns a dict with ``path``,
+    contents (snapshots hold user data). ``exclude_frame`` is the frame a
+    signal handler received: what signal delivery created for it is left out.
+    Returns a dict with ``path``,
     ``objects``, ``edges``, ``bytes`` and ``seconds``.
     """
     started = time.perf_counter()
@@ -333,9 +360,8 @@ def dump(path, values=True, exclude_frame=None):
         # The object list is taken before the dump creates any object of its
         # own (file, buffers, tables), so none of those is in the snapshot.
         tracked = gc.get_objects()
-        exclude = _agent_frames()
-        if exclude_frame is not None and _LAZY_FRAMES:
-            exclude.add(id(exclude_frame))
+        young = len(gc.get_objects(0))
+        exclude = _agent_frames() | _handler_objects(exclude_frame)
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             with open(fd, "wb", buffering=1 << 20) as stream:
@@ -343,7 +369,7 @@ def dump(path, values=True, exclude_frame=None):
                 meta = json.dumps(_metadata(values)).encode()
                 writer.write(MAGIC + _U32.pack(FORMAT_VERSION) + _U32.pack(len(meta)) + meta)
                 walk = _Dump(writer, values, exclude)
-                walk.run(tracked)
+                walk.run(tracked, young)
                 del tracked
                 writer.section(_ROOTS, [json.dumps(_roots(exclude)).encode("utf-8", "surrogatepass")])
                 end = _END_PAYLOAD.pack(walk.objects, walk.edges, writer.crc)

@@ -1,0 +1,65 @@
+import Foundation
+import HeapGraph
+import Testing
+import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("memlens run")
+struct RunTests {
+    @Test("Exit status is passed through", .enabled(if: !PythonInterpreter.installed.isEmpty))
+    func exitStatus() throws {
+        let python = try #require(PythonInterpreter.installed.first)
+        let result = try runCommand([TestPaths.memlens, "run", "-o", NSTemporaryDirectory(), "--", python.path, "-c", "import sys; sys.exit(7)"])
+        #expect(result.status == 7)
+        let killed = try runCommand([TestPaths.memlens, "run", "-o", NSTemporaryDirectory(), "--", python.path, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGTERM)"])
+        #expect(killed.status == 128 + SIGTERM)
+    }
+
+    @Test("A target killed during its dump leaves no file under the final name",
+          .enabled(if: !PythonInterpreter.installed.isEmpty))
+    func killedMidDump() throws {
+        let python = try #require(PythonInterpreter.named("3.11") ?? PythonInterpreter.installed.last)
+        let folder = try TestPaths.temporaryFolder("killed")
+        // GIVEN a target with a million objects waiting on stdin under memlens run
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestPaths.memlens)
+        process.arguments = ["run", "-o", folder.path, "--", python.path, try fixture("big_heap.py")]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        _ = output.fileHandleForReading.availableData  // "ready"
+        let pid = try #require(childPID(of: process.processIdentifier))
+        // WHEN it is killed while the snapshot is being written
+        kill(pid, SIGUSR2)
+        let deadline = Date().addingTimeInterval(10)
+        var sawTemporary = false
+        while Date() < deadline, !sawTemporary {
+            sawTemporary = (try FileManager.default.contentsOfDirectory(atPath: folder.path)).contains { $0.hasSuffix(".tmp") }
+            usleep(2000)
+        }
+        kill(pid, SIGKILL)
+        process.waitUntilExit()
+        // THEN only the temporary name was ever used
+        #expect(sawTemporary)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(!names.contains { $0.hasSuffix(".mlh") }, "\(names)")
+        #expect(process.terminationStatus == 128 + SIGKILL)
+    }
+
+    /// The first child of `parent`, from /proc.
+    func childPID(of parent: Int32) -> Int32? {
+        for _ in 0..<100 {
+            if let text = try? String(contentsOfFile: "/proc/\(parent)/task/\(parent)/children", encoding: .utf8),
+               let first = text.split(separator: " ").first, let pid = Int32(first) {
+                return pid
+            }
+            usleep(20_000)
+        }
+        return nil
+    }
+}
