@@ -25,7 +25,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "HeapAnalysis", dependencies: ["HeapGraph"], swiftSettings: swiftSettings),
-        .target(name: "Reports", dependencies: ["HeapGraph", "HeapAnalysis"], swiftSettings: swiftSettings),
+        .target(
+            name: "ProcFS",
+            dependencies: [.product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "Reports", dependencies: ["HeapGraph", "HeapAnalysis", "ProcFS"], swiftSettings: swiftSettings),
         .executableTarget(name: "EmbedAgentTool", swiftSettings: swiftSettings),
         .plugin(name: "EmbedAgent", capability: .buildTool(), dependencies: ["EmbedAgentTool"]),
         .target(
@@ -37,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "memlens",
             dependencies: [
-                "HeapGraph", "HeapAnalysis", "Reports", "Agent",
+                "HeapGraph", "HeapAnalysis", "Reports", "Agent", "ProcFS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -46,6 +51,12 @@ let package = Package(
         .testTarget(
             name: "HeapGraphTests",
             dependencies: ["HeapGraph", "HeapAnalysis"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ProcFSTests",
+            dependencies: ["ProcFS", "TestSupport"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
