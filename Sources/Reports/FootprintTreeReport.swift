@@ -1,0 +1,64 @@
+public import ProcFS
+
+/// One process of a `footprint --children` walk.
+public struct TreeMember: Sendable {
+    public var link: ProcessLink
+    public var footprint: Footprint
+
+    public init(link: ProcessLink, footprint: Footprint) {
+        self.link = link
+        self.footprint = footprint
+    }
+}
+
+/// `memlens footprint --children`: a process and its descendants, and the
+/// tree's total PSS (shared pages counted once across the tree).
+public enum FootprintTreeReport {
+    public static func text(_ members: [TreeMember], skipped: [Int32]) -> String {
+        var table = TextTable(headers: ["PID", "PPID", "RSS", "PSS", "USS", "Writable", "Swap", "Name"], leftAligned: [7])
+        var sum = MemoryCounters()
+        for member in members {
+            let t = member.footprint.totals
+            sum.add(t)
+            table.rows.append([String(member.link.pid), String(member.link.parentPID)]
+                + [t.rssBytes, t.pssBytes, t.ussBytes, t.writableBytes, t.swapBytes].map(ByteFormat.string)
+                + [String(repeating: "  ", count: member.link.depth) + member.footprint.status.name])
+        }
+        table.rows.append(["total", ""] + [sum.rssBytes, sum.pssBytes, sum.ussBytes, sum.writableBytes, sum.swapBytes].map(ByteFormat.string) + [""])
+        let root = members.first?.link.pid ?? 0
+        var out = "Process \(root) and \(members.count - 1) descendant\(members.count == 2 ? "" : "s"):\n" + table.render()
+        out += "\nTotal PSS \(ByteFormat.string(sum.pssBytes)) (\(sum.pssBytes) bytes): what the tree costs, shared pages counted once.\n"
+        out += "Σ RSS \(ByteFormat.string(sum.rssBytes)) counts shared pages once per process; Σ USS \(ByteFormat.string(sum.ussBytes)) leaves them out.\n"
+        if !skipped.isEmpty {
+            out += "Exited during the walk (not counted): " + skipped.map(String.init).joined(separator: ", ") + "\n"
+        }
+        return out
+    }
+
+    struct Row: Encodable {
+        var pid: Int32, ppid: Int32, depth: Int, name: String
+        var rss: UInt64, pss: UInt64, uss: UInt64, writable: UInt64, swap: UInt64
+    }
+    struct Document: Encodable {
+        var root: Int32
+        var total_pss: UInt64, total_uss: UInt64, total_rss: UInt64, total_swap: UInt64
+        var processes: [Row]
+        var exited: [Int32]
+    }
+
+    /// `{"root", "total_pss", "total_uss", "total_rss", "total_swap",
+    /// "processes": [{"pid", "ppid", "depth", "name", "rss", "pss", "uss", "writable", "swap"}], "exited": [pid]}`.
+    public static func json(_ members: [TreeMember], skipped: [Int32]) throws -> String {
+        var sum = MemoryCounters()
+        let rows = members.map { member -> Row in
+            let t = member.footprint.totals
+            sum.add(t)
+            return Row(pid: member.link.pid, ppid: member.link.parentPID, depth: member.link.depth, name: member.footprint.status.name,
+                       rss: t.rssBytes, pss: t.pssBytes, uss: t.ussBytes, writable: t.writableBytes, swap: t.swapBytes)
+        }
+        return try JSONOutput.string(Document(
+            root: members.first?.link.pid ?? 0, total_pss: sum.pssBytes, total_uss: sum.ussBytes,
+            total_rss: sum.rssBytes, total_swap: sum.swapBytes, processes: rows, exited: skipped
+        ))
+    }
+}
