@@ -60,6 +60,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "FootprintTests",
+            dependencies: ["ProcFS", "TestSupport", "memlens"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: ["HeapGraph", "HeapAnalysis", "Agent", "TestSupport", "memlens"],
             resources: [.copy("Fixtures")],
