@@ -1,16 +1,23 @@
 /// Accumulates objects and their referent addresses, then resolves the
-/// addresses to indices. A second record for an address already seen is
-/// dropped with its referents (the agent may emit an object twice).
+/// addresses to object indices with two radix sorts and a merge. A second
+/// record for an address already seen is dropped with its referents (the
+/// agent may emit an object twice; meliae dumps can repeat objects).
 struct HeapGraphBuilder {
     private(set) var graph: HeapGraph
-    private var index: AddressIndex
     private var edgeAddresses: [UInt64] = []
     private var typeIDsByName: [String: UInt32] = [:]
-    private(set) var duplicateCount = 0
+    private var pendingRoots: [(address: UInt64, kind: String, name: String)] = []
 
-    init(metadata: SnapshotMetadata, expectedObjects: Int = 1024) {
+    /// A builder sized for about `expectedObjects` objects and `expectedEdges` edges.
+    init(metadata: SnapshotMetadata, expectedObjects: Int = 1024, expectedEdges: Int = 0) {
         graph = HeapGraph(metadata: metadata)
-        index = AddressIndex(capacity: expectedObjects)
+        graph.addresses.reserveCapacity(expectedObjects)
+        graph.typeIDs.reserveCapacity(expectedObjects)
+        graph.sizes.reserveCapacity(expectedObjects)
+        graph.refcounts.reserveCapacity(expectedObjects)
+        graph.flags.reserveCapacity(expectedObjects)
+        graph.edgeStarts.reserveCapacity(expectedObjects + 1)
+        edgeAddresses.reserveCapacity(expectedEdges)
     }
 
     /// The id of type `name`, adding it if new.
@@ -30,35 +37,20 @@ struct HeapGraphBuilder {
 
     var typeCount: Int { graph.typeNames.count }
 
-    /// Adds an object; returns its index, or nil if its address was already taken.
-    mutating func addObject(address: UInt64, typeID: UInt32, size: UInt64, refcount: UInt32, flags: UInt8 = 0) -> Int? {
-        let newIndex = graph.addresses.count
-        if index.insert(address, index: UInt32(newIndex)) != nil {
-            duplicateCount += 1
-            return nil
-        }
+    /// Adds an object and returns its index; `closeObject` must follow with its referents.
+    mutating func addObject(address: UInt64, typeID: UInt32, size: UInt64, refcount: UInt32, flags: UInt8 = 0) -> Int {
         graph.addresses.append(address)
         graph.typeIDs.append(typeID)
         graph.sizes.append(size)
         graph.refcounts.append(refcount)
         graph.flags.append(ObjectFlags(rawValue: flags))
-        return newIndex
+        return graph.addresses.count - 1
     }
 
     /// Appends the referents of the object added last.
     mutating func closeObject<S: Sequence>(referents: S) where S.Element == UInt64 {
         edgeAddresses.append(contentsOf: referents)
         graph.edgeStarts.append(UInt32(edgeAddresses.count))
-    }
-
-    mutating func reserve(objects: Int, edges: Int) {
-        graph.addresses.reserveCapacity(graph.addresses.count + objects)
-        graph.typeIDs.reserveCapacity(graph.typeIDs.count + objects)
-        graph.sizes.reserveCapacity(graph.sizes.count + objects)
-        graph.refcounts.reserveCapacity(graph.refcounts.count + objects)
-        graph.flags.reserveCapacity(graph.flags.count + objects)
-        graph.edgeStarts.reserveCapacity(graph.edgeStarts.count + objects)
-        edgeAddresses.reserveCapacity(edgeAddresses.count + edges)
     }
 
     mutating func setValue(_ value: ObjectValue, for object: Int) { graph.values.set(value, for: object) }
@@ -72,29 +64,115 @@ struct HeapGraphBuilder {
     }
 
     mutating func addRoot(address: UInt64, kind: String, name: String) {
-        if let i = index.find(address) { graph.roots.append(Root(object: i, kind: kind, name: name)) }
+        pendingRoots.append((address, kind, name))
     }
 
-    /// Resolves referent addresses to indices; unknown ones are dropped and counted.
+    /// Resolves referent addresses to indices; unknown ones are dropped and
+    /// counted, and so are later duplicates of an address.
     consuming func finish() -> HeapGraph {
-        var targets = [UInt32]()
-        targets.reserveCapacity(edgeAddresses.count)
-        var starts = graph.edgeStarts
-        var unresolved = 0
-        var start = 0
-        for object in 0..<graph.count {
-            let end = Int(starts[object + 1])
-            for e in start..<end {
-                if let target = index.find(edgeAddresses[e]) { targets.append(target) } else { unresolved += 1 }
-            }
-            starts[object + 1] = UInt32(targets.count)
-            start = end
-        }
+        let n = graph.count
+        // Objects by address (payload: index); equal addresses keep file order.
+        var sortedAddresses = graph.addresses
+        var order = [UInt32](0..<UInt32(n))
+        RadixSort.sort(keys: &sortedAddresses, payloads: &order)
+        var duplicates: [Int] = []
+        for i in 1..<max(n, 1) where sortedAddresses[i] == sortedAddresses[i - 1] { duplicates.append(Int(order[i])) }
+
+        // Edges by target address (payload: position), merged with the objects.
+        var edgeKeys = edgeAddresses
         edgeAddresses = []
-        graph.edgeStarts = starts
-        graph.edgeTargets = targets
+        var positions = [UInt32](0..<UInt32(edgeKeys.count))
+        RadixSort.sort(keys: &edgeKeys, payloads: &positions)
+        var resolved = [UInt32](repeating: .max, count: edgeKeys.count)
+        var o = 0
+        for e in 0..<edgeKeys.count {
+            let address = edgeKeys[e]
+            while o < n && sortedAddresses[o] < address { o += 1 }
+            if o < n && sortedAddresses[o] == address { resolved[Int(positions[e])] = order[o] }
+        }
+        edgeKeys = []
+        positions = []
+
+        if !duplicates.isEmpty { dropDuplicates(duplicates, resolved: &resolved, sortedAddresses: sortedAddresses, order: order) }
+
+        // Compact the CSR, leaving out unresolved referents.
+        var written = 0
+        var unresolved = 0
+        graph.edgeStarts.withUnsafeMutableBufferPointer { starts in
+            resolved.withUnsafeMutableBufferPointer { targets in
+                var start = 0
+                for object in 0..<graph.count {
+                    let end = Int(starts[object + 1])
+                    for e in start..<end {
+                        let t = targets[e]
+                        if t == .max { unresolved += 1 } else {
+                            targets[written] = t
+                            written += 1
+                        }
+                    }
+                    starts[object + 1] = UInt32(written)
+                    start = end
+                }
+            }
+        }
+        resolved.removeLast(resolved.count - written)
+        graph.edgeTargets = resolved
         graph.unresolvedEdgeCount = unresolved
         graph.values.reserveObjects(graph.count)
+        let lookup = SortedAddresses(sorted: sortedAddresses, order: order)
+        for root in pendingRoots {
+            if let i = lookup.index(of: root.address) { graph.roots.append(Root(object: UInt32(i), kind: root.kind, name: root.name)) }
+        }
         return graph
+    }
+
+    /// Removes later records of repeated addresses and renumbers edge targets.
+    private mutating func dropDuplicates(_ duplicates: [Int], resolved: inout [UInt32], sortedAddresses: [UInt64], order: [UInt32]) {
+        var drop = [Bool](repeating: false, count: graph.count)
+        for d in duplicates { drop[d] = true }
+        var newIndex = [UInt32](repeating: .max, count: graph.count)
+        var next: UInt32 = 0
+        for i in 0..<graph.count where !drop[i] {
+            newIndex[i] = next
+            next += 1
+        }
+        // A referent that resolved to a dropped record points at the kept one.
+        let lookup = SortedAddresses(sorted: sortedAddresses, order: order)
+        for e in 0..<resolved.count where resolved[e] != .max {
+            var target = Int(resolved[e])
+            if drop[target], let kept = lookup.index(of: graph.addresses[target]) { target = kept }
+            resolved[e] = newIndex[target]
+        }
+        var kept = HeapGraph(metadata: graph.metadata)
+        kept.typeNames = graph.typeNames
+        var keptResolved: [UInt32] = []
+        for i in 0..<graph.count where !drop[i] {
+            kept.addresses.append(graph.addresses[i])
+            kept.typeIDs.append(graph.typeIDs[i])
+            kept.sizes.append(graph.sizes[i])
+            kept.refcounts.append(graph.refcounts[i])
+            kept.flags.append(graph.flags[i])
+            keptResolved += resolved[Int(graph.edgeStarts[i])..<Int(graph.edgeStarts[i + 1])]
+            kept.edgeStarts.append(UInt32(keptResolved.count))
+            if let value = graph.values.value(of: i) { kept.values.set(value, for: Int(newIndex[i])) }
+        }
+        graph = kept
+        resolved = keptResolved
+    }
+}
+
+/// Object addresses in ascending order with their indices, for lookups by
+/// binary search (the first record wins for a repeated address).
+struct SortedAddresses {
+    let sorted: [UInt64]
+    let order: [UInt32]
+
+    func index(of address: UInt64) -> Int? {
+        var low = 0, high = sorted.count
+        while low < high {
+            let mid = (low + high) / 2
+            if sorted[mid] < address { low = mid + 1 } else { high = mid }
+        }
+        return low < sorted.count && sorted[low] == address ? Int(order[low]) : nil
     }
 }

@@ -37,7 +37,8 @@ struct MLHReader {
         var crc = CRC32()
         (header + metaBytes).withUnsafeBytes { crc.update($0) }
 
-        var builder = HeapGraphBuilder(metadata: metadata, expectedObjects: max(1024, file.size / 32))
+        let totals = try expectedTotals()
+        var builder = HeapGraphBuilder(metadata: metadata, expectedObjects: totals.objects, expectedEdges: totals.edges)
         var offset = 16 + metaLength
         var buffer: [UInt8] = []
         var sectionHeader = [UInt8](repeating: 0, count: 5)
@@ -95,6 +96,21 @@ struct MLHReader {
         return builder.finish()
     }
 
+    /// Object and edge counts from the END section (the file's last 25 bytes),
+    /// to size arrays once; bounded by the file size so a corrupt trailer
+    /// cannot ask for absurd allocations. Falls back to a guess from the size.
+    private func expectedTotals() throws(SnapshotError) -> (objects: Int, edges: Int) {
+        let guess = (objects: max(1024, file.size / 32), edges: max(1024, file.size / 32))
+        guard file.size >= 16 + 25 else { return guess }
+        let tail = try file.read(at: file.size - 25, count: 25)
+        guard tail[0] == SnapshotFile.Section.end.rawValue else { return guess }
+        return tail.withUnsafeBytes { raw in
+            let objects = Int(clamping: raw.loadUnaligned(fromByteOffset: 5, as: UInt64.self).littleEndian)
+            let edges = Int(clamping: raw.loadUnaligned(fromByteOffset: 13, as: UInt64.self).littleEndian)
+            return (min(objects, file.size), min(edges, file.size))
+        }
+    }
+
     private func readTypes(_ cursor: inout ByteCursor, into builder: inout HeapGraphBuilder) throws(SnapshotError) {
         let count = Int(try cursor.u32())
         for _ in 0..<count {
@@ -116,9 +132,8 @@ struct MLHReader {
         let referentCounts = try cursor.column(count: count)
         let edgeCount = Int(try cursor.u32())
         let edges = try cursor.column(count: edgeCount)
-        builder.reserve(objects: count, edges: edgeCount)
         let typeCount = UInt64(builder.typeCount)
-        var local = [Int](repeating: -1, count: count)
+        var local = [Int](repeating: 0, count: count)
         var edge = 0
         for i in 0..<count {
             let n = Int(referentCounts[i])
@@ -126,14 +141,11 @@ struct MLHReader {
             let type = types[i]
             guard type < typeCount else { throw cursor.corrupt("type id \(type) is not defined") }
             let refcount = refcounts[i]
-            let added = builder.addObject(
+            local[i] = builder.addObject(
                 address: addresses[i], typeID: UInt32(type), size: sizes[i],
                 refcount: UInt32(clamping: refcount > bias ? refcount - bias : 0), flags: flags
             )
-            if let added {
-                local[i] = added
-                builder.closeObject(referents: (edge..<edge + n).lazy.map { edges[$0] })
-            }
+            builder.closeObject(referents: (edge..<edge + n).lazy.map { edges[$0] })
             edge += n
         }
         guard edge == edgeCount else { throw cursor.corrupt("a chunk has \(edgeCount - edge) referents that belong to no object") }
@@ -155,9 +167,7 @@ struct MLHReader {
                 guard start + byteCount <= blob.count else { throw cursor.corrupt("value text runs past its section") }
                 let position = Int(positions[j])
                 guard position < local.count else { throw cursor.corrupt("value for object \(position) outside its chunk") }
-                if local[position] >= 0 {
-                    builder.setData(kind, UnsafeRawBufferPointer(rebasing: blob[start..<start + byteCount]), length: Int(lengths[j]), for: local[position])
-                }
+                builder.setData(kind, UnsafeRawBufferPointer(rebasing: blob[start..<start + byteCount]), length: Int(lengths[j]), for: local[position])
                 start += byteCount
             }
         }
@@ -168,10 +178,8 @@ struct MLHReader {
             for j in 0..<count {
                 let position = Int(positions[j])
                 guard position < local.count else { throw cursor.corrupt("value for object \(position) outside its chunk") }
-                if local[position] >= 0 {
-                    let bits = numbers.loadUnaligned(fromByteOffset: j * 8, as: UInt64.self).littleEndian
-                    builder.setNumber(kind, bits: bits, for: local[position])
-                }
+                let bits = numbers.loadUnaligned(fromByteOffset: j * 8, as: UInt64.self).littleEndian
+                builder.setNumber(kind, bits: bits, for: local[position])
             }
         }
     }

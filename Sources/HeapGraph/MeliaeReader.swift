@@ -75,7 +75,7 @@ enum MeliaeReader {
             throw SnapshotError(path: path, offset: fileOffset, reason: "line \(lineNumber) has no \"address\"")
         }
         let typeID = builder.typeID(named: typeName)
-        guard let index = builder.addObject(address: address, typeID: typeID, size: size, refcount: 0) else { return }
+        let index = builder.addObject(address: address, typeID: typeID, size: size, refcount: 0)
         builder.closeObject(referents: refs)
         if case .text(let text, _)? = value { value = .text(text, length: length ?? text.unicodeScalars.count) }
         if let value { builder.setValue(value, for: index) }

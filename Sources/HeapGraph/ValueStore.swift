@@ -8,63 +8,90 @@ public enum ObjectValue: Sendable, Hashable {
     case float(Double)
 }
 
-/// Values for the few objects that have one, stored compactly: one slot per
-/// object (`-1` for none) and the text of all values in one byte arena.
+/// Values for the objects that have one, in one byte arena: per object a
+/// 4-byte offset into the arena (`UInt32.max` for none); at the offset a
+/// record `kind u8`, then for text and bytes `full length (LEB128), byte count
+/// (LEB128), bytes`, for numbers 8 little-endian bytes. About 3 bytes plus the
+/// text per value.
 public struct ValueStore: Sendable {
     enum Kind: UInt8 { case text, bytes, int, float }
 
-    private var slotOfObject: [Int32] = []
-    private var kinds: [Kind] = []
-    private var payloads: [UInt64] = []     // int bits, float bits, or full length
-    private var arenaStarts: [UInt32] = []
-    private var arenaEnds: [UInt32] = []
+    private static let none = UInt32.max
+    private var offsetOfObject: [UInt32] = []
     private var arena: [UInt8] = []
+    /// Number of objects that have a value.
+    public private(set) var count = 0
 
     /// An empty store.
     public init() {}
 
-    /// Number of objects that have a value.
-    public var count: Int { kinds.count }
-
     /// The value of object `index`, if one was recorded.
     public func value(of index: Int) -> ObjectValue? {
-        guard index < slotOfObject.count else { return nil }
-        let slot = Int(slotOfObject[index])
-        guard slot >= 0 else { return nil }
-        switch kinds[slot] {
-        case .int: return .int(Int64(bitPattern: payloads[slot]))
-        case .float: return .float(Double(bitPattern: payloads[slot]))
-        case .text:
-            let bytes = arena[Int(arenaStarts[slot])..<Int(arenaEnds[slot])]
-            return .text(String(decoding: bytes, as: UTF8.self), length: Int(payloads[slot]))
-        case .bytes:
-            return .bytes(Array(arena[Int(arenaStarts[slot])..<Int(arenaEnds[slot])]), length: Int(payloads[slot]))
+        guard index < offsetOfObject.count, offsetOfObject[index] != Self.none else { return nil }
+        var position = Int(offsetOfObject[index])
+        let kind = Kind(rawValue: arena[position])
+        position += 1
+        switch kind {
+        case .int?, .float?:
+            var bits: UInt64 = 0
+            for i in 0..<8 { bits |= UInt64(arena[position + i]) << (8 * i) }
+            return kind == .int ? .int(Int64(bitPattern: bits)) : .float(Double(bitPattern: bits))
+        case .text?, .bytes?:
+            let length = readLEB(&position)
+            let byteCount = readLEB(&position)
+            let bytes = arena[position..<position + byteCount]
+            return kind == .text ? .text(String(decoding: bytes, as: UTF8.self), length: length) : .bytes(Array(bytes), length: length)
+        case nil:
+            return nil
         }
+    }
+
+    private func readLEB(_ position: inout Int) -> Int {
+        var value = 0, shift = 0
+        while true {
+            let byte = arena[position]
+            position += 1
+            value |= Int(byte & 0x7F) << shift
+            if byte < 0x80 { return value }
+            shift += 7
+        }
+    }
+
+    private mutating func appendLEB(_ value: Int) {
+        var v = UInt(value)
+        while v >= 0x80 {
+            arena.append(UInt8(v & 0x7F) | 0x80)
+            v >>= 7
+        }
+        arena.append(UInt8(v))
     }
 
     mutating func reserveObjects(_ objectCount: Int) {
-        if slotOfObject.count < objectCount {
-            slotOfObject.append(contentsOf: repeatElement(-1, count: objectCount - slotOfObject.count))
+        if offsetOfObject.count < objectCount {
+            offsetOfObject.append(contentsOf: repeatElement(Self.none, count: objectCount - offsetOfObject.count))
         }
     }
 
-    mutating func setNumber(_ kind: Kind, bits: UInt64, for index: Int) {
+    /// Starts a record for object `index`; false if the arena is full (4 GiB).
+    private mutating func begin(_ kind: Kind, for index: Int) -> Bool {
+        guard arena.count < Int(Self.none) - 64 else { return false }
         reserveObjects(index + 1)
-        slotOfObject[index] = Int32(kinds.count)
-        kinds.append(kind)
-        payloads.append(bits)
-        arenaStarts.append(0)
-        arenaEnds.append(0)
+        offsetOfObject[index] = UInt32(arena.count)
+        arena.append(kind.rawValue)
+        count += 1
+        return true
+    }
+
+    mutating func setNumber(_ kind: Kind, bits: UInt64, for index: Int) {
+        guard begin(kind, for: index) else { return }
+        withUnsafeBytes(of: bits.littleEndian) { arena.append(contentsOf: $0) }
     }
 
     mutating func setData(_ kind: Kind, _ data: UnsafeRawBufferPointer, length: Int, for index: Int) {
-        reserveObjects(index + 1)
-        slotOfObject[index] = Int32(kinds.count)
-        kinds.append(kind)
-        payloads.append(UInt64(length))
-        arenaStarts.append(UInt32(arena.count))
+        guard begin(kind, for: index) else { return }
+        appendLEB(length)
+        appendLEB(data.count)
         arena.append(contentsOf: data)
-        arenaEnds.append(UInt32(arena.count))
     }
 
     /// Sets a value from its Swift form (used by importers).
@@ -78,10 +105,5 @@ public struct ValueStore: Sendable {
         case .bytes(let b, let length):
             b.withUnsafeBytes { setData(.bytes, $0, length: length, for: index) }
         }
-    }
-
-    /// Drops slots for objects at or past `objectCount` (after a rejected record).
-    mutating func truncateObjects(to objectCount: Int) {
-        if slotOfObject.count > objectCount { slotOfObject.removeLast(slotOfObject.count - objectCount) }
     }
 }

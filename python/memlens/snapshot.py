@@ -29,7 +29,7 @@ import time
 import zlib
 from array import array
 from itertools import chain, compress, filterfalse, repeat
-from operator import eq, getitem, is_, ne
+from operator import eq, getitem, is_, ne, not_
 from struct import Struct
 
 MAGIC = b"\x89MLH\r\n\x1a\n"
@@ -37,6 +37,9 @@ FORMAT_VERSION = 1
 CHUNK_OBJECTS = 8192
 VALUE_CHARS = 100
 _HEAD = slice(0, VALUE_CHARS)
+# Value sections with no entries: count 0, empty columns (and a zero-length blob).
+_NO_TEXT = b"\0\0\0\0" + b"\x01" * 3 + b"\0\0\0\0"
+_NO_NUMBERS = b"\0\0\0\0\x01"
 
 _TYPES, _OBJECTS, _ROOTS, _END = 1, 2, 3, 255
 _U8_U32 = Struct("<BI")
@@ -46,28 +49,37 @@ _END_PAYLOAD = Struct("<QQI")
 # 3.11+ creates frame objects lazily; on these versions any frame object the
 # dump itself causes (the signal handler's `frame` argument) is not the heap's.
 _LAZY_FRAMES = sys.version_info >= (3, 11)
+_BIG_ENDIAN = sys.byteorder == "big"
+# Untracked types without referents: no gc.get_referents call for them.
+_ATOMS = frozenset({str, bytes, int, float, bool, type(None), complex})
+
+
+# Width of a column whose highest non-zero byte is at index i (0..7).
+_WIDTH_FOR_TOP_BYTE = (1, 2, 4, 4, 6, 6, 8, 8)
 
 
 def _column(values):
-    """Encodes an array('Q') at the smallest width that holds its maximum."""
-    if not values:
+    """Encodes an array('Q') at the smallest of 1, 2, 4, 6 or 8 bytes that holds
+    its largest value. Works on the raw bytes with strided slices (C speed);
+    max() or array conversions would create a Python int per element."""
+    count = len(values)
+    if not count:
         return b"\x01"
-    top = max(values)
-    if top < 0x100:
-        return b"\x01" + array("B", values).tobytes()
-    if top < 0x10000:
-        return b"\x02" + array("H", values).tobytes()
-    if top < 0x100000000:
-        return b"\x04" + array("I", values).tobytes()
+    if _BIG_ENDIAN:
+        values = array("Q", values)
+        values.byteswap()
     raw = values.tobytes()
-    if top < 0x1000000000000:
-        # Addresses: x86-64 and arm64 user space fits in 48 bits; drop the two
-        # zero high bytes of every value with six strided copies.
-        packed = bytearray(len(values) * 6)
-        for i in range(6):
-            packed[i::6] = raw[i::8]
-        return b"\x06" + bytes(packed)
-    return b"\x08" + raw
+    top = 7
+    while top and raw[top::8].count(0) == count:
+        top -= 1
+    width = _WIDTH_FOR_TOP_BYTE[top]
+    if width == 8:
+        return b"\x08" + raw
+    packed = bytearray(1 + count * width)
+    packed[0] = width
+    for i in range(width):
+        packed[1 + i::width] = raw[i::8]
+    return packed
 
 
 def qualified_name(cls):
@@ -175,16 +187,22 @@ class _Dump:
         """Writes one OBJECTS section; queues untracked referents not yet seen."""
         getrefcount = sys.getrefcount
         addresses = array("Q", map(id, objs))
-        type_index = array("Q", map(self.types.__getitem__, map(type, objs)))
+        kinds = list(map(type, objs))
+        type_index = array("Q", map(self.types.__getitem__, kinds))
         sizes = array("Q", map(sys.getsizeof, objs))
         refcounts = array("Q", map(getrefcount, objs))
-        referents = list(map(gc.get_referents, objs))
-        self._add_dict_keys(objs, referents)
-        counts = array("Q", map(len, referents))
+        if tracked:
+            referents = list(map(gc.get_referents, objs))
+            self._add_dict_keys(objs, referents)
+            counts = array("Q", map(len, referents))
+        else:
+            referents, counts = self._untracked_referents(objs, kinds)
         edges = array("Q", map(id, chain.from_iterable(referents)))
         candidates = list(filterfalse(gc.is_tracked, chain.from_iterable(referents)))
         del referents
-        value_parts = self._values(objs) if self.values else []
+        # gc-tracked objects are never str, bytes, int or float.
+        value_parts = self._values(objs, kinds) if self.values and not tracked else []
+        del kinds
         if self.types.pending:
             names = self.types.pending
             self.types.pending = []
@@ -224,6 +242,21 @@ class _Dump:
         if new:
             pending.append(new)
 
+    def _untracked_referents(self, objs, kinds):
+        """Referent lists and counts for untracked objects, calling
+        gc.get_referents only for those that are not atoms (str, int…)."""
+        containers = list(compress(range(len(objs)), map(not_, map(_ATOMS.__contains__, kinds))))
+        counts = array("Q")
+        counts.frombytes(bytes(8 * len(objs)))
+        if not containers:
+            return [], counts
+        inner = list(map(objs.__getitem__, containers))
+        referents = list(map(gc.get_referents, inner))
+        self._add_dict_keys(inner, referents)
+        for i, refs in zip(containers, referents):
+            counts[i] = len(refs)
+        return referents, counts
+
     @staticmethod
     def _add_dict_keys(objs, referents):
         # gc.get_referents(d) leaves out the keys of a dict whose keys are all
@@ -238,33 +271,41 @@ class _Dump:
                 except RuntimeError:  # changed size under another thread
                     pass
 
-    def _values(self, objs):
-        """Value columns for str, bytes, int and float objects of a chunk."""
-        kinds = list(map(type, objs))
+    def _values(self, objs, kinds):
+        """Value columns for the str, bytes, int and float objects of a chunk."""
+        present = set(kinds)
         parts = []
         for cls in (str, bytes):
+            if cls not in present:
+                parts.append(_NO_TEXT)
+                continue
             where = array("Q", compress(range(len(objs)), map(is_, kinds, repeat(cls))))
             items = list(map(objs.__getitem__, where))
-            heads = list(map(getitem, items, repeat(_HEAD)))
             lengths = array("Q", map(len, items))
-            head_lengths = array("Q", map(len, heads))
-            if cls is str:
-                blob = "".join(heads).encode("utf-8", "surrogatepass")
+            if max(lengths) > VALUE_CHARS:
+                heads = list(map(getitem, items, repeat(_HEAD)))
+                head_lengths = array("Q", map(len, heads))
             else:
-                blob = b"".join(heads)
+                heads, head_lengths = items, lengths
+            blob = "".join(heads).encode("utf-8", "surrogatepass") if cls is str else b"".join(heads)
             parts += [_U32.pack(len(where)), _column(where), _column(lengths),
                       _column(head_lengths), _U32.pack(len(blob)), blob]
-        ints = array("Q", compress(range(len(objs)), map(is_, kinds, repeat(int))))
-        try:
-            small = ints
-            numbers = array("q", map(objs.__getitem__, ints))
-        except OverflowError:  # some int needs more than 64 bits: keep those without a value
-            small = array("Q", (i for i in ints if -(1 << 63) <= objs[i] < (1 << 63)))
-            numbers = array("q", map(objs.__getitem__, small))
-        floats = array("Q", compress(range(len(objs)), map(is_, kinds, repeat(float))))
-        reals = array("d", map(objs.__getitem__, floats))
-        parts += [_U32.pack(len(small)), _column(small), numbers.tobytes(),
-                  _U32.pack(len(floats)), _column(floats), reals.tobytes()]
+        if int in present:
+            ints = array("Q", compress(range(len(objs)), map(is_, kinds, repeat(int))))
+            try:
+                numbers = array("q", map(objs.__getitem__, ints))
+            except OverflowError:  # some int needs more than 64 bits: keep those without a value
+                ints = array("Q", (i for i in ints if -(1 << 63) <= objs[i] < (1 << 63)))
+                numbers = array("q", map(objs.__getitem__, ints))
+            parts += [_U32.pack(len(ints)), _column(ints), numbers.tobytes()]
+        else:
+            parts.append(_NO_NUMBERS)
+        if float in present:
+            floats = array("Q", compress(range(len(objs)), map(is_, kinds, repeat(float))))
+            reals = array("d", map(objs.__getitem__, floats))
+            parts += [_U32.pack(len(floats)), _column(floats), reals.tobytes()]
+        else:
+            parts.append(_NO_NUMBERS)
         return parts
 
 
