@@ -1,0 +1,87 @@
+import Foundation
+
+/// `memlens imports`: the import tree with memory and time, and its `--json` form.
+public enum ImportsReport {
+    /// The tree, every level sorted by cumulative memory; `maxDepth` levels (nil: all).
+    public static func text(_ profile: ImportProfile, command: [String], maxDepth: Int?) -> String {
+        var out = "Import cost of: \(command.joined(separator: " "))\n"
+        out += "Python \(profile.python), pid \(profile.pid). Memory: change in \(probeDescription(profile.probe)); "
+            + "blocks: net change in sys.getallocatedblocks() (≈ objects kept).\n"
+        var table = TextTable(headers: ["Self mem", "Cum mem", "Self ms", "Cum ms", "Blocks", "Module"], leftAligned: [5])
+        func add(_ node: ImportNode, depth: Int) {
+            table.rows.append([
+                signedBytes(node.selfBytes), signedBytes(node.cumulativeBytes),
+                milliseconds(node.selfNanoseconds), milliseconds(node.cumulativeNanoseconds),
+                String(node.objects),
+                String(repeating: "  ", count: depth) + node.name + (node.failed ? " (failed)" : ""),
+            ])
+            if let maxDepth, depth + 1 >= maxDepth { return }
+            for child in node.children { add(child, depth: depth + 1) }
+        }
+        let roots = profile.sortedByMemory
+        for root in roots { add(root, depth: 0) }
+        out += table.render()
+        let total = roots.reduce(Int64(0)) { $0 + $1.cumulativeBytes }
+        let time = roots.reduce(Int64(0)) { $0 + $1.cumulativeNanoseconds }
+        out += "\(count(profile.modules)) modules imported: \(signedBytes(total)), \(milliseconds(time)) ms\n"
+        return out
+    }
+
+    struct Row: Encodable {
+        var name: String
+        var parent: String?
+        var depth: Int
+        var self_bytes: Int64, cumulative_bytes: Int64, cumulative_rss_bytes: Int64
+        var self_us: Int64, cumulative_us: Int64
+        var objects: Int64, self_objects: Int64
+        var failed: Bool
+    }
+    struct Document: Encodable {
+        var python: String
+        var pid: Int32
+        var probe: String
+        var command: [String]
+        var modules: [Row]
+    }
+
+    /// `{"python", "pid", "probe", "command", "modules": [{"name", "parent", "depth",
+    /// "self_bytes", "cumulative_bytes", "cumulative_rss_bytes", "self_us", "cumulative_us",
+    /// "objects" (cumulative net blocks), "self_objects", "failed"}]}`: every module,
+    /// largest cumulative memory first; bytes are Private_Dirty deltas.
+    public static func json(_ profile: ImportProfile, command: [String]) throws -> String {
+        var rows: [Row] = []
+        func add(_ node: ImportNode, parent: String?, depth: Int) {
+            rows.append(Row(
+                name: node.name, parent: parent, depth: depth,
+                self_bytes: node.selfBytes, cumulative_bytes: node.cumulativeBytes, cumulative_rss_bytes: node.cumulativeRSSBytes,
+                self_us: node.selfNanoseconds / 1000, cumulative_us: node.cumulativeNanoseconds / 1000,
+                objects: node.objects, self_objects: node.selfObjects, failed: node.failed
+            ))
+            for child in node.children { add(child, parent: node.name, depth: depth + 1) }
+        }
+        for root in profile.modules { add(root, parent: nil, depth: 0) }
+        let ordered = rows.enumerated().sorted {
+            $0.element.cumulative_bytes != $1.element.cumulative_bytes
+                ? $0.element.cumulative_bytes > $1.element.cumulative_bytes : $0.offset < $1.offset
+        }.map(\.element)
+        return try JSONOutput.string(Document(python: profile.python, pid: profile.pid, probe: profile.probe, command: command, modules: ordered))
+    }
+
+    static func count(_ nodes: [ImportNode]) -> Int { nodes.reduce(0) { $0 + 1 + count($1.children) } }
+
+    static func probeDescription(_ probe: String) -> String {
+        switch probe {
+        case "smaps_rollup": return "Private_Dirty (smaps_rollup)"
+        case "statm": return "resident anonymous pages (statm)"
+        default: return "nothing (no /proc: memory not measured)"
+        }
+    }
+
+    static func signedBytes(_ value: Int64) -> String {
+        value < 0 ? "-" + ByteFormat.string(UInt64(-value)) : ByteFormat.string(UInt64(value))
+    }
+
+    static func milliseconds(_ nanoseconds: Int64) -> String {
+        ByteFormat.formatDecimal(Double(nanoseconds) / 1_000_000, places: 1)
+    }
+}

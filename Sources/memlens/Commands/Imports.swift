@@ -1,0 +1,60 @@
+import ArgumentParser
+import Reports
+
+struct Imports: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "What each import costs: memory (private dirty), time and objects, as a tree.",
+        discussion: """
+            Runs a Python command with a small hook on the import system (loaded through
+            sitecustomize; your code is not changed) and prints every module it imported,
+            nested like -X importtime and sorted by memory: self and cumulative change in
+            Private_Dirty, wall time, and the net change in allocated blocks (≈ objects kept).
+            The command's own output goes to stderr.
+
+              memlens imports -- python3 -c 'import email.mime.text, decimal'
+              memlens imports --module requests               # python3 -c 'import requests'
+              memlens imports --json -- python3 app.py | jq '.modules[:5]'
+            """
+    )
+
+    @Option(help: ArgumentHelp("Profile `python -c 'import NAME'`.", valueName: "name"))
+    var module: String?
+
+    @Option(help: "The interpreter for --module.")
+    var python = "python3"
+
+    @Option(help: "Show this many levels of the tree (default: all).")
+    var depth: Int?
+
+    @OptionGroup var report: ReportOptions
+
+    @Argument(parsing: .captureForPassthrough, help: "The Python command to run, after --.")
+    var command: [String] = []
+
+    var argv: [String] {
+        if let module { return [python, "-c", "import \(module)"] }
+        return command.first == "--" ? Array(command.dropFirst()) : command
+    }
+
+    func validate() throws {
+        if module != nil && !(command.isEmpty || command == ["--"]) {
+            throw ValidationError("give either --module NAME or a command after --, not both")
+        }
+        if argv.isEmpty { throw ValidationError("give the command to run after --, e.g. memlens imports -- python3 -c 'import json'") }
+        if let depth, depth < 1 { throw ValidationError("--depth must be at least 1") }
+    }
+
+    func run() throws {
+        let argv = self.argv
+        let (profile, status) = try reportingErrors { try ImportsLauncher.run(argv) }
+        if report.json {
+            print(try ImportsReport.json(profile, command: argv))
+        } else {
+            print(ImportsReport.text(profile, command: argv, maxDepth: depth), terminator: "")
+        }
+        if status != 0 {
+            printError("memlens: the command exited with status \(status); the report covers the imports up to then")
+            throw ExitCode.failure
+        }
+    }
+}
