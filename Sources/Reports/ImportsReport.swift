@@ -35,6 +35,26 @@ public enum ImportsReport {
         var self_us: Int64, cumulative_us: Int64
         var objects: Int64, self_objects: Int64
         var failed: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case name, parent, depth, self_bytes, cumulative_bytes, cumulative_rss_bytes, self_us, cumulative_us, objects, self_objects, failed
+        }
+
+        // Written by hand so a top-level module has `"parent": null` rather than no key.
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            if let parent { try c.encode(parent, forKey: .parent) } else { try c.encodeNil(forKey: .parent) }
+            try c.encode(depth, forKey: .depth)
+            try c.encode(self_bytes, forKey: .self_bytes)
+            try c.encode(cumulative_bytes, forKey: .cumulative_bytes)
+            try c.encode(cumulative_rss_bytes, forKey: .cumulative_rss_bytes)
+            try c.encode(self_us, forKey: .self_us)
+            try c.encode(cumulative_us, forKey: .cumulative_us)
+            try c.encode(objects, forKey: .objects)
+            try c.encode(self_objects, forKey: .self_objects)
+            try c.encode(failed, forKey: .failed)
+        }
     }
     struct Document: Encodable {
         var python: String
