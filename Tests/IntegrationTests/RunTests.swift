@@ -63,3 +63,40 @@ struct RunTests {
         return nil
     }
 }
+
+@Suite("Snapshot options and the in-app API")
+struct AgentAPITests {
+    @Test("--no-values leaves every str/bytes/int/float value out", .enabled(if: !PythonInterpreter.installed.isEmpty))
+    func noValues() throws {
+        let python = try #require(PythonInterpreter.installed.last)
+        let folder = try TestPaths.temporaryFolder("novalues")
+        let secret = "s3cr3t-\(UUID().uuidString)"
+        let result = try runCommand([TestPaths.memlens, "run", "--no-values", "--snapshot-at-exit", "-o", folder.path, "--",
+                                     python.path, "-c", "keep = ['\(secret)', 12345678, 2.5, b'raw']"])
+        let path = try #require(reportedSnapshots(result.stderr).first, "\(result.stderr)")
+        let graph = try SnapshotLoader.load(path: path)
+        #expect(graph.values.count == 0)
+        #expect(graph.metadata.values == false)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(bytes.range(of: Data(secret.utf8)) == nil)
+    }
+
+    @Test("python -m memlens run, SIGUSR2 and --at-exit, without the CLI", arguments: PythonInterpreter.installed)
+    func pythonDashM(python: PythonInterpreter) throws {
+        let folder = try TestPaths.temporaryFolder("dashm-\(python.minor)")
+        let script = folder.appending(path: "app.py")
+        try Data("import os, signal, sys\nkeep = [object() for _ in range(1000)]\nos.kill(os.getpid(), signal.SIGUSR2)\nprint(sys.argv[1:])\n".utf8).write(to: script)
+        let environment = ProcessInfo.processInfo.environment.merging(
+            ["PYTHONPATH": TestPaths.packageRoot.appending(path: "python").path]) { $1 }
+        let result = try runCommand([python.path, "-m", "memlens", "run", "-o", folder.path, "--at-exit", script.path, "a", "--b"],
+                                    environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "['a', '--b']\n")
+        let snapshots = reportedSnapshots(result.stderr)
+        #expect(snapshots.count == 2, "stderr: \(result.stderr)")
+        for path in snapshots {
+            let graph = try SnapshotLoader.load(path: path)
+            #expect(graph.typeNames.contains("object"))
+        }
+    }
+}

@@ -42,7 +42,9 @@ def install_signal_handler(signum=signal.SIGUSR2, directory=".", values=True, re
     """On ``signum``, write a snapshot to ``DIRECTORY/PID-N.mlh``.
 
     The handler runs on the main thread between bytecodes, as every Python
-    signal handler does. Returns the handler that was installed before.
+    signal handler does. The signal is also unblocked on the calling thread:
+    a process started with it blocked (some launchers do that) would never
+    receive it. Returns the handler that was installed before.
     ``report`` (a callable taking one line) is told where each snapshot went.
     """
     directory = os.path.abspath(directory)
@@ -51,4 +53,7 @@ def install_signal_handler(signum=signal.SIGUSR2, directory=".", values=True, re
     def on_signal(signum, frame):
         snapshot_to(directory, values=values, report=report, frame=frame)
 
-    return signal.signal(signum, on_signal)
+    previous = signal.signal(signum, on_signal)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signum})
+    return previous
