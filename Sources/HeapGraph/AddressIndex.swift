@@ -1,21 +1,66 @@
-/// Finds objects of a graph by address: a sorted copy of the addresses
-/// (12 bytes per object) searched by bisection. Build one when a command
-/// needs lookups, not one per lookup.
-public struct AddressLookup: Sendable {
+/// Object addresses in ascending order with their indices, plus a table of
+/// the 64 KiB address regions they fall in. A lookup bisects the region table
+/// (a few thousand entries, cache-resident) and then the few hundred
+/// addresses of one region, so it stays fast without sorting the queries.
+struct SortedAddresses: Sendable {
     private let sorted: [UInt64]
     private let order: [UInt32]
+    private let regionKeys: [UInt64]
+    private let regionStarts: [UInt32]
+    private static let regionShift: UInt64 = 16
+
+    /// Sorts `addresses` (radix sort, O(n)); equal addresses keep their order.
+    init(_ addresses: [UInt64]) {
+        var sorted = addresses
+        var order = [UInt32](0..<UInt32(addresses.count))
+        RadixSort.sort(keys: &sorted, payloads: &order)
+        var keys: [UInt64] = []
+        var starts: [UInt32] = []
+        for (i, address) in sorted.enumerated() where keys.last != address >> Self.regionShift {
+            keys.append(address >> Self.regionShift)
+            starts.append(UInt32(i))
+        }
+        starts.append(UInt32(sorted.count))
+        self.sorted = sorted
+        self.order = order
+        regionKeys = keys
+        regionStarts = starts
+    }
+
+    /// Indices of records whose address repeats an earlier record's.
+    var repeatedRecords: [Int] {
+        (1..<max(sorted.count, 1)).compactMap { sorted[$0] == sorted[$0 - 1] ? Int(order[$0]) : nil }
+    }
+
+    /// The index of the (first) object at `address`.
+    @inline(__always)
+    func index(of address: UInt64) -> UInt32? {
+        let region = address >> Self.regionShift
+        var low = 0, high = regionKeys.count
+        while low < high {
+            let mid = (low + high) >> 1
+            if regionKeys[mid] < region { low = mid + 1 } else { high = mid }
+        }
+        guard low < regionKeys.count, regionKeys[low] == region else { return nil }
+        var first = Int(regionStarts[low]), last = Int(regionStarts[low + 1])
+        while first < last {
+            let mid = (first + last) >> 1
+            if sorted[mid] < address { first = mid + 1 } else { last = mid }
+        }
+        return first < sorted.count && sorted[first] == address ? order[first] : nil
+    }
+}
+
+/// Finds objects of a graph by address (about 12 bytes per object). Build
+/// one when a command needs lookups, not one per lookup.
+public struct AddressLookup: Sendable {
+    private let addresses: SortedAddresses
 
     /// Indexes every object of `graph`.
     public init(_ graph: HeapGraph) {
-        var sorted = graph.addresses
-        var order = [UInt32](0..<UInt32(graph.count))
-        RadixSort.sort(keys: &sorted, payloads: &order)
-        self.sorted = sorted
-        self.order = order
+        addresses = SortedAddresses(graph.addresses)
     }
 
     /// The index of the object at `address`, if the snapshot has one.
-    public func index(of address: UInt64) -> Int? {
-        SortedAddresses(sorted: sorted, order: order).index(of: address)
-    }
+    public func index(of address: UInt64) -> Int? { addresses.index(of: address).map(Int.init) }
 }

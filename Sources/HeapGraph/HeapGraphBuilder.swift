@@ -70,30 +70,19 @@ struct HeapGraphBuilder {
     /// Resolves referent addresses to indices; unknown ones are dropped and
     /// counted, and so are later duplicates of an address.
     consuming func finish() -> HeapGraph {
-        let n = graph.count
-        // Objects by address (payload: index); equal addresses keep file order.
-        var sortedAddresses = graph.addresses
-        var order = [UInt32](0..<UInt32(n))
-        RadixSort.sort(keys: &sortedAddresses, payloads: &order)
-        var duplicates: [Int] = []
-        for i in 1..<max(n, 1) where sortedAddresses[i] == sortedAddresses[i - 1] { duplicates.append(Int(order[i])) }
-
-        // Edges by target address (payload: position), merged with the objects.
-        var edgeKeys = edgeAddresses
-        edgeAddresses = []
-        var positions = [UInt32](0..<UInt32(edgeKeys.count))
-        RadixSort.sort(keys: &edgeKeys, payloads: &positions)
-        var resolved = [UInt32](repeating: .max, count: edgeKeys.count)
-        var o = 0
-        for e in 0..<edgeKeys.count {
-            let address = edgeKeys[e]
-            while o < n && sortedAddresses[o] < address { o += 1 }
-            if o < n && sortedAddresses[o] == address { resolved[Int(positions[e])] = order[o] }
+        var lookup = SortedAddresses(graph.addresses)
+        var resolved = [UInt32](repeating: .max, count: edgeAddresses.count)
+        edgeAddresses.withUnsafeBufferPointer { edges in
+            resolved.withUnsafeMutableBufferPointer { resolved in
+                for e in 0..<edges.count { resolved[e] = lookup.index(of: edges[e]) ?? .max }
+            }
         }
-        edgeKeys = []
-        positions = []
-
-        if !duplicates.isEmpty { dropDuplicates(duplicates, resolved: &resolved, sortedAddresses: sortedAddresses, order: order) }
+        edgeAddresses = []
+        let duplicates = lookup.repeatedRecords
+        if !duplicates.isEmpty {
+            dropDuplicates(duplicates, resolved: &resolved, lookup: lookup)
+            lookup = SortedAddresses(graph.addresses)
+        }
 
         // Compact the CSR, leaving out unresolved referents.
         var written = 0
@@ -119,15 +108,14 @@ struct HeapGraphBuilder {
         graph.edgeTargets = resolved
         graph.unresolvedEdgeCount = unresolved
         graph.values.reserveObjects(graph.count)
-        let lookup = SortedAddresses(sorted: sortedAddresses, order: order)
         for root in pendingRoots {
-            if let i = lookup.index(of: root.address) { graph.roots.append(Root(object: UInt32(i), kind: root.kind, name: root.name)) }
+            if let i = lookup.index(of: root.address) { graph.roots.append(Root(object: i, kind: root.kind, name: root.name)) }
         }
         return graph
     }
 
     /// Removes later records of repeated addresses and renumbers edge targets.
-    private mutating func dropDuplicates(_ duplicates: [Int], resolved: inout [UInt32], sortedAddresses: [UInt64], order: [UInt32]) {
+    private mutating func dropDuplicates(_ duplicates: [Int], resolved: inout [UInt32], lookup: SortedAddresses) {
         var drop = [Bool](repeating: false, count: graph.count)
         for d in duplicates { drop[d] = true }
         var newIndex = [UInt32](repeating: .max, count: graph.count)
@@ -136,12 +124,9 @@ struct HeapGraphBuilder {
             newIndex[i] = next
             next += 1
         }
-        // A referent that resolved to a dropped record points at the kept one.
-        let lookup = SortedAddresses(sorted: sortedAddresses, order: order)
+        // Lookups return the first record of an address, which is the one kept.
         for e in 0..<resolved.count where resolved[e] != .max {
-            var target = Int(resolved[e])
-            if drop[target], let kept = lookup.index(of: graph.addresses[target]) { target = kept }
-            resolved[e] = newIndex[target]
+            resolved[e] = newIndex[Int(resolved[e])]
         }
         var kept = HeapGraph(metadata: graph.metadata)
         kept.typeNames = graph.typeNames
@@ -158,21 +143,5 @@ struct HeapGraphBuilder {
         }
         graph = kept
         resolved = keptResolved
-    }
-}
-
-/// Object addresses in ascending order with their indices, for lookups by
-/// binary search (the first record wins for a repeated address).
-struct SortedAddresses {
-    let sorted: [UInt64]
-    let order: [UInt32]
-
-    func index(of address: UInt64) -> Int? {
-        var low = 0, high = sorted.count
-        while low < high {
-            let mid = (low + high) / 2
-            if sorted[mid] < address { low = mid + 1 } else { high = mid }
-        }
-        return low < sorted.count && sorted[low] == address ? Int(order[low]) : nil
     }
 }

@@ -33,6 +33,24 @@ struct MeliaeReaderTests {
         #expect(graph.length(of: 5) == 1)
     }
 
+    @Test("A repeated address keeps the first record; edges point at it")
+    func duplicates() throws {
+        let graph = try load("""
+            {"address": 48, "type": "list", "size": 72, "refs": [16, 32]}
+            {"address": 16, "type": "str", "size": 50, "value": "a", "refs": []}
+            {"address": 16, "type": "str", "size": 50, "value": "a", "refs": []}
+            {"address": 32, "type": "tuple", "size": 56, "refs": [16]}
+
+            """)
+        #expect(graph.count == 3)
+        #expect(graph.addresses == [48, 16, 32])
+        #expect(Array(graph.referents(of: 0)) == [1, 2])
+        #expect(Array(graph.referents(of: 2)) == [1])
+        #expect(graph.values.value(of: 2) == nil)
+        #expect(graph.values.value(of: 1) == .text("a", length: 1))
+        #expect(AddressLookup(graph).index(of: 32) == 2)
+    }
+
     @Test("A broken line names the file, line and offset")
     func brokenLine() throws {
         #expect {
