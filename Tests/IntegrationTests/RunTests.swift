@@ -51,6 +51,37 @@ struct RunTests {
         #expect(process.terminationStatus == 128 + SIGKILL)
     }
 
+    @Test("Signals sent to memlens reach the target: USR2 snapshots, TERM ends it",
+          .enabled(if: !PythonInterpreter.installed.isEmpty))
+    func forwardsSignals() throws {
+        let python = try #require(PythonInterpreter.installed.last)
+        let folder = try TestPaths.temporaryFolder("forward")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestPaths.memlens)
+        process.arguments = ["run", "-o", folder.path, "--", python.path, "-c",
+                             "import sys, time\nprint('ready', flush=True)\nwhile True: time.sleep(0.05)"]
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        _ = output.fileHandleForReading.availableData  // "ready"
+        // WHEN memlens itself (not the target) gets SIGUSR2, then SIGTERM
+        kill(process.processIdentifier, SIGUSR2)
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, (try FileManager.default.contentsOfDirectory(atPath: folder.path)).filter({ $0.hasSuffix(".mlh") }).isEmpty {
+            usleep(10_000)
+        }
+        usleep(300_000)  // the agent reports just after the rename
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        // THEN the target wrote a snapshot and ended by SIGTERM, which memlens reports as 128 + 15
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(names.filter { $0.hasSuffix(".mlh") }.count == 1, "\(names)")
+        #expect(process.terminationStatus == 128 + SIGTERM)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(stderr.contains("memlens: snapshot "), "\(stderr)")
+    }
+
     /// The first child of `parent`, from /proc.
     func childPID(of parent: Int32) -> Int32? {
         for _ in 0..<100 {
