@@ -1,0 +1,93 @@
+public import HeapAnalysis
+public import HeapGraph
+
+/// `memlens retained`: the objects (or types) that keep the most memory alive.
+public enum RetainedReport {
+    /// Indices of the `top` objects with the largest retained size, largest first.
+    public static func topObjects(_ sizes: RetainedSizes, top: Int) -> [Int] {
+        var best: [Int] = []
+        var floor: UInt64 = 0
+        for (i, retained) in sizes.retainedBytes.enumerated() where best.count < top || retained > floor {
+            let position = best.firstIndex { sizes.retainedBytes[$0] < retained } ?? best.count
+            best.insert(i, at: position)
+            if best.count > top { best.removeLast() }
+            floor = best.count == top ? sizes.retainedBytes[best[best.count - 1]] : 0
+        }
+        return best
+    }
+
+    /// `0x7f…` for an address.
+    public static func hex(_ address: UInt64) -> String { "0x" + String(address, radix: 16) }
+
+    /// A short human label: `module __main__`, `str 'abc'`, or `dict 0x7f…`.
+    public static func label(_ graph: HeapGraph, _ index: Int, rootNames: [Int: String]) -> String {
+        if let name = rootNames[index] { return name }
+        switch graph.values.value(of: index) {
+        case .text(let s, _)?: return "str '\(s.prefix(30))'"
+        case .int(let v)?: return "int \(v)"
+        default: return "\(graph.typeName(of: index)) \(hex(graph.addresses[index]))"
+        }
+    }
+
+    /// Names of named roots by object index (`module x`, `sys.modules`, `thread n`).
+    public static func rootNames(_ graph: HeapGraph) -> [Int: String] {
+        var names: [Int: String] = [:]
+        for root in graph.roots where names[Int(root.object)] == nil {
+            names[Int(root.object)] = root.kind == "sys.modules" ? "sys.modules" : "\(root.kind) \(root.name)"
+        }
+        return names
+    }
+
+    /// The table of objects, each with its dominator chain.
+    public static func objectsText(_ graph: HeapGraph, _ sizes: RetainedSizes, objects: [Int]) -> String {
+        let names = rootNames(graph)
+        var table = TextTable(headers: ["Retained", "Size", "Object", "Held by"], leftAligned: [2, 3])
+        for i in objects {
+            let chain = sizes.dominators(of: i, limit: 3).map { label(graph, $0, rootNames: names) }
+            table.rows.append([
+                ByteFormat.string(sizes.retainedBytes[i]), ByteFormat.string(graph.sizes[i]),
+                label(graph, i, rootNames: names), chain.isEmpty ? "(root)" : "← " + chain.joined(separator: " ← "),
+            ])
+        }
+        return header(graph, sizes) + table.render()
+    }
+
+    /// The table by type.
+    public static func typesText(_ graph: HeapGraph, _ sizes: RetainedSizes, top: Int) -> String {
+        var table = TextTable(headers: ["Count", "Retained", "Type"], leftAligned: [2])
+        for row in sizes.byType(graph).prefix(top) {
+            table.rows.append([String(row.count), ByteFormat.string(row.retained), row.type])
+        }
+        return header(graph, sizes) + table.render()
+    }
+
+    static func header(_ graph: HeapGraph, _ sizes: RetainedSizes) -> String {
+        var line = "Retained sizes over \(graph.count) objects (\(ByteFormat.string(graph.totalSizeBytes)))"
+        if sizes.tree.unreachableCount > 0 {
+            line += "; \(sizes.tree.unreachableCount) objects not reachable from a root were treated as roots"
+        }
+        return line + "\n"
+    }
+
+    /// `{"objects": [{"address", "type", "size", "retained", "dominators"}]}`.
+    public static func objectsJSON(_ graph: HeapGraph, _ sizes: RetainedSizes, objects: [Int]) throws -> String {
+        struct Row: Encodable {
+            var address: String
+            var type: String
+            var size: UInt64
+            var retained: UInt64
+            var dominators: [String]
+        }
+        let rows = objects.map {
+            Row(address: hex(graph.addresses[$0]), type: graph.typeName(of: $0), size: graph.sizes[$0],
+                retained: sizes.retainedBytes[$0], dominators: sizes.dominators(of: $0).map { hex(graph.addresses[$0]) })
+        }
+        return try JSONOutput.string(["objects": rows])
+    }
+
+    /// `{"types": [{"type", "count", "retained"}]}`.
+    public static func typesJSON(_ graph: HeapGraph, _ sizes: RetainedSizes, top: Int) throws -> String {
+        struct Row: Encodable { var type: String; var count: Int; var retained: UInt64 }
+        return try JSONOutput.string(["types": sizes.byType(graph).prefix(top).map { Row(type: $0.type, count: $0.count, retained: $0.retained) }])
+    }
+}
