@@ -1,14 +1,22 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Byte-level helpers for `/proc` text: no regex, no String splitting.
 enum ByteParsing {
-    /// Calls `body` with each line of `text` (without the newline).
+    /// Calls `body` with each line of `text` (without the newline); `memchr` finds the breaks.
     @inline(__always)
     static func forEachLine(_ text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         guard let base = text.baseAddress else { return }
         var start = 0
         let count = text.count
         while start < count {
-            var end = start
-            while end < count && base[end] != 0x0A { end += 1 }
+            let end: Int
+            if let found = memchr(base + start, 0x0A, count - start) {
+                end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            } else {
+                end = count
+            }
             body(UnsafeBufferPointer(start: base + start, count: end - start))
             start = end + 1
         }

@@ -49,15 +49,21 @@ public struct FootprintReader {
         let status = try ProcReader.status(pid: pid)
 
         var totals: MemoryCounters?
-        do {
-            totals = try ProcReader.rollup(pid: pid)
-        } catch .noSuchProcess(pid) {
-            // No smaps_rollup before Linux 4.14 (or the process went away: checked below).
-            totals = nil
-        }
         var table: MappingTable?
-        if detail == .mappings || totals == nil {
-            table = try ProcReader.smaps(pid: pid, chunkBytes: chunkBytes)
+        // smaps_rollup (exact PSS) is read while a second thread reads smaps.
+        func readRollup() throws(ProcFSError) {
+            do {
+                totals = try ProcReader.rollup(pid: pid)
+            } catch .noSuchProcess(pid) {
+                // No smaps_rollup before Linux 4.14 (or the process went away: checked below).
+                totals = nil
+            }
+        }
+        if detail == .mappings {
+            table = try ProcReader.smaps(pid: pid, chunkBytes: chunkBytes, meanwhile: readRollup)
+        } else {
+            try readRollup()
+            if totals == nil { table = try ProcReader.smaps(pid: pid, chunkBytes: chunkBytes) }
         }
 
         // The same process, still alive, and it had memory: else the read is partial.
@@ -106,15 +112,20 @@ public enum ProcReader {
         return bytes.withUnsafeBufferPointer { MemoryCounters.parseRollup($0) }
     }
 
-    /// Every mapping from `/proc/PID/smaps`, streamed in `chunkBytes` reads.
-    public static func smaps(pid: Int32, chunkBytes: Int = 1 << 20) throws(ProcFSError) -> MappingTable {
+    /// Every mapping from `/proc/PID/smaps`, read in `chunkBytes` pieces on a
+    /// second thread while this one runs `meanwhile` and then parses.
+    public static func smaps(
+        pid: Int32, chunkBytes: Int = 1 << 20, meanwhile: () throws(ProcFSError) -> Void = {}
+    ) throws(ProcFSError) -> MappingTable {
         let file = ProcFile(pid: pid, name: "smaps")
         var parser = SmapsParser()
-        var buffer = [UInt8](repeating: 0, count: max(chunkBytes, 4096))
         do {
-            try file.stream(buffer: &buffer) { parser.consume($0) }
+            try PipelinedRead(chunkBytes: chunkBytes).run(file, meanwhile: meanwhile) { parser.consume($0) }
         } catch {
-            throw file.error(error)
+            switch error {
+            case .read(let failure): throw file.error(failure)
+            case .meanwhile(let inner): throw inner
+            }
         }
         return parser.finish()
     }

@@ -1,12 +1,12 @@
-/// The `rwxp` permissions of a mapping.
+/// The `rwxp` permissions of a mapping (one byte of flags).
 public struct Permissions: Sendable, Hashable, Comparable, CustomStringConvertible {
-    /// The four characters as the kernel prints them, e.g. `r-xp`.
-    public let text: String
-    public let readable: Bool
-    public let writable: Bool
-    public let executable: Bool
+    private let bits: UInt8
+
+    public var readable: Bool { bits & 1 != 0 }
+    public var writable: Bool { bits & 2 != 0 }
+    public var executable: Bool { bits & 4 != 0 }
     /// `s` (shared) rather than `p` (private, copy-on-write).
-    public let shared: Bool
+    public var shared: Bool { bits & 8 != 0 }
 
     /// Parses `rwxp`-style text; unknown characters count as "not set".
     public init(_ text: String) {
@@ -16,11 +16,12 @@ public struct Permissions: Sendable, Hashable, Comparable, CustomStringConvertib
     }
 
     init(readable: Bool, writable: Bool, executable: Bool, shared: Bool) {
-        self.readable = readable
-        self.writable = writable
-        self.executable = executable
-        self.shared = shared
-        text = (readable ? "r" : "-") + (writable ? "w" : "-") + (executable ? "x" : "-") + (shared ? "s" : "p")
+        bits = (readable ? 1 : 0) | (writable ? 2 : 0) | (executable ? 4 : 0) | (shared ? 8 : 0)
+    }
+
+    /// The four characters as the kernel prints them, e.g. `r-xp`.
+    public var text: String {
+        (readable ? "r" : "-") + (writable ? "w" : "-") + (executable ? "x" : "-") + (shared ? "s" : "p")
     }
 
     public var description: String { text }

@@ -23,6 +23,33 @@ struct LiveProcessTests {
         #expect(footprint.stat.minorFaults > 0)
     }
 
+    @Test(.enabled(if: !PythonInterpreter.installed.isEmpty))
+    func pipelinedReadInSmallChunksMatchesOneRead() throws {
+        // GIVEN an idle Python with ~100 mappings (well over one 8 KiB chunk of smaps)
+        let python = try #require(PythonInterpreter.installed.last)
+        let pid = try #require(Self.spawn([python.path, "-c", "import decimal, json, email.mime.text, time; time.sleep(60)"]))
+        defer { kill(pid, SIGKILL); Self.reap(pid) }
+        func wholeRead() throws -> MappingTable {
+            var parser = SmapsParser()
+            let bytes = try ProcFile(pid: pid, name: "smaps").readAll()
+            bytes.withUnsafeBufferPointer { parser.consume($0) }
+            return parser.finish()
+        }
+        var whole = MappingTable(), piecewise = MappingTable(), again = MappingTable()
+        for _ in 0..<50 {
+            usleep(100_000)
+            whole = try wholeRead()
+            piecewise = try ProcReader.smaps(pid: pid, chunkBytes: 8192)
+            again = try wholeRead()
+            if whole.sum == again.sum && whole.mappings.count == again.mappings.count && whole.mappings.count > 50 { break }
+        }
+        // THEN the chunked, two-thread read parses to the same mappings
+        #expect(piecewise.mappings.count == whole.mappings.count)
+        #expect(piecewise.sum == whole.sum)
+        #expect(piecewise.paths == whole.paths)
+        #expect(zip(piecewise.mappings, whole.mappings).allSatisfy { $0.start == $1.start && $0.end == $1.end })
+    }
+
     @Test func totalsOnlySkipsSmaps() throws {
         let footprint = try FootprintReader().read(pid: getpid(), detail: .totals)
         #expect(footprint.mappings == nil)

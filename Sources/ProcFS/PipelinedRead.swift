@@ -1,0 +1,127 @@
+import Dispatch
+import SystemPackage
+
+/// Reads a large `/proc` file on a second thread while the caller parses the
+/// chunks already read: the kernel's cost of generating `smaps` (most of the
+/// time) and the parse overlap instead of adding up. Chunks end at line breaks.
+final class PipelinedRead: @unchecked Sendable {
+    // A ring of `slotCount` buffers. `free` counts buffers the reader may fill,
+    // `filled` those the parser may read; the semaphores order every access, so
+    // each slot is touched by one thread at a time.
+    private let slotCount = 4
+    private let slotBytes: Int
+    private let slots: [UnsafeMutableRawBufferPointer]
+    private var lengths: [Int]
+    private var finished: [Bool]
+    private var failure: ProcFile.Failure?
+    private let free: DispatchSemaphore
+    private let filled = DispatchSemaphore(value: 0)
+    private let done = DispatchSemaphore(value: 0)
+    private var cancelled = false  // set by the parser; read by the reader after `free.wait()`
+
+    init(chunkBytes: Int) {
+        slotBytes = max(chunkBytes, 4096)
+        slots = (0..<slotCount).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: max(chunkBytes, 4096), alignment: 16) }
+        lengths = Array(repeating: 0, count: slotCount)
+        finished = Array(repeating: false, count: slotCount)
+        free = DispatchSemaphore(value: slotCount)
+    }
+
+    deinit {
+        for slot in slots { slot.deallocate() }
+    }
+
+    /// Starts reading `file`; runs `meanwhile` on this thread, then hands each
+    /// chunk to `chunk` in order.
+    func run<E: Error>(
+        _ file: ProcFile, meanwhile: () throws(E) -> Void, chunk: (UnsafeBufferPointer<UInt8>) -> Void
+    ) throws(PipelineError<E>) {
+        let thread = DispatchQueue(label: "memlens.procfs.read")
+        thread.async { self.produce(file) }
+        defer { done.wait() }
+        do {
+            try meanwhile()
+        } catch {
+            cancelAndDrain()
+            throw .meanwhile(error)
+        }
+        var index = 0
+        while true {
+            filled.wait()
+            if let failure = failure, lengths[index] == 0 && finished[index] {
+                free.signal()
+                cancelAndDrain()
+                throw .read(failure)
+            }
+            let bytes = UnsafeBufferPointer(start: slots[index].baseAddress?.assumingMemoryBound(to: UInt8.self), count: lengths[index])
+            if !bytes.isEmpty { chunk(bytes) }
+            let last = finished[index]
+            free.signal()
+            if last { return }
+            index = (index + 1) % slotCount
+        }
+    }
+
+    private func cancelAndDrain() {
+        cancelled = true
+        free.signal()  // wake a reader waiting for a slot
+    }
+
+    private func produce(_ file: ProcFile) {
+        defer { done.signal() }
+        let fd: FileDescriptor
+        do {
+            fd = try file.open()
+        } catch {
+            free.wait()
+            failure = error
+            lengths[0] = 0
+            finished[0] = true
+            filled.signal()
+            return
+        }
+        defer { try? fd.close() }
+        var carry: [UInt8] = []
+        var index = 0
+        while true {
+            free.wait()
+            if cancelled { return }
+            let slot = slots[index]
+            var count = carry.count
+            carry.withUnsafeBytes { slot.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            var atEnd = false
+            // Fill at least half the slot, so chunks stay large.
+            while count < slotBytes / 2 {
+                let n: Int
+                do {
+                    n = try fd.read(into: UnsafeMutableRawBufferPointer(rebasing: slot[count...]), retryOnInterrupt: true)
+                } catch {
+                    failure = ProcFile.failure(error)
+                    lengths[index] = 0
+                    finished[index] = true
+                    filled.signal()
+                    return
+                }
+                if n == 0 { atEnd = true; break }
+                count += n
+            }
+            var end = count
+            if !atEnd {
+                while end > 0 && slot[end - 1] != 0x0A { end -= 1 }
+                if end == 0 { end = count }  // a line longer than half a slot: pass it split (never in smaps)
+            }
+            carry = Array(slot[end..<count])
+            lengths[index] = end
+            finished[index] = atEnd
+            filled.signal()
+            if atEnd { return }
+            index = (index + 1) % slotCount
+        }
+    }
+}
+
+/// A failure of ``PipelinedRead/run(_:meanwhile:chunk:)``: the read, or the caller's own work.
+enum PipelineError<E: Error>: Error {
+    case read(ProcFile.Failure)
+    case meanwhile(E)
+}
