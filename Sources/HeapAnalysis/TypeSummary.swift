@@ -22,6 +22,28 @@ public struct TypeSummary: Sendable {
     /// Bytes counted.
     public var totalSizeBytes: UInt64
 
+    /// Summarizes only the objects `subset` (indices) of `graph`.
+    public init(subset: [Int], of graph: HeapGraph) {
+        var rows: [UInt32: TypeStatistics] = [:]
+        var total: UInt64 = 0
+        for i in subset {
+            let t = graph.typeIDs[i]
+            let size = graph.sizes[i]
+            var row = rows[t] ?? TypeStatistics(type: graph.typeNames[Int(t)], count: 0, size: 0, max: 0, maxAddress: graph.addresses[i])
+            row.count += 1
+            row.size += size
+            if size > row.max {
+                row.max = size
+                row.maxAddress = graph.addresses[i]
+            }
+            rows[t] = row
+            total += size
+        }
+        types = rows.values.sorted { ($0.size, $0.count, $1.type) > ($1.size, $1.count, $0.type) }
+        objectCount = subset.count
+        totalSizeBytes = total
+    }
+
     /// Summarizes `graph`; with `collapsing`, each instance `__dict__` is
     /// counted as part of its owner (see `InstanceDictCollapse`).
     public init(_ graph: HeapGraph, collapsing: InstanceDictCollapse? = nil) {

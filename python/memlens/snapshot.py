@@ -405,7 +405,9 @@ def dump(path, values=True, exclude_frame=None):
         exclude = _agent_frames() | _handler_objects(exclude_frame)
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            with open(fd, "wb", buffering=1 << 20) as stream:
+            # Positional: a keyword makes CPython (3.8–3.11) cache a tuple of
+            # open()'s keyword names for good, a lasting change in the target.
+            with open(fd, "wb", 1 << 20) as stream:
                 writer = _Writer(stream)
                 meta = json.dumps(_metadata(values)).encode()
                 writer.write(MAGIC + _U32.pack(FORMAT_VERSION) + _U32.pack(len(meta)) + meta)

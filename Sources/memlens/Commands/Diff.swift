@@ -1,0 +1,53 @@
+import ArgumentParser
+import HeapAnalysis
+import HeapGraph
+import Reports
+
+struct Diff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "What changed between snapshots, by type; or what outlived its phase.",
+        discussion: """
+            Objects are matched by address and type (an address reused by another type is
+            a new object).
+
+              memlens diff snaps/1234-1.mlh snaps/1234-2.mlh
+              memlens diff BASE AFTER LATER --survivors   # created between BASE and AFTER, still alive in LATER
+            """
+    )
+
+    @Argument(help: "Two snapshots (older, newer), or three with --survivors.")
+    var files: [String]
+
+    @Flag(help: "With three snapshots: objects created between the first two that are still in the third.")
+    var survivors = false
+
+    @Option(help: "Show this many rows.")
+    var top = 30
+
+    @OptionGroup var report: ReportOptions
+
+    func validate() throws {
+        if survivors {
+            guard files.count == 3 else { throw ValidationError("--survivors takes three snapshots: BASE AFTER LATER") }
+        } else {
+            guard files.count == 2 else { throw ValidationError("diff takes two snapshots: OLD NEW (or three with --survivors)") }
+        }
+        guard top > 0 else { throw ValidationError("--top must be at least 1") }
+    }
+
+    func run() throws {
+        let graphs = try files.map(loadSnapshot)
+        let versions = Set(graphs.compactMap(\.metadata.python))
+        if versions.count > 1 {
+            printError("error: the snapshots come from different Python versions (\(zip(files, graphs).map { "\($0): \($1.metadata.python ?? "?")" }.joined(separator: ", "))); objects cannot be matched across interpreters")
+            throw ExitCode.failure
+        }
+        if survivors {
+            let result = Survivors(base: graphs[0], after: graphs[1], later: graphs[2])
+            print(report.json ? try DiffReport.survivorsJSON(result, in: graphs[2]) : DiffReport.survivorsText(result, in: graphs[2], top: top), terminator: report.json ? "\n" : "")
+        } else {
+            let diff = HeapDiff(older: graphs[0], newer: graphs[1])
+            print(report.json ? try DiffReport.json(diff, top: top) : DiffReport.text(diff, older: files[0], newer: files[1], top: top), terminator: report.json ? "\n" : "")
+        }
+    }
+}
