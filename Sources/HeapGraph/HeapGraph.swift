@@ -28,6 +28,10 @@ public struct HeapGraph: Sendable {
     public internal(set) var values = ValueStore()
     /// Named roots (sys.modules, modules, thread frames) as object indices.
     public internal(set) var roots: [Root] = []
+    /// Free variable names of closures (function index → names, in `__closure__` order).
+    public internal(set) var closureNames: [UInt32: [String]] = [:]
+    /// Names of the type objects that are in the snapshot (type object index → `module.Name`).
+    public internal(set) var typeObjectNames: [UInt32: String] = [:]
     /// Referents whose address matched no object in the snapshot (dropped).
     public internal(set) var unresolvedEdgeCount = 0
 

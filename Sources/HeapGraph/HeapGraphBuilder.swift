@@ -7,6 +7,8 @@ struct HeapGraphBuilder {
     private var edgeAddresses: [UInt64] = []
     private var typeIDsByName: [String: UInt32] = [:]
     private var pendingRoots: [(address: UInt64, kind: String, name: String)] = []
+    private var pendingClosures: [(address: UInt64, names: [String])] = []
+    private var pendingTypeObjects: [(address: UInt64, name: String)] = []
 
     /// A builder sized for about `expectedObjects` objects and `expectedEdges` edges.
     init(metadata: SnapshotMetadata, expectedObjects: Int = 1024, expectedEdges: Int = 0) {
@@ -29,8 +31,9 @@ struct HeapGraphBuilder {
         return id
     }
 
-    /// Appends a type whose id the file assigns by position.
-    mutating func appendType(_ name: String) {
+    /// Appends a type whose id the file assigns by position, with the address of its type object if known.
+    mutating func appendType(_ name: String, address: UInt64? = nil) {
+        if let address { pendingTypeObjects.append((address, name)) }
         graph.typeNames.append(name)
         typeIDsByName[name] = typeIDsByName[name] ?? UInt32(graph.typeNames.count - 1)
     }
@@ -61,6 +64,10 @@ struct HeapGraphBuilder {
 
     mutating func setData(_ kind: ValueStore.Kind, _ data: UnsafeRawBufferPointer, length: Int, for object: Int) {
         graph.values.setData(kind, data, length: length, for: object)
+    }
+
+    mutating func addClosure(address: UInt64, names: [String]) {
+        pendingClosures.append((address, names))
     }
 
     mutating func addRoot(address: UInt64, kind: String, name: String) {
@@ -110,6 +117,12 @@ struct HeapGraphBuilder {
         graph.values.reserveObjects(graph.count)
         for root in pendingRoots {
             if let i = lookup.index(of: root.address) { graph.roots.append(Root(object: i, kind: root.kind, name: root.name)) }
+        }
+        for closure in pendingClosures {
+            if let i = lookup.index(of: closure.address) { graph.closureNames[i] = closure.names }
+        }
+        for type in pendingTypeObjects {
+            if let i = lookup.index(of: type.address) { graph.typeObjectNames[i] = type.name }
         }
         return graph
     }

@@ -34,6 +34,7 @@ struct MLHReader {
             throw SnapshotError(path: path, offset: 16, reason: "corrupt snapshot: the metadata is not valid JSON")
         }
         metadata.source = "mlh"
+        metadata.format = Int(version)
         var crc = CRC32()
         (header + metaBytes).withUnsafeBytes { crc.update($0) }
 
@@ -82,12 +83,13 @@ struct MLHReader {
             try buffer.withBytes { (raw) throws(SnapshotError) in
                 var cursor = ByteCursor(raw, fileOffset: payloadOffset, path: path)
                 switch SnapshotFile.Section(rawValue: kind) {
-                case .types: try readTypes(&cursor, into: &builder)
+                case .types: try readTypes(&cursor, version: version, into: &builder)
                 case .objects:
                     let counts = try readObjects(&cursor, into: &builder)
                     objectsSeen += counts.objects
                     edgesSeen += counts.edges
                 case .roots: try readRoots(&cursor, into: &builder)
+                case .closures: try readClosures(&cursor, into: &builder)
                 case .end, nil: break  // unknown sections are skipped: newer writers may add some
                 }
             }
@@ -111,11 +113,33 @@ struct MLHReader {
         }
     }
 
-    private func readTypes(_ cursor: inout ByteCursor, into builder: inout HeapGraphBuilder) throws(SnapshotError) {
+    private func readTypes(_ cursor: inout ByteCursor, version: UInt32, into builder: inout HeapGraphBuilder) throws(SnapshotError) {
         let count = Int(try cursor.u32())
         for _ in 0..<count {
             let length = Int(try cursor.u16())
-            builder.appendType(String(decoding: try cursor.take(length), as: UTF8.self))
+            let name = String(decoding: try cursor.take(length), as: UTF8.self)
+            builder.appendType(name, address: version >= 2 ? try cursor.u64() : nil)
+        }
+    }
+
+    private func readClosures(_ cursor: inout ByteCursor, into builder: inout HeapGraphBuilder) throws(SnapshotError) {
+        let start = cursor.position
+        let bytes = try cursor.take(cursor.remaining)
+        guard let records = try? JSONDecoder().decode([Closure].self, from: Data(bytes)) else {
+            cursor.position = start
+            throw cursor.corrupt("the closures section is not valid JSON")
+        }
+        for record in records { builder.addClosure(address: record.address, names: record.names) }
+    }
+
+    /// `[address, [names]]` as the agent writes it.
+    private struct Closure: Decodable {
+        var address: UInt64
+        var names: [String]
+        init(from decoder: any Decoder) throws {
+            var container = try decoder.unkeyedContainer()
+            address = try container.decode(UInt64.self)
+            names = try container.decode([String].self)
         }
     }
 

@@ -5,10 +5,10 @@ public enum SnapshotFile {
     /// The first eight bytes of every `.mlh` file.
     public static let magic: [UInt8] = [0x89, 0x4D, 0x4C, 0x48, 0x0D, 0x0A, 0x1A, 0x0A]
     /// The newest format version this reader understands.
-    public static let formatVersion: UInt32 = 1
+    public static let formatVersion: UInt32 = 2
 
     enum Section: UInt8 {
-        case types = 1, objects = 2, roots = 3, end = 255
+        case types = 1, objects = 2, roots = 3, closures = 4, end = 255
     }
 }
 

@@ -14,6 +14,6 @@ struct Memlens: ParsableCommand {
               memlens export snaps/1234-1.mlh --format meliae -o dump.json
             """,
         version: "0.1.0",
-        subcommands: [Demo.self, Run.self, Summary.self, Retained.self, Diff.self, Export.self, FootprintCommand.self, Imports.self]
+        subcommands: [Demo.self, Run.self, Summary.self, Retained.self, Paths.self, ReferrersCommand.self, Diff.self, Export.self, FootprintCommand.self, Imports.self]
     )
 }

@@ -11,14 +11,18 @@ other half of this contract:
 
     magic  b"\\x89MLH\\r\\n\\x1a\\n"   u32 format version   u32 n   n bytes of JSON metadata
     section*: u8 kind, u32 payload length, payload
-        1 TYPES    u32 count, then per type: u16 length + UTF-8 name (appended to the type table)
+        1 TYPES    u32 count, then per type: u16 length + UTF-8 name (appended to the type table),
+                   and from format 2 the type object's u64 address
         2 OBJECTS  u32 count, u32 refcount bias, u8 flags (1: gc-tracked objects),
                    columns address/type/size/refcount/referent-count,
                    u32 edge count, column edges (referent addresses), then values
         3 ROOTS    UTF-8 JSON list of {"address", "kind", "name"}
+        4 CLOSURES UTF-8 JSON list of [function address, [free variable names]] (format 2+)
         255 END    u64 objects, u64 edges, u32 CRC-32 of every byte before this section
 
 A column is u8 width (1, 2, 4, 6 or 8) then the values at that width.
+From format 2 the referents of an exact ``dict`` are its values, then its keys,
+in order, so value ``i`` is filed under key ``i``.
 """
 
 import gc
@@ -33,7 +37,7 @@ from operator import eq, getitem, is_, ne, not_
 from struct import Struct
 
 MAGIC = b"\x89MLH\r\n\x1a\n"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CHUNK_OBJECTS = 8192
 VALUE_CHARS = 100
 _HEAD = slice(0, VALUE_CHARS)
@@ -41,15 +45,18 @@ _HEAD = slice(0, VALUE_CHARS)
 _NO_TEXT = b"\0\0\0\0" + b"\x01" * 3 + b"\0\0\0\0"
 _NO_NUMBERS = b"\0\0\0\0\x01"
 
-_TYPES, _OBJECTS, _ROOTS, _END = 1, 2, 3, 255
+_TYPES, _OBJECTS, _ROOTS, _CLOSURES, _END = 1, 2, 3, 4, 255
+_FunctionType = type(lambda: None)
 _U8_U32 = Struct("<BI")
 _U32 = Struct("<I")
 _U16 = Struct("<H")
+_U64 = Struct("<Q")
 _END_PAYLOAD = Struct("<QQI")
 # 3.11+ creates frame objects lazily; on these versions any frame object the
 # dump itself causes (the signal handler's `frame` argument) is not the heap's.
 _LAZY_FRAMES = sys.version_info >= (3, 11)
 _BIG_ENDIAN = sys.byteorder == "big"
+_CACHED_CODE_NAMES = sys.version_info >= (3, 12)
 # Untracked types without referents: no gc.get_referents call for them.
 _ATOMS = frozenset({str, bytes, int, float, bool, type(None), complex})
 
@@ -100,7 +107,7 @@ class _TypeTable(dict):
 
     def __init__(self):
         super().__init__()
-        self.pending = []
+        self.pending = []  # (name, address) of types not written yet
 
     def __missing__(self, cls):
         index = len(self)
@@ -109,7 +116,7 @@ class _TypeTable(dict):
             name = qualified_name(cls)
         except Exception:  # a broken metaclass must not stop the dump
             name = "?"
-        self.pending.append(name)
+        self.pending.append((name, id(cls)))
         return index
 
 
@@ -193,8 +200,9 @@ class _Dump:
         refcounts = array("Q", map(getrefcount, objs))
         if tracked:
             referents = list(map(gc.get_referents, objs))
-            self._add_dict_keys(objs, referents)
+            self._dict_referents(objs, kinds, referents)
             counts = array("Q", map(len, referents))
+            self._closure_names(objs, kinds)
         else:
             referents, counts = self._untracked_referents(objs, kinds)
         edges = array("Q", map(id, chain.from_iterable(referents)))
@@ -207,9 +215,9 @@ class _Dump:
             names = self.types.pending
             self.types.pending = []
             parts = [_U32.pack(len(names))]
-            for name in names:
+            for name, address in names:
                 data = name.encode("utf-8", "surrogatepass")[:0xFFFF]
-                parts += [_U16.pack(len(data)), data]
+                parts += [_U16.pack(len(data)), data, _U64.pack(address)]
             self.writer.section(_TYPES, parts)
         self.writer.section(_OBJECTS, [
             _U32.pack(len(objs)), _U32.pack(self.bias + held), b"\x01" if tracked else b"\x00",
@@ -252,24 +260,40 @@ class _Dump:
             return [], counts
         inner = list(map(objs.__getitem__, containers))
         referents = list(map(gc.get_referents, inner))
-        self._add_dict_keys(inner, referents)
+        self._dict_referents(inner, list(map(kinds.__getitem__, containers)), referents)
         for i, refs in zip(containers, referents):
             counts[i] = len(refs)
         return referents, counts
 
     @staticmethod
-    def _add_dict_keys(objs, referents):
-        # gc.get_referents(d) leaves out the keys of a dict whose keys are all
-        # str (they cannot form cycles); a snapshot needs them.
+    def _dict_referents(objs, kinds, referents):
+        """Referents of dicts: values then keys for an exact dict (so each
+        value's key is known); for a subclass, gc.get_referents plus the str
+        keys it leaves out (it skips the keys of all-str-keyed dicts, which
+        cannot form cycles, but a snapshot needs them)."""
+        for i in compress(range(len(objs)), map(is_, kinds, repeat(dict))):
+            d = objs[i]
+            referents[i] = [*dict.values(d), *dict.keys(d)]
         # issubclass on the exact type never runs Python code (isinstance may,
         # through a __class__ property).
-        for i in compress(range(len(objs)), map(issubclass, map(type, objs), repeat(dict))):
+        for i in compress(range(len(objs)), map(issubclass, kinds, repeat(dict))):
             d = objs[i]
-            if len(referents[i]) < 2 * dict.__len__(d):
+            if kinds[i] is not dict and len(referents[i]) < 2 * dict.__len__(d):
                 try:
                     referents[i] = referents[i] + list(dict.keys(d))
                 except RuntimeError:  # changed size under another thread
                     pass
+
+    def _closure_names(self, objs, kinds):
+        """Writes the free variable names of the chunk's closures, so a path
+        can say which variable a closure cell is."""
+        found = []
+        for f in compress(objs, map(is_, kinds, repeat(_FunctionType))):
+            closure = f.__closure__
+            if closure:
+                found.append([id(f), _free_variable_names(f.__code__, len(closure))])
+        if found:
+            self.writer.section(_CLOSURES, [json.dumps(found).encode("utf-8", "surrogatepass")])
 
     def _values(self, objs, kinds):
         """Value columns for the str, bytes, int and float objects of a chunk."""
@@ -307,6 +331,22 @@ class _Dump:
         else:
             parts.append(_NO_NUMBERS)
         return parts
+
+
+def _free_variable_names(code, count):
+    """The names of a code object's ``count`` free variables."""
+    if not _CACHED_CODE_NAMES:
+        return list(code.co_freevars)
+    # 3.12+ caches co_freevars on the code object when first read, a lasting
+    # tuple in the target; read the names one by one instead. Free variables
+    # are the last entries of the locals-plus table.
+    names = []
+    name_of = code._varname_from_oparg
+    while True:
+        try:
+            names.append(name_of(len(names)))
+        except IndexError:
+            return names[-count:]
 
 
 def _roots(exclude):
