@@ -150,6 +150,7 @@ if [[ -n $MEMLENS && -s $WORK/dump-3.11.mlh ]]; then
         report time "memlens summary --collapse-dicts meliae.json" "$RESULTS" -- "$MEMLENS" summary --json --top 1000000 --collapse-dicts "$WORK/meliae.json"
     else
         report skip "memlens summary meliae.json" "$RESULTS" "no meliae dump"
+        report skip "memlens summary --collapse-dicts meliae.json" "$RESULTS" "no meliae dump"
     fi
 else
     report skip "memlens summary .mlh" "$RESULTS" "no release binary or no 3.11 snapshot"
