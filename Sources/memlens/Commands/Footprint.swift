@@ -2,6 +2,10 @@ import ArgumentParser
 import ProcFS
 import Reports
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 struct FootprintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "footprint",
@@ -17,6 +21,22 @@ struct FootprintCommand: ParsableCommand {
               memlens footprint 1234 --totals           # smaps_rollup only: cheap enough to poll
               memlens footprint --children 1234         # a preforking server: each worker, total PSS
               memlens footprint 1234 --json | jq .writable
+
+            With a command after --, memlens runs it and measures it at the exit of its import
+            phase, defined as: the moment the interpreter is about to exit (the main script has
+            returned or raised SystemExit, non-daemon threads have been joined and the program's
+            own atexit handlers have run; modules and their globals are all still alive), or
+            --after SECONDS after the interpreter started, whichever comes first. A sitecustomize
+            memlens adds to PYTHONPATH (yours still runs) makes the first Python process of the
+            command pause itself there on a pipe; memlens stops it (SIGSTOP, so no thread moves),
+            reads /proc/PID/smaps_rollup and smaps, prints the report, then lets it finish. The
+            command's stdout goes to stderr (stdout is the report's), and memlens exits with the
+            command's exit status. A command that never gets there (os._exit, exec, killed by a
+            signal, not CPython) gives an error and exit 1.
+
+              memlens footprint -- python3 -c 'import numpy'
+              memlens footprint --by library --json -- python3 app.py
+              memlens footprint --after 30 -- python3 server.py   # a program that runs for long
             """
     )
 
@@ -39,13 +59,25 @@ struct FootprintCommand: ParsableCommand {
     @Option(help: "Rows to show for --by library and --by mapping.")
     var top = 20
 
+    @Option(help: ArgumentHelp("With a command: measure it this long after it starts, if it has not exited by then.", valueName: "seconds"))
+    var after: Double?
+
     @OptionGroup var report: ReportOptions
 
+    @Argument(parsing: .postTerminator, help: ArgumentHelp("A Python command to run and measure at the exit of its import phase, after --.", valueName: "command"))
+    var command: [String] = []
+
     func validate() throws {
-        switch (pid, childrenOf) {
-        case (nil, nil): throw ValidationError("give a pid, or --children PID")
-        case (.some, .some): throw ValidationError("give either a pid or --children PID, not both")
-        default: break
+        if !command.isEmpty {
+            if pid != nil || childrenOf != nil { throw ValidationError("give a pid, --children PID or a command after --, not several") }
+            if let after, !(after >= 0 && after.isFinite) { throw ValidationError("--after takes a number of seconds, 0 or more") }
+        } else {
+            if after != nil { throw ValidationError("--after applies to a command run after --") }
+            switch (pid, childrenOf) {
+            case (nil, nil): throw ValidationError("give a pid, --children PID, or a command after --")
+            case (.some, .some): throw ValidationError("give either a pid or --children PID, not both")
+            default: break
+            }
         }
         if let target = pid ?? childrenOf, target <= 0 { throw ValidationError("a pid is a positive number") }
         if totals && by != nil { throw ValidationError("--totals reads no mappings, so it cannot break memory down (drop --by)") }
@@ -54,18 +86,36 @@ struct FootprintCommand: ParsableCommand {
     }
 
     func run() throws {
+        if !command.isEmpty { return try runCommand() }
         if let root = childrenOf { return try runTree(root) }
         guard let pid else { return }
-        let breakdown = by ?? .kind
         let footprint = try reportingErrors {
             try FootprintReader().read(pid: pid, detail: totals ? .totals : .mappings)
         }
+        try show(footprint)
+    }
+
+    private func show(_ footprint: Footprint) throws {
+        let breakdown = by ?? .kind
         if report.json {
             print(try FootprintReport.json(footprint, includeMappings: breakdown == .mapping))
         } else {
             let shape = FootprintReport.Breakdown(rawValue: breakdown.rawValue) ?? .kind
             print(FootprintReport.text(footprint, by: shape, top: top), terminator: "")
         }
+    }
+
+    /// Runs `command`, measures it where it pauses, and exits with its status.
+    private func runCommand() throws {
+        let status = try reportingErrors {
+            try FootprintLauncher.run(command, after: after) { pause in
+                let footprint = try FootprintReader().read(pid: pause.pid, detail: totals ? .totals : .mappings)
+                printError("memlens: measured pid \(pause.pid) " + (pause.reason == "after" ? "after \(after ?? 0) s" : "at exit"))
+                try show(footprint)
+                fflush(nil)  // the report is out before the command goes on
+            }
+        }
+        if status != 0 { throw ExitCode(status) }
     }
 
     private func runTree(_ root: Int32) throws {
