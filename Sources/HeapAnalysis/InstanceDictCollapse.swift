@@ -1,13 +1,15 @@
 public import HeapGraph
 
-/// Folds each instance `__dict__` into the instance that owns it, as meliae's
-/// `collapse_instance_dicts` does, so "dict" stops hiding the classes that
-/// actually hold the memory.
-///
-/// An object owns dict `d` when it is an instance of a class (one of its
-/// referents is a type object), `d` is among its referents, and nothing else
-/// refers to `d`. On 3.11+ most instances keep attributes inline with no dict
-/// at all, so there is less to fold.
+/// Folds each instance `__dict__` into the instance that owns it, by the
+/// rule of meliae's `collapse_instance_dicts`, so "dict" stops hiding the
+/// classes that actually hold the memory:
+/// - a module whose only referent is a dict folds that dict;
+/// - any other object (not a str, dict, tuple, list, type, function,
+///   wrapper_descriptor, code, classobj, int or weakref) whose referents are
+///   exactly `[dict, type]`, in that order, folds the dict.
+/// Like meliae 0.5, other referrers of the dict are not checked (a module's
+/// dict is also every one of its functions' `__globals__`); a dict is folded
+/// into one owner at most. On 3.11+ most instances keep their attributes inline, with no dict to fold.
 public struct InstanceDictCollapse: Sendable {
     private var folded: [Bool]
     private var extra: [UInt64]
@@ -19,18 +21,17 @@ public struct InstanceDictCollapse: Sendable {
         let n = graph.count
         folded = [Bool](repeating: false, count: n)
         extra = [UInt64](repeating: 0, count: n)
-        let dictType = graph.typeNames.firstIndex(of: "dict").map(UInt32.init)
-        let typeType = graph.typeNames.firstIndex(of: "type").map(UInt32.init)
-        guard let dictType, let typeType else { return }
-        var inDegree = [UInt32](repeating: 0, count: n)
-        for target in graph.edgeTargets { inDegree[Int(target)] &+= 1 }
-        let skipped: Set<String> = ["type", "module", "function", "dict", "list", "tuple", "set", "frozenset", "cell", "frame", "code"]
+        let id = { (name: String) in graph.typeNames.firstIndex(of: name).map(UInt32.init) }
+        guard let dictType = id("dict") else { return }
+        let typeType = id("type"), moduleType = id("module")
+        let skipped: Set<String> = ["str", "dict", "tuple", "list", "type", "function", "wrapper_descriptor", "code", "classobj", "int", "weakref"]
         let skippedIDs = Set(graph.typeNames.indices.filter { skipped.contains(graph.typeNames[$0]) }.map(UInt32.init))
         for owner in 0..<n where !skippedIDs.contains(graph.typeIDs[owner]) {
             let referents = graph.referents(of: owner)
-            guard referents.contains(where: { graph.typeIDs[Int($0)] == typeType }) else { continue }
-            let dicts = referents.filter { graph.typeIDs[Int($0)] == dictType && inDegree[Int($0)] == 1 }
-            guard dicts.count == 1, let d = dicts.first.map(Int.init), !folded[d], d != owner else { continue }
+            let first = referents.first.map(Int.init)
+            let isModule = graph.typeIDs[owner] == moduleType && referents.count == 1
+            let isInstance = referents.count == 2 && typeType != nil && graph.typeIDs[Int(referents[referents.startIndex + 1])] == typeType
+            guard isModule || isInstance, let d = first, graph.typeIDs[d] == dictType, !folded[d] else { continue }
             folded[d] = true
             extra[owner] &+= graph.sizes[d]
             foldedCount += 1

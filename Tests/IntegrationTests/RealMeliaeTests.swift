@@ -149,18 +149,8 @@ struct RealMeliaeTests {
         #expect(collapsedTypes["Packed"] == meliae.collapsed.types["Packed"])
         #expect(memlens.total_size == meliae.collapsed.total_size)
 
-        // Known difference (reported, not fixed here): meliae folds a module's
-        // dict into the module (a module with exactly one referent, a dict) and
-        // folds only objects whose referents are exactly [dict, type]; memlens
-        // skips modules but folds the namespace dict of any object with a type
-        // among its referents and one single-referrer dict — classes with a
-        // metaclass (ABCMeta, EnumMeta), tuple subclasses with a __dict__
-        // (CodecInfo), module subclasses. When InstanceDictCollapse follows
-        // meliae's rule this block records no issue and the test says so:
-        // drop the withKnownIssue wrapper then.
-        withKnownIssue("memlens --collapse-dicts folds other dicts than meliae's collapse_instance_dicts (modules, metaclass instances)") {
-            let diff = differences(meliae: meliae.collapsed.types, memlens: collapsedTypes)
-            #expect(diff.isEmpty, "types that differ after collapsing:\n\(diff.joined(separator: "\n"))")
-        }
+        // Every type, after collapsing, as meliae's collapse_instance_dicts leaves it.
+        let diff = differences(meliae: meliae.collapsed.types, memlens: collapsedTypes)
+        #expect(diff.isEmpty, "types that differ after collapsing:\n\(diff.joined(separator: "\n"))")
     }
 }
