@@ -38,10 +38,24 @@ public struct Mapping: Sendable {
     public var permissions: Permissions
     /// Index into ``MappingTable/paths``; -1 when the mapping has no name.
     public var pathIndex: Int32
+    /// The device of the mapped file, `major << 20 | minor` (0 for anonymous memory).
+    public var device: UInt32
     var rssKB: UInt32 = 0, pssKB: UInt32 = 0
     var sharedCleanKB: UInt32 = 0, sharedDirtyKB: UInt32 = 0
     var privateCleanKB: UInt32 = 0, privateDirtyKB: UInt32 = 0
     var anonymousKB: UInt32 = 0, swapKB: UInt32 = 0, swapPssKB: UInt32 = 0
+
+    /// An empty mapping (all fields 0, no name).
+    init() {
+        start = 0; end = 0; offset = 0; inode = 0
+        permissions = Permissions(readable: false, writable: false, executable: false, shared: false)
+        pathIndex = -1; device = 0
+    }
+
+    /// The major number of ``device`` (`fe` in `fe:00`).
+    public var deviceMajor: UInt32 { device >> 20 }
+    /// The minor number of ``device``.
+    public var deviceMinor: UInt32 { device & 0xF_FFFF }
 
     /// Virtual size of the mapping in bytes.
     public var sizeBytes: UInt64 { end - start }
