@@ -11,7 +11,8 @@ public enum FootprintReport {
     /// The full text report (`--totals`: the totals only).
     public static func text(_ footprint: Footprint, by breakdown: Breakdown, top: Int) -> String {
         var out = "Process \(footprint.pid) (\(footprint.status.name.isEmpty ? footprint.stat.name : footprint.status.name))"
-            + ", \(footprint.status.threads) thread\(footprint.status.threads == 1 ? "" : "s")\n"
+            + ", \(footprint.status.threads) thread\(footprint.status.threads == 1 ? "" : "s")"
+            + (footprint.mappings.map { ", \($0.mappings.count) mapping\($0.mappings.count == 1 ? "" : "s")" } ?? "") + "\n"
         if let table = footprint.mappings {
             out += "\n" + permissionTable(table) + "\n"
         }

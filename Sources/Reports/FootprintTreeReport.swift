@@ -4,10 +4,13 @@ public import ProcFS
 public struct TreeMember: Sendable {
     public var link: ProcessLink
     public var footprint: Footprint
+    /// How many mappings the process has (`/proc/PID/maps` lines), if counted.
+    public var mappingCount: Int?
 
-    public init(link: ProcessLink, footprint: Footprint) {
+    public init(link: ProcessLink, footprint: Footprint, mappingCount: Int? = nil) {
         self.link = link
         self.footprint = footprint
+        self.mappingCount = mappingCount
     }
 }
 
@@ -15,16 +18,17 @@ public struct TreeMember: Sendable {
 /// tree's total PSS (shared pages counted once across the tree).
 public enum FootprintTreeReport {
     public static func text(_ members: [TreeMember], skipped: [Int32]) -> String {
-        var table = TextTable(headers: ["PID", "PPID", "RSS", "PSS", "USS", "Writable", "Swap", "Name"], leftAligned: [7])
+        var table = TextTable(headers: ["PID", "PPID", "RSS", "PSS", "USS", "Writable", "Swap", "Maps", "Name"], leftAligned: [8])
         var sum = MemoryCounters()
         for member in members {
             let t = member.footprint.totals
             sum.add(t)
             table.rows.append([String(member.link.pid), String(member.link.parentPID)]
                 + [t.rssBytes, t.pssBytes, t.ussBytes, t.writableBytes, t.swapBytes].map(ByteFormat.string)
+                + [member.mappingCount.map(String.init) ?? "?"]
                 + [String(repeating: "  ", count: member.link.depth) + member.footprint.status.name])
         }
-        table.rows.append(["total", ""] + [sum.rssBytes, sum.pssBytes, sum.ussBytes, sum.writableBytes, sum.swapBytes].map(ByteFormat.string) + [""])
+        table.rows.append(["total", ""] + [sum.rssBytes, sum.pssBytes, sum.ussBytes, sum.writableBytes, sum.swapBytes].map(ByteFormat.string) + ["", ""])
         let root = members.first?.link.pid ?? 0
         var out = "Process \(root) and \(members.count - 1) descendant\(members.count == 2 ? "" : "s"):\n" + table.render()
         out += "\nTotal PSS \(ByteFormat.string(sum.pssBytes)) (\(sum.pssBytes) bytes): what the tree costs, shared pages counted once.\n"
@@ -38,6 +42,7 @@ public enum FootprintTreeReport {
     struct Row: Encodable {
         var pid: Int32, ppid: Int32, depth: Int, name: String
         var rss: UInt64, pss: UInt64, uss: UInt64, writable: UInt64, swap: UInt64
+        var mappings: Int?
     }
     struct Document: Encodable {
         var root: Int32
@@ -47,14 +52,15 @@ public enum FootprintTreeReport {
     }
 
     /// `{"root", "total_pss", "total_uss", "total_rss", "total_swap",
-    /// "processes": [{"pid", "ppid", "depth", "name", "rss", "pss", "uss", "writable", "swap"}], "exited": [pid]}`.
+    /// "processes": [{"pid", "ppid", "depth", "name", "rss", "pss", "uss", "writable", "swap", "mappings"}], "exited": [pid]}`.
     public static func json(_ members: [TreeMember], skipped: [Int32]) throws -> String {
         var sum = MemoryCounters()
         let rows = members.map { member -> Row in
             let t = member.footprint.totals
             sum.add(t)
             return Row(pid: member.link.pid, ppid: member.link.parentPID, depth: member.link.depth, name: member.footprint.status.name,
-                       rss: t.rssBytes, pss: t.pssBytes, uss: t.ussBytes, writable: t.writableBytes, swap: t.swapBytes)
+                       rss: t.rssBytes, pss: t.pssBytes, uss: t.ussBytes, writable: t.writableBytes, swap: t.swapBytes,
+                       mappings: member.mappingCount)
         }
         return try JSONOutput.string(Document(
             root: members.first?.link.pid ?? 0, total_pss: sum.pssBytes, total_uss: sum.ussBytes,

@@ -93,10 +93,13 @@ struct FootprintAcceptanceTests {
         // THEN four processes each map the 100 MiB, but the tree's PSS counts it once
         #expect(processes.count == 4)
         #expect(processes.dropFirst().allSatisfy { $0["ppid"] as? Int32 == target.pid })
+        // AND each process's mapping count, from /proc/PID/maps (a forked child keeps its parent's mappings)
+        #expect(processes.allSatisfy { ($0["mappings"] as? Int ?? 0) > 10 }, "\(processes)")
         #expect(totalRSS >= 400 << 20)
         #expect(totalPSS >= 100 << 20)
         #expect(totalPSS < 150 << 20, "total PSS \(totalPSS) counts the shared 100 MiB more than once")
         let text = try runCommand([TestPaths.memlens, "footprint", "--children", String(target.pid)])
         #expect(text.stdout.contains("Total PSS"))
+        #expect(text.stdout.contains(" Maps "))
     }
 }

@@ -125,7 +125,9 @@ struct FootprintCommand: ParsableCommand {
             var skipped: [Int32] = []
             for link in links {
                 do {
-                    members.append(TreeMember(link: link, footprint: try FootprintReader().read(pid: link.pid, detail: .totals)))
+                    let footprint = try FootprintReader().read(pid: link.pid, detail: .totals)
+                    // A count of maps lines: no page-table walk, unlike smaps.
+                    members.append(TreeMember(link: link, footprint: footprint, mappingCount: try? ProcReader.mappingCount(pid: link.pid)))
                 } catch let error as ProcFSError where link.pid != root {
                     // A worker that exits mid-walk is gone, not hidden: list it as not counted.
                     switch error {
