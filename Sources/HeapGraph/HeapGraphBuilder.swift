@@ -77,6 +77,7 @@ struct HeapGraphBuilder {
     /// Resolves referent addresses to indices; unknown ones are dropped and
     /// counted, and so are later duplicates of an address.
     consuming func finish() -> HeapGraph {
+        if edgeAddresses.isEmpty, let graph = finishWithoutEdges() { return graph }
         var lookup = SortedAddresses(graph.addresses)
         var resolved = [UInt32](repeating: .max, count: edgeAddresses.count)
         edgeAddresses.withUnsafeBufferPointer { edges in
@@ -114,7 +115,6 @@ struct HeapGraphBuilder {
         resolved.removeLast(resolved.count - written)
         graph.edgeTargets = resolved
         graph.unresolvedEdgeCount = unresolved
-        graph.values.reserveObjects(graph.count)
         for root in pendingRoots {
             if let i = lookup.index(of: root.address) { graph.roots.append(Root(object: i, kind: root.kind, name: root.name)) }
         }
@@ -124,6 +124,34 @@ struct HeapGraphBuilder {
         for type in pendingTypeObjects {
             if let i = lookup.index(of: type.address) { graph.typeObjectNames[i] = type.name }
         }
+        return graph
+    }
+
+    /// The cheap finish when there are no edges to resolve (an objects-only
+    /// load): a sorted copy of the addresses shows there are no repeated
+    /// records, and one pass finds the few named objects. Nil if records repeat.
+    private mutating func finishWithoutEdges() -> HeapGraph? {
+        var sorted = graph.addresses
+        RadixSort.sort(keys: &sorted)
+        for i in 1..<max(sorted.count, 1) where sorted[i] == sorted[i - 1] { return nil }
+        sorted = []
+        var wanted: [UInt64: [Int]] = [:]
+        for (k, root) in pendingRoots.enumerated() { wanted[root.address, default: []].append(k) }
+        let typeBase = pendingRoots.count
+        for (k, type) in pendingTypeObjects.enumerated() { wanted[type.address, default: []].append(typeBase + k) }
+        let closureBase = typeBase + pendingTypeObjects.count
+        for (k, closure) in pendingClosures.enumerated() { wanted[closure.address, default: []].append(closureBase + k) }
+        var found = [UInt32?](repeating: nil, count: closureBase + pendingClosures.count)
+        if !wanted.isEmpty {
+            for (i, address) in graph.addresses.enumerated() {
+                for k in wanted[address] ?? [] { found[k] = UInt32(i) }
+            }
+        }
+        for (k, root) in pendingRoots.enumerated() {
+            if let i = found[k] { graph.roots.append(Root(object: i, kind: root.kind, name: root.name)) }
+        }
+        for (k, type) in pendingTypeObjects.enumerated() { if let i = found[typeBase + k] { graph.typeObjectNames[i] = type.name } }
+        for (k, closure) in pendingClosures.enumerated() { if let i = found[closureBase + k] { graph.closureNames[i] = closure.names } }
         return graph
     }
 

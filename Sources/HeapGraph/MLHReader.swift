@@ -4,10 +4,12 @@ import Foundation
 /// the file is never held in memory whole.
 struct MLHReader {
     let file: InputFile
+    let contents: SnapshotContents
     private var path: String { file.path }
 
-    init(file: InputFile) {
+    init(file: InputFile, contents: SnapshotContents) {
         self.file = file
+        self.contents = contents
     }
 
     func read() throws(SnapshotError) -> HeapGraph {
@@ -39,7 +41,7 @@ struct MLHReader {
         (header + metaBytes).withUnsafeBytes { crc.update($0) }
 
         let totals = try expectedTotals()
-        var builder = HeapGraphBuilder(metadata: metadata, expectedObjects: totals.objects, expectedEdges: totals.edges)
+        var builder = HeapGraphBuilder(metadata: metadata, expectedObjects: totals.objects, expectedEdges: contents == .full ? totals.edges : 0)
         var offset = 16 + metaLength
         var buffer: [UInt8] = []
         var sectionHeader = [UInt8](repeating: 0, count: 5)
@@ -169,11 +171,15 @@ struct MLHReader {
                 address: addresses[i], typeID: UInt32(type), size: sizes[i],
                 refcount: UInt32(clamping: refcount > bias ? refcount - bias : 0), flags: flags
             )
-            builder.closeObject(referents: (edge..<edge + n).lazy.map { edges[$0] })
+            if contents == .full {
+                builder.closeObject(referents: (edge..<edge + n).lazy.map { edges[$0] })
+            } else {
+                builder.closeObject(referents: EmptyCollection())
+            }
             edge += n
         }
         guard edge == edgeCount else { throw cursor.corrupt("a chunk has \(edgeCount - edge) referents that belong to no object") }
-        if cursor.remaining > 0 { try readValues(&cursor, local: local, into: &builder) }
+        if cursor.remaining > 0, contents == .full { try readValues(&cursor, local: local, into: &builder) }
         return (UInt64(count), UInt64(edgeCount))
     }
 

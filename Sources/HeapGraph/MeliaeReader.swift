@@ -2,7 +2,7 @@
 /// `{"address": A, "type": "T", "size": S, "len": L, "value": V, "name": N, "refs": [...]}`.
 /// Lines are parsed straight from a reused block buffer.
 enum MeliaeReader {
-    static func read(file: InputFile) throws(SnapshotError) -> HeapGraph {
+    static func read(file: InputFile, contents: SnapshotContents) throws(SnapshotError) -> HeapGraph {
         var builder = HeapGraphBuilder(metadata: SnapshotMetadata(source: "meliae"), expectedObjects: max(1024, file.size / 100))
         let blockSize = 4 << 20
         var offset = 0
@@ -23,7 +23,7 @@ enum MeliaeReader {
                     }
                     lineNumber += 1
                     let line = UnsafeRawBufferPointer(rebasing: raw[lineStart..<newline])
-                    try parse(line, at: blockStart + lineStart, lineNumber: lineNumber, path: file.path, refs: &refs, into: &builder)
+                    try parse(line, at: blockStart + lineStart, lineNumber: lineNumber, path: file.path, contents: contents, refs: &refs, into: &builder)
                     lineStart = newline + 1
                     if lineStart >= raw.count { return raw.count }
                 }
@@ -35,7 +35,7 @@ enum MeliaeReader {
 
     private static func parse(
         _ line: UnsafeRawBufferPointer, at fileOffset: Int, lineNumber: Int, path: String,
-        refs: inout [UInt64], into builder: inout HeapGraphBuilder
+        contents: SnapshotContents, refs: inout [UInt64], into builder: inout HeapGraphBuilder
     ) throws(SnapshotError) {
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { return }
         var address: UInt64?
@@ -53,7 +53,7 @@ enum MeliaeReader {
                 case "type": typeName = try s.readString()
                 case "size": size = try s.readUInt()
                 case "len": length = Int(try s.readUInt())
-                case "refs": try s.readUIntArray(into: &refs)
+                case "refs" where contents == .full: try s.readUIntArray(into: &refs)
                 case "name" where s.isString: moduleName = try s.readString()
                 case "value" where s.isString:
                     let text = try s.readString()
@@ -78,7 +78,7 @@ enum MeliaeReader {
         let index = builder.addObject(address: address, typeID: typeID, size: size, refcount: 0)
         builder.closeObject(referents: refs)
         if case .text(let text, _)? = value { value = .text(text, length: length ?? text.unicodeScalars.count) }
-        if let value { builder.setValue(value, for: index) }
+        if let value, contents == .full { builder.setValue(value, for: index) }
         if let moduleName, typeName == "module" { builder.addRoot(address: address, kind: "module", name: moduleName) }
     }
 }

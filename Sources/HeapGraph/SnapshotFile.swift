@@ -46,17 +46,26 @@ public enum SnapshotFormat: String, Sendable, CaseIterable {
     }
 }
 
+/// How much of a snapshot to keep in memory.
+public enum SnapshotContents: Sendable, Equatable {
+    /// Objects, edges, values, roots: everything.
+    case full
+    /// Objects only (address, type, size, refcount, flags): no edges and no
+    /// values, for reports by type. The file is still read and checked whole.
+    case objects
+}
+
 /// Loads snapshots of either format.
 public enum SnapshotLoader {
     /// Reads the snapshot at `path`, whatever its format.
     /// - Throws: `SnapshotError` naming the file (and the offset, for a bad or truncated file).
-    public static func load(path: String) throws(SnapshotError) -> HeapGraph {
+    public static func load(path: String, contents: SnapshotContents = .full) throws(SnapshotError) -> HeapGraph {
         let file = try InputFile(path: path)
         defer { file.close() }
         let prefix = try file.read(at: 0, count: 256)
         switch SnapshotFormat.detect(prefix) {
-        case .mlh: return try MLHReader(file: file).read()
-        case .meliae: return try MeliaeReader.read(file: file)
+        case .mlh: return try MLHReader(file: file, contents: contents).read()
+        case .meliae: return try MeliaeReader.read(file: file, contents: contents)
         case nil:
             throw SnapshotError(
                 path: path, offset: nil,

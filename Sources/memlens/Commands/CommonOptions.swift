@@ -26,6 +26,6 @@ func printError(_ line: String) {
 }
 
 /// Loads a snapshot (`.mlh` or meliae JSON), reporting failure as `error: …`, exit 1.
-func loadSnapshot(_ path: String) throws -> HeapGraph {
-    try reportingErrors { try SnapshotLoader.load(path: path) }
+func loadSnapshot(_ path: String, contents: SnapshotContents = .full) throws -> HeapGraph {
+    try reportingErrors { try SnapshotLoader.load(path: path, contents: contents) }
 }

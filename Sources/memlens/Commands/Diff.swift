@@ -36,7 +36,8 @@ struct Diff: ParsableCommand {
     }
 
     func run() throws {
-        let graphs = try files.map(loadSnapshot)
+        // A diff by type needs objects only; survivors are listed with their values.
+        let graphs = try files.map { try loadSnapshot($0, contents: survivors ? .full : .objects) }
         let versions = Set(graphs.compactMap(\.metadata.python))
         if versions.count > 1 {
             printError("error: the snapshots come from different Python versions (\(zip(files, graphs).map { "\($0): \($1.metadata.python ?? "?")" }.joined(separator: ", "))); objects cannot be matched across interpreters")

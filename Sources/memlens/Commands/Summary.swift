@@ -33,7 +33,8 @@ struct Summary: ParsableCommand {
     }
 
     func run() throws {
-        let graph = try loadSnapshot(file)
+        // By type needs no edges or values; folding instance dicts needs the edges.
+        let graph = try loadSnapshot(file, contents: collapseDicts ? .full : .objects)
         let collapse = collapseDicts ? InstanceDictCollapse(graph) : nil
         let summary = TypeSummary(graph, collapsing: collapse)
         if report.json {
