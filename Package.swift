@@ -47,6 +47,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "GenerateHeap", dependencies: ["HeapGraph"], path: "bench/graph/GenerateHeap",
+            swiftSettings: swiftSettings
+        ),
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "HeapGraphTests",

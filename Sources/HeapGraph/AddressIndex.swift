@@ -27,6 +27,30 @@ struct SortedAddresses: Sendable {
         regionStarts = starts
     }
 
+    /// Resolves many addresses at once: `targets[i]` becomes the index of the
+    /// object at `addresses[i]`, or `UInt32.max`. Sorts the queries in batches
+    /// of 2 Mi and merges each with the sorted objects: sequential memory
+    /// access, where one lookup per query would miss the cache every time.
+    func resolve(_ addresses: [UInt64], into targets: inout [UInt32]) {
+        let batch = 1 << 21
+        for start in stride(from: 0, to: addresses.count, by: batch) {
+            let end = min(start + batch, addresses.count)
+            var keys = Array(addresses[start..<end])
+            var positions = [UInt32](UInt32(start)..<UInt32(end))
+            RadixSort.sort(keys: &keys, payloads: &positions)
+            sorted.withUnsafeBufferPointer { sorted in
+                targets.withUnsafeMutableBufferPointer { targets in
+                    var o = 0
+                    for q in 0..<keys.count {
+                        let address = keys[q]
+                        while o < sorted.count && sorted[o] < address { o += 1 }
+                        targets[Int(positions[q])] = o < sorted.count && sorted[o] == address ? order[o] : .max
+                    }
+                }
+            }
+        }
+    }
+
     /// Indices of records whose address repeats an earlier record's.
     var repeatedRecords: [Int] {
         (1..<max(sorted.count, 1)).compactMap { sorted[$0] == sorted[$0 - 1] ? Int(order[$0]) : nil }

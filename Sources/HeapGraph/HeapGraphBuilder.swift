@@ -80,11 +80,7 @@ struct HeapGraphBuilder {
         if edgeAddresses.isEmpty, let graph = finishWithoutEdges() { return graph }
         var lookup = SortedAddresses(graph.addresses)
         var resolved = [UInt32](repeating: .max, count: edgeAddresses.count)
-        edgeAddresses.withUnsafeBufferPointer { edges in
-            resolved.withUnsafeMutableBufferPointer { resolved in
-                for e in 0..<edges.count { resolved[e] = lookup.index(of: edges[e]) ?? .max }
-            }
-        }
+        lookup.resolve(edgeAddresses, into: &resolved)
         edgeAddresses = []
         let duplicates = lookup.repeatedRecords
         if !duplicates.isEmpty {
