@@ -1,9 +1,13 @@
 // Writes a synthetic heap snapshot (.mlh) for benchmarks: N objects and
-// E edges shaped like a Python heap — a spanning tree whose parents are
-// mostly recent objects (allocation locality), extra random references,
+// E edges — a spanning tree whose parents are mostly recent objects
+// (allocation locality), then the remaining edges by MODEL:
+//   python (default): half to 1,000 hot shared objects with a Zipf-like skew
+//     (types, interned strings, small ints, None), half to objects allocated
+//     within 10,000 of the source (a container and its contents);
+//   random: to objects chosen uniformly (a worst case for caches).
 // 100 named module roots, 30 types, addresses in a scattered order.
 //
-// Usage: GenerateHeap OUTPUT [OBJECTS] [EDGES]
+// Usage: GenerateHeap OUTPUT [OBJECTS] [EDGES] [python|random]
 import Foundation
 import HeapGraph
 
@@ -14,6 +18,7 @@ guard arguments.count >= 2 else {
 }
 let n = arguments.count > 2 ? Int(arguments[2]) ?? 10_000_000 : 10_000_000
 let e = arguments.count > 3 ? Int(arguments[3]) ?? 3 * n : 3 * n
+let uniform = arguments.count > 4 && arguments[4] == "random"
 
 struct SplitMix: RandomNumberGenerator {
     var state: UInt64
@@ -49,7 +54,17 @@ for i in 1..<n {
     fill[p] += 1
 }
 for s in extraSources {
-    targets[Int(fill[Int(s)])] = UInt32.random(in: 0..<UInt32(n), using: &random)
+    let target: Int
+    if uniform {
+        target = Int.random(in: 0..<n, using: &random)
+    } else if Bool.random(using: &random) {
+        // Zipf-like: the k-th hot object is chosen with probability ∝ 1/k.
+        let u = Double.random(in: 0..<1, using: &random)
+        target = min(n - 1, Int(pow(1001.0, u)) - 1)
+    } else {
+        target = min(n - 1, max(0, Int(s) + Int.random(in: -10_000...10_000, using: &random)))
+    }
+    targets[Int(fill[Int(s)])] = UInt32(target)
     fill[Int(s)] += 1
 }
 extraSources = []
