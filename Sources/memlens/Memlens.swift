@@ -6,12 +6,15 @@ struct Memlens: ParsableCommand {
         commandName: "memlens",
         abstract: "Memory debugger and footprint tool for Python processes.",
         discussion: """
-            Take heap snapshots of a Python program and see which objects hold its memory.
+            Where a Python process's memory is, which objects hold it, and why.
 
-              memlens demo                                  # the bundled example, end to end
-              memlens run -o snaps/ -- python3 app.py       # then: kill -USR2 <pid>
-              memlens summary snaps/1234-1.mlh --top 20
-              memlens export snaps/1234-1.mlh --format meliae -o dump.json
+              memlens demo                          # the bundled example
+              memlens footprint PID                 # USS/PSS/RSS, by kind
+              memlens run -o snaps/ -- python3 app.py
+              kill -USR2 PID                        # → snaps/PID-1.mlh
+              memlens summary snaps/PID-1.mlh
+              memlens retained snaps/PID-1.mlh
+              memlens paths snaps/PID-1.mlh --type mod.Class
             """,
         version: "0.1.0",
         subcommands: [Demo.self, Run.self, Summary.self, Retained.self, Paths.self, ReferrersCommand.self, Diff.self, Export.self, FootprintCommand.self, Imports.self]
