@@ -11,7 +11,7 @@ public struct RetainedSizes: Sendable {
     /// Computes dominators from `HeapRoots` and accumulates sizes up the tree.
     public init(_ graph: HeapGraph) {
         tree = DominatorTree(edgeStarts: graph.edgeStarts, edgeTargets: graph.edgeTargets, roots: HeapRoots.roots(of: graph))
-        var retained = graph.sizes
+        var retained = Array(graph.sizes)
         for v in tree.preorder.reversed() {
             let d = tree.idom[Int(v)]
             if d != DominatorTree.virtualRoot { retained[Int(d)] &+= retained[Int(v)] }

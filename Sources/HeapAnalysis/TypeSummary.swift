@@ -53,24 +53,23 @@ public struct TypeSummary: Sendable {
         var maxAddresses = [UInt64](repeating: 0, count: graph.typeNames.count)
         var objectCount = 0
         var total: UInt64 = 0
+        let objectSizes = graph.sizes
         graph.typeIDs.withUnsafeBufferPointer { typeIDs in
-            graph.sizes.withUnsafeBufferPointer { objectSizes in
-                for i in 0..<typeIDs.count {
-                    var size = objectSizes[i]
-                    if let collapsing {
-                        if collapsing.isFolded(i) { continue }
-                        size &+= collapsing.extraBytes(i)
-                    }
-                    let t = Int(typeIDs[i])
-                    counts[t] += 1
-                    sizes[t] &+= size
-                    if size > maxima[t] || counts[t] == 1 {
-                        maxima[t] = size
-                        maxAddresses[t] = graph.addresses[i]
-                    }
-                    objectCount += 1
-                    total &+= size
+            for i in 0..<typeIDs.count {
+                var size = objectSizes[i]
+                if let collapsing {
+                    if collapsing.isFolded(i) { continue }
+                    size &+= collapsing.extraBytes(i)
                 }
+                let t = Int(typeIDs[i])
+                counts[t] += 1
+                sizes[t] &+= size
+                if size > maxima[t] || counts[t] == 1 {
+                    maxima[t] = size
+                    maxAddresses[t] = graph.addresses[i]
+                }
+                objectCount += 1
+                total &+= size
             }
         }
         types = graph.typeNames.indices.compactMap { t in

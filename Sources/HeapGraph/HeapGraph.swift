@@ -15,7 +15,7 @@ public struct HeapGraph: Sendable {
     /// Distinct type names, `module.QualName` for non-builtin classes.
     public internal(set) var typeNames: [String] = []
     /// `sys.getsizeof` per object, in bytes.
-    public internal(set) var sizes: [UInt64] = []
+    public internal(set) var sizes = SizeColumn()
     /// Reference count per object at dump time, not counting the agent's own references; 0 where unknown.
     public internal(set) var refcounts: [UInt32] = []
     /// Per-object flags (gc-tracked or not).

@@ -117,7 +117,7 @@ extension HeapGraph {
         self.addresses = addresses
         self.typeIDs = typeIDs
         self.typeNames = typeNames
-        self.sizes = sizes
+        self.sizes = SizeColumn(sizes)
         self.refcounts = [UInt32](repeating: 0, count: addresses.count)
         self.flags = [ObjectFlags](repeating: .gcTracked, count: addresses.count)
         self.edgeStarts = edgeStarts

@@ -1,0 +1,37 @@
+import ArgumentParser
+import HeapAnalysis
+import HeapGraph
+import Reports
+
+struct CyclesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cycles",
+        abstract: "Reference cycles: groups of objects that refer to each other.",
+        discussion: """
+            Objects in a cycle wait for the cyclic garbage collector. Each row is a strongly
+            connected component of two or more objects, with its own size and what it retains.
+            References to classes and modules, and functions' __globals__, are not followed:
+            through them every module's objects would form one cycle.
+
+              memlens cycles snaps/1234-1.mlh --top 10
+            """
+    )
+
+    @Argument(help: "Snapshot file (.mlh or meliae JSON).")
+    var file: String
+
+    @Option(help: "Show this many cycles.")
+    var top = 20
+
+    @OptionGroup var report: ReportOptions
+
+    func run() throws {
+        let graph = try loadSnapshot(file)
+        let cycles = Cycles(graph, retained: RetainedSizes(graph))
+        if report.json {
+            print(try FindingsReport.cyclesJSON(cycles, graph: graph, top: top))
+        } else {
+            print(FindingsReport.cyclesText(cycles, graph: graph, labels: EdgeLabels(graph), top: top), terminator: "")
+        }
+    }
+}

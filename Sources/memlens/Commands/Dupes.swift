@@ -1,0 +1,34 @@
+import ArgumentParser
+import HeapAnalysis
+import HeapGraph
+import Reports
+
+struct Dupes: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Strings and bytes held many times with the same value.",
+        discussion: """
+            Every copy after the first is memory that interning (sys.intern) or a cache could
+            save. Only values recorded whole (up to 100 characters) are compared.
+
+              memlens dupes snaps/1234-1.mlh --top 20
+            """
+    )
+
+    @Argument(help: "Snapshot file (.mlh or meliae JSON).")
+    var file: String
+
+    @Option(help: "Show this many values.")
+    var top = 20
+
+    @OptionGroup var report: ReportOptions
+
+    func run() throws {
+        let graph = try loadSnapshot(file)
+        guard graph.metadata.values != false else {
+            printError("error: \(file) was taken with --no-values: it has no values to compare")
+            throw ExitCode.failure
+        }
+        let dupes = DuplicateStrings(graph)
+        print(report.json ? try FindingsReport.dupesJSON(dupes, top: top) : FindingsReport.dupesText(dupes, top: top), terminator: report.json ? "\n" : "")
+    }
+}
