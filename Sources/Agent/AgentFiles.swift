@@ -11,6 +11,15 @@ public enum AgentFiles {
 
         """
 
+    /// Writes `text` as `sitecustomize.py` into `folder`, with the standalone
+    /// `_memlens_chain.py` beside it for `chain_sitecustomize(__file__)`,
+    /// which runs the user's own sitecustomize after it.
+    public static func writeSitecustomize(_ text: String, into folder: URL) throws {
+        guard let chain = Self.text(of: "memlens/_chain.py") else { throw CocoaError(.fileNoSuchFile) }
+        try Data(chain.utf8).write(to: folder.appending(path: "_memlens_chain.py"))
+        try Data(text.utf8).write(to: folder.appending(path: "sitecustomize.py"))
+    }
+
     /// The embedded file `relativePath` (as under `python/`), if present.
     public static func text(of relativePath: String) -> String? {
         EmbeddedPython.files.first { $0.path == relativePath }?.text

@@ -32,7 +32,7 @@ public struct AgentReport: Sendable {
 /// forwarding signals to it and relaying the agent's reports.
 public enum Launcher {
     /// Signals memlens passes on to the target.
-    static let forwarded: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH]
+    public static let forwarded: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH]
 
     /// Starts `command` (argv; `command[0]` looked up on `PATH`), calls
     /// `started` with its pid, `onReport` for each agent report, and returns
@@ -69,7 +69,7 @@ public enum Launcher {
         pthread_sigmask(SIG_BLOCK, &waited, &previousMask)
         defer { pthread_sigmask(SIG_SETMASK, &previousMask, nil) }
 
-        let pid = try spawn(command, environment: environment, closing: readEnd, defaults: forwarded)
+        let pid = try ProcessSpawner.spawn(command, environment: environment, closing: [readEnd])
         close(writeEnd)
         started(pid)
 
@@ -85,38 +85,6 @@ public enum Launcher {
         // for a grandchild that still holds the pipe.
         _ = relayDone.wait(timeout: .now() + 2)
         return status
-    }
-
-    private static func spawn(_ command: [String], environment: [String: String], closing fd: Int32, defaults: [Int32]) throws -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addclose(&actions, fd)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var defaulted = sigset_t()
-        sigemptyset(&defaulted)
-        for s in defaults { sigaddset(&defaulted, s) }
-        posix_spawnattr_setsigdefault(&attributes, &defaulted)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let argv = command.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let result = posix_spawnp(&pid, command[0], &actions, &attributes, argv, envp)
-        guard result == 0 else {
-            if result == ENOENT { throw LaunchError.commandNotFound(command[0]) }
-            throw LaunchError.system("cannot start \(command[0])", result)
-        }
-        return pid
     }
 
     private static func waitForExit(_ pid: Int32, forwarding waited: sigset_t) -> Int32 {

@@ -82,6 +82,20 @@ struct RunTests {
         #expect(stderr.contains("memlens: snapshot "), "\(stderr)")
     }
 
+    @Test("The program's own sitecustomize still runs under memlens run", .enabled(if: !PythonInterpreter.installed.isEmpty))
+    func ownSitecustomizeRuns() throws {
+        let python = try #require(PythonInterpreter.installed.last)
+        let folder = try TestPaths.temporaryFolder("sitecustomize")
+        try Data("import builtins\nbuiltins.USER_SITECUSTOMIZE = 'ran'\n".utf8).write(to: folder.appending(path: "sitecustomize.py"))
+        var environment = ProcessInfo.processInfo.environment
+        environment["PYTHONPATH"] = folder.path
+        let result = try runCommand([TestPaths.memlens, "run", "-o", folder.path, "--", python.path, "-c",
+                                     "import builtins, signal; print(builtins.USER_SITECUSTOMIZE, callable(signal.getsignal(signal.SIGUSR2)))"],
+                                    environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "ran True\n")
+    }
+
     /// The first child of `parent`, from /proc.
     func childPID(of parent: Int32) -> Int32? {
         for _ in 0..<100 {

@@ -10,6 +10,8 @@ import os
 import signal
 import sys
 
+from ._chain import chain_sitecustomize
+
 
 def _reporter():
     fd = os.environ.get("MEMLENS_REPORT_FD")
@@ -37,18 +39,4 @@ def start():
             atexit.register(snapshot_to, os.path.abspath(directory), values, report)
     except Exception as error:
         sys.stderr.write("memlens: agent not started: %s\n" % error)
-    _chain_sitecustomize()
-
-
-def _chain_sitecustomize():
-    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    ours = sys.modules.pop("sitecustomize", None)
-    saved = list(sys.path)
-    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
-    try:
-        import sitecustomize  # noqa: F401  (the user's, if any)
-    except ImportError:
-        if ours is not None:
-            sys.modules["sitecustomize"] = ours
-    finally:
-        sys.path[:] = saved
+    chain_sitecustomize(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -1,3 +1,4 @@
+import Agent
 import Foundation
 import ProcFS
 #if canImport(Glibc)
@@ -20,14 +21,12 @@ enum FootprintLauncher {
     }
 
     enum Failure: Error, CustomStringConvertible {
-        case commandNotFound(String)
         case system(String, Int32)
         case neverPaused(status: Int32)
         case badMessage(String)
 
         var description: String {
             switch self {
-            case .commandNotFound(let name): return "command not found: \(name) (not a file, and not on PATH)"
             case .system(let what, let code): return "\(what): \(String(cString: strerror(code)))"
             case .neverPaused(let status):
                 return "the command exited (status \(status)) without reaching the point of measurement: is it CPython 3.8 or later, "
@@ -36,9 +35,6 @@ enum FootprintLauncher {
             }
         }
     }
-
-    /// Signals memlens passes on to the command.
-    static let forwarded: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH]
 
     /// The `sitecustomize.py` put first on the target's `PYTHONPATH`.
     static let sitecustomize = """
@@ -94,25 +90,10 @@ enum FootprintLauncher {
                 _thread.start_new_thread(timer, (float(after),))
 
 
-        def _memlens_chain():
-            import os
-            import sys
-            here = os.path.dirname(os.path.abspath(__file__))
-            ours = sys.modules.pop("sitecustomize", None)
-            saved = list(sys.path)
-            sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
-            try:
-                import sitecustomize  # noqa: F401  (the user's, if any)
-            except ImportError:
-                if ours is not None:
-                    sys.modules["sitecustomize"] = ours
-            finally:
-                sys.path[:] = saved
-
-
         _memlens_footprint()
-        _memlens_chain()
-        del _memlens_footprint, _memlens_chain
+        del _memlens_footprint
+        import _memlens_chain
+        _memlens_chain.chain_sitecustomize(__file__)
 
         """
 
@@ -128,7 +109,7 @@ enum FootprintLauncher {
             .appending(path: "memlens-footprint-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: folder) }
-        try Data(sitecustomize.utf8).write(to: folder.appending(path: "sitecustomize.py"))
+        try AgentFiles.writeSitecustomize(sitecustomize, into: folder)
 
         // `paused`: target → memlens; `resume`: memlens → target. Our ends are close-on-exec.
         let (pausedRead, pausedWrite) = try makePipe()
@@ -149,14 +130,14 @@ enum FootprintLauncher {
         // Wait for the forwarded signals (and SIGCHLD) with sigtimedwait; the child starts with them at their defaults.
         var waited = sigset_t()
         sigemptyset(&waited)
-        for s in forwarded + [SIGCHLD] { sigaddset(&waited, s) }
+        for s in Launcher.forwarded + [SIGCHLD] { sigaddset(&waited, s) }
         var previousMask = sigset_t()
         pthread_sigmask(SIG_BLOCK, &waited, &previousMask)
         defer { pthread_sigmask(SIG_SETMASK, &previousMask, nil) }
 
         let child: Int32
         do {
-            child = try spawn(command, environment: environment)
+            child = try ProcessSpawner.spawn(command, environment: environment, stdoutToStderr: true)
         } catch {
             close(pausedWrite)
             close(resumeRead)
@@ -271,38 +252,5 @@ enum FootprintLauncher {
         var ends: [Int32] = [0, 0]
         guard pipe(&ends) == 0 else { throw Failure.system("pipe", errno) }
         return (ends[0], ends[1])
-    }
-
-    /// Starts `command` with its stdout on our stderr (stdout is the report's).
-    private static func spawn(_ command: [String], environment: [String: String]) throws -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, 2, 1)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        var defaulted = sigset_t()
-        sigemptyset(&defaulted)
-        for s in forwarded { sigaddset(&defaulted, s) }
-        posix_spawnattr_setsigdefault(&attributes, &defaulted)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let argv = command.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let result = posix_spawnp(&pid, command[0], &actions, &attributes, argv, envp)
-        guard result == 0 else {
-            if result == ENOENT { throw Failure.commandNotFound(command[0]) }
-            throw Failure.system("cannot start \(command[0])", result)
-        }
-        return pid
     }
 }

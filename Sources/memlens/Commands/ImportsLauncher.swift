@@ -31,24 +31,8 @@ enum ImportsLauncher {
         _memlens_imports.start()
 
 
-        def _memlens_chain():
-            import os
-            import sys
-            here = os.path.dirname(os.path.abspath(__file__))
-            ours = sys.modules.pop("sitecustomize", None)
-            saved = list(sys.path)
-            sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
-            try:
-                import sitecustomize  # noqa: F401  (the user's, if any)
-            except ImportError:
-                if ours is not None:
-                    sys.modules["sitecustomize"] = ours
-            finally:
-                sys.path[:] = saved
-
-
-        _memlens_chain()
-        del _memlens_chain
+        import _memlens_chain
+        _memlens_chain.chain_sitecustomize(__file__)
 
         """
 
@@ -61,7 +45,7 @@ enum ImportsLauncher {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: folder) }
         try Data(hook.utf8).write(to: folder.appending(path: "_memlens_imports.py"))
-        try Data(sitecustomize.utf8).write(to: folder.appending(path: "sitecustomize.py"))
+        try AgentFiles.writeSitecustomize(sitecustomize, into: folder)
         let reportPath = folder.appending(path: "imports.json")
 
         var environment = ProcessInfo.processInfo.environment
