@@ -125,13 +125,20 @@ struct MLHReader {
     }
 
     private func readClosures(_ cursor: inout ByteCursor, into builder: inout HeapGraphBuilder) throws(SnapshotError) {
+        for record in try decodeRest([Closure].self, of: &cursor, section: "closures") {
+            builder.addClosure(address: record.address, names: record.names)
+        }
+    }
+
+    /// The rest of a section, decoded as JSON.
+    private func decodeRest<T: Decodable>(_ type: T.Type, of cursor: inout ByteCursor, section: String) throws(SnapshotError) -> T {
         let start = cursor.position
         let bytes = try cursor.take(cursor.remaining)
-        guard let records = try? JSONDecoder().decode([Closure].self, from: Data(bytes)) else {
+        guard let value = try? JSONDecoder().decode(type, from: Data(bytes)) else {
             cursor.position = start
-            throw cursor.corrupt("the closures section is not valid JSON")
+            throw cursor.corrupt("the \(section) section is not valid JSON")
         }
-        for record in records { builder.addClosure(address: record.address, names: record.names) }
+        return value
     }
 
     /// `[address, [names]]` as the agent writes it.
@@ -235,12 +242,8 @@ struct MLHReader {
     }
 
     private func readRoots(_ cursor: inout ByteCursor, into builder: inout HeapGraphBuilder) throws(SnapshotError) {
-        let start = cursor.position
-        let bytes = try cursor.take(cursor.remaining)
-        guard let records = try? JSONDecoder().decode([RootRecord].self, from: Data(bytes)) else {
-            cursor.position = start
-            throw cursor.corrupt("the roots section is not valid JSON")
+        for record in try decodeRest([RootRecord].self, of: &cursor, section: "roots") {
+            builder.addRoot(address: record.address, kind: record.kind, name: record.name)
         }
-        for record in records { builder.addRoot(address: record.address, kind: record.kind, name: record.name) }
     }
 }
