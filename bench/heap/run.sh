@@ -5,6 +5,10 @@
 #
 #   bench/heap/run.sh            # about 3–5 minutes here (first run: + venvs, meliae build, release build)
 #
+# Also issue 8's side by side: `memlens referrers` + `memlens summary` vs
+# meliae's load + compute_parents() + summarize() (3.8), and `memlens retained`
+# vs guppy3's dominated size (h.domisize, hpy().iso(x).domisize; 3.11, 3.12).
+#
 # Environment: PYENV_ROOT (default ~/.pyenv), BENCH_REPEAT (runs per timing,
 # default 2), MEMLENS_SCRATCH (swift build scratch path, default .build-bench).
 # Peers are installed into venvs under bench/.venvs/ (never into the pyenv
@@ -50,6 +54,9 @@ if [[ -z $HARNESS ]]; then
     exit 1
 fi
 report() { "$HARNESS" "$HERE/report.py" "$@"; }
+# probe LABEL ROLE: the address of a workload container in that run's dump
+# (the records list by default), or nothing.
+probe() { report get "$RESULTS" "$1" probes "${2:-records}"; }
 
 # venv_with MINOR MODULE PIP-ARGS… : prints the venv's python once MODULE
 # imports there, installing PIP-ARGS if needed; else prints nothing and the
@@ -122,6 +129,13 @@ for minor in 3.8 3.11 3.12 3.13; do
     report run "guppy3 heap() $minor" "$RESULTS" -- "$py" "$HERE/workload.py" guppy
 done
 
+say "guppy3: dominated size (h.domisize of the whole heap, hpy().iso(x).domisize of each container)"
+for minor in 3.11 3.12; do
+    py=$(venv_with "$minor" guppy guppy3 2>"$WORK/why.txt")
+    if [[ -z $py ]]; then report skip "guppy3 domisize $minor" "$RESULTS" "$(tr '\n' ' ' <"$WORK/why.txt")"; continue; fi
+    report run "guppy3 domisize $minor" "$RESULTS" -- "$py" "$HERE/workload.py" guppy-domisize
+done
+
 say "meliae 0.5.1 (Python 3.8): dump_all_objects, then load + summarize"
 py=$(meliae_python 2>"$WORK/why.txt")
 if [[ -n $py ]]; then
@@ -129,14 +143,19 @@ if [[ -n $py ]]; then
     if [[ -s $WORK/meliae.json ]]; then
         report run "meliae load 3.8" "$RESULTS" -- "$py" "$HERE/workload.py" meliae-load "$WORK/meliae.json"
         report run "meliae load collapse 3.8" "$RESULTS" -- "$py" "$HERE/workload.py" meliae-load-collapse "$WORK/meliae.json"
+        # Issue 8: the reverse edges of the whole heap (compute_parents, the
+        # newer name of compute_referrers) + summarize, then one object's parents.
+        report run "meliae parents 3.8" "$RESULTS" -- "$py" "$HERE/workload.py" meliae-parents "$WORK/meliae.json" "$(probe "meliae dump 3.8")"
     else
         report skip "meliae load 3.8" "$RESULTS" "no meliae dump to load"
+        report skip "meliae parents 3.8" "$RESULTS" "no meliae dump to load"
     fi
 else
     why=$(tr '\n' ' ' <"$WORK/why.txt")
     report skip "meliae dump 3.8" "$RESULTS" "$why"
     report skip "meliae load 3.8" "$RESULTS" "$why"
     report skip "meliae load collapse 3.8" "$RESULTS" "$why"
+    report skip "meliae parents 3.8" "$RESULTS" "$why"
 fi
 
 say "memlens summary (release binary): load + summary, peak RSS"
@@ -155,5 +174,34 @@ if [[ -n $MEMLENS && -s $WORK/dump-3.11.mlh ]]; then
 else
     report skip "memlens summary .mlh" "$RESULTS" "no release binary or no 3.11 snapshot"
 fi
+
+say "memlens referrers + summary (release binary) vs meliae compute_parents + summarize"
+# referrers --address loads the snapshot and builds the reverse edges of the
+# whole heap (Referrers), as compute_parents does, then prints 2 levels for
+# one object: the workload's records list (one referrer, so printing is cheap).
+address=$(probe "memlens dump 3.8")
+if [[ -n $MEMLENS && -s $WORK/dump-3.8.mlh && -n $address ]]; then
+    report time "memlens summary .mlh 3.8" "$RESULTS" -- "$MEMLENS" summary --json --top 1000000 "$WORK/dump-3.8.mlh"
+    report time "memlens referrers .mlh 3.8" "$RESULTS" -- "$MEMLENS" referrers "$WORK/dump-3.8.mlh" --address "$address"
+else
+    report skip "memlens summary .mlh 3.8" "$RESULTS" "no release binary or no 3.8 snapshot"
+    report skip "memlens referrers .mlh 3.8" "$RESULTS" "no release binary or no 3.8 snapshot"
+fi
+address=$(probe "meliae dump 3.8")
+if [[ -n $MEMLENS && -s $WORK/meliae.json && -n $address ]]; then
+    report time "memlens referrers meliae.json" "$RESULTS" -- "$MEMLENS" referrers "$WORK/meliae.json" --address "$address"
+else
+    report skip "memlens referrers meliae.json" "$RESULTS" "no release binary or no meliae dump"
+fi
+
+say "memlens retained (release binary) vs guppy3 domisize"
+for minor in 3.11 3.12; do
+    if [[ -n $MEMLENS && -s $WORK/dump-$minor.mlh ]]; then
+        # --json: the top 10 with addresses, matched against the dump's probes.
+        report time "memlens retained $minor" "$RESULTS" -- "$MEMLENS" retained --json --top 10 "$WORK/dump-$minor.mlh"
+    else
+        report skip "memlens retained $minor" "$RESULTS" "no release binary or no $minor snapshot"
+    fi
+done
 
 report table "$RESULTS" "$HERE/results.json"

@@ -7,9 +7,15 @@ on every Python, then one measurement of that heap.
     python workload.py meliae OUT.json       # meliae scanner.dump_all_objects(OUT)
     python workload.py meliae-load IN.json   # meliae loader.load(IN, collapse=False) + summarize(), no workload
     python workload.py meliae-load-collapse IN.json   # the same with load()'s default collapse=True
+    python workload.py meliae-parents IN.json ADDR    # load(collapse=False) + compute_parents() + summarize()
+    python workload.py guppy-domisize        # guppy3 h.domisize of h = hpy().heap(), and
+                                             # hpy().iso(x).domisize of the workload's containers
 
 Each prints one JSON object on stdout. Timings are best of BENCH_REPEAT
-(default 2) runs in the same process; meliae's are run once.
+(default 2) runs in the same process; meliae's are run once. The memlens and
+meliae dumps also report "probes": the addresses of the workload's containers
+(root dict, strings, tuples, small_lists, records, dicts), so the analysis
+commands can be pointed at the same objects in the snapshot.
 
 Stdlib only (plus the tool being measured). The heap, per Python:
   - 600,000 short distinct str, each held once, in 600 lists of 1,000
@@ -96,7 +102,19 @@ def count_objects():
     return total
 
 
-def measure_memlens(out):
+PROBE_ROLES = ("root", "strings", "tuples", "small_lists", "records", "dicts")
+
+
+def probe_objects(heap):
+    """The workload's containers by role: the dict build() returns and its five lists."""
+    return {role: heap if role == "root" else heap[role] for role in PROBE_ROLES}
+
+
+def probes(heap):
+    return {role: hex(id(obj)) for role, obj in probe_objects(heap).items()}
+
+
+def measure_memlens(out, heap):
     import memlens
     runs = []
     for _ in range(repeats()):
@@ -105,7 +123,7 @@ def measure_memlens(out):
     best = min(runs, key=lambda r: r["seconds"])
     return {"tool": "memlens dump", "python": python_version(), "objects": best["objects"],
             "seconds": best["seconds"], "all_seconds": [r["seconds"] for r in runs],
-            "file_bytes": best["bytes"], "peak_rss_bytes": peak_rss_bytes()}
+            "file_bytes": best["bytes"], "peak_rss_bytes": peak_rss_bytes(), "probes": probes(heap)}
 
 
 def measure_guppy():
@@ -123,7 +141,7 @@ def measure_guppy():
             "all_seconds": [r[0] for r in runs], "total_size": size}
 
 
-def measure_meliae(out):
+def measure_meliae(out, heap):
     from meliae import scanner
     started = time.perf_counter()
     scanner.dump_all_objects(out)
@@ -131,7 +149,7 @@ def measure_meliae(out):
     with open(out, "rb") as dump_file:
         lines = sum(1 for _ in dump_file)
     return {"tool": "meliae dump_all_objects", "python": python_version(), "objects": lines,
-            "seconds": seconds, "file_bytes": os.path.getsize(out)}
+            "seconds": seconds, "file_bytes": os.path.getsize(out), "probes": probes(heap)}
 
 
 def measure_meliae_load(path, collapse):
@@ -158,10 +176,85 @@ def measure_meliae_load(path, collapse):
             "peak_rss_bytes": peak_rss_bytes(), "baseline_rss_bytes": baseline}
 
 
+def measure_meliae_parents(path, address):
+    """What `memlens referrers` + `memlens summary` do, meliae's way: load the
+    dump (collapse=False, so no dict folding), compute_parents() (the reverse
+    edges of the whole heap; compute_referrers() is its deprecated name) and
+    summarize(). Then the parents of one object, as `referrers --address` shows."""
+    from meliae import loader
+    with open(path, "rb") as dump_file:
+        lines = sum(1 for _ in dump_file)
+    baseline = peak_rss_bytes()
+    started = time.perf_counter()
+    manager = loader.load(path, show_prog=False, collapse=False)
+    loaded = time.perf_counter()
+    manager.compute_parents()
+    parented = time.perf_counter()
+    summary = manager.summarize()
+    summarized = time.perf_counter()
+    # max_parents is 100 by default: meliae keeps at most 100 parents per object.
+    parents = list(manager[int(address, 16)].parents)
+    return {"tool": "meliae load+compute_parents+summarize", "python": python_version(), "objects": lines,
+            "summary_objects": summary.total_count, "seconds": summarized - started,
+            "load_seconds": loaded - started, "parents_seconds": parented - loaded,
+            "summarize_seconds": summarized - parented, "probe": address, "probe_parents": len(parents),
+            "peak_rss_bytes": peak_rss_bytes(), "baseline_rss_bytes": baseline}
+
+
+def measure_guppy_domisize(heap):
+    """guppy3's dominated size. guppy has no dominator tree: View.domisize(X)
+    is the size of what reachability from its root loses when the set X goes
+    (dominos_tuple: a few traversals of the whole heap per set X). Timed:
+      - h = hp.heap(); h.domisize: the dominated size of the whole heap, one number;
+      - hp.iso(x).domisize for each workload container x: one object's retained
+        size, the figure `memlens retained` gives for every object at once.
+    Untimed, for the agreement check: the part of each domisize made of
+    instance __dict__s of Record objects, which guppy's traversal creates on
+    3.11+ (their values are inline until something asks for the dict)."""
+    from guppy import hpy
+    hp = hpy()
+    whole = []
+    for _ in range(repeats()):
+        started = time.perf_counter()
+        h = hp.heap()
+        captured = time.perf_counter()
+        size = h.domisize
+        finished = time.perf_counter()
+        whole.append((finished - captured, captured - started, h.count, h.size, size))
+        del h
+    domisize_seconds, heap_seconds, count, heap_size, domisize = min(whole)
+    # No list or dict of the containers here: an extra reference to a
+    # container would take it out of its parent's dominated set. The
+    # instance dicts are found by id for the same reason.
+    dict_ids = {id(x) for r in heap["records"] for x in gc.get_referents(r) if type(x) is dict}
+    per_object = {}
+    for role in PROBE_ROLES:
+        runs = []
+        for _ in range(repeats()):
+            started = time.perf_counter()
+            value = hp.iso(heap if role == "root" else heap[role]).domisize
+            runs.append((time.perf_counter() - started, value))
+        per_object[role] = {"seconds": min(runs)[0], "domisize": min(runs)[1]}
+        if dict_ids:
+            dominated = hp.iso(heap if role == "root" else heap[role]).dominos
+            dicts = [x for x in dominated.nodes if id(x) in dict_ids]
+            per_object[role]["instance_dicts_size"] = hp.iso(*dicts).size if dicts else 0
+            del dicts, dominated
+    return {"tool": "guppy3 domisize", "python": python_version(), "objects": count,
+            "seconds": domisize_seconds, "all_seconds": [r[0] for r in whole],
+            "heap_seconds": heap_seconds, "heap_size": heap_size, "domisize": domisize,
+            "per_object": per_object,
+            "per_object_mean_seconds": sum(p["seconds"] for p in per_object.values()) / len(per_object),
+            "instance_dicts_created": len(dict_ids),
+            "peak_rss_bytes": peak_rss_bytes()}
+
+
 def main(argv):
     mode = argv[1] if len(argv) > 1 else "count"
     if mode in ("meliae-load", "meliae-load-collapse"):
         result = measure_meliae_load(argv[2], collapse=mode == "meliae-load-collapse")
+    elif mode == "meliae-parents":
+        result = measure_meliae_parents(argv[2], argv[3])
     else:
         started = time.perf_counter()
         heap = build()
@@ -169,11 +262,13 @@ def main(argv):
         if mode == "count":
             result = {"tool": "count", "python": python_version(), "objects": count_objects()}
         elif mode == "memlens":
-            result = measure_memlens(argv[2])
+            result = measure_memlens(argv[2], heap)
         elif mode == "guppy":
             result = measure_guppy()
+        elif mode == "guppy-domisize":
+            result = measure_guppy_domisize(heap)
         elif mode == "meliae":
-            result = measure_meliae(argv[2])
+            result = measure_meliae(argv[2], heap)
         else:
             raise SystemExit("unknown mode %r" % mode)
         result["build_seconds"] = built
