@@ -8,10 +8,13 @@ import Glibc
 public enum ProcessSpawner {
     /// Starts `command` with `environment`; `closing` are descriptors the child
     /// must not inherit; with `stdoutToStderr` the child's stdout is memlens's
-    /// stderr (so memlens's stdout stays its report's).
+    /// stderr (so memlens's stdout stays its report's); with `outputPath` its
+    /// stdout and stderr go to that file; `ownProcessGroup` keeps a terminal's
+    /// Ctrl-C from reaching it.
     /// - Throws: `LaunchError.commandNotFound` or `.system`.
     public static func spawn(
-        _ command: [String], environment: [String: String], closing: [Int32] = [], stdoutToStderr: Bool = false
+        _ command: [String], environment: [String: String], closing: [Int32] = [], stdoutToStderr: Bool = false,
+        outputPath: String? = nil, ownProcessGroup: Bool = false
     ) throws -> Int32 {
         precondition(!command.isEmpty)
         var actions = posix_spawn_file_actions_t()
@@ -19,6 +22,10 @@ public enum ProcessSpawner {
         defer { posix_spawn_file_actions_destroy(&actions) }
         for fd in closing { posix_spawn_file_actions_addclose(&actions, fd) }
         if stdoutToStderr { posix_spawn_file_actions_adddup2(&actions, 2, 1) }
+        if let outputPath {
+            posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -29,7 +36,12 @@ public enum ProcessSpawner {
         sigemptyset(&defaulted)
         for s in Launcher.forwarded { sigaddset(&defaulted, s) }
         posix_spawnattr_setsigdefault(&attributes, &defaulted)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if ownProcessGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
 
         let argv = command.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]

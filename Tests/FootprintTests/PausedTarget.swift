@@ -35,7 +35,7 @@ final class PausedTarget {
     }
 
     deinit {
-        if process.isRunning { process.terminate() }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }  // SIGTERM may be blocked in children of the test runner
     }
 }
 

@@ -94,7 +94,7 @@ public func runCommand(_ arguments: [String], environment: [String: String]? = n
         }
     }
     if group.wait(timeout: .now() + timeoutSeconds) == .timedOut {
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)  // SIGTERM may be blocked in children of the test runner
         group.wait()
     }
     process.waitUntilExit()

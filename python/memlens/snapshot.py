@@ -34,7 +34,6 @@ import zlib
 from array import array
 from itertools import chain, compress, filterfalse, repeat
 from operator import eq, getitem, is_, ne, not_
-from struct import Struct
 
 MAGIC = b"\x89MLH\r\n\x1a\n"
 FORMAT_VERSION = 2
@@ -47,11 +46,20 @@ _NO_NUMBERS = b"\0\0\0\0\x01"
 
 _TYPES, _OBJECTS, _ROOTS, _CLOSURES, _END = 1, 2, 3, 4, 255
 _FunctionType = type(lambda: None)
-_U8_U32 = Struct("<BI")
-_U32 = Struct("<I")
-_U16 = Struct("<H")
-_U64 = Struct("<Q")
-_END_PAYLOAD = Struct("<QQI")
+def _u16(value):
+    return value.to_bytes(2, "little")
+
+
+def _u32(value):
+    return value.to_bytes(4, "little")
+
+
+def _u64(value):
+    return value.to_bytes(8, "little")
+
+
+def _section_header(kind, size):
+    return bytes((kind,)) + _u32(size)
 # 3.11+ creates frame objects lazily; on these versions any frame object the
 # dump itself causes (the signal handler's `frame` argument) is not the heap's.
 _LAZY_FRAMES = sys.version_info >= (3, 11)
@@ -141,7 +149,7 @@ class _Writer:
         size = 0
         for part in parts:
             size += len(part)
-        self.write(_U8_U32.pack(kind, size))
+        self.write(_section_header(kind, size))
         for part in parts:
             self.write(part)
 
@@ -214,16 +222,16 @@ class _Dump:
         if self.types.pending:
             names = self.types.pending
             self.types.pending = []
-            parts = [_U32.pack(len(names))]
+            parts = [_u32(len(names))]
             for name, address in names:
                 data = name.encode("utf-8", "surrogatepass")[:0xFFFF]
-                parts += [_U16.pack(len(data)), data, _U64.pack(address)]
+                parts += [_u16(len(data)), data, _u64(address)]
             self.writer.section(_TYPES, parts)
         self.writer.section(_OBJECTS, [
-            _U32.pack(len(objs)), _U32.pack(self.bias + held), b"\x01" if tracked else b"\x00",
+            _u32(len(objs)), _u32(self.bias + held), b"\x01" if tracked else b"\x00",
             _column(addresses), _column(type_index), _column(sizes),
             _column(refcounts), _column(counts),
-            _U32.pack(len(edges)), _column(edges),
+            _u32(len(edges)), _column(edges),
         ] + value_parts)
         self.objects += len(objs)
         self.edges += len(edges)
@@ -312,8 +320,8 @@ class _Dump:
             else:
                 heads, head_lengths = items, lengths
             blob = "".join(heads).encode("utf-8", "surrogatepass") if cls is str else b"".join(heads)
-            parts += [_U32.pack(len(where)), _column(where), _column(lengths),
-                      _column(head_lengths), _U32.pack(len(blob)), blob]
+            parts += [_u32(len(where)), _column(where), _column(lengths),
+                      _column(head_lengths), _u32(len(blob)), blob]
         if int in present:
             ints = array("Q", compress(range(len(objs)), map(is_, kinds, repeat(int))))
             try:
@@ -321,13 +329,13 @@ class _Dump:
             except OverflowError:  # some int needs more than 64 bits: keep those without a value
                 ints = array("Q", (i for i in ints if -(1 << 63) <= objs[i] < (1 << 63)))
                 numbers = array("q", map(objs.__getitem__, ints))
-            parts += [_U32.pack(len(ints)), _column(ints), numbers.tobytes()]
+            parts += [_u32(len(ints)), _column(ints), numbers.tobytes()]
         else:
             parts.append(_NO_NUMBERS)
         if float in present:
             floats = array("Q", compress(range(len(objs)), map(is_, kinds, repeat(float))))
             reals = array("d", map(objs.__getitem__, floats))
-            parts += [_U32.pack(len(floats)), _column(floats), reals.tobytes()]
+            parts += [_u32(len(floats)), _column(floats), reals.tobytes()]
         else:
             parts.append(_NO_NUMBERS)
         return parts
@@ -392,14 +400,15 @@ def _metadata(values):
 
 
 def _agent_frames():
-    """Ids of the agent's own frames on the current stack (before 3.11 only)."""
+    """Ids of the agent's own frames on the current stack (before 3.11 only):
+    frames running this module's code, however it was loaded."""
     ids = set()
     if _LAZY_FRAMES:
         return ids
-    here = os.path.dirname(os.path.abspath(__file__))
+    mine = globals()
     frame = sys._getframe(1)
     while frame is not None:
-        if os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == here:
+        if frame.f_globals is mine:
             ids.add(id(frame))
         frame = frame.f_back
     return ids
@@ -419,13 +428,15 @@ def _handler_objects(frame):
     return ids
 
 
-def dump(path, values=True, exclude_frame=None):
+def dump(path, values=True, exclude_frame=None, exclude_ids=()):
     """Writes a snapshot of every object in this interpreter to ``path``.
 
     The file is written to a temporary name beside ``path`` with mode 0600 and
     renamed when complete. ``values=False`` leaves out str/bytes/int/float
     contents (snapshots hold user data). ``exclude_frame`` is the frame a
     signal handler received: what signal delivery created for it is left out.
+    ``exclude_ids`` are the ids of other objects to leave out (an injected
+    agent's own); they must be recent (generation 0).
     Returns a dict with ``path``,
     ``objects``, ``edges``, ``bytes`` and ``seconds``.
     """
@@ -442,7 +453,7 @@ def dump(path, values=True, exclude_frame=None):
         # own (file, buffers, tables), so none of those is in the snapshot.
         tracked = gc.get_objects()
         young = len(gc.get_objects(0))
-        exclude = _agent_frames() | _handler_objects(exclude_frame)
+        exclude = _agent_frames() | _handler_objects(exclude_frame) | set(exclude_ids)
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             # Positional: a keyword makes CPython (3.8–3.11) cache a tuple of
@@ -450,13 +461,13 @@ def dump(path, values=True, exclude_frame=None):
             with open(fd, "wb", 1 << 20) as stream:
                 writer = _Writer(stream)
                 meta = json.dumps(_metadata(values)).encode()
-                writer.write(MAGIC + _U32.pack(FORMAT_VERSION) + _U32.pack(len(meta)) + meta)
+                writer.write(MAGIC + _u32(FORMAT_VERSION) + _u32(len(meta)) + meta)
                 walk = _Dump(writer, values, exclude)
                 walk.run(tracked, young)
                 del tracked
                 writer.section(_ROOTS, [json.dumps(_roots(exclude)).encode("utf-8", "surrogatepass")])
-                end = _END_PAYLOAD.pack(walk.objects, walk.edges, writer.crc)
-                writer.write(_U8_U32.pack(_END, len(end)) + end)
+                end = _u64(walk.objects) + _u64(walk.edges) + _u32(writer.crc)
+                writer.write(_section_header(_END, len(end)) + end)
                 size = writer.offset
                 stream.flush()
                 os.fsync(stream.fileno())
