@@ -34,6 +34,14 @@ public enum Attacher {
         progress: (String) -> Void
     ) throws -> Result {
         let started = Date()
+        // Ctrl-C and kill are waited for, not obeyed mid-step: gdb finishes and
+        // detaches, the agent's files are removed (a queued call then does nothing).
+        var interrupts = sigset_t()
+        sigemptyset(&interrupts)
+        for s in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&interrupts, s) }
+        var previousMask = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &interrupts, &previousMask)
+        defer { pthread_sigmask(SIG_SETMASK, &previousMask, nil) }
         try checkTarget(pid)
         guard isCPython(pid) else { throw AttachError.notPython(pid: pid) }
         guard let gdb = findExecutable("gdb") else { throw AttachError.gdbMissing }
@@ -65,7 +73,7 @@ public enum Attacher {
         let code = "try:\n    exec(open('\(visible)/inject.py', 'rb').read(), "
             + "{'__name__': '_memlens_inject', '__file__': '\(visible)/inject.py', 'CONFIG': \(config)})\n"
             + "except BaseException:\n    pass\n"
-        let work = fileManager.temporaryDirectory.appending(path: "memlens-attach-\(token)")
+        let work = fileManager.temporaryDirectory.appending(path: "memlens-gdb-\(token)")
         try fileManager.createDirectory(at: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? fileManager.removeItem(at: work) }
         let codeFile = work.appending(path: "code.bin").path
@@ -73,6 +81,7 @@ public enum Attacher {
 
         progress("attaching with gdb to \(pid)")
         let buffer = try queuePendingCall(gdb: gdb, pid: pid, codeFile: codeFile, logFile: work.appending(path: "gdb.log").path)
+        if let signal = pendingInterrupt(interrupts) { throw AttachError.interrupted(pid: pid, signal: signal) }
 
         progress("waiting for a safe point on the main thread (up to \(Int(timeoutSeconds)) s)")
         let statusPath = root + status
@@ -85,7 +94,7 @@ public enum Attacher {
                 // The call stays queued; with the agent's folder removed (below) it will do nothing.
                 throw AttachError.timedOut(pid: pid, seconds: timeoutSeconds, mainThread: mainThreadState(pid))
             }
-            usleep(20_000)
+            if let signal = waitForInterrupt(interrupts, milliseconds: 20) { throw AttachError.interrupted(pid: pid, signal: signal) }
         }
         let line = (try? String(contentsOfFile: statusPath, encoding: .utf8)) ?? ""
         try? fileManager.removeItem(atPath: statusPath)
@@ -115,7 +124,7 @@ public enum Attacher {
             throw AttachError.zombie(pid: pid)
         }
         guard (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/root/tmp")) != nil else {
-            throw AttachError.ptraceDenied(pid: pid, detail: "cannot reach /proc/\(pid)/root (permission denied)")
+            throw AttachError.ptraceDenied(pid: pid, detail: "permission denied; " + ptraceHint(pid))
         }
     }
 
@@ -234,6 +243,17 @@ public enum Attacher {
         unlink(source)
     }
 
+    /// A blocked interrupt that arrived, consumed; nil if none.
+    static func pendingInterrupt(_ set: sigset_t) -> Int32? { waitForInterrupt(set, milliseconds: 0) }
+
+    /// Waits up to `milliseconds` for one of the blocked signals in `set`.
+    static func waitForInterrupt(_ set: sigset_t, milliseconds: Int) -> Int32? {
+        var set = set
+        var timeout = timespec(tv_sec: 0, tv_nsec: milliseconds * 1_000_000)
+        let signal = sigtimedwait(&set, nil, &timeout)
+        return signal > 0 ? signal : nil
+    }
+
     /// A /proc file read to its end (they report size 0, and
     /// `String(contentsOfFile:)` stops after the first 4 KiB of them).
     static func readProcFile(_ path: String) -> String? {
@@ -264,6 +284,7 @@ public enum AttachError: Error, CustomStringConvertible {
     case targetExited(pid: Int32)
     case agentFailed(pid: Int32, detail: String)
     case cannotWrite(path: String, detail: String)
+    case interrupted(pid: Int32, signal: Int32)
 
     public var description: String {
         switch self {
@@ -281,6 +302,8 @@ public enum AttachError: Error, CustomStringConvertible {
         case .targetExited(let pid): return "process \(pid) exited before the snapshot was written"
         case .agentFailed(let pid, let detail): return "the agent failed inside process \(pid): \(detail)"
         case .cannotWrite(let path, let detail): return "cannot write \(path): \(detail)"
+        case .interrupted(let pid, let signal):
+            return "interrupted (\(String(cString: strsignal(signal)))): gdb has detached from \(pid) and the agent's files are removed, so a queued call does nothing; process \(pid) runs on unharmed"
         }
     }
 }

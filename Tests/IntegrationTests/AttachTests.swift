@@ -114,6 +114,20 @@ struct AttachTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appending(path: "x.mlh").path))
     }
 
+    @Test("Another user's process: not allowed, says how to fix it",
+          .enabled(if: !PythonInterpreter.installed.isEmpty && getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+    func anotherUsersProcess() throws {
+        let python = try #require(PythonInterpreter.installed.last)
+        let target = try AttachTarget(python, mode: "idle", label: "attach-denied")
+        let result = try runCommand(["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                                     TestPaths.memlens, "snapshot", String(target.pid), "-o", "/tmp/denied.mlh"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("not allowed to attach to process \(target.pid)"), "\(result.stderr)")
+        #expect(result.stderr.contains("run memlens as the user that owns process \(target.pid), or as root"), "\(result.stderr)")
+        let (same, report) = try target.finish()
+        #expect(same, "\(report)")
+    }
+
     @Test("No such process, a zombie, not Python: one clear line, exit 1")
     func badTargets() throws {
         let none = try runCommand([TestPaths.memlens, "snapshot", "999999", "-o", "/tmp/none.mlh"])
