@@ -128,6 +128,31 @@ struct AttachTests {
         #expect(same, "\(report)")
     }
 
+    @Test("A target in its own mount namespace, with a private /tmp",
+          .enabled(if: !PythonInterpreter.installed.isEmpty && getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")))
+    func otherMountNamespace() throws {
+        let python = try #require(PythonInterpreter.installed.last)
+        let folder = try TestPaths.temporaryFolder("namespace")
+        let script = "import time\nkeep = [object() for _ in range(5000)]\nopen('/tmp/inside', 'w').write('x')\nprint('ready', flush=True)\nwhile True: time.sleep(0.05)\n"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        process.arguments = ["-m", "--propagation", "private", "sh", "-c", "mount -t tmpfs tmpfs /tmp && exec \"$0\" -c \"$1\"", python.path, script]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        defer { kill(process.processIdentifier, SIGKILL) }
+        _ = output.fileHandleForReading.availableData  // "ready": /tmp is mounted, python is running (exec'd in place of sh)
+        let pid = process.processIdentifier
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/inside"))
+        let snapshot = folder.appending(path: "ns.mlh").path
+        let result = try runCommand([TestPaths.memlens, "snapshot", String(pid), "-o", snapshot])
+        #expect(result.status == 0, "\(result.stderr)")
+        let graph = try SnapshotLoader.load(path: snapshot)
+        #expect(graph.typeIDs.filter { graph.typeNames[Int($0)] == "object" }.count >= 5000)
+        // Nothing of memlens's is left in the target's /tmp.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/root/tmp") == ["inside"])
+    }
+
     @Test("No such process, a zombie, not Python: one clear line, exit 1")
     func badTargets() throws {
         let none = try runCommand([TestPaths.memlens, "snapshot", "999999", "-o", "/tmp/none.mlh"])
