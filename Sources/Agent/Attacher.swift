@@ -85,12 +85,20 @@ public enum Attacher {
 
         progress("waiting for a safe point on the main thread (up to \(Int(timeoutSeconds)) s)")
         let statusPath = root + status
-        let deadline = Date().addingTimeInterval(timeoutSeconds)
+        let startedPath = statusPath + ".started"
+        defer { try? fileManager.removeItem(atPath: startedPath) }
+        var deadline = Date().addingTimeInterval(timeoutSeconds)
+        var announced = false
         while !fileManager.fileExists(atPath: statusPath) {
             guard kill(pid, 0) == 0 || errno == EPERM, fileManager.fileExists(atPath: "/proc/\(pid)") else {
                 throw AttachError.targetExited(pid: pid)
             }
-            if Date() > deadline {
+            if Date() > deadline, fileManager.fileExists(atPath: startedPath) {
+                // The agent is already writing: wait for it (a large heap under load) rather than abandon its files.
+                if !announced { progress("the agent is writing the snapshot; waiting for it to finish") }
+                announced = true
+                deadline = Date().addingTimeInterval(1)
+            } else if Date() > deadline {
                 // The call stays queued; with the agent's folder removed (below) it will do nothing.
                 throw AttachError.timedOut(pid: pid, seconds: timeoutSeconds, mainThread: mainThreadState(pid))
             }

@@ -153,6 +153,20 @@ struct AttachTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/root/tmp") == ["inside"])
     }
 
+    @Test("No gdb on PATH: says what to install", .enabled(if: !PythonInterpreter.installed.isEmpty))
+    func gdbMissing() throws {
+        let python = try #require(PythonInterpreter.installed.last)
+        let target = try AttachTarget(python, mode: "idle", label: "nogdb")
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = "/nonexistent"
+        let result = try runCommand([TestPaths.memlens, "snapshot", String(target.pid), "-o", "/tmp/nogdb.mlh"], environment: environment)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("gdb is needed"), "\(result.stderr)")
+        #expect(result.stderr.contains("apt-get install gdb"))
+        let (same, report) = try target.finish()
+        #expect(same, "\(report)")
+    }
+
     @Test("No such process, a zombie, not Python: one clear line, exit 1")
     func badTargets() throws {
         let none = try runCommand([TestPaths.memlens, "snapshot", "999999", "-o", "/tmp/none.mlh"])

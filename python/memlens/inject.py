@@ -25,6 +25,8 @@ def _run(config):
     gc.disable()
     status = "error: not run"
     try:
+        # Tells memlens the dump has begun, so it waits for it rather than giving up.
+        os.close(os.open(config["STATUS"] + ".started", os.O_WRONLY | os.O_CREAT, 0o600))
         young_before = set(map(id, gc.get_objects(0)))
         namespace = {"__name__": "_memlens_snapshot", "__file__": config["SNAPSHOT_SOURCE"]}
         with open(config["SNAPSHOT_SOURCE"], "rb") as source:

@@ -47,6 +47,7 @@ def state():
         "threads": sorted(t.name for t in threading.enumerate()),
         "handlers": [repr(signal.getsignal(s)) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGUSR1, signal.SIGUSR2)],
         "fds": sorted(os.listdir("/proc/self/fd")), "buffers": buffers, "gc": gc.isenabled(),
+        "switch_interval": sys.getswitchinterval(),
     }
 
 
