@@ -8,10 +8,11 @@ struct CyclesCommand: ParsableCommand {
         commandName: "cycles",
         abstract: "Reference cycles: groups of objects that refer to each other.",
         discussion: """
-            Objects in a cycle wait for the cyclic garbage collector. Each row is a strongly
-            connected component of two or more objects, with its own size and what it retains.
-            References to classes and modules, and functions' __globals__, are not followed:
-            through them every module's objects would form one cycle.
+            Objects in a cycle wait for the cyclic garbage collector. Each row is a
+            strongly connected component of two or more objects, with its own size and
+            what it retains. References to classes and modules, and functions'
+            __globals__, are not followed: through them every module's objects would
+            form one cycle.
 
               memlens cycles snaps/1234-1.mlh --top 10
             """

@@ -9,9 +9,10 @@ struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the bundled fragmentation example under memlens and explain what it shows.",
         discussion: """
-            The example (seed 000, "memory debugging and defragmentation") builds strings of
-            growing size, keeps every other one, then deletes them all. memlens snapshots it at
-            the peak and after `del`, and compares what the objects add up to with the RSS.
+            The example (seed 000, "memory debugging and defragmentation") builds
+            strings of growing size, keeps every other one, then deletes them all.
+            memlens snapshots it at the peak and after `del`, and compares what the
+            objects add up to with the RSS.
 
               memlens demo                       # about 50 MB at the peak, a few seconds
               memlens demo --scale 1             # the article's full size (about 1.6 GB)

@@ -7,11 +7,12 @@ struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "What changed between snapshots, by type; or what outlived its phase.",
         discussion: """
-            Objects are matched by address and type (an address reused by another type is
-            a new object).
+            Objects are matched by address and type (an address reused by another type
+            is a new object).
 
               memlens diff snaps/1234-1.mlh snaps/1234-2.mlh
-              memlens diff BASE AFTER LATER --survivors   # created between BASE and AFTER, still alive in LATER
+              # created between BASE and AFTER, still alive in LATER
+              memlens diff BASE AFTER LATER --survivors
             """
     )
 

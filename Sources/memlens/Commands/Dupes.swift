@@ -7,8 +7,8 @@ struct Dupes: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Strings and bytes held many times with the same value.",
         discussion: """
-            Every copy after the first is memory that interning (sys.intern) or a cache could
-            save. Only values recorded whole (up to 100 characters) are compared.
+            Every copy after the first is memory that interning (sys.intern) or a cache
+            could save. Only values recorded whole (up to 100 characters) are compared.
 
               memlens dupes snaps/1234-1.mlh --top 20
             """

@@ -6,8 +6,8 @@ struct Export: ParsableCommand {
         abstract: "Convert a snapshot to another tool's format.",
         discussion: """
             meliae: JSON lines, one object per line, readable by meliae's loader.load()
-            and by every memlens command. mlh: memlens's own compact format (from a meliae
-            dump, a file 3–4 times smaller that loads several times faster).
+            and by every memlens command. mlh: memlens's own compact format (from a
+            meliae dump, a file 3–4 times smaller that loads several times faster).
 
               memlens export snaps/1234-1.mlh --format meliae -o dump.json
               memlens export dump.json --format mlh -o dump.mlh

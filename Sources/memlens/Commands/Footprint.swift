@@ -11,32 +11,38 @@ struct FootprintCommand: ParsableCommand {
         commandName: "footprint",
         abstract: "Where a process's memory really is: RSS, PSS, USS, writable, by kind, library or mapping.",
         discussion: """
-            Reads /proc/PID/smaps_rollup and smaps (no code runs in the target). Prints the
-            mem_usage table (mapped and anonymous memory; shared/private × clean/dirty by
-            permissions), then RSS, PSS, USS (private clean + dirty), writable (Σ Private_Dirty,
-            the memory that is truly this process's), swap, peak RSS and page faults.
+            Reads /proc/PID/smaps_rollup and smaps (no code runs in the target). Prints
+            the mem_usage table (mapped and anonymous memory; shared/private ×
+            clean/dirty by permissions), then RSS, PSS, USS (private clean + dirty),
+            writable (Σ Private_Dirty, the memory that is truly this process's), swap,
+            peak RSS and page faults.
 
               memlens footprint 1234                    # grouped by kind
-              memlens footprint 1234 --by library       # mapped files, most private memory first
-              memlens footprint 1234 --totals           # smaps_rollup only: cheap enough to poll
-              memlens footprint --children 1234         # a preforking server: each worker, total PSS
+              # mapped files, most private memory first
+              memlens footprint 1234 --by library
+              memlens footprint 1234 --totals  # smaps_rollup only: cheap enough to poll
+              # a preforking server: each worker, total PSS
+              memlens footprint --children 1234
               memlens footprint 1234 --json | jq .writable
 
-            With a command after --, memlens runs it and measures it at the exit of its import
-            phase, defined as: the moment the interpreter is about to exit (the main script has
-            returned or raised SystemExit, non-daemon threads have been joined and the program's
-            own atexit handlers have run; modules and their globals are all still alive), or
-            --after SECONDS after the interpreter started, whichever comes first. A sitecustomize
-            memlens adds to PYTHONPATH (yours still runs) makes the first Python process of the
-            command pause itself there on a pipe; memlens stops it (SIGSTOP, so no thread moves),
-            reads /proc/PID/smaps_rollup and smaps, prints the report, then lets it finish. The
-            command's stdout goes to stderr (stdout is the report's), and memlens exits with the
-            command's exit status. A command that never gets there (os._exit, exec, killed by a
-            signal, not CPython) gives an error and exit 1.
+            With a command after --, memlens runs it and measures it at the exit of its
+            import phase, defined as: the moment the interpreter is about to exit (the
+            main script has returned or raised SystemExit, non-daemon threads have been
+            joined and the program's own atexit handlers have run; modules and their
+            globals are all still alive), or --after SECONDS after the interpreter
+            started, whichever comes first. A sitecustomize memlens adds to PYTHONPATH
+            (yours still runs) makes the first Python process of the command pause
+            itself there on a pipe; memlens stops it (SIGSTOP, so no thread moves),
+            reads /proc/PID/smaps_rollup and smaps, prints the report, then lets it
+            finish. The command's stdout goes to stderr (stdout is the report's), and
+            memlens exits with the command's exit status. A command that never gets
+            there (os._exit, exec, killed by a signal, not CPython) gives an error and
+            exit 1.
 
               memlens footprint -- python3 -c 'import numpy'
               memlens footprint --by library --json -- python3 app.py
-              memlens footprint --after 30 -- python3 server.py   # a program that runs for long
+              # a program that runs for long
+              memlens footprint --after 30 -- python3 server.py
             """
     )
 

@@ -6,13 +6,13 @@ struct Imports: ParsableCommand {
         abstract: "What each import costs: memory (private dirty), time and objects, as a tree.",
         discussion: """
             Runs a Python command with a small hook on the import system (loaded through
-            sitecustomize; your code is not changed) and prints every module it imported,
-            nested like -X importtime and sorted by memory: self and cumulative change in
-            Private_Dirty, wall time, and the net change in allocated blocks (≈ objects kept).
-            The command's own output goes to stderr.
+            sitecustomize; your code is not changed) and prints every module it
+            imported, nested like -X importtime and sorted by memory: self and
+            cumulative change in Private_Dirty, wall time, and the net change in
+            allocated blocks (≈ objects kept). The command's own output goes to stderr.
 
               memlens imports -- python3 -c 'import email.mime.text, decimal'
-              memlens imports --module requests               # python3 -c 'import requests'
+              memlens imports --module requests  # python3 -c 'import requests'
               memlens imports --json -- python3 app.py | jq '.modules[:5]'
             """
     )

@@ -7,8 +7,8 @@ struct Paths: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Why objects are alive: shortest paths from a root to them.",
         discussion: """
-            Each step names the reference where the snapshot records it: dict keys,
-            list and tuple indices, closure variables, __dict__.
+            Each step names the reference where the snapshot records it: dict keys, list
+            and tuple indices, closure variables, __dict__.
 
               memlens paths snaps/1234-1.mlh --type __main__.LeakedThing
               memlens paths snaps/1234-1.mlh --address 0x7f3a2c1b4e80 --dot > path.dot

@@ -7,9 +7,10 @@ struct Retained: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "What keeps memory alive: retained sizes from the dominator tree.",
         discussion: """
-            An object's retained size is what would be freed if it were: its own size plus
-            everything reachable only through it (Eclipse MAT's definition). Roots are
-            sys.modules, modules, thread frames and objects held by C code or a running frame.
+            An object's retained size is what would be freed if it were: its own size
+            plus everything reachable only through it (Eclipse MAT's definition). Roots
+            are sys.modules, modules, thread frames and objects held by C code or a
+            running frame.
 
               memlens retained snaps/1234-1.mlh --top 20
               memlens retained snaps/1234-1.mlh --by type

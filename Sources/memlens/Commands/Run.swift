@@ -10,10 +10,10 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a Python program with the memlens agent loaded; a signal writes a snapshot.",
         discussion: """
-            The agent is loaded through sitecustomize (your own sitecustomize still runs);
-            your script is not changed. Send the target SIGUSR2 and it writes
-            DIR/<pid>-<n>.mlh; memlens prints where. Signals sent to memlens are passed on,
-            and memlens exits with the program's status.
+            The agent is loaded through sitecustomize (your own sitecustomize still
+            runs); your script is not changed. Send the target SIGUSR2 and it writes
+            DIR/<pid>-<n>.mlh; memlens prints where. Signals sent to memlens are passed
+            on, and memlens exits with the program's status.
 
               memlens run -o snaps/ -- python3 app.py --port 8000
               kill -USR2 <pid>                      # → snaps/<pid>-1.mlh

@@ -7,10 +7,11 @@ struct Snapshot: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Take a heap snapshot of a running Python process, without restarting it.",
         discussion: """
-            gdb queues the agent with Py_AddPendingCall; it runs on the main thread at the
-            next safe point, writes the snapshot and cleans up after itself (modules,
-            sys.path, its buffer). The process is stopped only while gdb attaches. Needs gdb
-            and the right to ptrace the process (same user, or root).
+            gdb queues the agent with Py_AddPendingCall; it runs on the main thread at
+            the next safe point, writes the snapshot and cleans up after itself
+            (modules, sys.path, its buffer). The process is stopped only while gdb
+            attaches. Needs gdb and the right to ptrace the process (same user, or
+            root).
 
               memlens snapshot 1234 -o app.mlh
               memlens snapshot 1234 -o app.mlh --no-values --timeout 60

@@ -7,12 +7,13 @@ struct Summary: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Objects in a snapshot by type: count, total size, largest.",
         discussion: """
-            Reads a memlens snapshot (.mlh) or a meliae JSON dump (recognised by content)
-            and prints a table like meliae's summarize(): one row per type, largest total
-            size first, with cumulative percentages.
+            Reads a memlens snapshot (.mlh) or a meliae JSON dump (recognised by
+            content) and prints a table like meliae's summarize(): one row per type,
+            largest total size first, with cumulative percentages.
 
               memlens summary snaps/1234-1.mlh --top 20
-              memlens summary dump.json --collapse-dicts     # fold instance __dict__s into their owners
+              # fold instance __dict__s into their owners
+              memlens summary dump.json --collapse-dicts
               memlens summary snaps/1234-1.mlh --json | jq '.types[0]'
             """
     )

@@ -8,9 +8,9 @@ struct Suspects: ParsableCommand {
         abstract: "Leak suspects: objects that keep a large part of the heap alive, and growing types.",
         discussion: """
             As Eclipse MAT does: every object retaining 10% or more of the heap whose
-            dominator-tree children do not (where the memory accumulates), with its path from
-            a root. With an older snapshot, also the types whose count grew, each with the
-            path to one new instance.
+            dominator-tree children do not (where the memory accumulates), with its path
+            from a root. With an older snapshot, also the types whose count grew, each
+            with the path to one new instance.
 
               memlens suspects snaps/1234-2.mlh
               memlens suspects snaps/1234-2.mlh snaps/1234-1.mlh
