@@ -43,11 +43,11 @@ public enum DiffReport {
         var table = TextTable(headers: ["Count", "Size", "Type"], leftAligned: [2])
         for row in summary.types.prefix(top) { table.rows.append([String(row.count), ByteFormat.string(row.size), row.type]) }
         out += table.render()
-        let names = RetainedReport.rootNames(graph)
+        let labels = EdgeLabels(graph)
         let shown = survivors.objects.prefix(top)
         if !shown.isEmpty {
             out += "\nFirst \(shown.count):\n"
-            for i in shown { out += "  \(RetainedReport.label(graph, i, rootNames: names)) (\(graph.sizes[i]) B)\n" }
+            for i in shown { out += "  \(labels.object(i)) (\(graph.sizes[i]) B)\n" }
         }
         return out
     }
@@ -59,7 +59,7 @@ public enum DiffReport {
         let summary = TypeSummary(subset: survivors.objects, of: graph)
         return try JSONOutput.string(Document(
             count: survivors.objects.count, size: summary.totalSizeBytes, types: summary.types,
-            objects: survivors.objects.map { Object(address: RetainedReport.hex(graph.addresses[$0]), type: graph.typeName(of: $0), size: graph.sizes[$0]) }))
+            objects: survivors.objects.map { Object(address: EdgeLabels.hex(graph.addresses[$0]), type: graph.typeName(of: $0), size: graph.sizes[$0]) }))
     }
 
     static func signed(_ value: Int) -> String { value > 0 ? "+\(value)" : String(value) }

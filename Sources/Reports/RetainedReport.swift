@@ -16,37 +16,15 @@ public enum RetainedReport {
         return best
     }
 
-    /// `0x7f…` for an address.
-    public static func hex(_ address: UInt64) -> String { "0x" + String(address, radix: 16) }
-
-    /// A short human label: `module __main__`, `str 'abc'`, or `dict 0x7f…`.
-    public static func label(_ graph: HeapGraph, _ index: Int, rootNames: [Int: String]) -> String {
-        if let name = rootNames[index] { return name }
-        switch graph.values.value(of: index) {
-        case .text(let s, _)?: return "str '\(s.prefix(30))'"
-        case .int(let v)?: return "int \(v)"
-        default: return "\(graph.typeName(of: index)) \(hex(graph.addresses[index]))"
-        }
-    }
-
-    /// Names of named roots by object index (`module x`, `sys.modules`, `thread n`).
-    public static func rootNames(_ graph: HeapGraph) -> [Int: String] {
-        var names: [Int: String] = [:]
-        for root in graph.roots where names[Int(root.object)] == nil {
-            names[Int(root.object)] = root.kind == "sys.modules" ? "sys.modules" : "\(root.kind) \(root.name)"
-        }
-        return names
-    }
-
     /// The table of objects, each with its dominator chain.
     public static func objectsText(_ graph: HeapGraph, _ sizes: RetainedSizes, objects: [Int]) -> String {
-        let names = rootNames(graph)
+        let labels = EdgeLabels(graph)
         var table = TextTable(headers: ["Retained", "Size", "Object", "Held by"], leftAligned: [2, 3])
         for i in objects {
-            let chain = sizes.dominators(of: i, limit: 3).map { label(graph, $0, rootNames: names) }
+            let chain = sizes.dominators(of: i, limit: 3).map(labels.object)
             table.rows.append([
                 ByteFormat.string(sizes.retainedBytes[i]), ByteFormat.string(graph.sizes[i]),
-                label(graph, i, rootNames: names), chain.isEmpty ? "(root)" : "← " + chain.joined(separator: " ← "),
+                labels.object(i), chain.isEmpty ? "(root)" : "← " + chain.joined(separator: " ← "),
             ])
         }
         return header(graph, sizes) + table.render()
@@ -79,8 +57,8 @@ public enum RetainedReport {
             var dominators: [String]
         }
         let rows = objects.map {
-            Row(address: hex(graph.addresses[$0]), type: graph.typeName(of: $0), size: graph.sizes[$0],
-                retained: sizes.retainedBytes[$0], dominators: sizes.dominators(of: $0).map { hex(graph.addresses[$0]) })
+            Row(address: EdgeLabels.hex(graph.addresses[$0]), type: graph.typeName(of: $0), size: graph.sizes[$0],
+                retained: sizes.retainedBytes[$0], dominators: sizes.dominators(of: $0).map { EdgeLabels.hex(graph.addresses[$0]) })
         }
         return try JSONOutput.string(["objects": rows])
     }

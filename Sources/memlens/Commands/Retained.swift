@@ -51,7 +51,7 @@ struct Retained: ParsableCommand {
         var objects = RetainedReport.topObjects(sizes, top: top)
         if let address, let value = parseAddress(address) {
             guard let index = AddressLookup(graph).index(of: value) else {
-                printError("error: \(file): no object at address \(RetainedReport.hex(value)) in this snapshot")
+                printError("error: \(file): no object at address \(EdgeLabels.hex(value)) in this snapshot")
                 throw ExitCode.failure
             }
             objects = [index]
