@@ -12,16 +12,7 @@ struct FixtureParsingTests {
 
     static func parseSmaps(_ bytes: [UInt8], chunk: Int) -> MappingTable {
         var parser = SmapsParser()
-        // Feed line-aligned chunks of about `chunk` bytes, as ProcFile.stream does.
-        var start = 0
-        bytes.withUnsafeBufferPointer { all in
-            while start < all.count {
-                var end = min(start + chunk, all.count)
-                while end < all.count && all[end - 1] != 0x0A { end += 1 }
-                parser.consume(UnsafeBufferPointer(rebasing: all[start..<end]))
-                start = end
-            }
-        }
+        feedLineAligned(bytes, chunk: chunk) { parser.consume($0) }
         return parser.finish()
     }
 

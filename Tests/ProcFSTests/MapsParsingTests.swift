@@ -14,15 +14,7 @@ import Glibc
 struct MapsParsingTests {
     static func parse(_ bytes: [UInt8], chunk: Int) -> (table: MappingTable, stray: Int) {
         var parser = MapsParser()
-        var start = 0
-        bytes.withUnsafeBufferPointer { all in
-            while start < all.count {
-                var end = min(start + chunk, all.count)
-                while end < all.count && all[end - 1] != 0x0A { end += 1 }
-                parser.consume(UnsafeBufferPointer(rebasing: all[start..<end]))
-                start = end
-            }
-        }
+        feedLineAligned(bytes, chunk: chunk) { parser.consume($0) }
         let stray = parser.strayLines
         return (parser.finish(), stray)
     }
