@@ -1,16 +1,21 @@
-"""Run inside a target by ``memlens snapshot PID``: writes one snapshot, then
-leaves the interpreter as it found it.
+"""Run inside a target by memlens commands that attach to a running process
+(``snapshot``, ``gc``, ``alloc``): runs one agent job, then leaves the
+interpreter as it found it.
 
-memlens places this file and ``snapshot.py`` where the target can read them,
+memlens places this file and the job's source where the target can read them,
 and gdb queues ``Py_AddPendingCall(PyRun_SimpleString, buf)`` whose code is a
 single ``exec`` of this file in a fresh namespace (so nothing is bound in
-``__main__``), with CONFIG holding SNAPSHOT_SOURCE (path of snapshot.py), OUT
-(snapshot path), STATUS (result line) and VALUES. If memlens gave up waiting,
-it removed these files, and the call finds nothing to run.
+``__main__``), with CONFIG holding JOB (path of the job's source), ENTRY (the
+function to call in it), STATUS (where the result line goes), PAUSE_GC, and
+the job's own settings. If memlens gave up waiting, it removed these files,
+and the call finds nothing to run.
 
-It restores ``sys.path`` and ``sys.modules`` (modules first imported here are
-removed), pauses the cyclic GC while it works, and leaves out of the snapshot
-the objects it created itself. memlens unmaps gdb's buffer afterwards.
+The job's entry is called as ``entry(config, mine)`` and returns the status
+line, which starts with ``ok`` on success. ``mine`` is the set of ids of
+objects the injection itself created when PAUSE_GC is set (the cyclic GC is
+then paused while the job runs, so they all sit in generation 0), else None.
+This runner restores ``sys.path`` and ``sys.modules`` (modules first imported
+here are removed); memlens unmaps gdb's buffer afterwards.
 """
 
 
@@ -21,44 +26,45 @@ def _run(config):
 
     modules_before = set(sys.modules)
     path_before = list(sys.path)
+    pause = config["PAUSE_GC"]
     collecting = gc.isenabled()
-    gc.disable()
+    if pause:
+        gc.disable()
     status = "error: not run"
     try:
-        # Tells memlens the dump has begun, so it waits for it rather than giving up.
+        # Tells memlens the job has begun, so it waits for it rather than giving up.
         os.close(os.open(config["STATUS"] + ".started", os.O_WRONLY | os.O_CREAT, 0o600))
-        young_before = set(map(id, gc.get_objects(0)))
-        namespace = {"__name__": "_memlens_snapshot", "__file__": config["SNAPSHOT_SOURCE"]}
-        with open(config["SNAPSHOT_SOURCE"], "rb") as source:
+        young_before = set(map(id, gc.get_objects(0))) if pause else None
+        namespace = {"__name__": "_memlens_job", "__file__": config["JOB"]}
+        with open(config["JOB"], "rb") as source:
             text = source.read()
         # exec of source text, never compile(): compile() calls PyAST_Check,
         # which creates CPython's ~110 _ast node types for good.
         exec(text, namespace)
         del text
-        # Everything tracked that appeared since is the agent's (gc is paused,
-        # so it all sits in generation 0).
-        mine = set(map(id, gc.get_objects(0))) - young_before
-        # ...and what the injection made before that: its namespaces and
-        # functions, and before 3.11 its frames (the "<string>" one gdb's
-        # PyRun_SimpleString runs). From 3.11 frames are not objects unless
-        # asked for, and asking would create the interrupted frame's object.
-        mine |= {id(namespace), id(config), id(_run), id(globals())}
-        if sys.version_info < (3, 11):
-            frame = sys._getframe()
-            while frame is not None and frame.f_code.co_filename in (__file__, "<string>"):
-                mine.add(id(frame))
-                frame = frame.f_back
-            del frame
-        result = namespace["dump"](config["OUT"], values=config["VALUES"], exclude_ids=mine)
-        status = "ok objects=%d bytes=%d seconds=%.3f python=%s" % (
-            result["objects"], result["bytes"], result["seconds"], "%d.%d.%d" % sys.version_info[:3])
+        mine = None
+        if pause:
+            # Everything tracked that appeared since is the agent's...
+            mine = set(map(id, gc.get_objects(0))) - young_before
+            # ...and what the injection made before that: its namespaces and
+            # functions, and before 3.11 its frames (the "<string>" one gdb's
+            # PyRun_SimpleString runs). From 3.11 frames are not objects unless
+            # asked for, and asking would create the interrupted frame's object.
+            mine |= {id(namespace), id(config), id(_run), id(globals())}
+            if sys.version_info < (3, 11):
+                frame = sys._getframe()
+                while frame is not None and frame.f_code.co_filename in (__file__, "<string>"):
+                    mine.add(id(frame))
+                    frame = frame.f_back
+                del frame
+        status = namespace[config["ENTRY"]](config, mine)
     except BaseException as error:  # never let an exception escape into the target
         status = "error: %s: %s" % (type(error).__name__, error)
     finally:
         sys.path[:] = path_before
         for name in set(sys.modules) - modules_before:
             del sys.modules[name]
-        if collecting:
+        if pause and collecting:
             gc.enable()
     try:
         # Written whole under another name, then renamed: memlens polls for it.

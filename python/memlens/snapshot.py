@@ -483,3 +483,12 @@ def dump(path, values=True, exclude_frame=None, exclude_ids=()):
             gc.enable()
     return {"path": path, "objects": walk.objects, "edges": walk.edges, "bytes": size,
             "seconds": time.perf_counter() - started}
+
+
+def dump_for_attach(config, mine):
+    """The ``memlens snapshot PID`` job (run by ``inject.py``): dumps to
+    ``snapshot.mlh`` in CONFIG["FOLDER"], leaving out the injection's own
+    objects ``mine``."""
+    result = dump(config["FOLDER"] + "/snapshot.mlh", values=config["VALUES"], exclude_ids=mine)
+    return "ok objects=%d bytes=%d seconds=%.3f python=%s" % (
+        result["objects"], result["bytes"], result["seconds"], "%d.%d.%d" % sys.version_info[:3])
