@@ -30,7 +30,8 @@ let package = Package(
             dependencies: [.product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Reports", dependencies: ["HeapGraph", "HeapAnalysis", "ProcFS"], swiftSettings: swiftSettings),
+        .target(name: "Fragmentation", dependencies: ["ProcFS"], swiftSettings: swiftSettings),
+        .target(name: "Reports", dependencies: ["HeapGraph", "HeapAnalysis", "ProcFS", "Fragmentation"], swiftSettings: swiftSettings),
         .executableTarget(name: "EmbedAgentTool", swiftSettings: swiftSettings),
         .plugin(name: "EmbedAgent", capability: .buildTool(), dependencies: ["EmbedAgentTool"]),
         .target(
@@ -42,7 +43,7 @@ let package = Package(
         .executableTarget(
             name: "memlens",
             dependencies: [
-                "HeapGraph", "HeapAnalysis", "Reports", "Agent", "ProcFS",
+                "HeapGraph", "HeapAnalysis", "Reports", "Agent", "ProcFS", "Fragmentation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -66,6 +67,12 @@ let package = Package(
         .testTarget(
             name: "FootprintTests",
             dependencies: ["ProcFS", "TestSupport", "memlens"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FragTests",
+            dependencies: ["Fragmentation", "TestSupport", "memlens"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,101 @@
+/// Reads obmalloc's arena table and every carved pool header from a target's
+/// memory (no code runs in the target).
+public struct ArenaWalk {
+    public var layout: ObmallocLayout
+    public var memory: any RemoteMemory
+
+    public init(layout: ObmallocLayout, memory: any RemoteMemory) {
+        self.layout = layout
+        self.memory = memory
+    }
+
+    /// Where the arena table is: `arenas`, `maxarenas` and `narenas_currently_allocated` addresses.
+    public struct TableAddresses: Sendable {
+        public var arenasPointer: UInt64
+        public var maxArenas: UInt64
+        public var currentCount: UInt64?
+    }
+
+    /// Finds the table from symbol addresses already relocated into the target.
+    /// `symbol` resolves `.symtab`/`.dynsym` names (`arenas`, `maxarenas`,
+    /// `narenas_currently_allocated` through 3.11; `_PyRuntime` from 3.12).
+    public func locateTable(symbol: (String) -> UInt64?) throws -> TableAddresses {
+        switch layout.table {
+        case .staticSymbols:
+            guard let arenas = symbol("arenas"), let maxArenas = symbol("maxarenas") else {
+                throw FragmentationError.missingSymbol("arenas/maxarenas (static symbols in .symtab: is libpython stripped?)")
+            }
+            return TableAddresses(arenasPointer: arenas, maxArenas: maxArenas, currentCount: symbol("narenas_currently_allocated"))
+        case .interpreterState(let mainOffset, let obmallocOffset, let isPointer):
+            guard let runtime = symbol("_PyRuntime") else { throw FragmentationError.missingSymbol("_PyRuntime") }
+            let interpreter = try memory.pointer(at: runtime + mainOffset)
+            guard interpreter != 0 else { throw FragmentationError.notInitialized }
+            var state = interpreter + obmallocOffset
+            if isPointer { state = try memory.pointer(at: state) }
+            guard state != 0 else { throw FragmentationError.notInitialized }
+            // struct _obmalloc_mgmt: arenas at 0, maxarenas at 8, narenas_currently_allocated at 552.
+            let mgmt = state + ObmallocLayout.mgmtOffset
+            return TableAddresses(arenasPointer: mgmt, maxArenas: mgmt + 8, currentCount: mgmt + 552)
+        }
+    }
+
+    /// Reads every allocated arena and its pool headers.
+    public func read(_ table: TableAddresses) throws -> ArenaMap {
+        let base = try memory.pointer(at: table.arenasPointer)
+        let maxArenas = try memory.bytes(at: table.maxArenas, count: 4).loadUInt32(at: 0)
+        let reported = try table.currentCount.map { try memory.pointer(at: $0) }
+        guard base != 0, maxArenas > 0 else { return ArenaMap(layout: layout, arenas: [], reportedArenaCount: reported) }
+        guard maxArenas < 1 << 24 else { throw FragmentationError.implausible("maxarenas = \(maxArenas)") }
+        let objectBytes = Int(ObmallocLayout.arenaObjectBytes)
+        let table = try memory.bytes(at: base, count: Int(maxArenas) * objectBytes)
+
+        // Pass 1: the arena objects in use and the pools each has carved.
+        var arenas: [Arena] = []
+        var carved: [Int] = []           // pools carved per arena
+        var headerAddresses: [UInt64] = []
+        for index in 0..<Int(maxArenas) {
+            let at = index * objectBytes
+            let address = table.loadWord(at: at)
+            guard address != 0 else { continue }  // an unused arena_object
+            let poolAddress = table.loadWord(at: at + 8)
+            let totalPools = UInt64(table.loadUInt32(at: at + 20))
+            let mask = layout.poolBytes - 1
+            let first = (address + mask) & ~mask
+            guard totalPools <= layout.poolsPerArena, poolAddress >= first,
+                  poolAddress <= first + totalPools * layout.poolBytes else {
+                throw FragmentationError.implausible("arena \(index) at 0x\(String(address, radix: 16))")
+            }
+            let count = Int((poolAddress - first) / layout.poolBytes)
+            for i in 0..<count { headerAddresses.append(first + UInt64(i) * layout.poolBytes) }
+            carved.append(count)
+            let untouched = Pool(state: .untouched, sizeClass: 0, usedBlocks: 0)
+            arenas.append(Arena(index: index, address: address, firstPool: first,
+                                pools: [Pool](repeating: untouched, count: Int(totalPools))))
+        }
+
+        // Pass 2: every carved pool's header, gathered in as few reads as possible.
+        let headerBytes = Int(ObmallocLayout.poolHeaderBytes)
+        let (headers, unreadable) = try memory.gather(headerAddresses, count: headerBytes)
+        guard unreadable.isEmpty else {
+            throw FragmentationError.implausible("\(unreadable.count) pool headers could not be read")
+        }
+        var next = 0
+        for a in arenas.indices {
+            for p in 0..<carved[a] {
+                let at = next * headerBytes
+                next += 1
+                let count = headers.loadUInt32(at: at)
+                let sizeClass = headers.loadUInt32(at: at + 36)
+                if count == 0 {
+                    arenas[a].pools[p] = Pool(state: .empty, sizeClass: 0, usedBlocks: 0)
+                } else {
+                    guard sizeClass < 32, UInt64(count) <= layout.blocksPerPool(sizeClass: sizeClass) else {
+                        throw FragmentationError.implausible("pool header at 0x\(String(headerAddresses[next - 1], radix: 16))")
+                    }
+                    arenas[a].pools[p] = Pool(state: .used, sizeClass: UInt8(sizeClass), usedBlocks: count)
+                }
+            }
+        }
+        return ArenaMap(layout: layout, arenas: arenas, reportedArenaCount: reported)
+    }
+}

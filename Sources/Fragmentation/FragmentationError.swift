@@ -1,0 +1,20 @@
+/// Why fragmentation could not be measured. The target is left as it was in every case.
+public enum FragmentationError: Error, CustomStringConvertible, Equatable {
+    case unsupportedPython(String)
+    case missingSymbol(String)
+    case notInitialized
+    case implausible(String)
+    case pythonMallocDisabled(String)
+
+    public var description: String {
+        switch self {
+        case .unsupportedPython(let version):
+            return "Python \(version) is not supported (obmalloc layouts are known for 3.8–3.13)"
+        case .missingSymbol(let name): return "symbol \(name) not found in the target's libpython"
+        case .notInitialized: return "the target's interpreter is not initialized (no main interpreter yet)"
+        case .implausible(let what):
+            return "the arena table looks inconsistent (\(what)): the target may have changed it mid-read, try again"
+        case .pythonMallocDisabled(let why): return "pymalloc is not in use in the target (\(why))"
+        }
+    }
+}

@@ -1,0 +1,92 @@
+/// glibc's main malloc arena, walked chunk by chunk from the target's memory
+/// (`[heap]`, grown with brk): bytes in use, free, the top chunk, and what
+/// `malloc_trim(0)` would give back to the OS.
+///
+/// A chunk is free when the next chunk's PREV_INUSE bit is clear. Chunks
+/// cached in tcache or fastbins look in use (glibc marks them so); they are
+/// small. `malloc_trim(0)` (glibc 2.8+, `mtrim`) calls `madvise(MADV_DONTNEED)`
+/// on the whole pages inside every free chunk, past its first 48 bytes
+/// (`sizeof(struct malloc_chunk)`), and shrinks the top chunk to its minimum
+/// (`systrim`): so what it returns is the resident pages of those ranges.
+public struct GlibcHeap: Sendable {
+    /// Start and end of the walked heap.
+    public var start: UInt64
+    public var end: UInt64
+    /// Bytes in chunks in use (including glibc's tcache and fastbin caches).
+    public var inUseBytes: UInt64 = 0
+    public var inUseChunks: Int = 0
+    /// Bytes in free chunks, not counting the top chunk.
+    public var freeBytes: UInt64 = 0
+    public var freeChunks: Int = 0
+    /// The top chunk (the free end of the heap).
+    public var topBytes: UInt64 = 0
+    /// Resident bytes of the free chunks and of the top chunk.
+    public var freeResidentBytes: UInt64 = 0
+    /// Resident bytes `malloc_trim(0)` would release.
+    public var trimmableBytes: UInt64 = 0
+
+    static let minChunkBytes: UInt64 = 32
+    /// sizeof(struct malloc_chunk) on 64-bit: prev_size, size, fd, bk, fd_nextsize, bk_nextsize.
+    static let chunkHeaderBytes: UInt64 = 48
+    static let windowBytes = 1 << 20
+
+    /// Walks the chunks of `[start, end)` (the `[heap]` mapping), reading
+    /// memory in 1 MiB windows and skipping over large chunks.
+    public static func walk(start: UInt64, end: UInt64, memory: any RemoteMemory, pages: PageMap?) throws -> GlibcHeap {
+        var heap = GlibcHeap(start: start, end: end)
+        var window: [UInt8] = []
+        var windowStart: UInt64 = 0
+        var windowSize = 4096
+        func header(_ p: UInt64) throws -> UInt64 {
+            if p < windowStart || p + 16 > windowStart + UInt64(window.count) {
+                // Dense runs of small chunks read in growing windows; a jump over a big chunk starts small again.
+                let near = p >= windowStart && p < windowStart + UInt64(window.count + windowSize)
+                windowSize = near ? min(windowSize * 2, windowBytes) : 4096
+                windowStart = p
+                window = try memory.bytes(at: p, count: Int(min(UInt64(windowSize), end - p)))
+            }
+            return window.loadWord(at: Int(p - windowStart) + 8)
+        }
+        // Chunks start 16-aligned after brk's start (page-aligned).
+        var p = (start + 15) & ~15
+        var previous: (address: UInt64, size: UInt64)?
+        while p + 16 <= end {
+            let field = try header(p)
+            let size = field & ~7
+            guard size >= minChunkBytes, size % 16 == 0, p + size <= end else {
+                throw FragmentationError.implausible("malloc chunk at 0x\(String(p, radix: 16)) of size \(field)")
+            }
+            if let chunk = previous {
+                // The PREV_INUSE bit of this chunk tells whether the previous one is in use.
+                if field & 1 == 0 { heap.addFree(chunk, pages: pages) } else { heap.inUseBytes += chunk.size; heap.inUseChunks += 1 }
+            }
+            previous = (p, size)
+            if p + size + 16 > end { break }
+            p += size
+        }
+        guard let top = previous else { return heap }
+        heap.topBytes = top.size
+        // systrim(pad 0): top_area = size − MINSIZE − 1, released in whole pages from its end.
+        if let pages {
+            let topEnd = top.address + top.size
+            let area = top.size > minChunkBytes + 1 ? top.size - minChunkBytes - 1 : 0
+            let extra = area & ~(pages.pageBytes - 1)
+            heap.trimmableBytes += pages.residentBytes(from: topEnd - extra, to: topEnd)
+            heap.freeResidentBytes += pages.residentBytes(from: top.address, to: topEnd)
+        }
+        return heap
+    }
+
+    private mutating func addFree(_ chunk: (address: UInt64, size: UInt64), pages: PageMap?) {
+        freeBytes += chunk.size
+        freeChunks += 1
+        guard let pages else { return }
+        let mask = pages.pageBytes - 1
+        freeResidentBytes += pages.residentBytes(from: (chunk.address + Self.chunkHeaderBytes + mask) & ~mask,
+                                                 to: (chunk.address + chunk.size) & ~mask)
+        guard chunk.size > mask + Self.chunkHeaderBytes else { return }
+        let aligned = (chunk.address + Self.chunkHeaderBytes + mask) & ~mask
+        let length = (chunk.address + chunk.size - aligned) & ~mask
+        if length > 0 { trimmableBytes += pages.residentBytes(from: aligned, to: aligned + length) }
+    }
+}

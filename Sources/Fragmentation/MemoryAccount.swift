@@ -1,0 +1,110 @@
+public import ProcFS
+
+/// Where a process's writable anonymous memory is, resident bytes by owner,
+/// with what nothing explains left as a remainder rather than hidden.
+public struct MemoryAccount: Sendable {
+    /// Σ Rss of the private writable mappings that are not file-backed
+    /// (`[heap]`, `[stack]`, unnamed): the memory being explained.
+    public var writableAnonymousBytes: UInt64 = 0
+    /// pymalloc arenas, resident.
+    public var arenaBytes: UInt64 = 0
+    /// Allocated blocks in arenas (Python objects ≤ 512 bytes and small buffers).
+    public var arenaUsedBytes: UInt64 = 0
+    /// Free blocks in pools that still hold some (and pool headers).
+    public var arenaFreeInPoolsBytes: UInt64 = 0
+    /// Pools with no allocated block that stay resident.
+    public var arenaEmptyPoolBytes: UInt64 = 0
+    /// glibc's main heap (`[heap]`), resident, and of it the free part.
+    public var glibcHeapBytes: UInt64 = 0
+    public var glibcFreeBytes: UInt64 = 0
+    /// glibc chunks of their own mapping (large allocations), resident.
+    public var mmappedChunkBytes: UInt64 = 0
+    public var mmappedChunks: Int = 0
+    /// Thread stacks (rw mappings above a guard page) and the main `[stack]`.
+    public var stackBytes: UInt64 = 0
+    public var threadStacks: Int = 0
+    /// glibc arenas of other threads (64 MiB-aligned heaps), resident, not walked.
+    public var threadArenaBytes: UInt64 = 0
+
+    /// Resident writable anonymous memory none of the above explains.
+    public var unexplainedBytes: UInt64 {
+        let known = arenaBytes + glibcHeapBytes + mmappedChunkBytes + stackBytes + threadArenaBytes
+        return writableAnonymousBytes > known ? writableAnonymousBytes - known : 0
+    }
+
+    /// glibc bytes in use: the main heap less its free part.
+    public var glibcInUseBytes: UInt64 { glibcHeapBytes > glibcFreeBytes ? glibcHeapBytes - glibcFreeBytes : 0 }
+
+    /// Builds the account from the mappings (`smaps`), the arenas and the main heap.
+    /// Reads the first 16 bytes of anonymous regions to recognise glibc's
+    /// mmapped chunks, and the pagemap for parts of merged mappings.
+    public static func build(mappings: MappingTable, arenas: ArenaMap, residency: ArenaResidency?,
+                             heap: GlibcHeap?, memory: any RemoteMemory, pages: PageMap?) -> MemoryAccount {
+        var account = MemoryAccount()
+        let layout = arenas.layout
+        for (a, arena) in arenas.arenas.enumerated() {
+            let resident = residency?.arenaBytes[a] ?? layout.arenaBytes
+            account.arenaBytes += resident
+            account.arenaUsedBytes += arena.usedBytes
+            var empty: UInt64 = 0
+            for (p, pool) in arena.pools.enumerated() where pool.state != .used {
+                empty += UInt64(residency?.poolBytes[a][p] ?? 0)
+            }
+            account.arenaEmptyPoolBytes += empty
+            let rest = resident > arena.usedBytes + empty ? resident - arena.usedBytes - empty : 0
+            account.arenaFreeInPoolsBytes += rest
+        }
+        let arenaStarts = Set(arenas.arenas.map(\.address))
+
+        let list = mappings.mappings
+        for (i, mapping) in list.enumerated() {
+            let name = mappings.path(of: mapping)
+            guard mapping.permissions.writable, !mapping.permissions.shared, mapping.inode == 0,
+                  name.isEmpty || name.hasPrefix("[") else { continue }
+            let rss = mapping.usage.rssBytes
+            account.writableAnonymousBytes += rss
+            if name == "[heap]" {
+                account.glibcHeapBytes += rss
+                continue
+            }
+            if name.hasPrefix("[stack") {
+                account.stackBytes += rss
+                account.threadStacks += 1
+                continue
+            }
+            guard name.isEmpty else { continue }
+            let below = i > 0 ? list[i - 1] : nil
+            let above = i + 1 < list.count ? list[i + 1] : nil
+            if let below, below.end == mapping.start, !below.permissions.readable, !below.permissions.writable, below.inode == 0 {
+                account.stackBytes += rss
+                account.threadStacks += 1
+                continue
+            }
+            if mapping.start % (64 << 20) == 0, let above, above.start == mapping.end, !above.permissions.readable, above.inode == 0 {
+                account.threadArenaBytes += rss
+                continue
+            }
+            account.scanAnonymous(mapping, arenaStarts: arenaStarts, arenaBytes: layout.arenaBytes, memory: memory, pages: pages)
+        }
+        if let heap { account.glibcFreeBytes = min(heap.freeResidentBytes, account.glibcHeapBytes) }
+        return account
+    }
+
+    /// Walks an unnamed mapping from its start over arenas and glibc mmapped
+    /// chunks (IS_MMAPPED, prev_size + size a whole number of pages), which
+    /// the kernel merges into one mapping when they are adjacent.
+    private mutating func scanAnonymous(_ mapping: Mapping, arenaStarts: Set<UInt64>, arenaBytes: UInt64,
+                                        memory: any RemoteMemory, pages: PageMap?) {
+        var cursor = mapping.start
+        while cursor + 16 <= mapping.end {
+            if arenaStarts.contains(cursor) { cursor += arenaBytes; continue }
+            guard let head = try? memory.bytes(at: cursor, count: 16) else { return }
+            let prevSize = head.loadWord(at: 0), field = head.loadWord(at: 8)
+            let length = prevSize + (field & ~7)
+            guard field & 2 != 0, prevSize < 4096, length % 4096 == 0, length >= 4096, cursor + length <= mapping.end else { return }
+            mmappedChunks += 1
+            mmappedChunkBytes += pages?.residentBytes(from: cursor, to: cursor + length) ?? length
+            cursor += length
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Testing
+@testable import Fragmentation
+
+/// Memory made of a few byte segments, for walks over known layouts.
+struct ImageMemory: RemoteMemory {
+    var segments: [(address: UInt64, bytes: [UInt8])] = []
+
+    mutating func put(_ address: UInt64, _ bytes: [UInt8]) { segments.append((address, bytes)) }
+    mutating func putWord(_ address: UInt64, _ value: UInt64) { put(address, withUnsafeBytes(of: value.littleEndian) { Array($0) }) }
+    mutating func putUInt32(_ address: UInt64, _ value: UInt32) { put(address, withUnsafeBytes(of: value.littleEndian) { Array($0) }) }
+
+    func bytes(at address: UInt64, count: Int) throws -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: count)
+        var covered = 0
+        for segment in segments {
+            let start = max(address, segment.address), end = min(address + UInt64(count), segment.address + UInt64(segment.bytes.count))
+            guard start < end else { continue }
+            for a in start..<end { out[Int(a - address)] = segment.bytes[Int(a - segment.address)] }
+            covered += Int(end - start)
+        }
+        guard covered >= count else { throw ImageError.unmapped(address) }
+        return out
+    }
+
+    enum ImageError: Error { case unmapped(UInt64) }
+}
+
+@Suite struct ArenaWalkTests {
+    /// GIVEN a 3.11 table with two arenas (one unused slot between), WHEN walked,
+    /// THEN pools are used/empty/untouched as their headers and pool_address say.
+    @Test func walksTableAndPools() throws {
+        let layout = try #require(ObmallocLayout.forVersion(major: 3, minor: 11))
+        var memory = ImageMemory()
+        let arenasVar: UInt64 = 0x1000, maxVar: UInt64 = 0x1008, table: UInt64 = 0x2000
+        memory.putWord(arenasVar, table)
+        memory.putUInt32(maxVar, 3)
+        memory.put(table, [UInt8](repeating: 0, count: 3 * 48))
+        // Arena 0: pool-aligned base, 3 pools carved (used 5 × 32 B, empty, used 1 × 512 B).
+        let a0: UInt64 = 0x1000_0000
+        memory.putWord(table, a0)
+        memory.putWord(table + 8, a0 + 3 * layout.poolBytes)
+        memory.putUInt32(table + 20, 64)
+        for (i, (count, szidx)) in [(UInt32(5), UInt32(1)), (0, 7), (1, 31)].enumerated() {
+            let header = a0 + UInt64(i) * layout.poolBytes
+            memory.put(header, [UInt8](repeating: 0, count: 48))
+            memory.putUInt32(header, count)
+            memory.putUInt32(header + 36, szidx)
+        }
+        // Arena 2: unaligned base loses a pool; nothing carved yet.
+        let a2: UInt64 = 0x2000_0100
+        memory.putWord(table + 96, a2)
+        memory.putWord(table + 96 + 8, 0x2000_4000)
+        memory.putUInt32(table + 96 + 20, 63)
+
+        let walk = ArenaWalk(layout: layout, memory: memory)
+        let map = try walk.read(.init(arenasPointer: arenasVar, maxArenas: maxVar, currentCount: nil))
+        #expect(map.arenas.map(\.index) == [0, 2])
+        #expect(map.arenas[0].pools.prefix(3).map(\.state) == [.used, .empty, .used])
+        #expect(map.arenas[0].pools.count == 64)
+        #expect(map.arenas[0].usedBytes == 5 * 32 + 512)
+        #expect(map.arenas[1].firstPool == 0x2000_4000)
+        #expect(map.arenas[1].pools.allSatisfy { $0.state == .untouched })
+        #expect(map.usedBytes == 672)
+    }
+
+    /// A pool header whose count exceeds what its size class fits is reported, not believed.
+    @Test func rejectsImpossibleHeader() throws {
+        let layout = try #require(ObmallocLayout.forVersion(major: 3, minor: 9))
+        var memory = ImageMemory()
+        memory.putWord(0x10, 0x100)
+        memory.putUInt32(0x18, 1)
+        memory.put(0x100, [UInt8](repeating: 0, count: 48))
+        memory.putWord(0x100, 0x40_0000)
+        memory.putWord(0x108, 0x40_0000 + layout.poolBytes)
+        memory.putUInt32(0x100 + 20, 64)
+        memory.put(0x40_0000, [UInt8](repeating: 0, count: 48))
+        memory.putUInt32(0x40_0000, 500)      // 500 blocks of 512 B cannot fit in 4 KiB
+        memory.putUInt32(0x40_0000 + 36, 31)
+        #expect(throws: FragmentationError.self) {
+            try ArenaWalk(layout: layout, memory: memory).read(.init(arenasPointer: 0x10, maxArenas: 0x18, currentCount: nil))
+        }
+    }
+}
