@@ -23,13 +23,17 @@ public enum Attacher {
         public var entry: String
         /// Whether the cyclic GC is paused while the job runs (a snapshot's walk).
         public var pausesGC: Bool
+        /// Whether modules the job imports stay in `sys.modules` when it
+        /// succeeds (the job then removes them itself, in a later call).
+        public var keepsModules: Bool
         /// The job's own CONFIG entries: name → Python literal.
         public var settings: [String: String]
 
-        public init(source: String, entry: String, pausesGC: Bool = false, settings: [String: String] = [:]) {
+        public init(source: String, entry: String, pausesGC: Bool = false, keepsModules: Bool = false, settings: [String: String] = [:]) {
             self.source = source
             self.entry = entry
             self.pausesGC = pausesGC
+            self.keepsModules = keepsModules
             self.settings = settings
         }
     }
@@ -80,6 +84,7 @@ public enum Attacher {
         settings["STATUS"] = "'\(status)'"
         settings["FOLDER"] = "'\(visible)'"
         settings["PAUSE_GC"] = job.pausesGC ? "True" : "False"
+        settings["KEEP_MODULES"] = job.keepsModules ? "True" : "False"
         let config = "{" + settings.sorted { $0.key < $1.key }.map { "'\($0.key)': \($0.value)" }.joined(separator: ", ") + "}"
         // exec of source text, not compile(): compile() would create CPython's _ast
         // types for good. Nothing may escape: a pending call that fails raises

@@ -7,15 +7,17 @@ and gdb queues ``Py_AddPendingCall(PyRun_SimpleString, buf)`` whose code is a
 single ``exec`` of this file in a fresh namespace (so nothing is bound in
 ``__main__``), with CONFIG holding JOB (path of the job's source), ENTRY (the
 function to call in it), STATUS (where the result line goes), PAUSE_GC, and
-the job's own settings. If memlens gave up waiting, it removed these files,
+KEEP_MODULES, and the job's own settings. If memlens gave up waiting, it removed these files,
 and the call finds nothing to run.
 
 The job's entry is called as ``entry(config, mine)`` and returns the status
 line, which starts with ``ok`` on success. ``mine`` is the set of ids of
 objects the injection itself created when PAUSE_GC is set (the cyclic GC is
 then paused while the job runs, so they all sit in generation 0), else None.
-This runner restores ``sys.path`` and ``sys.modules`` (modules first imported
-here are removed); memlens unmaps gdb's buffer afterwards.
+This runner restores ``sys.path`` and ``sys.modules``: modules first imported
+here are removed, unless KEEP_MODULES is set and the job succeeds; the job
+then owns them (CONFIG["MODULES_BEFORE"] says which they are) and removes them
+later. memlens unmaps gdb's buffer afterwards.
 """
 
 
@@ -27,6 +29,7 @@ def _run(config):
     modules_before = set(sys.modules)
     path_before = list(sys.path)
     pause = config["PAUSE_GC"]
+    keep_modules = config["KEEP_MODULES"]
     collecting = gc.isenabled()
     if pause:
         gc.disable()
@@ -57,13 +60,16 @@ def _run(config):
                     mine.add(id(frame))
                     frame = frame.f_back
                 del frame
+        config["MODULES_BEFORE"] = modules_before
         status = namespace[config["ENTRY"]](config, mine)
     except BaseException as error:  # never let an exception escape into the target
         status = "error: %s: %s" % (type(error).__name__, error)
+        keep_modules = False
     finally:
         sys.path[:] = path_before
-        for name in set(sys.modules) - modules_before:
-            del sys.modules[name]
+        if not keep_modules:
+            for name in set(sys.modules) - modules_before:
+                del sys.modules[name]
         if pause and collecting:
             gc.enable()
     try:
