@@ -94,6 +94,20 @@ struct ObserveTests {
         _ = try finish(target)
     }
 
+    @Test("memlens.monitor() in the app logs growing types and new uncollectable garbage, by type",
+          arguments: PythonInterpreter.installed)
+    func inAppMonitor(python: PythonInterpreter) throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["PYTHONPATH"] = TestPaths.packageRoot.appending(path: "python").path
+        let result = try runCommand([python.path, try fixture("monitor_check.py")], environment: environment)
+        try #require(result.status == 0, "\(result.stderr)")
+        struct Logged: Decodable { var lines: [String]; var threads: [String] }
+        let logged = try JSONDecoder().decode(Logged.self, from: Data(result.stdout.utf8))
+        #expect(logged.lines.contains { $0.contains("__main__.LeakyThing +") && $0.contains("in a row") }, "\(logged.lines)")
+        #expect(logged.lines.contains { $0.contains("3 new uncollectable") && $0.contains("__main__.LeakyThing ×3") }, "\(logged.lines)")
+        #expect(logged.threads == ["MainThread"], "the monitor's thread outlived stop()")
+    }
+
     @Test("Errors: no such process, bad durations", .enabled(if: !PythonInterpreter.installed.isEmpty))
     func errors() throws {
         let gone = try runCommand([TestPaths.memlens, "gc", "999999", "--duration", "1s"])

@@ -5,9 +5,11 @@ truth and whether its state is as before) and exits.
 
 MODE
   cycles   500 reference cycles of CycleThing per second; weakref finalizers
-           count those freed by collections that memlens's watcher saw (the
-           target's own gc callback, first in gc.callbacks, notes whether the
-           watcher was there when each collection began).
+           count those freed by the collections memlens's watcher saw begin
+           (the target's own gc callback, first in gc.callbacks, asks the
+           watcher when each collection ends: memlens's code may run inside
+           the target's callback, so the watcher's presence at the start is
+           not the window).
   alloc    appends 1 MiB per second to a list at the line marked ALLOC-LINE;
            counts the bytes appended while tracemalloc is tracing.
   oldgen   holds 2,000,000 long-lived objects; on STATE + ".freeze" it calls
@@ -15,6 +17,7 @@ MODE
            before and after to STATE + ".frozen".
 """
 
+import atexit  # noqa: F401  (weakref.finalize imports it on first use: before the state is taken)
 import gc
 import json
 import os
@@ -41,19 +44,21 @@ def state():
 
 class Truth:
     def __init__(self):
-        self.watched = False
         self.freed = 0
+        self.freed_before = 0
         self.freed_watched = 0
         self.traced_bytes = 0
 
     def on_gc(self, phase, info):
         if phase == "start":
-            self.watched = any(type(cb).__name__ == "_GCWatch" for cb in gc.callbacks)
+            self.freed_before = self.freed
+            return
+        for callback in gc.callbacks:
+            if type(callback).__name__ == "_GCWatch" and callback.in_collection:
+                self.freed_watched += self.freed - self.freed_before
 
     def finalized(self):
         self.freed += 1
-        if self.watched:
-            self.freed_watched += 1
 
 
 def timed_full_collection():
