@@ -31,7 +31,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Fragmentation", dependencies: ["ProcFS"], swiftSettings: swiftSettings),
-        .target(name: "Reports", dependencies: ["HeapGraph", "HeapAnalysis", "ProcFS", "Fragmentation"], swiftSettings: swiftSettings),
+        .target(name: "CProcessAccess"),
+        .target(
+            name: "PythonProcess",
+            dependencies: ["CProcessAccess", "ProcFS", .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "Reports", dependencies: ["HeapGraph", "HeapAnalysis", "ProcFS", "PythonProcess", "Fragmentation"], swiftSettings: swiftSettings),
         .executableTarget(name: "EmbedAgentTool", swiftSettings: swiftSettings),
         .plugin(name: "EmbedAgent", capability: .buildTool(), dependencies: ["EmbedAgentTool"]),
         .target(
@@ -43,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "memlens",
             dependencies: [
-                "HeapGraph", "HeapAnalysis", "Reports", "Agent", "ProcFS", "Fragmentation",
+                "HeapGraph", "HeapAnalysis", "Reports", "Agent", "ProcFS", "PythonProcess", "Fragmentation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -72,6 +78,12 @@ let package = Package(
         .testTarget(
             name: "FragTests",
             dependencies: ["Fragmentation", "TestSupport", "memlens"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CensusTests",
+            dependencies: ["PythonProcess", "TestSupport", "memlens"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,42 @@
+// _GNU_SOURCE here, not in the header: in the header it clashes with other imports.
+#define _GNU_SOURCE
+#include "CProcessAccess.h"
+#include <errno.h>
+
+#if defined(__linux__)
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+
+ssize_t memlens_process_vm_readv(pid_t pid, void *local, size_t length, uint64_t remote) {
+    struct iovec l = { .iov_base = local, .iov_len = length };
+    struct iovec r = { .iov_base = (void *)(uintptr_t)remote, .iov_len = length };
+    return process_vm_readv(pid, &l, 1, &r, 1, 0);
+}
+int memlens_ptrace_seize(pid_t tid) { return (int)ptrace(PTRACE_SEIZE, tid, 0, 0); }
+int memlens_ptrace_interrupt(pid_t tid) { return (int)ptrace(PTRACE_INTERRUPT, tid, 0, 0); }
+int memlens_ptrace_detach(pid_t tid, int signal) { return (int)ptrace(PTRACE_DETACH, tid, 0, (void *)(intptr_t)signal); }
+int memlens_ptrace_cont(pid_t tid, int signal) { return (int)ptrace(PTRACE_CONT, tid, 0, (void *)(intptr_t)signal); }
+pid_t memlens_waitpid(pid_t tid, int *status, int flags) { return waitpid(tid, status, __WALL | flags); }
+int memlens_wnohang(void) { return WNOHANG; }
+int memlens_wifstopped(int status) { return WIFSTOPPED(status); }
+int memlens_wstopsig(int status) { return WSTOPSIG(status); }
+int memlens_wifexited(int status) { return WIFEXITED(status); }
+int memlens_wifsignaled(int status) { return WIFSIGNALED(status); }
+int memlens_ptrace_event(int status) { return (status >> 16) & 0xff; }
+int memlens_ptrace_event_stop(void) { return PTRACE_EVENT_STOP; }
+#else
+ssize_t memlens_process_vm_readv(pid_t pid, void *local, size_t length, uint64_t remote) { errno = ENOSYS; return -1; }
+int memlens_ptrace_seize(pid_t tid) { errno = ENOSYS; return -1; }
+int memlens_ptrace_interrupt(pid_t tid) { errno = ENOSYS; return -1; }
+int memlens_ptrace_detach(pid_t tid, int signal) { errno = ENOSYS; return -1; }
+int memlens_ptrace_cont(pid_t tid, int signal) { errno = ENOSYS; return -1; }
+pid_t memlens_waitpid(pid_t tid, int *status, int flags) { errno = ENOSYS; return -1; }
+int memlens_wnohang(void) { return 1; }
+int memlens_wifstopped(int status) { return 0; }
+int memlens_wstopsig(int status) { return 0; }
+int memlens_wifexited(int status) { return 0; }
+int memlens_wifsignaled(int status) { return 0; }
+int memlens_ptrace_event(int status) { return 0; }
+int memlens_ptrace_event_stop(void) { return 128; }
+#endif

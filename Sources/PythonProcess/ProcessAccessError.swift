@@ -1,0 +1,67 @@
+/// Why memlens could not read a process. Every case names the pid and, where
+/// there is one, says what to do about it. `description` is one line, ready to
+/// print after `error: `.
+public enum ProcessAccessError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `/proc/PID` does not exist.
+    case noSuchProcess(pid: Int32)
+    /// The process exited while memlens was reading it.
+    case exited(pid: Int32)
+    /// The kernel refused `operation` (`ptrace`, `process_vm_readv`).
+    /// `ptraceScope` is `kernel.yama.ptrace_scope` when Yama is present.
+    case permissionDenied(pid: Int32, operation: String, ptraceScope: Int?)
+    /// Another tracer (a debugger, strace) already holds the process.
+    case alreadyTraced(pid: Int32, tracer: Int32)
+    /// No CPython interpreter (`_PyRuntime`) in the process's executable or libraries.
+    case notPython(pid: Int32, detail: String)
+    /// A CPython memlens has no layout for.
+    case unsupportedVersion(pid: Int32, version: String)
+    /// Memory at `address` could not be read (`errno`).
+    case unreadable(pid: Int32, address: UInt64, errno: Int32)
+    /// An ELF file could not be parsed.
+    case badELF(path: String, detail: String)
+    /// The interpreter's state did not look right (a pointer out of range, a cycle).
+    case inconsistent(pid: Int32, detail: String)
+    /// The garbage collector was running every time memlens tried to stop the process.
+    case alwaysCollecting(pid: Int32, attempts: Int)
+
+    public var description: String {
+        switch self {
+        case .noSuchProcess(let pid):
+            return "no process with pid \(pid) (it does not exist, or has already exited)"
+        case .exited(let pid):
+            return "process \(pid) exited while memlens was reading it; nothing reported"
+        case .permissionDenied(let pid, let operation, let scope):
+            return "permission denied: cannot \(operation) process \(pid); " + Self.ptraceHint(scope)
+        case .alreadyTraced(let pid, let tracer):
+            return "process \(pid) is already traced by process \(tracer) (a debugger or strace); detach it and retry"
+        case .notPython(let pid, let detail):
+            return "process \(pid) is not a CPython process: \(detail)"
+        case .unsupportedVersion(let pid, let version):
+            return "process \(pid) runs Python \(version); memlens census reads CPython 3.8–3.13"
+        case .unreadable(let pid, let address, let errno):
+            return "cannot read memory of process \(pid) at 0x\(String(address, radix: 16)) (errno \(errno))"
+        case .badELF(let path, let detail):
+            return "cannot read ELF file \(path): \(detail)"
+        case .inconsistent(let pid, let detail):
+            return "the interpreter state of process \(pid) looks inconsistent: \(detail)"
+        case .alwaysCollecting(let pid, let attempts):
+            return "process \(pid) was collecting garbage each of \(attempts) times memlens tried to stop it; retry later"
+        }
+    }
+
+    /// What to do about a refused ptrace, given `kernel.yama.ptrace_scope`.
+    static func ptraceHint(_ scope: Int?) -> String {
+        switch scope {
+        case 1?: return "kernel.yama.ptrace_scope is 1 (only parents may trace): run memlens as root, or `sudo sysctl kernel.yama.ptrace_scope=0`"
+        case 2?: return "kernel.yama.ptrace_scope is 2 (admin only): run memlens as root (or with CAP_SYS_PTRACE)"
+        case 3?: return "kernel.yama.ptrace_scope is 3 (no ptrace at all until reboot): nothing can attach; reboot with a lower scope"
+        default: return "run memlens as the same user as the process, or as root (with CAP_SYS_PTRACE)"
+        }
+    }
+
+    /// `kernel.yama.ptrace_scope`, or nil when Yama is absent.
+    static func currentPtraceScope() -> Int? {
+        guard let bytes = try? FileBytes.read("/proc/sys/kernel/yama/ptrace_scope") else { return nil }
+        return Int(String(decoding: bytes.prefix { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self))
+    }
+}

@@ -1,0 +1,53 @@
+import CProcessAccess
+import Glibc
+
+/// Reads another process's memory with `process_vm_readv` (no ptrace needed,
+/// but the same permission: same user or CAP_SYS_PTRACE). Nothing is written.
+///
+///     let memory = ProcessMemory(pid: 1234)
+///     let word = try memory.load(UInt64.self, at: address)
+///     try memory.read(at: start, into: bigBuffer)     // one syscall per ~GiB
+///
+/// Reads are not atomic: stop the process (``ThreadStopper``) for a
+/// consistent view.
+public struct ProcessMemory: MemorySource, Sendable {
+    /// The process read.
+    public let pid: Int32
+
+    public init(pid: Int32) { self.pid = pid }
+
+    /// Fills `buffer` from `address`, looping over partial reads. The
+    /// corresponding C function is `process_vm_readv`.
+    public func read(at address: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(ProcessAccessError) {
+        let done = readAvailable(at: address, into: buffer)
+        if done.count < buffer.count { throw error(for: done.errno, at: address + UInt64(done.count)) }
+    }
+
+    /// Fills as much of `buffer` as is readable from `address`: how many bytes
+    /// were read, and the errno that stopped the read (0 when it was complete).
+    public func readAvailable(at address: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> (count: Int, errno: Int32) {
+        guard let base = buffer.baseAddress else { return (0, 0) }
+        var done = 0
+        while done < buffer.count {
+            let n = memlens_process_vm_readv(pid, base + done, buffer.count - done, address + UInt64(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                return (done, errno)
+            }
+            if n == 0 { return (done, EFAULT) }
+            done += n
+        }
+        return (done, 0)
+    }
+
+    /// The error for a failed read at `address`.
+    func error(for code: Int32, at address: UInt64) -> ProcessAccessError {
+        switch code {
+        case ESRCH: return .exited(pid: pid)
+        case EPERM, EACCES:
+            return .permissionDenied(pid: pid, operation: "read the memory of", ptraceScope: ProcessAccessError.currentPtraceScope())
+        default:
+            return kill(pid, 0) != 0 && Glibc.errno == ESRCH ? .exited(pid: pid) : .unreadable(pid: pid, address: address, errno: code)
+        }
+    }
+}

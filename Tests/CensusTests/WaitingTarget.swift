@@ -1,0 +1,50 @@
+import Foundation
+import TestSupport
+
+/// A Python target that sets itself up, prints one line, then blocks reading
+/// stdin until ``finish()`` closes it (the pattern of FootprintTests'
+/// PausedTarget, with arguments and environment).
+final class WaitingTarget {
+    let process = Process()
+    private let input = Pipe()
+    private let output = Pipe()
+    /// The first line the target printed.
+    private(set) var firstLine = ""
+
+    init(_ python: PythonInterpreter, script: String, arguments: [String] = [], environment: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: python.path)
+        process.arguments = ["-c", script] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.standardError
+        try process.run()
+        var line = Data()
+        while true {
+            let byte = output.fileHandleForReading.readData(ofLength: 1)
+            if byte.isEmpty || byte.first == 0x0A { break }
+            line.append(byte)
+        }
+        firstLine = String(decoding: line, as: UTF8.self)
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    /// Whether the target still runs and is not stopped (state in /proc/PID/stat is not `t`/`T`).
+    var isRunningFreely: Bool {
+        guard process.isRunning, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        let state = stat[stat.index(close, offsetBy: 2)]
+        return state != "t" && state != "T"
+    }
+
+    /// Closes stdin (the target sees EOF and exits) and waits.
+    func finish() {
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }  // SIGTERM may be blocked in children of the test runner
+    }
+}
