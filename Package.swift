@@ -30,7 +30,7 @@ let package = Package(
             dependencies: [.product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Fragmentation", dependencies: ["ProcFS"], swiftSettings: swiftSettings),
+        .target(name: "Fragmentation", dependencies: ["ProcFS", "PythonProcess"], swiftSettings: swiftSettings),
         .target(name: "CProcessAccess"),
         .target(
             name: "PythonProcess",
@@ -77,7 +77,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FragTests",
-            dependencies: ["Fragmentation", "TestSupport", "memlens"],
+            dependencies: ["Fragmentation", "PythonProcess", "TestSupport", "memlens"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

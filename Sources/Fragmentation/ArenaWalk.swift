@@ -1,10 +1,12 @@
+public import PythonProcess
+
 /// Reads obmalloc's arena table and every carved pool header from a target's
 /// memory (no code runs in the target).
 public struct ArenaWalk {
     public var layout: ObmallocLayout
-    public var memory: any RemoteMemory
+    public var memory: any MemorySource
 
-    public init(layout: ObmallocLayout, memory: any RemoteMemory) {
+    public init(layout: ObmallocLayout, memory: any MemorySource) {
         self.layout = layout
         self.memory = memory
     }
@@ -75,7 +77,7 @@ public struct ArenaWalk {
 
         // Pass 2: every carved pool's header, gathered in as few reads as possible.
         let headerBytes = Int(ObmallocLayout.poolHeaderBytes)
-        let (headers, unreadable) = try memory.gather(headerAddresses, count: headerBytes)
+        let (headers, unreadable) = memory.gather(headerAddresses, count: headerBytes)
         guard unreadable.isEmpty else {
             throw FragmentationError.implausible("\(unreadable.count) pool headers could not be read")
         }

@@ -1,3 +1,5 @@
+public import PythonProcess
+
 /// glibc's main malloc arena, walked chunk by chunk from the target's memory
 /// (`[heap]`, grown with brk): bytes in use, free, the top chunk, and what
 /// `malloc_trim(0)` would give back to the OS.
@@ -32,7 +34,7 @@ public struct GlibcHeap: Sendable {
 
     /// Walks the chunks of `[start, end)` (the `[heap]` mapping), reading
     /// memory in 1 MiB windows and skipping over large chunks.
-    public static func walk(start: UInt64, end: UInt64, memory: any RemoteMemory, pages: PageMap?) throws -> GlibcHeap {
+    public static func walk(start: UInt64, end: UInt64, memory: any MemorySource, pages: PageMap?) throws -> GlibcHeap {
         var heap = GlibcHeap(start: start, end: end)
         var window: [UInt8] = []
         var windowStart: UInt64 = 0

@@ -1,3 +1,4 @@
+public import PythonProcess
 public import ProcFS
 
 /// Where a process's writable anonymous memory is, resident bytes by owner,
@@ -39,7 +40,7 @@ public struct MemoryAccount: Sendable {
     /// Reads the first 16 bytes of anonymous regions to recognise glibc's
     /// mmapped chunks, and the pagemap for parts of merged mappings.
     public static func build(mappings: MappingTable, arenas: ArenaMap, residency: ArenaResidency?,
-                             heap: GlibcHeap?, memory: any RemoteMemory, pages: PageMap?) -> MemoryAccount {
+                             heap: GlibcHeap?, memory: any MemorySource, pages: PageMap?) -> MemoryAccount {
         var account = MemoryAccount()
         let layout = arenas.layout
         for (a, arena) in arenas.arenas.enumerated() {
@@ -94,7 +95,7 @@ public struct MemoryAccount: Sendable {
     /// chunks (IS_MMAPPED, prev_size + size a whole number of pages), which
     /// the kernel merges into one mapping when they are adjacent.
     private mutating func scanAnonymous(_ mapping: Mapping, arenaStarts: Set<UInt64>, arenaBytes: UInt64,
-                                        memory: any RemoteMemory, pages: PageMap?) {
+                                        memory: any MemorySource, pages: PageMap?) {
         var cursor = mapping.start
         while cursor + 16 <= mapping.end {
             if arenaStarts.contains(cursor) { cursor += arenaBytes; continue }

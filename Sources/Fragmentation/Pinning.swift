@@ -1,3 +1,5 @@
+public import PythonProcess
+
 /// Arenas kept mapped by a few live blocks, and the objects in those blocks.
 ///
 /// An arena returns to the OS only when its last block is freed, so a
@@ -53,7 +55,7 @@ public struct Pinning: Sendable {
     /// and names every block in them. Reads each used pool of those arenas
     /// (one pool-sized read each) and the type objects it points to.
     public static func analyze(_ map: ArenaMap, residency: ArenaResidency?, threshold: Double,
-                               memory: any RemoteMemory, types: TypeNames?) -> Pinning {
+                               memory: any MemorySource, types: TypeNames?) -> Pinning {
         let layout = map.layout
         var pinned: [Int] = []
         var objects: [PinnedObject] = []

@@ -1,8 +1,10 @@
+public import PythonProcess
+
 /// Names the type of a would-be object by reading its `ob_type` in the
 /// target, and remembers what it learned: a pointer is a type only if its own
 /// type is `type` (or a metaclass whose type is `type`).
 public final class TypeNames {
-    let memory: any RemoteMemory
+    let memory: any MemorySource
     /// `&PyType_Type` in the target.
     let typeType: UInt64
     private var known: [UInt64: Entry?] = [:]
@@ -13,7 +15,7 @@ public final class TypeNames {
     }
 
     /// `typeType` is the relocated address of `PyType_Type` (`.dynsym`).
-    public init(memory: any RemoteMemory, typeType: UInt64) {
+    public init(memory: any MemorySource, typeType: UInt64) {
         self.memory = memory
         self.typeType = typeType
     }
@@ -35,7 +37,7 @@ public final class TypeNames {
             guard metatype != 0, metatype & 7 == 0, let meta = try? memory.pointer(at: metatype + 8), meta == typeType else { return nil }
         }
         let basic = head.loadWord(at: 32)
-        guard basic > 0, basic < 1 << 20, let name = try? memory.cString(at: head.loadWord(at: 24)), !name.isEmpty,
+        guard basic > 0, basic < 1 << 20, let name = try? memory.cString(at: head.loadWord(at: 24), maxLength: 128), !name.isEmpty,
               name.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) else { return nil }
         return Entry(name: name, basicBytes: basic)
     }

@@ -1,28 +1,26 @@
+import PythonProcess
 import Testing
 @testable import Fragmentation
 
 /// Memory made of a few byte segments, for walks over known layouts.
-struct ImageMemory: RemoteMemory {
+struct ImageMemory: MemorySource {
     var segments: [(address: UInt64, bytes: [UInt8])] = []
 
     mutating func put(_ address: UInt64, _ bytes: [UInt8]) { segments.append((address, bytes)) }
     mutating func putWord(_ address: UInt64, _ value: UInt64) { put(address, withUnsafeBytes(of: value.littleEndian) { Array($0) }) }
     mutating func putUInt32(_ address: UInt64, _ value: UInt32) { put(address, withUnsafeBytes(of: value.littleEndian) { Array($0) }) }
 
-    func bytes(at address: UInt64, count: Int) throws -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: count)
+    func read(at address: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(ProcessAccessError) {
         var covered = 0
         for segment in segments {
-            let start = max(address, segment.address), end = min(address + UInt64(count), segment.address + UInt64(segment.bytes.count))
+            let start = max(address, segment.address), end = min(address + UInt64(buffer.count), segment.address + UInt64(segment.bytes.count))
             guard start < end else { continue }
-            for a in start..<end { out[Int(a - address)] = segment.bytes[Int(a - segment.address)] }
+            for a in start..<end { buffer[Int(a - address)] = segment.bytes[Int(a - segment.address)] }
             covered += Int(end - start)
         }
-        guard covered >= count else { throw ImageError.unmapped(address) }
-        return out
+        guard covered >= buffer.count else { throw .unreadable(pid: 0, address: address, errno: 14) }
     }
 
-    enum ImageError: Error { case unmapped(UInt64) }
 }
 
 @Suite struct ArenaWalkTests {

@@ -3,7 +3,8 @@
 Usage: python frag_target.py SCALE KEEP_EVERY
 Builds the seed's strings of growing size, keeping every other one (``l``);
 then keeps ``l[::KEEP_EVERY]`` as survivors (KEEP_EVERY 0: none) and ``del``s
-the rest. Prints ``ready <pid>`` and then answers one command per stdin line:
+the rest. Prints ``ready <pid>`` and then answers one command per stdin line (polling, so
+the main thread reaches safe points where memlens's agent can run):
 
   rss        -> ``rss <bytes>`` (from /proc/self/statm)
   stats      -> ``sys._debugmallocstats()`` to stderr, then ``stats done``
@@ -13,6 +14,7 @@ the rest. Prints ``ready <pid>`` and then answers one command per stdin line:
 """
 
 import os
+import select
 import sys
 
 
@@ -40,7 +42,13 @@ def main():
     out = sys.stdout
     out.write("ready %d\n" % os.getpid())
     out.flush()
-    for line in sys.stdin:
+    while True:
+        # Wakes every 50 ms so the interpreter reaches safe points (memlens's agent runs there).
+        if not select.select([sys.stdin], [], [], 0.05)[0]:
+            continue
+        line = sys.stdin.readline()
+        if not line:
+            break
         command = line.strip()
         if command == "rss":
             out.write("rss %d\n" % rss_bytes())

@@ -1,0 +1,77 @@
+import PythonProcess
+import ProcFS
+import Foundation
+
+/// Everything `memlens frag PID` measures in a live process, read from its
+/// memory and `/proc` with no code run in it. The process is stopped
+/// (ptrace) only while the arena table, pool headers, pinned pools and the
+/// main glibc heap are read, and always resumed.
+public struct FragAnalysis: Sendable {
+    public var pid: Int32
+    public var python: String
+    public var layout: ObmallocLayout
+    public var arenas: ArenaMap
+    public var residency: ArenaResidency?
+    public var pinning: Pinning
+    /// The main glibc heap; nil where there is none or it could not be walked.
+    public var heap: GlibcHeap?
+    /// Why the heap was not walked, when it was not.
+    public var heapNote: String?
+    public var account: MemoryAccount
+    public var allocators: Allocators
+    /// RSS and USS from `smaps_rollup`, read after the process was resumed.
+    public var rssBytes: UInt64
+    public var ussBytes: UInt64
+    /// How long the process was stopped, in seconds.
+    public var pauseSeconds: Double
+
+    /// Measures process `pid`. `pinnedThreshold` is the used fraction of an
+    /// arena at or under which it counts as pinned.
+    public static func measure(pid: Int32, pinnedThreshold: Double = 0.1) throws -> FragAnalysis {
+        let python = try PythonProcess(pid: pid)
+        try python.requireSupportedVersion()
+        guard let layout = ObmallocLayout.forVersion(major: python.version.major, minor: python.version.minor) else {
+            throw FragmentationError.unsupportedPython(python.version.description)
+        }
+        let allocators = Allocators.detect(pid: pid, mappings: python.mappings)
+        let memory = python.memory
+        let walk = ArenaWalk(layout: layout, memory: memory)
+        let table = try walk.locateTable { python.address(of: $0) }
+        let pages = try? PageMap(pid: pid)
+        let types = python.address(of: "PyType_Type").map { TypeNames(memory: memory, typeType: $0) }
+        let heapRange = python.mappings.mappings.first { python.mappings.path(of: $0) == "[heap]" }.map { ($0.start, $0.end) }
+
+        struct Stopped { var map: ArenaMap; var residency: ArenaResidency?; var pinning: Pinning; var heap: Result<GlibcHeap, any Error>? }
+        let (stopped, pause) = try ThreadStopper.whileStopped(pid: pid) { () throws(ProcessAccessError) -> Result<Stopped, any Error> in
+            do {
+                let map = try walk.read(table)
+                let residency = pages.map { ArenaResidency.read(map, pages: $0) }
+                let pinning = Pinning.analyze(map, residency: residency, threshold: pinnedThreshold, memory: memory, types: types)
+                let heap = heapRange.map { range in
+                    Result { try GlibcHeap.walk(start: range.0, end: range.1, memory: memory, pages: pages) }
+                }
+                return .success(Stopped(map: map, residency: residency, pinning: pinning, heap: heap))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let state = try stopped.get()
+        var heap: GlibcHeap?
+        var heapNote: String?
+        switch state.heap {
+        case .success(let walked): heap = walked
+        case .failure(let error): heapNote = "the glibc heap could not be walked: \(error)"
+        case nil: heapNote = allocators.replacement.map { "malloc is \($0): glibc's heap is not used" } ?? "no [heap] mapping"
+        }
+        let footprint = try FootprintReader().read(pid: pid, detail: .mappings)
+        let account = MemoryAccount.build(mappings: footprint.mappings ?? MappingTable(), arenas: state.map, residency: state.residency,
+                                          heap: heap, memory: memory, pages: pages)
+        return FragAnalysis(pid: pid, python: python.version.description, layout: layout, arenas: state.map, residency: state.residency,
+                            pinning: state.pinning, heap: heap, heapNote: heapNote, account: account, allocators: allocators,
+                            rssBytes: footprint.rssBytes, ussBytes: footprint.ussBytes, pauseSeconds: pause)
+    }
+
+    /// Bytes `malloc_trim(0)` is predicted to return: resident pages inside
+    /// free glibc chunks and above the top chunk's minimum.
+    public var reclaimableByTrimBytes: UInt64 { heap?.trimmableBytes ?? 0 }
+}

@@ -1,0 +1,59 @@
+public import Fragmentation
+
+extension FragReport {
+    struct Document: Encodable {
+        struct Arenas: Encodable {
+            var count: Int; var bytes: UInt64; var resident: UInt64; var used: UInt64; var free_in_pools: UInt64; var empty_pools: UInt64
+            var arena_bytes: UInt64; var reported_count: UInt64?; var occupancy: [Int]
+        }
+        struct Pinner: Encodable { var type: String; var address: String; var size: UInt64; var arenas: Int; var objects: Int }
+        struct PinnedObject: Encodable { var type: String?; var address: String; var size: UInt64; var arena: String }
+        struct Glibc: Encodable {
+            var in_use: UInt64; var free: UInt64; var mmapped: UInt64; var top: UInt64?; var heap_resident: UInt64
+            var thread_arenas: UInt64; var walked: Bool; var note: String?
+            var mallinfo: [String: UInt64]?
+        }
+        struct Trim: Encodable {
+            var called: Bool; var predicted: UInt64; var returned: UInt64
+            var rss_before: UInt64; var rss_after: UInt64; var uss_before: UInt64; var uss_after: UInt64
+        }
+        var pid: Int32; var python: String; var rss: UInt64; var uss: UInt64; var pause_ms: Double
+        var writable_anonymous: UInt64; var python_objects: UInt64
+        var arenas: Arenas; var pinned_arenas: Int; var pinned_bytes: UInt64; var pinned_threshold: Double
+        var pinners: [Pinner]; var pinned_objects: [PinnedObject]
+        var glibc: Glibc; var stacks: UInt64; var reclaimable_by_trim: UInt64; var unexplained: UInt64
+        var trim: Trim?; var allocator: String?; var pythonmalloc: String?; var advice: [String]
+    }
+
+    static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
+
+    /// The report as one JSON document (sizes in bytes, addresses as `0x…` strings).
+    public static func json(_ a: FragAnalysis, malloc: MallocStats?, trim: TrimOutcome?) throws -> String {
+        let c = a.account
+        var occupancy = [Int](repeating: 0, count: 10)
+        for arena in a.arenas.arenas { occupancy[min(9, Int(Double(arena.usedBytes) / Double(a.layout.arenaBytes) * 10))] += 1 }
+        let info = malloc.map(\.mallinfo).map { i in
+            ["arena": i.arena, "ordblks": i.ordblks, "hblks": i.hblks, "hblkhd": i.hblkhd,
+             "uordblks": i.uordblks, "fordblks": i.fordblks, "keepcost": i.keepcost]
+        }
+        let document = Document(
+            pid: a.pid, python: a.python, rss: a.rssBytes, uss: a.ussBytes, pause_ms: a.pauseSeconds * 1000,
+            writable_anonymous: c.writableAnonymousBytes, python_objects: c.arenaUsedBytes + c.glibcInUseBytes,
+            arenas: .init(count: a.arenas.arenas.count, bytes: a.arenas.arenaBytes, resident: c.arenaBytes, used: c.arenaUsedBytes,
+                          free_in_pools: c.arenaFreeInPoolsBytes, empty_pools: c.arenaEmptyPoolBytes, arena_bytes: a.layout.arenaBytes,
+                          reported_count: a.arenas.reportedArenaCount, occupancy: occupancy),
+            pinned_arenas: a.pinning.arenas.count, pinned_bytes: a.pinning.bytes, pinned_threshold: a.pinning.threshold,
+            pinners: a.pinning.pinners.map { .init(type: $0.type, address: hex($0.firstAddress), size: $0.bytes, arenas: $0.arenas, objects: $0.objects) },
+            pinned_objects: a.pinning.objects.map {
+                .init(type: $0.type, address: hex($0.address), size: $0.blockBytes, arena: hex(a.arenas.arenas[$0.arena].address))
+            },
+            glibc: .init(in_use: c.glibcInUseBytes, free: c.glibcFreeBytes, mmapped: c.mmappedChunkBytes, top: a.heap?.topBytes,
+                         heap_resident: c.glibcHeapBytes, thread_arenas: c.threadArenaBytes, walked: a.heap != nil, note: a.heapNote,
+                         mallinfo: info),
+            stacks: c.stackBytes, reclaimable_by_trim: a.reclaimableByTrimBytes, unexplained: c.unexplainedBytes,
+            trim: trim.map { .init(called: true, predicted: $0.predictedBytes, returned: $0.measuredBytes, rss_before: $0.rssBefore,
+                                   rss_after: $0.rssAfter, uss_before: $0.ussBefore, uss_after: $0.ussAfter) },
+            allocator: a.allocators.replacement, pythonmalloc: a.allocators.pythonMalloc, advice: Advice.lines(for: a))
+        return try JSONOutput.string(document)
+    }
+}

@@ -1,0 +1,95 @@
+import Agent
+import ArgumentParser
+import Foundation
+import Fragmentation
+import ProcFS
+import Reports
+
+struct Frag: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Why RSS stays high after objects are freed: arenas, what pins them, what malloc_trim would return.",
+        discussion: """
+            Reads the process's memory (no code runs in it; it is stopped only while
+            pymalloc's arena table, pool headers and glibc's heap are read) and accounts
+            for its writable anonymous memory: pymalloc arenas (used blocks, free blocks,
+            empty pools), glibc's heap (in use, free), mmapped chunks, stacks, and what
+            is left unexplained. Arenas at most --pinned-below percent used are pinned:
+            memlens names the objects in them (type, size, address) and what would
+            return to the OS if they moved.
+
+              memlens frag 1234
+              memlens frag 1234 --json | jq .pinners
+              memlens frag 1234 --svg arenas.svg
+              memlens frag 1234 --malloc-stats   # also glibc's mallinfo2/malloc_info (runs the agent)
+              memlens frag 1234 --trim           # calls malloc_trim(0) in the process and measures it
+
+            --malloc-stats and --trim run a small agent in the process through gdb
+            (like `memlens snapshot`); only --trim changes it, and the report says so.
+            """
+    )
+
+    @Argument(help: "Process id of a CPython 3.8–3.13 process.")
+    var pid: Int32
+
+    @Flag(help: "Call malloc_trim(0) in the process (through the agent) and measure what it returns.")
+    var trim = false
+
+    @Flag(help: "Also read glibc's mallinfo2 and malloc_info in the process (through the agent; changes nothing).")
+    var mallocStats = false
+
+    @Option(help: ArgumentHelp("Write an SVG map of the arenas to this file.", valueName: "file"))
+    var svg: String?
+
+    @Option(help: "An arena at most this percent used counts as pinned.")
+    var pinnedBelow = 10.0
+
+    @Option(help: "Pinner rows to show.")
+    var top = 10
+
+    @Option(help: "Seconds to wait for the main thread to reach a safe point (--trim, --malloc-stats).")
+    var timeout = 30.0
+
+    @OptionGroup var report: ReportOptions
+
+    func validate() throws {
+        guard pid > 0 else { throw ValidationError("a pid is a positive number") }
+        guard pinnedBelow > 0, pinnedBelow <= 100 else { throw ValidationError("--pinned-below takes a percent in (0, 100]") }
+        guard top > 0 else { throw ValidationError("--top must be at least 1") }
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+    }
+
+    func run() throws {
+        let analysis = try reportingErrors { try FragAnalysis.measure(pid: pid, pinnedThreshold: pinnedBelow / 100) }
+        var malloc: MallocStats?
+        var outcome: FragReport.TrimOutcome?
+        if trim || mallocStats {
+            let before = try reportingErrors { try ProcReader.rollup(pid: pid) }
+            malloc = try reportingErrors { try runMallocJob(trim: trim) }
+            if trim, let malloc, let measured = malloc.trimmedBytes {
+                let after = try reportingErrors { try ProcReader.rollup(pid: pid) }
+                outcome = FragReport.TrimOutcome(predictedBytes: analysis.reclaimableByTrimBytes, rssBefore: before.rssBytes, rssAfter: after.rssBytes,
+                                                 ussBefore: before.ussBytes, ussAfter: after.ussBytes, measuredBytes: measured)
+            }
+        }
+        if let svg {
+            try reportingErrors { try Data(FragSVG.svg(analysis).utf8).write(to: URL(fileURLWithPath: svg)) }
+            if !report.json { printError("memlens: wrote \(svg)") }
+        }
+        if report.json {
+            print(try FragReport.json(analysis, malloc: malloc, trim: outcome))
+        } else {
+            print(FragReport.text(analysis, malloc: malloc, trim: outcome, top: top), terminator: "")
+        }
+    }
+
+    /// Runs `memlens/frag.py` in the target: mallinfo2, malloc_info and, with `trim`, malloc_trim(0).
+    private func runMallocJob(trim: Bool) throws -> MallocStats {
+        let job = Attacher.Job(source: "memlens/frag.py", entry: "malloc_job", settings: ["TRIM": trim ? "True" : "False"])
+        let data = try Attacher.run(job, pid: pid, timeoutSeconds: timeout, interrupts: InterruptGuard(), progress: { line in
+            if !report.json { printError("memlens: \(line)") }
+        }) { output in
+            try Data(contentsOf: URL(fileURLWithPath: output.folder + "/frag.json"))
+        }
+        return try MallocStats.decode(data)
+    }
+}
