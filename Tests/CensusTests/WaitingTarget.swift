@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import TestSupport
 
 /// A Python target that sets itself up, prints one line, then blocks reading
@@ -11,9 +12,15 @@ final class WaitingTarget {
     /// The first line the target printed.
     private(set) var firstLine = ""
 
-    init(_ python: PythonInterpreter, script: String, arguments: [String] = [], environment: [String: String] = [:]) throws {
+    /// Runs `python -c script`.
+    convenience init(_ python: PythonInterpreter, script: String) throws {
+        try self.init(python, arguments: ["-c", script])
+    }
+
+    /// Runs `python arguments…` with `environment` added to ours.
+    init(_ python: PythonInterpreter, arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: python.path)
-        process.arguments = ["-c", script] + arguments
+        process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardInput = input
         process.standardOutput = output
@@ -47,4 +54,17 @@ final class WaitingTarget {
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }  // SIGTERM may be blocked in children of the test runner
     }
+}
+
+/// The path of a file in this target's Fixtures folder.
+func fixture(_ name: String) throws -> String {
+    let folder = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
+    return folder.appending(path: name).path
+}
+
+/// Runs memlens with `arguments` and decodes stdout as a JSON object.
+func memlensJSON(_ arguments: [String]) throws -> (CommandResult, [String: Any]) {
+    let result = try runCommand([TestPaths.memlens] + arguments)
+    let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+    return (result, object ?? [:])
 }

@@ -1,0 +1,48 @@
+/// What a census found: GC-tracked objects by type, the collector's
+/// generations and the cost of looking. Encodes to the `--json` document.
+public struct CensusResult: Sendable, Codable, Equatable {
+    /// One type's instances.
+    public struct TypeCount: Sendable, Codable, Equatable {
+        /// `module.QualName`, bare for builtins.
+        public var type: String
+        public var count: Int
+        /// Σ `sys.getsizeof` over the instances.
+        public var size: UInt64
+        /// False when the size is approximate (an unmodelled `__sizeof__`).
+        public var exact: Bool
+    }
+
+    /// One GC generation.
+    public struct Generation: Sendable, Codable, Equatable {
+        /// The collector's counter (allocations since, or collections of the younger generation).
+        public var count: Int
+        public var threshold: Int
+        /// Objects in the generation's list.
+        public var objects: Int
+    }
+
+    public var python: String
+    public var pid: Int32
+    /// GC-tracked objects in generations 0–2 (what `gc.get_objects()` returns),
+    /// plus the permanent generation's when the census included frozen objects.
+    public var objects: Int
+    public var total_size: UInt64
+    /// How long the target was stopped, in milliseconds.
+    public var pause_ms: Double
+    /// The local walk after the target resumed, in milliseconds.
+    public var walk_ms: Double
+    /// Bytes copied out of the target while it was stopped.
+    public var copied_bytes: UInt64
+    /// Tries it took (a try is abandoned when the collector was running).
+    public var attempts: Int
+    public var generations: [Generation]
+    /// Objects in the permanent generation (`gc.freeze()`; 3.12 also parks
+    /// some of its own static objects there).
+    public var permanent_objects: Int
+    public var permanent_size: UInt64
+    /// Whether `objects`, `total_size` and `types` include the permanent generation.
+    public var includes_frozen: Bool
+    /// Python thread states (threads that ran Python code).
+    public var threads: Int
+    public var types: [TypeCount]
+}

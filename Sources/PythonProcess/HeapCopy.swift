@@ -1,0 +1,101 @@
+import Foundation
+public import ProcFS
+
+/// A local copy of the writable memory of a process (anonymous mappings,
+/// `[heap]`, the `.data`/`.bss` of every image), taken with one large
+/// `process_vm_readv` per mapping while the process is stopped, so the heap
+/// can be walked after it resumes. Reads outside the copy fall through to the
+/// live process (read-only text such as `tp_name` strings, which never change).
+///
+/// Not thread-safe: one walker at a time (it caches the last region hit).
+public final class HeapCopy: MemorySource {
+    /// Copied bytes per region, sorted by address.
+    private var starts: [UInt64] = []
+    private var ends: [UInt64] = []
+    private var buffers: [UnsafeMutableRawBufferPointer] = []
+    private var last = 0
+    /// Where addresses outside the copy are read from (nil: they fail).
+    private let fallback: (any MemorySource)?
+    /// Bytes copied.
+    public private(set) var byteCount: UInt64 = 0
+
+    /// Copies the mappings of `mappings` worth copying from `memory`.
+    /// Regions that vanish mid-copy are dropped; a process gone throws `.exited`.
+    public init(memory: ProcessMemory, mappings: MappingTable) throws(ProcessAccessError) {
+        fallback = memory
+        for mapping in mappings.mappings where Self.worthCopying(mapping, path: mappings.path(of: mapping)) {
+            let size = Int(mapping.sizeBytes)
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+            let (count, code) = memory.readAvailable(at: mapping.start, into: buffer)
+            if count == 0 {
+                buffer.deallocate()
+                if code == ESRCH { throw .exited(pid: memory.pid) }
+                if code == EPERM { throw memory.error(for: code, at: mapping.start) }
+                continue
+            }
+            starts.append(mapping.start)
+            ends.append(mapping.start + UInt64(count))
+            buffers.append(buffer)
+            byteCount += UInt64(count)
+        }
+    }
+
+    /// A copy made of given regions (tests, core files).
+    public init(regions: [(start: UInt64, bytes: [UInt8])], fallback: (any MemorySource)? = nil) {
+        self.fallback = fallback
+        for region in regions.sorted(by: { $0.start < $1.start }) where !region.bytes.isEmpty {
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: region.bytes.count, alignment: 16)
+            region.bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
+            starts.append(region.start)
+            ends.append(region.start + UInt64(region.bytes.count))
+            buffers.append(buffer)
+            byteCount += UInt64(region.bytes.count)
+        }
+    }
+
+    deinit { for buffer in buffers { buffer.deallocate() } }
+
+    /// Private writable mappings other than the main stack and kernel pages.
+    static func worthCopying(_ mapping: Mapping, path: String) -> Bool {
+        guard mapping.permissions.readable, mapping.permissions.writable, !mapping.permissions.shared else { return false }
+        return !(path.hasPrefix("[") && path != "[heap]" && !path.hasPrefix("[anon"))
+    }
+
+    /// The index of the region holding `address`, or nil.
+    @inline(__always)
+    private func region(_ address: UInt64) -> Int? {
+        if last < starts.count, address >= starts[last], address < ends[last] { return last }
+        var low = 0, high = starts.count
+        while low < high {
+            let mid = (low + high) / 2
+            if starts[mid] <= address { low = mid + 1 } else { high = mid }
+        }
+        let index = low - 1
+        guard index >= 0, address < ends[index] else { return nil }
+        last = index
+        return index
+    }
+
+    /// The little-endian word at `address`, or nil when it is not in the copy.
+    @inline(__always)
+    public func word(at address: UInt64) -> UInt64? {
+        guard let i = region(address), address + 8 <= ends[i] else { return nil }
+        return UInt64(littleEndian: buffers[i].loadUnaligned(fromByteOffset: Int(address - starts[i]), as: UInt64.self))
+    }
+
+    /// Whether `address ..< address + count` is all in the copy.
+    public func contains(_ address: UInt64, count: Int = 1) -> Bool {
+        guard let i = region(address) else { return false }
+        return address + UInt64(count) <= ends[i]
+    }
+
+    public func read(at address: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(ProcessAccessError) {
+        if let i = region(address), address + UInt64(buffer.count) <= ends[i] {
+            let offset = Int(address - starts[i])
+            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffers[i][offset..<offset + buffer.count]))
+            return
+        }
+        guard let fallback else { throw .unreadable(pid: 0, address: address, errno: EFAULT) }
+        try fallback.read(at: address, into: buffer)
+    }
+}

@@ -1,0 +1,45 @@
+public import PythonProcess
+
+/// `memlens census PID`: objects by type from a read-only census, the
+/// collector's generations and what looking cost.
+public enum CensusReport {
+    /// Header lines, the generations, and the `top` largest types.
+    public static func text(_ census: CensusResult, top: Int) -> String {
+        var out = "Python \(census.python), pid \(census.pid): \(census.objects) GC-tracked objects, "
+            + "\(ByteFormat.string(census.total_size)) (sys.getsizeof), \(census.threads) Python thread"
+            + (census.threads == 1 ? "" : "s") + "\n"
+        out += "Paused \(ByteFormat.formatDecimal(census.pause_ms, places: 1)) ms to copy \(ByteFormat.string(census.copied_bytes)); "
+            + "walked in \(ByteFormat.formatDecimal(census.walk_ms, places: 1)) ms"
+            + (census.attempts > 1 ? " (\(census.attempts) tries: the collector was running)" : "") + "\n"
+        let generations = census.generations.enumerated().map { index, g in
+            "gen\(index) \(g.objects) objects (count \(g.count)/\(g.threshold))"
+        }
+        out += "GC: " + generations.joined(separator: ", ") + ", permanent (gc.freeze) \(census.permanent_objects) objects, "
+            + ByteFormat.string(census.permanent_size) + (census.includes_frozen ? " (counted below)" : " (not counted below; --frozen)") + "\n\n"
+        var table = TextTable(headers: ["Count", "%", "Size", "%", "Type"], leftAligned: [4])
+        var approximate = false
+        for row in census.types.prefix(top) {
+            approximate = approximate || !row.exact
+            table.rows.append([
+                String(row.count), percent(UInt64(row.count), of: UInt64(census.objects)),
+                ByteFormat.string(row.size), percent(row.size, of: census.total_size),
+                row.type + (row.exact ? "" : " ~"),
+            ])
+        }
+        out += table.render()
+        if census.types.count > top { out += "… \(census.types.count - top) more types (--top N to show more)\n" }
+        if approximate { out += "~ size approximate: the type has a __sizeof__ memlens does not model\n" }
+        return out
+    }
+
+    /// The `--json` document: every field of ``CensusResult``, `types` cut to `top`.
+    public static func json(_ census: CensusResult, top: Int?) throws -> String {
+        var trimmed = census
+        if let top { trimmed.types = Array(census.types.prefix(top)) }
+        return try JSONOutput.string(trimmed)
+    }
+
+    static func percent(_ part: UInt64, of whole: UInt64) -> String {
+        whole == 0 ? "0" : String(part * 100 / whole)
+    }
+}
