@@ -9,6 +9,7 @@ the main thread reaches safe points where memlens's agent can run):
   rss        -> ``rss <bytes>`` (from /proc/self/statm)
   stats      -> ``sys._debugmallocstats()`` to stderr, then ``stats done``
   survivors  -> ``survivors <count> <bytes> <small>`` (small: ≤ 512 B, in pymalloc)
+  ids        -> ``ids <hex> <hex> …``: id() of the small survivors
   drop       -> deletes the survivors, then ``dropped``
   EOF        -> exits
 """
@@ -59,6 +60,8 @@ def main():
         elif command == "survivors":
             small = sum(1 for s in survivors if sys.getsizeof(s) <= 512)
             out.write("survivors %d %d %d\n" % (len(survivors), sum(map(sys.getsizeof, survivors)), small))
+        elif command == "ids":
+            out.write("ids %s\n" % " ".join("%x" % id(s) for s in survivors if sys.getsizeof(s) <= 512))
         elif command == "drop":
             del survivors[:]
             out.write("dropped\n")
