@@ -37,6 +37,7 @@ public struct PythonProcess: Sendable {
             default: throw .notPython(pid: pid, detail: "\(error)")
             }
         }
+        if mappings.mappings.isEmpty, Self.isZombie(pid) { throw .exited(pid: pid) }
         self.mappings = mappings
         let candidates = Self.candidateImages(pid: pid, mappings: mappings)
         for path in candidates {
@@ -65,6 +66,12 @@ public struct PythonProcess: Sendable {
         guard version.major == 3, (8...13).contains(version.minor) else {
             throw .unsupportedVersion(pid: pid, version: version.description)
         }
+    }
+
+    /// Whether `/proc/PID/stat` says the process has exited and waits to be reaped.
+    static func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? FileBytes.read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: 0x29) else { return false }
+        return close + 2 < stat.count && stat[close + 2] == 0x5A  // ") Z"
     }
 
     /// The executable first, then mapped files named like libpython.

@@ -14,12 +14,17 @@ final class WaitingTarget {
 
     /// Runs `python -c script`.
     convenience init(_ python: PythonInterpreter, script: String) throws {
-        try self.init(python, arguments: ["-c", script])
+        try self.init(executable: python.path, arguments: ["-c", script])
     }
 
     /// Runs `python arguments…` with `environment` added to ours.
-    init(_ python: PythonInterpreter, arguments: [String], environment: [String: String] = [:]) throws {
-        process.executableURL = URL(fileURLWithPath: python.path)
+    convenience init(_ python: PythonInterpreter, arguments: [String], environment: [String: String] = [:]) throws {
+        try self.init(executable: python.path, arguments: arguments, environment: environment)
+    }
+
+    /// Runs `executable arguments…` with `environment` added to ours.
+    init(executable: String, arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardInput = input

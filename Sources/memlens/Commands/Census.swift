@@ -35,10 +35,13 @@ struct CensusCommand: ParsableCommand {
     }
 
     func run() throws {
-        let json = report.json
         let census = try reportingErrors {
-            try Census.take(pid: pid, includeFrozen: frozen) { note in if !json { printError("memlens: \(note)") } }
+            try Census.take(pid: pid, includeFrozen: frozen) { note in printError("memlens: \(note)") }
         }
-        print(json ? try CensusReport.json(census, top: top) : CensusReport.text(census, top: top), terminator: json ? "\n" : "")
+        if report.json {
+            print(try CensusReport.json(census, top: top))
+        } else {
+            print(CensusReport.text(census, top: top), terminator: "")
+        }
     }
 }
