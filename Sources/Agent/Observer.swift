@@ -57,21 +57,38 @@ public enum Observer {
         }
         var stop = Attacher.Job(source: "memlens/observe.py", entry: entry, settings: ["ACTION": "'stop'", "TOKEN": token])
         stop.settings.merge(stopSettings) { $1 }
-        // Asked again while the call lands inside a collection's callbacks.
-        for _ in 0..<20 {
-            let report: Report? = try Attacher.run(stop, pid: pid, timeoutSeconds: timeoutSeconds, interrupts: interrupts,
-                                                   progress: { _ in }) { output in
-                if output.status == "retry" { return nil }
-                let data = try Data(contentsOf: URL(fileURLWithPath: output.folder + "/" + resultFile))
-                return try JSONDecoder().decode(Report.self, from: data)
+        do {
+            // Asked again while the call lands inside a collection's callbacks.
+            for _ in 0..<20 {
+                let report: Report? = try Attacher.run(stop, pid: pid, timeoutSeconds: timeoutSeconds, interrupts: interrupts,
+                                                       progress: { _ in }) { output in
+                    if output.status == "retry" { return nil }
+                    let data = try Data(contentsOf: URL(fileURLWithPath: output.folder + "/" + resultFile))
+                    return try JSONDecoder().decode(Report.self, from: data)
+                }
+                if let report { return Window(report: report, interrupted: interrupted, startStatus: startStatus) }
+                usleep(50_000)
             }
-            if let report { return Window(report: report, interrupted: interrupted, startStatus: startStatus) }
-            usleep(50_000)
+            throw AttachError.agentFailed(pid: pid, detail: "the watcher stayed inside a collection for 20 tries")
+        } catch {
+            throw ObserverError.watcherLeftBehind(pid: pid, cause: "\(error)", inertSeconds: Int(deadline))
         }
-        throw AttachError.agentFailed(pid: pid, detail: "the watcher stayed inside a collection for 20 tries; it goes inert by itself in \(Int(deadline)) s")
     }
 
     static func formatSeconds(_ seconds: Double) -> String {
         seconds == seconds.rounded() ? "\(Int(seconds)) s" : String(format: "%.1f s", seconds)
+    }
+}
+
+/// The second call of an observation window failed: the watcher is still in
+/// the target.
+public enum ObserverError: Error, CustomStringConvertible {
+    case watcherLeftBehind(pid: Int32, cause: String, inertSeconds: Int)
+
+    public var description: String {
+        switch self {
+        case .watcherLeftBehind(let pid, let cause, let seconds):
+            return "\(cause). memlens's watcher is still in gc.callbacks of process \(pid): it goes inert by itself \(seconds) s after it began (stopping tracemalloc if memlens started it) and stays an inert entry until the process exits"
+        }
     }
 }
