@@ -20,11 +20,7 @@ import logging
 import threading
 from collections import Counter
 
-
-def _qualified_name(cls):
-    module = getattr(cls, "__module__", None)
-    name = getattr(cls, "__qualname__", cls.__name__)
-    return name if module in (None, "builtins") else "%s.%s" % (module, name)
+from .snapshot import qualified_name as _qualified_name
 
 
 class Monitor:
