@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PythonProcess
 import Reports
 
@@ -16,6 +17,7 @@ struct CensusCommand: ParsableCommand {
 
               memlens census 1234
               memlens census 1234 --top 50 --json
+              memlens census 1234 --every 10s --count 6   # growth per type
             """
     )
 
@@ -28,13 +30,31 @@ struct CensusCommand: ParsableCommand {
     @Flag(help: "Count objects frozen by gc.freeze() (the permanent generation) in the types too.")
     var frozen = false
 
+    @Option(help: "Take a census every interval (`10s`, `500ms`, `2m`) and report growth per type.")
+    var every: String?
+
+    @Option(help: "How many censuses with --every.")
+    var count = 6
+
     @OptionGroup var report: ReportOptions
 
     func validate() throws {
         guard top > 0 else { throw ValidationError("--top must be positive") }
+        guard count >= 2 else { throw ValidationError("--count must be 2 or more") }
+        if let every, Self.seconds(every) == nil { throw ValidationError("--every takes a duration such as 10s, 500ms or 2m") }
+    }
+
+    /// `10s`, `500ms`, `2m`, `1.5` (seconds) → seconds.
+    static func seconds(_ text: String) -> Double? {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            if let value = Double(text.dropLast(suffix.count)), value > 0 { return value * scale }
+        }
+        return Double(text).flatMap { $0 > 0 ? $0 : nil }
     }
 
     func run() throws {
+        if let every, let interval = Self.seconds(every) { return try runSeries(interval: interval) }
         let census = try reportingErrors {
             try Census.take(pid: pid, includeFrozen: frozen) { note in printError("memlens: \(note)") }
         }
@@ -43,5 +63,22 @@ struct CensusCommand: ParsableCommand {
         } else {
             print(CensusReport.text(census, top: top), terminator: "")
         }
+    }
+
+    /// `--every`: `count` censuses `interval` apart, then the growth table.
+    private func runSeries(interval: Double) throws {
+        var series = CensusSeries()
+        let clock = ContinuousClock()
+        let origin = clock.now
+        for index in 1...count {
+            if index > 1 { Thread.sleep(forTimeInterval: interval) }
+            let census = try reportingErrors {
+                try Census.take(pid: pid, includeFrozen: frozen) { note in printError("memlens: \(note)") }
+            }
+            let elapsed = clock.now - origin
+            series.append(census, at: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            printError("memlens: " + CensusReport.progressLine(census, index: index))
+        }
+        print(report.json ? try CensusReport.seriesJSON(series, top: top) : CensusReport.seriesText(series, top: top), terminator: report.json ? "\n" : "")
     }
 }

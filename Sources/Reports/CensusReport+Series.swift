@@ -1,0 +1,40 @@
+public import PythonProcess
+
+extension CensusReport {
+    /// One line per census as it is taken (`census --every`).
+    public static func progressLine(_ census: CensusResult, index: Int) -> String {
+        "#\(index) \(census.objects) objects, \(ByteFormat.string(census.total_size)), paused \(ByteFormat.formatDecimal(census.pause_ms, places: 1)) ms"
+    }
+
+    /// The growth table of a series: the `top` types with the largest size change.
+    public static func seriesText(_ series: CensusSeries, top: Int) -> String {
+        guard let first = series.censuses.first, let last = series.censuses.last else { return "" }
+        let seconds = last.seconds - first.seconds
+        var out = "\(series.censuses.count) censuses over \(ByteFormat.formatDecimal(seconds, places: 1)) s: objects "
+            + "\(first.result.objects) → \(last.result.objects), \(ByteFormat.string(first.result.total_size)) → \(ByteFormat.string(last.result.total_size))\n"
+        var table = TextTable(headers: ["Δ Count", "Δ Size", "Size/min", "Count", "Type"], leftAligned: [4])
+        let rows = series.growth()
+        for row in rows.prefix(top) {
+            table.rows.append([
+                signed(Int64(row.count_delta)), (row.size_delta < 0 ? "-" : "+") + ByteFormat.string(row.size_delta.magnitude),
+                (row.bytes_per_minute < 0 ? "-" : "+") + ByteFormat.string(UInt64(abs(row.bytes_per_minute))),
+                String(row.last_count), row.type + (row.monotonic ? "  ↑ grew every time" : ""),
+            ])
+        }
+        out += rows.isEmpty ? "No type changed.\n" : table.render()
+        return out
+    }
+
+    /// The `--json` document of a series: every census, then the growth rows.
+    public static func seriesJSON(_ series: CensusSeries, top: Int) throws -> String {
+        struct Document: Encodable { var censuses: [CensusResult]; var growth: [CensusSeries.Growth] }
+        let censuses = series.censuses.map { entry -> CensusResult in
+            var trimmed = entry.result
+            trimmed.types = Array(trimmed.types.prefix(top))
+            return trimmed
+        }
+        return try JSONOutput.string(Document(censuses: censuses, growth: Array(series.growth().prefix(top))))
+    }
+
+    static func signed(_ value: Int64) -> String { value > 0 ? "+\(value)" : String(value) }
+}

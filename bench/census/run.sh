@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# memlens census PID on a 1 M-object heap (GC-tracked objects), side by side
+# with the agent snapshot (`memlens snapshot PID`) of the same process in the
+# same run: target pause, total time, memlens peak RSS against the bytes the
+# census copied, and objects/s.
+# Usage: bench/census/run.sh [RUNS]   (PYTHON=… to pick the interpreter;
+#        SCRATCH_PATH=… for swift build's scratch folder)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+runs=${1:-3}
+python=${PYTHON:-$HOME/.pyenv/versions/3.11.7/bin/python3.11}
+scratch=${SCRATCH_PATH:-.build}
+swift build -c release --scratch-path "$scratch" --product memlens >/dev/null
+memlens=$(swift build -c release --scratch-path "$scratch" --show-bin-path)/memlens
+work=$(mktemp -d)
+target=""
+trap '[ -n "$target" ] && kill -9 "$target" 2>/dev/null; rm -rf "$work"' EXIT
+cat > "$work/target.py" <<'PY'
+import gc, sys, time
+class Record:
+    def __init__(self, i): self.i = i; self.name = "x%d" % i
+records = [Record(i) for i in range(200000)]
+pairs = [(i, [i, str(i)]) for i in range(400000)]
+print("ready", len(gc.get_objects()), flush=True)
+while True:
+    time.sleep(0.05)
+PY
+"$python" "$work/target.py" > "$work/out" &
+target=$!
+until grep -q ready "$work/out" 2>/dev/null; do sleep 0.1; done
+echo "Python $("$python" -c 'import sys; print(sys.version.split()[0])'), gc.get_objects(): $(cut -d' ' -f2 "$work/out") objects"
+echo "== memlens census PID"
+for i in $(seq 1 "$runs"); do
+  start=$(date +%s%N)
+  /usr/bin/time -f "%M" -o "$work/rss" "$memlens" census "$target" --json > "$work/census.json"
+  end=$(date +%s%N)
+  python3 - "$work/census.json" "$(( (end - start) / 1000 ))" "$(cat "$work/rss")" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); total_ms = int(sys.argv[2]) / 1000; rss = int(sys.argv[3]) * 1024
+print("  %d objects: paused %.0f ms, walk %.0f ms, %.0f ms in all; copied %.0f MiB, peak RSS %.0f MiB (%.2fx); %.1f M objects/s (%.1f M/s walking)"
+      % (d["objects"], d["pause_ms"], d["walk_ms"], total_ms, d["copied_bytes"] / 2**20, rss / 2**20,
+         rss / d["copied_bytes"], d["objects"] / total_ms / 1000, d["objects"] / d["walk_ms"] / 1000))
+PY
+done
+echo "== memlens snapshot PID (agent injected through gdb; every object, with referents)"
+for i in $(seq 1 "$runs"); do
+  "$memlens" snapshot "$target" -o "$work/s.mlh" --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print("  %d objects: paused %.0f ms, %.0f ms in all" % (d["objects"], d["pause_ms"], d["total_ms"]))'
+done
