@@ -41,21 +41,28 @@ public struct FragAnalysis: Sendable {
         let types = python.address(of: "PyType_Type").map { TypeNames(memory: memory, typeType: $0) }
         let heapRange = python.mappings.mappings.first { python.mappings.path(of: $0) == "[heap]" }.map { ($0.start, $0.end) }
 
-        struct Stopped { var map: ArenaMap; var residency: ArenaResidency?; var pinning: Pinning; var heap: Result<GlibcHeap, any Error>? }
+        // Stopped: the arena table, pool headers, the pinned arenas' pools and the
+        // glibc heap's chunk headers. Residency (pagemap) is read after resuming.
+        struct Stopped { var map: ArenaMap; var pinned: [Pinning.PinnedObject]; var heap: Result<GlibcHeap, any Error>? }
         let (stopped, pause) = try ThreadStopper.whileStopped(pid: pid) { () throws(ProcessAccessError) -> Result<Stopped, any Error> in
             do {
                 let map = try walk.read(table)
-                let residency = pages.map { ArenaResidency.read(map, pages: $0) }
-                let pinning = Pinning.analyze(map, residency: residency, threshold: pinnedThreshold, memory: memory, types: types)
+                let pinned = Pinning.readObjects(map, threshold: pinnedThreshold, memory: memory, types: types)
                 let heap = heapRange.map { range in
-                    Result { try GlibcHeap.walk(start: range.0, end: range.1, memory: memory, pages: pages) }
+                    Result { try GlibcHeap.walk(start: range.0, end: range.1, memory: memory) }
                 }
-                return .success(Stopped(map: map, residency: residency, pinning: pinning, heap: heap))
+                return .success(Stopped(map: map, pinned: pinned, heap: heap))
             } catch {
                 return .failure(error)
             }
         }
-        let state = try stopped.get()
+        var state = try stopped.get()
+        let residency = pages.map { ArenaResidency.read(state.map, pages: $0) }
+        let pinning = Pinning(map: state.map, objects: state.pinned, residency: residency, threshold: pinnedThreshold)
+        if let pages, case .success(var walked) = state.heap {
+            walked.measureResidency(pages)
+            state.heap = .success(walked)
+        }
         var heap: GlibcHeap?
         var heapNote: String?
         switch state.heap {
@@ -64,10 +71,10 @@ public struct FragAnalysis: Sendable {
         case nil: heapNote = allocators.replacement.map { "malloc is \($0): glibc's heap is not used" } ?? "no [heap] mapping"
         }
         let footprint = try FootprintReader().read(pid: pid, detail: .mappings)
-        let account = MemoryAccount.build(mappings: footprint.mappings ?? MappingTable(), arenas: state.map, residency: state.residency,
+        let account = MemoryAccount.build(mappings: footprint.mappings ?? MappingTable(), arenas: state.map, residency: residency,
                                           heap: heap, memory: memory, pages: pages)
-        return FragAnalysis(pid: pid, python: python.version.description, layout: layout, arenas: state.map, residency: state.residency,
-                            pinning: state.pinning, heap: heap, heapNote: heapNote, account: account, allocators: allocators,
+        return FragAnalysis(pid: pid, python: python.version.description, layout: layout, arenas: state.map, residency: residency,
+                            pinning: pinning, heap: heap, heapNote: heapNote, account: account, allocators: allocators,
                             rssBytes: footprint.rssBytes, ussBytes: footprint.ussBytes, pauseSeconds: pause)
     }
 

@@ -19,13 +19,17 @@ public struct GlibcHeap: Sendable {
     public var inUseChunks: Int = 0
     /// Bytes in free chunks, not counting the top chunk.
     public var freeBytes: UInt64 = 0
-    public var freeChunks: Int = 0
-    /// The top chunk (the free end of the heap).
-    public var topBytes: UInt64 = 0
+    public var freeChunks: Int { free.count }
     /// Resident bytes of the free chunks and of the top chunk.
     public var freeResidentBytes: UInt64 = 0
     /// Resident bytes `malloc_trim(0)` would release.
     public var trimmableBytes: UInt64 = 0
+    /// The free chunks (address, size) and the top chunk, for the residency pass.
+    var free: [(address: UInt64, size: UInt64)] = []
+    var top: (address: UInt64, size: UInt64)?
+
+    /// The top chunk's size in bytes.
+    public var topBytes: UInt64 { top?.size ?? 0 }
 
     static let minChunkBytes: UInt64 = 32
     /// sizeof(struct malloc_chunk) on 64-bit: prev_size, size, fd, bk, fd_nextsize, bk_nextsize.
@@ -34,7 +38,7 @@ public struct GlibcHeap: Sendable {
 
     /// Walks the chunks of `[start, end)` (the `[heap]` mapping), reading
     /// memory in 1 MiB windows and skipping over large chunks.
-    public static func walk(start: UInt64, end: UInt64, memory: any MemorySource, pages: PageMap?) throws -> GlibcHeap {
+    public static func walk(start: UInt64, end: UInt64, memory: any MemorySource) throws -> GlibcHeap {
         var heap = GlibcHeap(start: start, end: end)
         var window: [UInt8] = []
         var windowStart: UInt64 = 0
@@ -60,35 +64,43 @@ public struct GlibcHeap: Sendable {
             }
             if let chunk = previous {
                 // The PREV_INUSE bit of this chunk tells whether the previous one is in use.
-                if field & 1 == 0 { heap.addFree(chunk, pages: pages) } else { heap.inUseBytes += chunk.size; heap.inUseChunks += 1 }
+                if field & 1 == 0 {
+                    heap.free.append(chunk)
+                    heap.freeBytes += chunk.size
+                } else {
+                    heap.inUseBytes += chunk.size
+                    heap.inUseChunks += 1
+                }
             }
             previous = (p, size)
             if p + size + 16 > end { break }
             p += size
         }
-        guard let top = previous else { return heap }
-        heap.topBytes = top.size
-        // systrim(pad 0): top_area = size − MINSIZE − 1, released in whole pages from its end.
-        if let pages {
-            let topEnd = top.address + top.size
-            let area = top.size > minChunkBytes + 1 ? top.size - minChunkBytes - 1 : 0
-            let extra = area & ~(pages.pageBytes - 1)
-            heap.trimmableBytes += pages.residentBytes(from: topEnd - extra, to: topEnd)
-            heap.freeResidentBytes += pages.residentBytes(from: top.address, to: topEnd)
-        }
+        if let top = previous { heap.top = top }
         return heap
     }
 
-    private mutating func addFree(_ chunk: (address: UInt64, size: UInt64), pages: PageMap?) {
-        freeBytes += chunk.size
-        freeChunks += 1
-        guard let pages else { return }
+    /// Fills ``freeResidentBytes`` and ``trimmableBytes`` from the pagemap
+    /// (after the walk, with the target running again).
+    public mutating func measureResidency(_ pages: PageMap) {
         let mask = pages.pageBytes - 1
-        freeResidentBytes += pages.residentBytes(from: (chunk.address + Self.chunkHeaderBytes + mask) & ~mask,
-                                                 to: (chunk.address + chunk.size) & ~mask)
-        guard chunk.size > mask + Self.chunkHeaderBytes else { return }
-        let aligned = (chunk.address + Self.chunkHeaderBytes + mask) & ~mask
-        let length = (chunk.address + chunk.size - aligned) & ~mask
-        if length > 0 { trimmableBytes += pages.residentBytes(from: aligned, to: aligned + length) }
+        freeResidentBytes = 0
+        trimmableBytes = 0
+        for chunk in free {
+            // mtrim: madvise the whole pages past the chunk's first 48 bytes.
+            let aligned = (chunk.address + Self.chunkHeaderBytes + mask) & ~mask
+            let end = (chunk.address + chunk.size) & ~mask
+            guard end > aligned else { continue }
+            let resident = pages.residentBytes(from: aligned, to: end)
+            freeResidentBytes += resident
+            trimmableBytes += resident
+        }
+        guard let top else { return }
+        // systrim(pad 0): top_area = size − MINSIZE − 1, released in whole pages from its end.
+        let topEnd = top.address + top.size
+        let area = top.size > Self.minChunkBytes + 1 ? top.size - Self.minChunkBytes - 1 : 0
+        let extra = area & ~mask
+        trimmableBytes += pages.residentBytes(from: topEnd - extra, to: topEnd)
+        freeResidentBytes += pages.residentBytes(from: top.address, to: topEnd)
     }
 }

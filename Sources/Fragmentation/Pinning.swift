@@ -51,20 +51,19 @@ public struct Pinning: Sendable {
             .sorted { ($0.arenas, $0.objects, $0.type) > ($1.arenas, $1.objects, $1.type) }
     }
 
-    /// Finds arenas whose allocated bytes are at most `threshold` of the arena
-    /// and names every block in them. Reads each used pool of those arenas
-    /// (one pool-sized read each) and the type objects it points to.
-    public static func analyze(_ map: ArenaMap, residency: ArenaResidency?, threshold: Double,
-                               memory: any MemorySource, types: TypeNames?) -> Pinning {
+    /// Whether `arena` counts as pinned: some block in use, at most `threshold` of it used.
+    static func isPinned(_ arena: Arena, layout: ObmallocLayout, threshold: Double) -> Bool {
+        let used = arena.usedBytes
+        return used > 0 && Double(used) <= threshold * Double(layout.arenaBytes)
+    }
+
+    /// Names every allocated block in the arenas at most `threshold` used.
+    /// Reads each used pool of those arenas (one pool-sized read each) and the
+    /// type objects the blocks point to: do it with the target stopped.
+    public static func readObjects(_ map: ArenaMap, threshold: Double, memory: any MemorySource, types: TypeNames?) -> [PinnedObject] {
         let layout = map.layout
-        var pinned: [Int] = []
         var objects: [PinnedObject] = []
-        var bytes: UInt64 = 0
-        for (a, arena) in map.arenas.enumerated() {
-            let used = arena.usedBytes
-            guard used > 0, Double(used) <= threshold * Double(layout.arenaBytes) else { continue }
-            pinned.append(a)
-            bytes += residency?.arenaBytes[a] ?? layout.arenaBytes
+        for (a, arena) in map.arenas.enumerated() where isPinned(arena, layout: layout, threshold: threshold) {
             for (p, pool) in arena.pools.enumerated() where pool.state == .used {
                 let address = arena.poolAddress(p, layout: layout)
                 guard let copy = try? memory.bytes(at: address, count: Int(layout.poolBytes)),
@@ -78,6 +77,15 @@ public struct Pinning: Sendable {
                 }
             }
         }
-        return Pinning(arenas: pinned, bytes: bytes, objects: objects, threshold: threshold)
+        return objects
+    }
+
+    /// The pinned arenas of `map`, their resident bytes and the `objects` read in them.
+    public init(map: ArenaMap, objects: [PinnedObject], residency: ArenaResidency?, threshold: Double) {
+        let layout = map.layout
+        arenas = map.arenas.indices.filter { Self.isPinned(map.arenas[$0], layout: layout, threshold: threshold) }
+        bytes = arenas.reduce(0) { $0 + (residency?.arenaBytes[$1] ?? layout.arenaBytes) }
+        self.objects = objects
+        self.threshold = threshold
     }
 }
