@@ -8,13 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-3}
-python=${PYTHON:-$HOME/.pyenv/versions/3.11.7/bin/python3.11}
-scratch=${SCRATCH_PATH:-.build}
-swift build -c release --scratch-path "$scratch" --product memlens >/dev/null
-memlens=$(swift build -c release --scratch-path "$scratch" --show-bin-path)/memlens
-work=$(mktemp -d)
-target=""
-trap '[ -n "$target" ] && kill -9 "$target" 2>/dev/null; rm -rf "$work"' EXIT
+. bench/census/common.sh
 cat > "$work/target.py" <<'PY'
 import gc, sys, time
 class Record:

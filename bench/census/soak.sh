@@ -6,13 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 n=${1:-200}
-python=${PYTHON:-$HOME/.pyenv/versions/3.11.7/bin/python3.11}
-scratch=${SCRATCH_PATH:-.build}
-swift build -c release --scratch-path "$scratch" --product memlens >/dev/null
-memlens=$(swift build -c release --scratch-path "$scratch" --show-bin-path)/memlens
-work=$(mktemp -d)
-target=""
-trap '[ -n "$target" ] && kill -9 "$target" 2>/dev/null; rm -rf "$work"' EXIT
+. bench/census/common.sh
 mkfifo "$work/in"
 "$python" Tests/CensusTests/Fixtures/churn_target.py < "$work/in" > "$work/out" &
 target=$!
