@@ -75,7 +75,17 @@ public enum Attacher {
         } catch {
             throw AttachError.cannotPlaceAgent(pid: pid, detail: "\(error)")
         }
-        defer { try? fileManager.removeItem(atPath: folder) }
+        // Removed through a descriptor of the target's /tmp opened now, which
+        // stays valid when /proc/PID/root goes away (the target exits).
+        let targetTmp = open(root + "/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        defer {
+            if targetTmp >= 0 {
+                removeFolder(named: String(visible.dropFirst("/tmp/".count)), in: targetTmp)
+                close(targetTmp)
+            } else {
+                try? fileManager.removeItem(atPath: folder)
+            }
+        }
 
         // The code gdb copies into the target: one exec statement, binding nothing in __main__.
         var settings = job.settings
@@ -131,6 +141,26 @@ public enum Attacher {
         return try collect(JobOutput(status: String(line.dropFirst(2)).trimmingCharacters(in: .whitespaces), folder: folder))
     }
 
+    /// Removes the folder `name` in the directory `directory` and the files
+    /// in it (the agent writes no subfolders).
+    static func removeFolder(named name: String, in directory: Int32) {
+        let folder = openat(directory, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard folder >= 0 else { return }
+        if let listing = fdopendir(folder) {
+            var names: [String] = []
+            while let entry = readdir(listing) {
+                let entryName = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if entryName != "." && entryName != ".." { names.append(entryName) }
+            }
+            for entryName in names { unlinkat(dirfd(listing), entryName, 0) }
+            closedir(listing)  // closes `folder` too
+        } else {
+            close(folder)
+        }
+        unlinkat(directory, name, AT_REMOVEDIR)
+    }
+
+    /// The process exists, is not a zombie, and we may read it.
     static func checkTarget(_ pid: Int32) throws {
         guard pid > 0, let stat = readProcFile("/proc/\(pid)/stat") else {
             throw AttachError.noSuchProcess(pid: pid)

@@ -114,6 +114,49 @@ struct AttachTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appending(path: "x.mlh").path))
     }
 
+    @Test("The target dies mid-snapshot: a clear error, no file, nothing left in /tmp",
+          .enabled(if: PythonInterpreter.has("3.11")))
+    func targetDiesMidSnapshot() throws {
+        let python = try #require(PythonInterpreter.named("3.11"))
+        let folder = try TestPaths.temporaryFolder("dies")
+        let output = folder.appending(path: "never.mlh").path
+        // GIVEN a target with ~2 M objects (a dump of a second or more), idling in short sleeps
+        let target = Process()
+        target.executableURL = URL(fileURLWithPath: python.path)
+        target.arguments = ["-c", "import time\nheap = [(i, [str(i)]) for i in range(700000)]\nprint('ready', flush=True)\nwhile True: time.sleep(0.01)"]
+        let ready = Pipe()
+        target.standardOutput = ready
+        try target.run()
+        defer { if target.isRunning { kill(target.processIdentifier, SIGKILL) } }
+        _ = ready.fileHandleForReading.availableData
+        let before = Set(try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter { $0.hasPrefix("memlens-attach-") })
+        // WHEN memlens attaches, and the target is killed once the agent has begun writing
+        let memlens = Process()
+        memlens.executableURL = URL(fileURLWithPath: TestPaths.memlens)
+        memlens.arguments = ["snapshot", String(target.processIdentifier), "-o", output]
+        let stderr = Pipe()
+        memlens.standardError = stderr
+        try memlens.run()
+        let deadline = Date().addingTimeInterval(60)
+        var begun = false
+        while !begun, Date() < deadline, memlens.isRunning {
+            let folders = (try? FileManager.default.contentsOfDirectory(atPath: "/tmp").filter { $0.hasPrefix("memlens-attach-") && !before.contains($0) }) ?? []
+            begun = folders.contains { FileManager.default.fileExists(atPath: "/tmp/\($0)/status.started") }
+            usleep(2_000)
+        }
+        try #require(begun, "the agent never started")
+        kill(target.processIdentifier, SIGKILL)
+        memlens.waitUntilExit()
+        // THEN memlens says so and exits 1; no snapshot, no agent folder, no partial file
+        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(memlens.terminationStatus == 1)
+        #expect(message.contains("exited before the snapshot was written"), "\(message)")
+        #expect(!FileManager.default.fileExists(atPath: output))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+        let after = Set(try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter { $0.hasPrefix("memlens-attach-") })
+        #expect(after.subtracting(before).isEmpty, "left in /tmp: \(after.subtracting(before))")
+    }
+
     @Test("Another user's process: not allowed, says how to fix it",
           .enabled(if: !PythonInterpreter.installed.isEmpty && getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
     func anotherUsersProcess() throws {
