@@ -11,7 +11,7 @@ struct FootprintAcceptanceTests {
     @Test(.enabled(if: python != nil))
     func bytearrayOf200MiBMatchesTheKernelToTheByte() throws {
         // GIVEN a target holding a touched 200 MiB bytearray, paused on a pipe
-        let target = try PausedTarget(try #require(Self.python), script: """
+        let target = try WaitingTarget(try #require(Self.python), script: """
             import sys
             data = bytearray(200 << 20)
             for i in range(0, len(data), 4096):
@@ -73,7 +73,7 @@ struct FootprintAcceptanceTests {
     @Test(.enabled(if: python != nil))
     func preforkedChildrenCountSharedMemoryOnce() throws {
         // GIVEN a parent that wrote 100 MiB, then forked 3 children that share it
-        let target = try PausedTarget(try #require(Self.python), script: """
+        let target = try WaitingTarget(try #require(Self.python), script: """
             import os, sys
             data = b"\\x01" * (100 << 20)
             children = []

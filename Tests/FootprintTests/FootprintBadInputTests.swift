@@ -35,7 +35,7 @@ struct FootprintBadInputTests {
     @Test(.enabled(if: python != nil))
     func zombie() throws {
         // GIVEN a child that exited and that its parent does not reap
-        let target = try PausedTarget(try #require(Self.python), script: """
+        let target = try WaitingTarget(try #require(Self.python), script: """
             import os, sys, time
             pid = os.fork()
             if pid == 0:
@@ -54,7 +54,7 @@ struct FootprintBadInputTests {
     @Test(.enabled(if: python != nil && getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
     func processOfAnotherUser() throws {
         // GIVEN a root-owned target, and memlens running as nobody
-        let target = try PausedTarget(try #require(Self.python), script: """
+        let target = try WaitingTarget(try #require(Self.python), script: """
             import sys
             sys.stdout.write("ready\\n"); sys.stdout.flush()
             sys.stdin.read()

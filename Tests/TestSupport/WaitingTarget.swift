@@ -1,29 +1,29 @@
-import Foundation
-import Testing
-import TestSupport
+public import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A Python target that sets itself up, prints one line, then blocks reading
-/// stdin until ``finish()`` closes it (the pattern of FootprintTests'
-/// PausedTarget, with arguments and environment).
-final class WaitingTarget {
-    let process = Process()
+/// stdin until ``finish()`` closes it: a quiescent process to measure.
+public final class WaitingTarget {
+    public let process = Process()
     private let input = Pipe()
     private let output = Pipe()
     /// The first line the target printed.
-    private(set) var firstLine = ""
+    public private(set) var firstLine = ""
 
     /// Runs `python -c script`.
-    convenience init(_ python: PythonInterpreter, script: String) throws {
+    public convenience init(_ python: PythonInterpreter, script: String) throws {
         try self.init(executable: python.path, arguments: ["-c", script])
     }
 
     /// Runs `python arguments…` with `environment` added to ours.
-    convenience init(_ python: PythonInterpreter, arguments: [String], environment: [String: String] = [:]) throws {
+    public convenience init(_ python: PythonInterpreter, arguments: [String], environment: [String: String] = [:]) throws {
         try self.init(executable: python.path, arguments: arguments, environment: environment)
     }
 
     /// Runs `executable arguments…` with `environment` added to ours.
-    init(executable: String, arguments: [String], environment: [String: String] = [:]) throws {
+    public init(executable: String, arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -40,10 +40,10 @@ final class WaitingTarget {
         firstLine = String(decoding: line, as: UTF8.self)
     }
 
-    var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { process.processIdentifier }
 
     /// Whether the target still runs and is not stopped (state in /proc/PID/stat is not `t`/`T`).
-    var isRunningFreely: Bool {
+    public var isRunningFreely: Bool {
         guard process.isRunning, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
               let close = stat.lastIndex(of: ")") else { return false }
         let state = stat[stat.index(close, offsetBy: 2)]
@@ -51,7 +51,7 @@ final class WaitingTarget {
     }
 
     /// Closes stdin (the target sees EOF and exits) and waits.
-    func finish() {
+    public func finish() {
         try? input.fileHandleForWriting.close()
         process.waitUntilExit()
     }
@@ -61,14 +61,8 @@ final class WaitingTarget {
     }
 }
 
-/// The path of a file in this target's Fixtures folder.
-func fixture(_ name: String) throws -> String {
-    let folder = try #require(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
-    return folder.appending(path: name).path
-}
-
 /// Runs memlens with `arguments` and decodes stdout as a JSON object.
-func memlensJSON(_ arguments: [String]) throws -> (CommandResult, [String: Any]) {
+public func memlensJSON(_ arguments: [String]) throws -> (CommandResult, [String: Any]) {
     let result = try runCommand([TestPaths.memlens] + arguments)
     let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
     return (result, object ?? [:])
