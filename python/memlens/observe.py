@@ -94,20 +94,17 @@ class _Weakrefable(dict):
 
 
 class _GCWatch(_Watcher):
-    """Pause times and typed garbage of every collection."""
+    """Pause times and typed garbage of every collection. Its ``__call__`` is
+    the hot path of every collection in the target, so it is written flat."""
 
-    __slots__ = ("collection_began", "generations", "durations", "collected", "uncollectable",
-                 "sampled", "sampled_collected", "garbage", "weakrefable", "refs", "ref_types",
-                 "sampling_seconds", "garbage_before")
+    __slots__ = ("collection_began", "records", "sampled_collected", "garbage", "weakrefable",
+                 "refs", "ref_types", "sampling_seconds", "garbage_before")
 
     def __init__(self, token, seconds):
         _Watcher.__init__(self, token, seconds)
         self.collection_began = 0.0
-        self.generations = array("b")
-        self.durations = array("d")
-        self.collected = array("q")
-        self.uncollectable = array("q")
-        self.sampled = array("b")
+        # Per collection: generation, seconds, collected, uncollectable, typed (0/1).
+        self.records = array("d")
         self.sampled_collected = 0
         self.garbage = Counter()
         self.weakrefable = _Weakrefable()
@@ -115,46 +112,56 @@ class _GCWatch(_Watcher):
         self.sampling_seconds = 0.0
         self.garbage_before = len(gc.garbage)
 
-    def expire(self):
-        self.refs = self.ref_types = None
+    def __call__(self, phase, info):
+        try:
+            now = perf_counter()
+            if phase == "start":
+                if now > self.deadline:
+                    self.active = False
+                    self.refs = self.ref_types = None
+                if self.active and self.sampling_seconds <= SAMPLING_SHARE * (now - self.began) + 0.002:
+                    self._take_refs(info["generation"])
+                    sampled = perf_counter()
+                    self.sampling_seconds += sampled - now
+                    now = sampled
+                self.collection_began = now
+                self.in_collection = self.active
+            elif self.in_collection:
+                self.in_collection = False
+                refs = self.refs
+                self.records.extend((info["generation"], now - self.collection_began, info["collected"],
+                                     info["uncollectable"], refs is not None))
+                if refs is not None:
+                    self.sampled_collected += info["collected"]
+                    self.garbage.update(compress(self.ref_types, map(is_, map(ref.__call__, refs), repeat(None))))
+                    self.refs = self.ref_types = None
+                    self.sampling_seconds += perf_counter() - now
+        except Exception:  # a failing callback would print into the target's stderr
+            self.in_collection = False
+            self.refs = self.ref_types = None
 
-    def collection_starts(self, info):
-        now = perf_counter()
-        if self.sampling_seconds <= SAMPLING_SHARE * (now - self.began) + 0.002:
-            objects = list(chain.from_iterable(map(gc.get_objects, range(info["generation"] + 1))))
-            if len(objects) <= SAMPLING_MAX_OBJECTS:
-                weak = list(compress(objects, map(self.weakrefable.__getitem__, map(type, objects))))
-                objects = None
-                self.ref_types = list(map(type, weak))
-                self.refs = list(map(ref, weak))
-                weak = None
+    def _take_refs(self, generation):
+        """Weak references to the weak-referenceable objects of generations
+        0..`generation`, and their types; no strong reference is kept."""
+        objects = list(chain.from_iterable(map(gc.get_objects, range(generation + 1))))
+        if len(objects) <= SAMPLING_MAX_OBJECTS:
+            weak = list(compress(objects, map(self.weakrefable.__getitem__, map(type, objects))))
             objects = None
-            self.sampling_seconds += perf_counter() - now
-        self.collection_began = perf_counter()
-
-    def collection_stops(self, info):
-        ended = perf_counter()
-        self.generations.append(info["generation"])
-        self.durations.append(ended - self.collection_began)
-        self.collected.append(info["collected"])
-        self.uncollectable.append(info["uncollectable"])
-        refs, types = self.refs, self.ref_types
-        self.refs = self.ref_types = None
-        self.sampled.append(refs is not None)
-        if refs is not None:
-            self.sampled_collected += info["collected"]
-            self.garbage.update(compress(types, map(is_, map(ref.__call__, refs), repeat(None))))
-            self.sampling_seconds += perf_counter() - ended
+            self.ref_types = list(map(type, weak))
+            self.refs = list(map(ref, weak))
+            weak = None
+        objects = None
 
     def report(self):
         garbage = Counter()
         for cls, count in self.garbage.items():
             garbage[_qualified_name(cls)] += count
+        records = self.records
         return {
             "seconds": perf_counter() - self.began,
-            "records": {"generation": list(self.generations), "seconds": list(self.durations),
-                        "collected": list(self.collected), "uncollectable": list(self.uncollectable),
-                        "sampled": list(map(bool, self.sampled))},
+            "records": {"generation": list(map(int, records[0::5])), "seconds": list(records[1::5]),
+                        "collected": list(map(int, records[2::5])), "uncollectable": list(map(int, records[3::5])),
+                        "sampled": list(map(bool, records[4::5]))},
             "sampled_collected": self.sampled_collected,
             "sampling_seconds": self.sampling_seconds,
             "garbage_by_type": dict(garbage),
