@@ -10,8 +10,6 @@ public enum Observer {
     public struct Window<Report: Decodable & Sendable>: Sendable {
         public var report: Report
         public var interrupted: Bool
-        /// Status line of the first job (`started_tracing=1 depth=5` for `alloc`).
-        public var startStatus: String
     }
 
     /// `memlens gc`: every collection during `seconds`, then the GC's state
@@ -47,8 +45,7 @@ public enum Observer {
         var start = Attacher.Job(source: "memlens/observe.py", entry: entry, keepsModules: true,
                                  settings: ["ACTION": "'start'", "TOKEN": token, "DEADLINE": String(deadline)])
         start.settings.merge(startSettings) { $1 }
-        let startStatus = try Attacher.run(start, pid: pid, timeoutSeconds: timeoutSeconds, interrupts: interrupts,
-                                           progress: progress) { $0.status }
+        try Attacher.run(start, pid: pid, timeoutSeconds: timeoutSeconds, interrupts: interrupts, progress: progress) { _ in }
         progress("watching process \(pid) for \(formatSeconds(seconds)) (Ctrl-C ends the window early)")
         let end = Date().addingTimeInterval(seconds)
         var interrupted = false
@@ -66,7 +63,7 @@ public enum Observer {
                     let data = try Data(contentsOf: URL(fileURLWithPath: output.folder + "/" + resultFile))
                     return try JSONDecoder().decode(Report.self, from: data)
                 }
-                if let report { return Window(report: report, interrupted: interrupted, startStatus: startStatus) }
+                if let report { return Window(report: report, interrupted: interrupted) }
                 usleep(50_000)
             }
             throw AttachError.agentFailed(pid: pid, detail: "the watcher stayed inside a collection for 20 tries")

@@ -40,6 +40,21 @@ public struct ProcessMemory: MemorySource, Sendable {
         return (done, 0)
     }
 
+    /// Most spans one call reads with ``readSpans(_:count:into:)``.
+    public static let maxSpans = 1024  // IOV_MAX
+
+    /// Reads `addresses.count` spans of `count` bytes each (at most
+    /// ``maxSpans``) back to back into `destination` with one vectored
+    /// `process_vm_readv`; false unless every span was read whole.
+    public func readSpans(_ addresses: ArraySlice<UInt64>, count: Int, into destination: UnsafeMutableRawPointer) -> Bool {
+        guard !addresses.isEmpty, addresses.count <= Self.maxSpans else { return false }
+        let wanted = addresses.count * count
+        let n = Array(addresses).withUnsafeBufferPointer {
+            memlens_process_vm_readv_spans(pid, destination, $0.baseAddress, $0.count, count)
+        }
+        return n == wanted
+    }
+
     /// The error for a failed read at `address`.
     func error(for code: Int32, at address: UInt64) -> ProcessAccessError {
         switch code {

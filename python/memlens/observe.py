@@ -60,27 +60,15 @@ class _Watcher:
 
     def __call__(self, phase, info):
         try:
-            if phase == "start":
-                if perf_counter() > self.deadline and self.active:
-                    self.active = False
-                    self.expire()
-                if self.active:
-                    self.collection_starts(info)
-            elif self.in_collection:
-                self.collection_stops(info)
+            if phase == "start" and self.active and perf_counter() > self.deadline:
+                self.active = False
+                self.expire()
         except Exception:  # a failing callback would print into the target's stderr
-            self.expire()
-        finally:
-            self.in_collection = phase == "start" and self.active
+            pass
+        self.in_collection = phase == "start" and self.active
 
     def expire(self):
-        pass
-
-    def collection_starts(self, info):
-        pass
-
-    def collection_stops(self, info):
-        pass
+        """Called once when the deadline passes."""
 
 
 class _Weakrefable(dict):
@@ -308,7 +296,7 @@ def alloc_main(config, _mine):
 
         watcher = _AllocWatch(config["TOKEN"], config["DEADLINE"], tracemalloc, config["DEPTH"])
         _start(config, watcher)
-        return "ok started_tracing=%d depth=%d" % (watcher.started_tracing, tracemalloc.get_traceback_limit())
+        return "ok"
     watcher, retry = _stop(config)
     if retry:
         return "ok retry"

@@ -13,6 +13,10 @@
 /// One local and one remote buffer: process_vm_readv(pid, {local, length}, 1, {remote, length}, 1, 0).
 ssize_t memlens_process_vm_readv(pid_t pid, void *local, size_t length, uint64_t remote);
 
+/// `count` remote spans of `span_length` bytes each (at `remotes[i]`), read
+/// back to back into `local` in one call (count ≤ IOV_MAX, 1,024).
+ssize_t memlens_process_vm_readv_spans(pid_t pid, void *local, const uint64_t *remotes, size_t count, size_t span_length);
+
 /// ptrace(PTRACE_SEIZE, tid, 0, 0): attach without stopping.
 int memlens_ptrace_seize(pid_t tid);
 
