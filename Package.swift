@@ -42,7 +42,7 @@ let package = Package(
         .plugin(name: "EmbedAgent", capability: .buildTool(), dependencies: ["EmbedAgentTool"]),
         .target(
             name: "Agent",
-            dependencies: ["HeapGraph"],
+            dependencies: ["HeapGraph", "PythonProcess"],
             swiftSettings: swiftSettings,
             plugins: ["EmbedAgent"]
         ),
@@ -89,7 +89,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["HeapGraph", "HeapAnalysis", "Agent", "TestSupport", "memlens"],
+            dependencies: ["HeapGraph", "HeapAnalysis", "Agent", "PythonProcess", "TestSupport", "memlens"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
