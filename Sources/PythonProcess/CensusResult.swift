@@ -21,17 +21,32 @@ public struct CensusResult: Sendable, Codable, Equatable {
         public var objects: Int
     }
 
+    /// pymalloc's arenas (what `sys._debugmallocstats()` counts).
+    public struct Arenas: Sendable, Codable, Equatable {
+        /// Arenas allocated now (`# arenas allocated current`).
+        public var count: Int
+        /// Their virtual size.
+        public var bytes: UInt64
+        /// Bytes in allocated blocks (`# bytes in allocated blocks`).
+        public var used_bytes: UInt64
+
+        public init(count: Int, bytes: UInt64, used_bytes: UInt64) {
+            self.count = count; self.bytes = bytes; self.used_bytes = used_bytes
+        }
+    }
+
     public var python: String
+    /// The process id (from the core's `NT_PRPSINFO` for a core file; 0 if it has none).
     public var pid: Int32
     /// GC-tracked objects in generations 0–2 (what `gc.get_objects()` returns),
     /// plus the permanent generation's when the census included frozen objects.
     public var objects: Int
     public var total_size: UInt64
-    /// How long the target was stopped, in milliseconds.
+    /// How long the target was stopped, in milliseconds (0 for a core file).
     public var pause_ms: Double
     /// The local walk after the target resumed, in milliseconds.
     public var walk_ms: Double
-    /// Bytes copied out of the target while it was stopped.
+    /// Bytes copied out of the target while it was stopped (for a core file: its memory read).
     public var copied_bytes: UInt64
     /// Tries it took (a try is abandoned when the collector was running).
     public var attempts: Int
@@ -44,5 +59,14 @@ public struct CensusResult: Sendable, Codable, Equatable {
     public var includes_frozen: Bool
     /// Python thread states (threads that ran Python code).
     public var threads: Int
+    /// OS threads: `/proc/PID/task` entries when the process was stopped, or
+    /// the core's `NT_PRSTATUS` notes.
+    public var os_threads: Int
     public var types: [TypeCount]
+    /// pymalloc's arenas; nil when they could not be read (``notes`` says why).
+    public var arenas: Arenas? = nil
+    /// The core file read, for a post-mortem census.
+    public var core_file: String? = nil
+    /// Anything the reader should know about how the census was taken.
+    public var notes: [String] = []
 }

@@ -61,14 +61,14 @@ struct CensusWalk {
         }
 
         for generation in 0..<3 {
-            let head = gcState + layout.gcGenerations + UInt64(generation) * layout.gcGenerationSize
+            let head = gcState &+ layout.gcGenerations &+ UInt64(generation) * layout.gcGenerationSize
             let objects = try walk(head)
-            let threshold = try reader.memory.load(Int32.self, at: head + layout.gcGenerationThreshold)
-            let count = try reader.memory.load(Int32.self, at: head + layout.gcGenerationCount)
+            let threshold = try reader.memory.load(Int32.self, at: head &+ layout.gcGenerationThreshold)
+            let count = try reader.memory.load(Int32.self, at: head &+ layout.gcGenerationCount)
             totals.generations.append(.init(count: Int(count), threshold: Int(threshold), objects: objects))
         }
         permanent = true
-        _ = try walk(gcState + layout.gcPermanentGeneration)
+        _ = try walk(gcState &+ layout.gcPermanentGeneration)
         for (slot, sizing) in sizings.enumerated() {
             if counts[slot] > 0 { totals.types.append(.init(type: sizing.name, count: counts[slot], size: sizes[slot], exact: sizing.exact)) }
             if permanentCounts[slot] > 0 {

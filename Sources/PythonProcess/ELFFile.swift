@@ -30,28 +30,33 @@ public struct ELFFile: Sendable {
     public static let noteSegment: UInt32 = 4
 
     public let path: String
+    /// The file's length in bytes.
+    public let byteCount: UInt64
     /// `e_type`: 2 executable, 3 shared object / PIE, 4 core.
     public let fileType: UInt16
     public let segments: [Segment]
     public let sections: [Section]
 
-    /// Reads the headers of `path`.
+    /// Reads the headers of `path`. Every table is checked against the
+    /// file's length: a short file throws `.badELF` naming the offset.
     public init(path: String) throws(ProcessAccessError) {
         self.path = path
         let fd: FileDescriptor
-        do { fd = try FileDescriptor.open(FilePath(path), .readOnly, retryOnInterrupt: true) } catch {
+        let length: UInt64
+        do {
+            fd = try FileDescriptor.open(FilePath(path), .readOnly, retryOnInterrupt: true)
+            length = UInt64(clamping: try fd.seek(offset: 0, from: .end))
+        } catch {
             throw .badELF(path: path, detail: "\(error)")
         }
         defer { try? fd.close() }
+        byteCount = length
         func read(_ offset: UInt64, _ count: Int) throws(ProcessAccessError) -> [UInt8] {
-            do {
-                let bytes = try FileBytes.read(fd, offset: offset, count: count)
-                if bytes.count == count { return bytes }
-            } catch { throw .badELF(path: path, detail: "\(error)") }
-            throw .badELF(path: path, detail: "truncated at offset \(offset)")
+            try Self.read(fd, path: path, length: length, offset: offset, count: UInt64(count))
         }
-        let header = try read(0, 64)
+        let header = try read(0, Int(min(64, length)))
         guard header.starts(with: [0x7F, 0x45, 0x4C, 0x46]) else { throw .badELF(path: path, detail: "not an ELF file") }
+        guard header.count == 64 else { throw .badELF(path: path, detail: "truncated: the ELF header needs 64 bytes, the file ends at \(length)") }
         guard header[4] == 2, header[5] == 1 else { throw .badELF(path: path, detail: "not 64-bit little-endian") }
         fileType = header.le(UInt16.self, 16)
         let phoff = header.le(UInt64.self, 0x20), shoff = header.le(UInt64.self, 0x28)
@@ -81,7 +86,7 @@ public struct ELFFile: Sendable {
                     name: "", type: table.le(UInt32.self, b + 4), address: table.le(UInt64.self, b + 16),
                     offset: table.le(UInt64.self, b + 24), size: table.le(UInt64.self, b + 32), link: table.le(UInt32.self, b + 40))))
             }
-            let names = shstrndx < raw.count ? try read(raw[shstrndx].1.offset, Int(raw[shstrndx].1.size)) : []
+            let names = shstrndx < raw.count ? try Self.read(fd, path: path, length: length, offset: raw[shstrndx].1.offset, count: raw[shstrndx].1.size) : []
             for (nameOffset, var section) in raw {
                 section.name = names.cString(at: Int(nameOffset))
                 sections.append(section)
@@ -92,13 +97,30 @@ public struct ELFFile: Sendable {
 
     /// The bytes of `section` from the file.
     func contents(of section: Section) throws(ProcessAccessError) -> [UInt8] {
-        do {
-            let fd = try FileDescriptor.open(FilePath(path), .readOnly, retryOnInterrupt: true)
-            defer { try? fd.close() }
-            return try FileBytes.read(fd, offset: section.offset, count: Int(section.size))
-        } catch {
+        try bytes(at: section.offset, count: section.size)
+    }
+
+    /// `count` bytes of the file from `offset`; throws `.badELF` naming the
+    /// offset when the file is shorter.
+    public func bytes(at offset: UInt64, count: UInt64) throws(ProcessAccessError) -> [UInt8] {
+        let fd: FileDescriptor
+        do { fd = try FileDescriptor.open(FilePath(path), .readOnly, retryOnInterrupt: true) } catch {
             throw .badELF(path: path, detail: "\(error)")
         }
+        defer { try? fd.close() }
+        return try Self.read(fd, path: path, length: byteCount, offset: offset, count: count)
+    }
+
+    /// `count` bytes of `fd` from `offset`, checked against the file's `length` first.
+    static func read(_ fd: FileDescriptor, path: String, length: UInt64, offset: UInt64, count: UInt64) throws(ProcessAccessError) -> [UInt8] {
+        guard offset <= length, count <= length - offset, count < 1 << 40 else {
+            throw .badELF(path: path, detail: "truncated: needs bytes up to offset \(offset &+ count), the file ends at \(length)")
+        }
+        do {
+            let bytes = try FileBytes.read(fd, offset: offset, count: Int(count))
+            if bytes.count == Int(count) { return bytes }
+        } catch { throw .badELF(path: path, detail: "\(error)") }
+        throw .badELF(path: path, detail: "truncated at offset \(offset)")
     }
 
     /// The lowest `PT_LOAD` virtual address, rounded down to a page: what the

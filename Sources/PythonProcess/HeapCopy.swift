@@ -1,5 +1,6 @@
 import Foundation
 public import ProcFS
+import SystemPackage
 
 /// A local copy of the writable memory of a process (anonymous mappings,
 /// `[heap]`, the `.data`/`.bss` of every image), taken with one large
@@ -40,17 +41,47 @@ public final class HeapCopy: MemorySource {
         }
     }
 
-    /// A copy made of given regions (tests, core files).
+    /// A copy made of given regions (tests).
     public init(regions: [(start: UInt64, bytes: [UInt8])], fallback: (any MemorySource)? = nil) {
         self.fallback = fallback
         for region in regions.sorted(by: { $0.start < $1.start }) where !region.bytes.isEmpty {
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: region.bytes.count, alignment: 16)
             region.bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
-            starts.append(region.start)
-            ends.append(region.start + UInt64(region.bytes.count))
-            buffers.append(buffer)
-            byteCount += UInt64(region.bytes.count)
+            append(region.start, buffer)
         }
+    }
+
+    /// The memory of a core file, read from it segment by segment; addresses
+    /// it does not hold are read from `fallback` (the files the process mapped).
+    public init(core: CoreFile, fallback: (any MemorySource)?) throws(ProcessAccessError) {
+        self.fallback = fallback
+        let fd: FileDescriptor
+        do { fd = try FileDescriptor.open(FilePath(core.path), .readOnly, retryOnInterrupt: true) } catch {
+            throw .coreFile(path: core.path, detail: "\(error)")
+        }
+        defer { try? fd.close() }
+        for segment in core.segments {
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Int(segment.size), alignment: 16)
+            var done = 0
+            while done < buffer.count {
+                let n = try? fd.read(fromAbsoluteOffset: Int64(segment.fileOffset) + Int64(done),
+                                     into: UnsafeMutableRawBufferPointer(rebasing: buffer[done...]), retryOnInterrupt: true)
+                guard let n, n > 0 else {
+                    buffer.deallocate()
+                    throw .coreFile(path: core.path, detail: "truncated: cannot read at offset \(segment.fileOffset + UInt64(done))")
+                }
+                done += n
+            }
+            append(segment.address, buffer)
+        }
+    }
+
+    /// Adds a region (regions come in address order).
+    private func append(_ start: UInt64, _ buffer: UnsafeMutableRawBufferPointer) {
+        starts.append(start)
+        ends.append(start + UInt64(buffer.count))
+        buffers.append(buffer)
+        byteCount += UInt64(buffer.count)
     }
 
     deinit { for buffer in buffers { buffer.deallocate() } }

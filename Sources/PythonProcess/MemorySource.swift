@@ -36,7 +36,7 @@ extension MemorySource {
             let chunk = try self.bytes(at: cursor, count: step)
             if let end = chunk.firstIndex(of: 0) { bytes += chunk[..<end]; break }
             bytes += chunk
-            cursor += UInt64(step)
+            cursor &+= UInt64(step)
         }
         return String(decoding: bytes, as: UTF8.self)
     }

@@ -17,22 +17,22 @@ struct ObjectReader {
 
     func word(_ address: UInt64) throws(ProcessAccessError) -> UInt64 { try memory.pointer(at: address) }
 
-    func typeOf(_ object: UInt64) throws(ProcessAccessError) -> UInt64 { try word(object + 8) }
+    func typeOf(_ object: UInt64) throws(ProcessAccessError) -> UInt64 { try word(object &+ 8) }
 
     func flags(ofType type: UInt64) throws(ProcessAccessError) -> UInt64 {
-        try memory.load(UInt64.self, at: type + layout.typeFlags)
+        try memory.load(UInt64.self, at: type &+ layout.typeFlags)
     }
 
     /// The text of the `str` at `object`, nil if it is not a str. Compact
     /// strings only (every identifier and `__module__` value is compact).
     func string(at object: UInt64, maxLength: Int = 4096) throws(ProcessAccessError) -> String? {
         guard object != 0, try flags(ofType: typeOf(object)) & Self.unicodeSubclass != 0 else { return nil }
-        let length = Int(try memory.load(Int64.self, at: object + layout.unicodeLength))
-        let state = try memory.load(UInt32.self, at: object + layout.unicodeState)
+        let length = Int(try memory.load(Int64.self, at: object &+ layout.unicodeLength))
+        let state = try memory.load(UInt32.self, at: object &+ layout.unicodeState)
         let kind = Int(state >> 2 & 7), compact = state >> 5 & 1 == 1, ascii = state >> 6 & 1 == 1
         guard compact, length >= 0, length <= maxLength, [1, 2, 4].contains(kind) else { return nil }
-        let data = object + (ascii ? layout.asciiObjectSize : layout.compactUnicodeObjectSize)
-        let bytes = try memory.bytes(at: data, count: length * kind)
+        let data = object &+ (ascii ? layout.asciiObjectSize : layout.compactUnicodeObjectSize)
+        let bytes = try memory.bytes(at: data, count: length &* kind)
         switch kind {
         case 1: return String(decoding: bytes.map { UInt16($0) }, as: UTF16.self)
         case 2: return String(decoding: stride(from: 0, to: bytes.count, by: 2).map { bytes.le(UInt16.self, $0) }, as: UTF16.self)
@@ -48,39 +48,39 @@ struct ObjectReader {
     /// (combined tables; a split table's values are not looked at).
     func lookup(_ name: String, inDict dict: UInt64) throws(ProcessAccessError) -> UInt64? {
         guard dict != 0 else { return nil }
-        let keys = try word(dict + layout.dictKeys)
+        let keys = try word(dict &+ layout.dictKeys)
         let shape = try keysShape(keys)
         for i in 0..<min(shape.entries, 1 << 16) {
-            let entry = shape.firstEntry + UInt64(i) * shape.entrySize
+            let entry = shape.firstEntry &+ UInt64(i) &* shape.entrySize
             let keyOffset: UInt64 = shape.entrySize == 24 ? 8 : 0
-            let key = try word(entry + keyOffset)
+            let key = try word(entry &+ keyOffset)
             guard key != 0, try string(at: key, maxLength: 64) == name else { continue }
-            return try word(entry + keyOffset + 8)
+            return try word(entry &+ keyOffset &+ 8)
         }
         return nil
     }
 
     /// Where a keys object's entries start, how many are in use and their size.
     func keysShape(_ keys: UInt64) throws(ProcessAccessError) -> (firstEntry: UInt64, entries: Int, entrySize: UInt64, size: UInt64, indexBytes: UInt64, usable: UInt64) {
-        let entries = Int(clamping: try memory.load(Int64.self, at: keys + layout.dictKeysEntries))
+        let entries = Int(clamping: try memory.load(Int64.self, at: keys &+ layout.dictKeysEntries))
         if layout.dictKeysLog2 {
-            let log2Size = try memory.load(UInt8.self, at: keys + 8)
-            let log2IndexBytes = try memory.load(UInt8.self, at: keys + 9)
-            let kind = try memory.load(UInt8.self, at: keys + 10)
+            let log2Size = try memory.load(UInt8.self, at: keys &+ 8)
+            let log2IndexBytes = try memory.load(UInt8.self, at: keys &+ 9)
+            let kind = try memory.load(UInt8.self, at: keys &+ 10)
             guard log2Size < 40, log2IndexBytes < 44 else { throw .inconsistent(pid: 0, detail: "dict keys at 0x\(String(keys, radix: 16))") }
             let size = UInt64(1) << log2Size, indexBytes = UInt64(1) << log2IndexBytes
-            return (keys + layout.dictKeysHeaderSize + indexBytes, entries, kind == 0 ? 24 : 16, size, indexBytes, size * 2 / 3)
+            return (keys &+ layout.dictKeysHeaderSize &+ indexBytes, entries, kind == 0 ? 24 : 16, size, indexBytes, size &* 2 / 3)
         }
-        let size = try memory.load(UInt64.self, at: keys + 8)
+        let size = try memory.load(UInt64.self, at: keys &+ 8)
         guard size > 0, size < 1 << 40 else { throw .inconsistent(pid: 0, detail: "dict keys at 0x\(String(keys, radix: 16))") }
-        let indexBytes = size * (size <= 0xFF ? 1 : size <= 0xFFFF ? 2 : size <= 0xFFFF_FFFF ? 4 : 8)
-        return (keys + layout.dictKeysHeaderSize + indexBytes, entries, 24, size, indexBytes, size * 2 / 3)
+        let indexBytes = size &* (size <= 0xFF ? 1 : size <= 0xFFFF ? 2 : size <= 0xFFFF_FFFF ? 4 : 8)
+        return (keys &+ layout.dictKeysHeaderSize &+ indexBytes, entries, 24, size, indexBytes, size &* 2 / 3)
     }
 
     /// `_PyDict_KeysSize`: header, indices and usable entries.
     func keysSizeBytes(_ keys: UInt64) throws(ProcessAccessError) -> UInt64 {
         let shape = try keysShape(keys)
-        return layout.dictKeysHeaderSize + shape.indexBytes + shape.usable * shape.entrySize
+        return layout.dictKeysHeaderSize &+ shape.indexBytes &+ shape.usable &* shape.entrySize
     }
 
     /// `module.QualName` as `f"{t.__module__}.{t.__qualname__}"` gives it, bare
@@ -88,11 +88,11 @@ struct ObjectReader {
     /// type's dict. Static types: `tp_name` already holds `module.Name`.
     func typeName(_ type: UInt64) throws(ProcessAccessError) -> String {
         let flags = try flags(ofType: type)
-        if flags & Self.heapTypeFlag != 0, let qualname = try string(at: word(type + layout.heapTypeQualname)) {
-            let module = try lookup("__module__", inDict: word(type + layout.typeDict)).flatMap { (v) throws(ProcessAccessError) in try string(at: v) }
+        if flags & Self.heapTypeFlag != 0, let qualname = try string(at: word(type &+ layout.heapTypeQualname)) {
+            let module = try lookup("__module__", inDict: word(type &+ layout.typeDict)).flatMap { (v) throws(ProcessAccessError) in try string(at: v) }
             guard let module, module != "builtins" else { return qualname }
             return module + "." + qualname
         }
-        return try memory.cString(at: word(type + layout.typeName), maxLength: 200)
+        return try memory.cString(at: word(type &+ layout.typeName), maxLength: 200)
     }
 }

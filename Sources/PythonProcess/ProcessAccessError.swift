@@ -23,6 +23,8 @@ public enum ProcessAccessError: Error, Sendable, Equatable, CustomStringConverti
     case inconsistent(pid: Int32, detail: String)
     /// The garbage collector was running every time memlens tried to stop the process.
     case alwaysCollecting(pid: Int32, attempts: Int)
+    /// A core file that cannot be read, or holds no heap memlens can census.
+    case coreFile(path: String, detail: String)
 
     public var description: String {
         switch self {
@@ -46,6 +48,8 @@ public enum ProcessAccessError: Error, Sendable, Equatable, CustomStringConverti
             return "the interpreter state of process \(pid) looks inconsistent: \(detail)"
         case .alwaysCollecting(let pid, let attempts):
             return "process \(pid) was collecting garbage each of \(attempts) times memlens tried to stop it; retry later"
+        case .coreFile(let path, let detail):
+            return "core file \(path): \(detail)"
         }
     }
 

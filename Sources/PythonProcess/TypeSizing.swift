@@ -43,18 +43,18 @@ struct TypeSizing {
         let layout = reader.layout, memory = reader.memory
         let flags = try reader.flags(ofType: type)
         name = try reader.typeName(type)
-        basicSize = try memory.load(UInt64.self, at: type + layout.typeBasicSize)
-        itemSize = try memory.load(UInt64.self, at: type + layout.typeItemSize)
-        preheaderBytes = layout.gcHeadSize + (flags & layout.preheaderFlags != 0 ? 16 : 0)
+        basicSize = try memory.load(UInt64.self, at: type &+ layout.typeBasicSize)
+        itemSize = try memory.load(UInt64.self, at: type &+ layout.typeItemSize)
+        preheaderBytes = layout.gcHeadSize &+ (flags & layout.preheaderFlags != 0 ? 16 : 0)
         // The nearest static base decides the inherited __sizeof__; a Python
         // class defining __sizeof__ on the way makes the size approximate.
         var base = type, definedInPython = false, depth = 0
         while try reader.flags(ofType: base) & ObjectReader.heapTypeFlag != 0, depth < 64 {
-            if try reader.lookup("__sizeof__", inDict: reader.word(base + layout.typeDict)) != nil { definedInPython = true }
-            let next = try reader.word(base + layout.typeBase)
+            if try reader.lookup("__sizeof__", inDict: reader.word(base &+ layout.typeDict)) != nil { definedInPython = true }
+            let next = try reader.word(base &+ layout.typeBase)
             if next == 0 { break }
             base = next
-            depth += 1
+            depth &+= 1
         }
         let staticName = try reader.typeName(base)
         switch staticName {
@@ -77,51 +77,51 @@ struct TypeSizing {
         case .plain:
             size = basicSize
             if itemSize > 0, exact {  // an unmodelled var-sized type may not keep ob_size at 16
-                let count = try memory.load(Int64.self, at: object + 16)
-                size = UInt64(clamping: Int64(basicSize) + count * Int64(itemSize))
+                let count = try memory.load(Int64.self, at: object &+ 16)
+                size = UInt64(clamping: Int64(truncatingIfNeeded: basicSize) &+ count &* Int64(truncatingIfNeeded: itemSize))
             }
         case .list:
-            size = basicSize + 8 * UInt64(clamping: try memory.load(Int64.self, at: object + layout.listAllocated))
+            size = basicSize &+ 8 &* UInt64(clamping: try memory.load(Int64.self, at: object &+ layout.listAllocated))
         case .set:
-            let table = try reader.word(object + layout.setTable)
+            let table = try reader.word(object &+ layout.setTable)
             size = basicSize
-            if table != object + layout.setSmallTable {
-                size += 16 * (UInt64(clamping: try memory.load(Int64.self, at: object + layout.setMask)) + 1)
+            if table != object &+ layout.setSmallTable {
+                size &+= 16 &* (UInt64(clamping: try memory.load(Int64.self, at: object &+ layout.setMask)) &+ 1)
             }
         case .dict:
             size = try dictSizeBytes(object, reader: reader)
         case .type:
-            let keys = try reader.word(object + layout.heapTypeCachedKeys)
-            size = layout.heapTypeSize + (keys == 0 ? 0 : try reader.keysSizeBytes(keys))
+            let keys = try reader.word(object &+ layout.heapTypeCachedKeys)
+            size = layout.heapTypeSize &+ (keys == 0 ? 0 : try reader.keysSizeBytes(keys))
         case .str:
             size = try strSizeBytes(object, reader: reader)
         case .long:
-            let field = try memory.load(Int64.self, at: object + 16)
-            let digits = layout.longHasTag ? UInt64(field) >> 3 : field.magnitude
-            size = 24 + 4 * (layout.longAtLeastOneDigit ? max(1, digits) : digits)
+            let field = try memory.load(Int64.self, at: object &+ 16)
+            let digits = layout.longHasTag ? UInt64(bitPattern: field) >> 3 : field.magnitude
+            size = 24 &+ 4 &* (layout.longAtLeastOneDigit ? max(1, digits) : digits)
         }
-        return size + preheaderBytes
+        return size &+ preheaderBytes
     }
 
     /// `_PyDict_SizeOf` (3.8–3.13).
     private func dictSizeBytes(_ dict: UInt64, reader: ObjectReader) throws(ProcessAccessError) -> UInt64 {
         let layout = reader.layout
-        let keys = try reader.word(dict + layout.dictKeys)
-        let values = try reader.word(dict + layout.dictValues)
+        let keys = try reader.word(dict &+ layout.dictKeys)
+        let values = try reader.word(dict &+ layout.dictValues)
         var size = basicSize
         if keys == 0 { return size }
         let shape = try reader.keysShape(keys)
         if values != 0 {
             if layout.dictKeysLog2 {
                 // 3.11+: shared_keys_usable_size = dk_nentries + dk_usable
-                let usable = try reader.memory.load(Int64.self, at: keys + layout.dictKeysUsable)
-                size += 8 * UInt64(clamping: Int64(shape.entries) + usable)
+                let usable = try reader.memory.load(Int64.self, at: keys &+ layout.dictKeysUsable)
+                size &+= 8 &* UInt64(clamping: Int64(shape.entries) &+ usable)
             } else {
-                size += 8 * shape.usable
+                size &+= 8 &* shape.usable
             }
         }
         if try reader.memory.load(Int64.self, at: keys) == 1 {  // dk_refcnt: the dict owns its keys
-            size += layout.dictKeysHeaderSize + shape.indexBytes + shape.usable * shape.entrySize
+            size &+= layout.dictKeysHeaderSize &+ shape.indexBytes &+ shape.usable &* shape.entrySize
         }
         return size
     }
@@ -129,22 +129,22 @@ struct TypeSizing {
     /// `str.__sizeof__` for a legacy (subclass) string.
     private func strSizeBytes(_ object: UInt64, reader: ObjectReader) throws(ProcessAccessError) -> UInt64 {
         let layout = reader.layout, memory = reader.memory
-        let length = UInt64(clamping: try memory.load(Int64.self, at: object + layout.unicodeLength))
-        let state = try memory.load(UInt32.self, at: object + layout.unicodeState)
+        let length = UInt64(clamping: try memory.load(Int64.self, at: object &+ layout.unicodeLength))
+        let state = try memory.load(UInt32.self, at: object &+ layout.unicodeState)
         let kind = UInt64(state >> 2 & 7), compact = state >> 5 & 1 == 1, ascii = state >> 6 & 1 == 1
-        if compact && ascii { return layout.asciiObjectSize + length + 1 }
+        if compact && ascii { return layout.asciiObjectSize &+ length &+ 1 }
         var size: UInt64
         var data: UInt64 = 0
         if compact {
-            size = layout.compactUnicodeObjectSize + (length + 1) * kind
+            size = layout.compactUnicodeObjectSize &+ (length &+ 1) &* kind
         } else {
-            data = try reader.word(object + layout.unicodeData)
-            size = layout.unicodeObjectSize + (data != 0 ? (length + 1) * kind : 0)
+            data = try reader.word(object &+ layout.unicodeData)
+            size = layout.unicodeObjectSize &+ (data != 0 ? (length &+ 1) &* kind : 0)
         }
         if !ascii || !compact {
-            let utf8 = try reader.word(object + layout.compactUTF8)
+            let utf8 = try reader.word(object &+ layout.compactUTF8)
             if utf8 != 0, utf8 != data {
-                size += UInt64(clamping: try memory.load(Int64.self, at: object + layout.compactUTF8Length)) + 1
+                size &+= UInt64(clamping: try memory.load(Int64.self, at: object &+ layout.compactUTF8Length)) &+ 1
             }
         }
         return size

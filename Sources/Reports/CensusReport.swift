@@ -7,15 +7,24 @@ public enum CensusReport {
     public static func text(_ census: CensusResult, top: Int) -> String {
         var out = "Python \(census.python), pid \(census.pid): \(census.objects) GC-tracked objects, "
             + "\(ByteFormat.string(census.total_size)) (sys.getsizeof), \(census.threads) Python thread"
-            + (census.threads == 1 ? "" : "s") + "\n"
-        out += "Paused \(ByteFormat.formatDecimal(census.pause_ms, places: 1)) ms to copy \(ByteFormat.string(census.copied_bytes)); "
-            + "walked in \(ByteFormat.formatDecimal(census.walk_ms, places: 1)) ms"
+            + (census.threads == 1 ? "" : "s") + ", \(census.os_threads) OS thread" + (census.os_threads == 1 ? "" : "s") + "\n"
+        if let core = census.core_file {
+            out += "Read from core file \(core): \(ByteFormat.string(census.copied_bytes)) of memory; "
+        } else {
+            out += "Paused \(ByteFormat.formatDecimal(census.pause_ms, places: 1)) ms to copy \(ByteFormat.string(census.copied_bytes)); "
+        }
+        out += "walked in \(ByteFormat.formatDecimal(census.walk_ms, places: 1)) ms"
             + (census.attempts > 1 ? " (\(census.attempts) tries: the collector was running)" : "") + "\n"
         let generations = census.generations.enumerated().map { index, g in
             "gen\(index) \(g.objects) objects (count \(g.count)/\(g.threshold))"
         }
         out += "GC: " + generations.joined(separator: ", ") + ", permanent (gc.freeze) \(census.permanent_objects) objects, "
-            + ByteFormat.string(census.permanent_size) + (census.includes_frozen ? " (counted below)" : " (not counted below; --frozen)") + "\n\n"
+            + ByteFormat.string(census.permanent_size) + (census.includes_frozen ? " (counted below)" : " (not counted below; --frozen)") + "\n"
+        if let arenas = census.arenas {
+            out += "pymalloc: \(arenas.count) arena" + (arenas.count == 1 ? "" : "s") + ", \(ByteFormat.string(arenas.bytes)), "
+                + "\(ByteFormat.string(arenas.used_bytes)) in allocated blocks (\(percent(arenas.used_bytes, of: arenas.bytes))%)\n"
+        }
+        out += "\n"
         var table = TextTable(headers: ["Count", "%", "Size", "%", "Type"], leftAligned: [4])
         var approximate = false
         for row in census.types.prefix(top) {
@@ -29,6 +38,7 @@ public enum CensusReport {
         out += table.render()
         if census.types.count > top { out += "… \(census.types.count - top) more types (--top N to show more)\n" }
         if approximate { out += "~ size approximate: the type has a __sizeof__ memlens does not model\n" }
+        for note in census.notes { out += "note: \(note)\n" }
         return out
     }
 

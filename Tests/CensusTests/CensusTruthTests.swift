@@ -4,10 +4,12 @@ import TestSupport
 
 @Suite("Census of a live process matches the target's own truth", .serialized)
 struct CensusTruthTests {
-    /// The target's own view: `len(gc.get_objects())`, and per type the count and Σ sys.getsizeof.
-    struct Truth: Decodable { var objects: Int; var counts: [String: Int]; var sizes: [String: UInt64] }
+    /// The target's own view: `len(gc.get_objects())`, per type the count and Σ sys.getsizeof,
+    /// its OS threads and `sys._debugmallocstats()`'s current arenas.
+    struct Truth: Decodable { var objects: Int; var counts: [String: Int]; var sizes: [String: UInt64]; var tasks: Int; var arenas: Int }
 
-    @Test("12,345 LeakedThing; object count within 0.1%; top 20 types' sizes within 1%", arguments: PythonInterpreter.installed)
+    @Test("12,345 LeakedThing; object count within 0.1%; top 20 types' sizes within 1%; arenas and OS threads as the target counts them",
+          arguments: PythonInterpreter.installed)
     func leakedThings(python: PythonInterpreter) throws {
         // GIVEN the LeakedThing heap, its truth taken, waiting on a pipe
         let target = try WaitingTarget(python, arguments: [try fixture("census_truth.py")], environment: [
@@ -42,6 +44,9 @@ struct CensusTruthTests {
         #expect(census["python"] as? String == python.version)
         #expect((census["pause_ms"] as? Double ?? 0) > 0)
         #expect((census["generations"] as? [Any])?.count == 3)
+        let arenas = try #require(census["arenas"] as? [String: Any], "\(census["notes"] ?? "")")
+        #expect(arenas["count"] as? Int == truth.arenas, "sys._debugmallocstats() says \(truth.arenas) arenas")
+        #expect(census["os_threads"] as? Int == truth.tasks)
         #expect(target.isRunningFreely)
     }
 }

@@ -6,23 +6,32 @@ import Reports
 struct CensusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "census",
-        abstract: "Count a live Python process's objects by type, reading its memory; no code runs in it.",
+        abstract: "Count a Python process's objects by type, reading its memory (or a core file); no code runs in it.",
         discussion: """
             Stops every thread only while its writable memory is copied (the pause
             is printed), never while the garbage collector runs, then walks the
             collector's lists in the copy: the objects gc.get_objects() returns,
             plus those frozen by gc.freeze(), sized as sys.getsizeof sizes them.
             Needs the right to ptrace the process (same user, or root). CPython
-            3.8–3.13.
+            3.8–3.13. Also counts OS threads and pymalloc's arenas.
+
+            Given a core file instead of a pid (the kernel's, or `gcore PID`),
+            walks the heap it holds: what the core left out (read-only text) is
+            read from the files the process had mapped, which must be on this
+            machine; --exe names the executable if the core's path for it is not.
 
               memlens census 1234
               memlens census 1234 --top 50 --json
               memlens census 1234 --every 10s --count 6   # growth per type
+              memlens census core.1234 --exe /usr/bin/python3.11
             """
     )
 
-    @Argument(help: "Process id of a CPython 3.8–3.13 process.")
-    var pid: Int32
+    @Argument(help: "Process id of a CPython 3.8–3.13 process, or the path of its core file.")
+    var target: String
+
+    @Option(help: "With a core file: the Python executable, when the path the core names is not on this machine.")
+    var exe: String?
 
     @Option(help: "How many types to list.")
     var top = 30
@@ -38,7 +47,15 @@ struct CensusCommand: ParsableCommand {
 
     @OptionGroup var report: ReportOptions
 
+    /// The pid, when the target is a number (else it is a core file).
+    var pid: Int32? { Int32(target) }
+
     func validate() throws {
+        if pid == nil {
+            guard every == nil else { throw ValidationError("--every takes a pid, not a core file") }
+        } else if exe != nil {
+            throw ValidationError("--exe is for core files; a live process names its own executable")
+        }
         guard top > 0 else { throw ValidationError("--top must be positive") }
         guard count >= 2 else { throw ValidationError("--count must be 2 or more") }
         if let every, Self.seconds(every) == nil { throw ValidationError("--every takes a duration such as 10s, 500ms or 2m") }
@@ -54,10 +71,18 @@ struct CensusCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let every, let interval = Self.seconds(every) { return try runSeries(interval: interval) }
-        let census = try reportingErrors {
-            try Census.take(pid: pid, includeFrozen: frozen) { note in printError("memlens: \(note)") }
+        guard let pid else {
+            let census = try reportingErrors { try Census.take(core: target, executable: exe, includeFrozen: frozen, amend: CensusArenas.amend) }
+            return try show(census)
         }
+        if let every, let interval = Self.seconds(every) { return try runSeries(pid: pid, interval: interval) }
+        let census = try reportingErrors {
+            try Census.take(pid: pid, includeFrozen: frozen, progress: { note in printError("memlens: \(note)") }, amend: CensusArenas.amend)
+        }
+        try show(census)
+    }
+
+    private func show(_ census: CensusResult) throws {
         if report.json {
             print(try CensusReport.json(census, top: top))
         } else {
@@ -66,14 +91,14 @@ struct CensusCommand: ParsableCommand {
     }
 
     /// `--every`: `count` censuses `interval` apart, then the growth table.
-    private func runSeries(interval: Double) throws {
+    private func runSeries(pid: Int32, interval: Double) throws {
         var series = CensusSeries()
         let clock = ContinuousClock()
         let origin = clock.now
         for index in 1...count {
             if index > 1 { Thread.sleep(forTimeInterval: interval) }
             let census = try reportingErrors {
-                try Census.take(pid: pid, includeFrozen: frozen) { note in printError("memlens: \(note)") }
+                try Census.take(pid: pid, includeFrozen: frozen, progress: { note in printError("memlens: \(note)") }, amend: CensusArenas.amend)
             }
             let elapsed = clock.now - origin
             series.append(census, at: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)

@@ -1,0 +1,22 @@
+import Fragmentation
+import PythonProcess
+
+/// The census's pymalloc arena summary, read with `frag`'s arena walker from
+/// the same memory the census walked (PythonProcess does not depend on Fragmentation).
+enum CensusArenas {
+    /// Adds `arenas` to `result`, or a note saying why they could not be read.
+    static func amend(_ memory: CensusMemory, _ result: inout CensusResult) {
+        let version = memory.image.version
+        guard let layout = ObmallocLayout.forVersion(major: version.major, minor: version.minor) else {
+            result.notes.append("pymalloc arenas not read: no obmalloc layout for Python \(version)")
+            return
+        }
+        do {
+            let walk = ArenaWalk(layout: layout, memory: memory.memory)
+            let map = try walk.read(walk.locateTable { memory.image.address(of: $0) })
+            result.arenas = CensusResult.Arenas(count: map.arenas.count, bytes: map.arenaBytes, used_bytes: map.usedBytes)
+        } catch {
+            result.notes.append("pymalloc arenas not read: \(error)")
+        }
+    }
+}

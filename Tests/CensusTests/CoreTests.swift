@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("Census of a core file matches the target's own truth", .serialized)
+struct CoreTests {
+    /// The target's own view, taken while it waits (census_truth.py).
+    struct Truth: Decodable { var objects: Int; var counts: [String: Int]; var tasks: Int; var arenas: Int }
+
+    @Test("gcore of the LeakedThing target: 12,345 LeakedThing, objects within 0.1%, arenas and OS threads as the target counts them",
+          arguments: PythonInterpreter.installed)
+    func leakedThings(python: PythonInterpreter) throws {
+        // GIVEN the LeakedThing heap waiting on a pipe, its truth taken, and a core of it written by gcore
+        let target = try WaitingTarget(python, arguments: [try fixture("census_truth.py")], environment: [
+            "LEAKED_THING_DIR": TestPaths.packageRoot.appending(path: "Tests/IntegrationTests/Fixtures").path,
+            "PYTHONPATH": TestPaths.packageRoot.appending(path: "python").path,
+        ])
+        let truth = try JSONDecoder().decode(Truth.self, from: Data(target.firstLine.utf8))
+        let folder = try TestPaths.temporaryFolder("core")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let core = try writeCore(of: target.pid, in: folder)
+        #expect(target.isRunningFreely)  // gcore resumed it
+        kill(target.pid, SIGKILL)
+        target.process.waitUntilExit()
+
+        // WHEN memlens takes a census of the core, the process gone
+        let (result, census) = try memlensJSON(["census", core, "--json", "--top", "100000"])
+        try #require(result.status == 0, "\(result.stderr)")
+
+        // THEN it agrees with what the target said of itself
+        let rows = try #require(census["types"] as? [[String: Any]])
+        let counts = Dictionary(rows.compactMap { row in (row["type"] as? String).map { ($0, row["count"] as? Int ?? 0) } }) { $0 + $1 }
+        #expect(counts["leaked_thing.LeakedThing"] == 12_345)
+        let objects = try #require(census["objects"] as? Int)
+        #expect(abs(objects - truth.objects) * 1000 <= truth.objects, "core census \(objects), gc.get_objects() \(truth.objects)")
+        let arenas = try #require(census["arenas"] as? [String: Any], "\(census["notes"] ?? "")")
+        #expect(arenas["count"] as? Int == truth.arenas, "sys._debugmallocstats() says \(truth.arenas) arenas")
+        #expect(census["os_threads"] as? Int == truth.tasks)
+        #expect(census["pid"] as? Int == Int(target.pid))
+        #expect(census["pause_ms"] as? Double == 0)
+        #expect(census["core_file"] as? String == core)
+        #expect(census["python"] as? String == python.version)
+    }
+
+    /// `gcore -o folder/core PID`: the path of the core written.
+    func writeCore(of pid: Int32, in folder: URL) throws -> String {
+        let prefix = folder.appending(path: "core").path
+        let gcore = try runCommand(["/usr/bin/gcore", "-o", prefix, String(pid)], timeoutSeconds: 120)
+        let core = "\(prefix).\(pid)"
+        try #require(gcore.status == 0 && FileManager.default.fileExists(atPath: core), "gcore: \(gcore.stderr)")
+        return core
+    }
+}
