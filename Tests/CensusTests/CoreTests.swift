@@ -45,6 +45,34 @@ struct CoreTests {
         #expect(census["python"] as? String == python.version)
     }
 
+    @Test("OS threads: a target with 3 waiting threads has 4, live and in its core", arguments: PythonInterpreter.installed.suffix(1))
+    func osThreads(python: PythonInterpreter) throws {
+        // GIVEN a target whose 3 extra threads wait on an event
+        let target = try WaitingTarget(python, script: """
+            import os, sys, threading
+            done = threading.Event()
+            for _ in range(3): threading.Thread(target=done.wait, daemon=True).start()
+            print(len(os.listdir("/proc/self/task")), flush=True)
+            sys.stdin.read(1)
+            """)
+        defer { target.finish() }
+        try #require(target.firstLine == "4")
+
+        // WHEN memlens takes a live census, then one of a core of it
+        let (live, census) = try memlensJSON(["census", String(target.pid), "--json"])
+        let folder = try TestPaths.temporaryFolder("core-threads")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (fromCore, coreCensus) = try memlensJSON(["census", try writeCore(of: target.pid, in: folder), "--json"])
+
+        // THEN both count 4 OS threads and 4 Python thread states
+        #expect(live.status == 0 && fromCore.status == 0, "\(live.stderr) \(fromCore.stderr)")
+        for document in [census, coreCensus] {
+            #expect(document["os_threads"] as? Int == 4)
+            #expect(document["threads"] as? Int == 4)
+        }
+        #expect(target.isRunningFreely)
+    }
+
     /// `gcore -o folder/core PID`: the path of the core written.
     func writeCore(of pid: Int32, in folder: URL) throws -> String {
         let prefix = folder.appending(path: "core").path

@@ -2,7 +2,8 @@
 # memlens census PID on a 1 M-object heap (GC-tracked objects), side by side
 # with the agent snapshot (`memlens snapshot PID`) of the same process in the
 # same run: target pause, total time, memlens peak RSS against the bytes the
-# census copied, and objects/s.
+# census copied, and objects/s; then a census of a gcore core of the same
+# process (time to read the core against the live census).
 # Usage: bench/census/run.sh [RUNS]   (PYTHON=… to pick the interpreter;
 #        SCRATCH_PATH=… for swift build's scratch folder)
 set -euo pipefail
@@ -42,4 +43,21 @@ for i in $(seq 1 "$runs"); do
 import json, sys
 d = json.load(sys.stdin)
 print("  %d objects: paused %.0f ms, %.0f ms in all" % (d["objects"], d["pause_ms"], d["total_ms"]))'
+done
+echo "== memlens census CORE (a gcore of the same process; the process keeps running)"
+start=$(date +%s%N)
+gcore -o "$work/core" "$target" > /dev/null 2>&1
+end=$(date +%s%N)
+core="$work/core.$target"
+echo "  gcore: $(( (end - start) / 1000000 )) ms (the target stopped while it wrote $(( $(stat -c %s "$core") / 1048576 )) MiB)"
+for i in $(seq 1 "$runs"); do
+  start=$(date +%s%N)
+  /usr/bin/time -f "%M" -o "$work/rss" "$memlens" census "$core" --json > "$work/core.json"
+  end=$(date +%s%N)
+  python3 - "$work/core.json" "$(( (end - start) / 1000 ))" "$(cat "$work/rss")" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); total_ms = int(sys.argv[2]) / 1000; rss = int(sys.argv[3]) * 1024
+print("  %d objects: walk %.0f ms, %.0f ms in all; read %.0f MiB of the core, peak RSS %.0f MiB; %.1f M objects/s"
+      % (d["objects"], d["walk_ms"], total_ms, d["copied_bytes"] / 2**20, rss / 2**20, d["objects"] / total_ms / 1000))
+PY
 done
