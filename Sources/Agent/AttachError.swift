@@ -1,3 +1,4 @@
+public import PythonProcess
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,6 +10,10 @@ public enum AttachError: Error, CustomStringConvertible {
     case noSuchProcess(pid: Int32)
     case zombie(pid: Int32)
     case notPython(pid: Int32)
+    /// A Python whose images lack the functions gdb calls (`missing`).
+    case noSymbols(pid: Int32, image: String, missing: [String])
+    /// 3.14+: `sys.remote_exec`'s protocol cannot be used on the target.
+    case remoteExec(pid: Int32, RemoteExecError)
     case gdbMissing
     case agentMissing
     case ptraceDenied(pid: Int32, detail: String)
@@ -25,7 +30,11 @@ public enum AttachError: Error, CustomStringConvertible {
         case .noSuchProcess(let pid): return "no such process: \(pid)"
         case .zombie(let pid): return "process \(pid) is a zombie (it has exited; its parent has not collected it)"
         case .notPython(let pid):
-            return "process \(pid) is not a CPython interpreter memlens can attach to (no Py_AddPendingCall/PyRun_SimpleString symbols: not Python, or a stripped or static build)"
+            return "process \(pid) is not a CPython interpreter memlens can attach to (no CPython in its executable or a mapped libpython)"
+        case .noSymbols(let pid, let image, let missing):
+            return "Python without symbols: process \(pid) runs \(image), which does not define \(missing.joined(separator: " or ")) in .dynsym or .symtab (stripped or static build without exported symbols); memlens needs them to run its agent through gdb on CPython 3.8–3.13: use a build with --enable-shared or linked with -Wl,--export-dynamic, or install its debug symbols (CPython 3.14+ needs none)"
+        case .remoteExec(let pid, let error):
+            return "cannot attach to process \(pid) through sys.remote_exec's protocol: \(error)"
         case .gdbMissing: return "gdb is needed to attach to a running process and is not on PATH (Debian: apt-get install gdb)"
         case .agentMissing: return "this memlens build lacks the embedded agent"
         case .ptraceDenied(let pid, let detail): return "not allowed to attach to process \(pid): \(detail)"
@@ -37,7 +46,7 @@ public enum AttachError: Error, CustomStringConvertible {
         case .agentFailed(let pid, let detail): return "the agent failed inside process \(pid): \(detail)"
         case .cannotWrite(let path, let detail): return "cannot write \(path): \(detail)"
         case .interrupted(let pid, let signal):
-            return "interrupted (\(String(cString: strsignal(signal)))): gdb has detached from \(pid) and the agent's files are removed, so a queued call does nothing; process \(pid) runs on unharmed"
+            return "interrupted (\(String(cString: strsignal(signal)))): memlens has let go of \(pid) (gdb detached, or the remote exec request withdrawn) and the agent's files are removed, so a queued call does nothing; process \(pid) runs on unharmed"
         }
     }
 }

@@ -3,11 +3,13 @@ import Foundation
 import Glibc
 #endif
 
-/// Runs agent code inside a running CPython (3.8–3.13) without restarting it:
-/// gdb queues `Py_AddPendingCall(PyRun_SimpleString, buf)` so the agent runs
-/// on the main thread at its next safe point (never mid-collection, never on
-/// another thread), and detaches at once. The target is stopped only while
-/// gdb attaches (well under a second).
+/// Runs agent code inside a running CPython without restarting it, on the
+/// main thread at its next safe point (never mid-collection, never on
+/// another thread). On 3.8–3.13 gdb queues
+/// `Py_AddPendingCall(PyRun_SimpleString, buf)` and detaches at once (the
+/// target is stopped only while gdb attaches, well under a second); on
+/// 3.14+ memlens writes `sys.remote_exec`'s request (PEP 768) into the main
+/// thread's state itself: no gdb, no stop (``RemoteExec``).
 ///
 /// The agent's files and its output pass through `/proc/PID/root/tmp`, so a
 /// target in another mount namespace (a container) sees them at `/tmp`.
@@ -57,8 +59,7 @@ public enum Attacher {
         progress: (String) -> Void, collect: (JobOutput) throws -> T
     ) throws -> T {
         try checkTarget(pid)
-        guard isCPython(pid) else { throw AttachError.notPython(pid: pid) }
-        guard let gdb = findExecutable("gdb") else { throw AttachError.gdbMissing }
+        let injection = try chooseInjection(pid: pid)
         guard let jobSource = AgentFiles.text(of: job.source),
               let runnerSource = AgentFiles.text(of: "memlens/inject.py") else { throw AttachError.agentMissing }
 
@@ -87,7 +88,7 @@ public enum Attacher {
             }
         }
 
-        // The code gdb copies into the target: one exec statement, binding nothing in __main__.
+        // The code the target runs: one exec statement, binding nothing in __main__.
         var settings = job.settings
         settings["JOB"] = "'\(visible)/job.py'"
         settings["ENTRY"] = "'\(job.entry)'"
@@ -104,14 +105,10 @@ public enum Attacher {
             + "{'__name__': '_memlens_inject', '__file__': '\(visible)/inject.py', 'CONFIG': \(config)})\n"
             + "except BaseException:\n    pass\n"
         guard code.utf8.count < bufferBytes else { throw AttachError.agentMissing }
-        let work = fileManager.temporaryDirectory.appending(path: "memlens-gdb-\(token)")
-        try fileManager.createDirectory(at: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        defer { try? fileManager.removeItem(at: work) }
-        let codeFile = work.appending(path: "code.bin").path
-        try Data(code.utf8 + [0]).write(to: URL(fileURLWithPath: codeFile))
-
-        progress("attaching with gdb to \(pid)")
-        let buffer = try queuePendingCall(gdb: gdb, pid: pid, codeFile: codeFile, logFile: work.appending(path: "gdb.log").path)
+        let queued = try queue(code, injection: injection, pid: pid, token: token, folder: folder, visible: visible, progress: progress)
+        // Until the agent has run: withdraw a remote exec request still pending (timeout, Ctrl-C, exit).
+        var finished = false
+        defer { if !finished { queued.withdraw() } }
         if let signal = interrupts.pending() { throw AttachError.interrupted(pid: pid, signal: signal) }
 
         progress("waiting for a safe point on the main thread (up to \(Int(timeoutSeconds)) s)")
@@ -135,8 +132,9 @@ public enum Attacher {
             if let signal = interrupts.wait(milliseconds: 20) { throw AttachError.interrupted(pid: pid, signal: signal) }
         }
         let line = (readProcFile(statusPath) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        // The queued code has run: its buffer can go.
-        unmapBuffer(gdb: gdb, pid: pid, address: buffer, logFile: work.appending(path: "gdb-unmap.log").path)
+        // The queued code has run: gdb's buffer can go.
+        finished = true
+        queued.finish()
         guard line.hasPrefix("ok") else { throw AttachError.agentFailed(pid: pid, detail: line) }
         return try collect(JobOutput(status: String(line.dropFirst(2)).trimmingCharacters(in: .whitespaces), folder: folder))
     }
@@ -171,23 +169,6 @@ public enum Attacher {
         guard (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/root/tmp")) != nil else {
             throw AttachError.ptraceDenied(pid: pid, detail: "permission denied; " + ptraceHint(pid))
         }
-    }
-
-    /// Whether the process's executable or a mapped libpython exports
-    /// `Py_AddPendingCall` (checked before gdb changes anything in it).
-    static func isCPython(_ pid: Int32) -> Bool {
-        var files = ["/proc/\(pid)/exe"]
-        if let maps = readProcFile("/proc/\(pid)/maps") {
-            for line in maps.split(separator: "\n") where line.contains("libpython3") {
-                if let slash = line.firstIndex(of: "/") { files.append("/proc/\(pid)/root" + line[slash...]) }
-            }
-        }
-        let symbol = Data("Py_AddPendingCall\0".utf8)
-        for file in Set(files) {
-            guard let data = try? Data(contentsOf: URL(fileURLWithPath: file), options: .alwaysMapped) else { continue }
-            if data.range(of: symbol) != nil { return true }
-        }
-        return false
     }
 
     /// What the main thread is doing, from /proc: the system call it waits in, if any.

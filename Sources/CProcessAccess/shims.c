@@ -13,6 +13,11 @@ ssize_t memlens_process_vm_readv(pid_t pid, void *local, size_t length, uint64_t
     struct iovec r = { .iov_base = (void *)(uintptr_t)remote, .iov_len = length };
     return process_vm_readv(pid, &l, 1, &r, 1, 0);
 }
+ssize_t memlens_process_vm_writev(pid_t pid, const void *local, size_t length, uint64_t remote) {
+    struct iovec l = { .iov_base = (void *)local, .iov_len = length };
+    struct iovec r = { .iov_base = (void *)(uintptr_t)remote, .iov_len = length };
+    return process_vm_writev(pid, &l, 1, &r, 1, 0);
+}
 ssize_t memlens_process_vm_readv_spans(pid_t pid, void *local, const uint64_t *remotes, size_t count, size_t span_length) {
     struct iovec l = { .iov_base = local, .iov_len = count * span_length };
     struct iovec r[1024];
@@ -34,6 +39,7 @@ int memlens_ptrace_event(int status) { return (status >> 16) & 0xff; }
 int memlens_ptrace_event_stop(void) { return PTRACE_EVENT_STOP; }
 #else
 ssize_t memlens_process_vm_readv(pid_t pid, void *local, size_t length, uint64_t remote) { errno = ENOSYS; return -1; }
+ssize_t memlens_process_vm_writev(pid_t pid, const void *local, size_t length, uint64_t remote) { errno = ENOSYS; return -1; }
 ssize_t memlens_process_vm_readv_spans(pid_t pid, void *local, const uint64_t *remotes, size_t count, size_t span_length) { errno = ENOSYS; return -1; }
 int memlens_ptrace_seize(pid_t tid) { errno = ENOSYS; return -1; }
 int memlens_ptrace_interrupt(pid_t tid) { errno = ENOSYS; return -1; }

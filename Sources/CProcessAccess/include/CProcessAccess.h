@@ -1,5 +1,5 @@
 // Thin declarations over the Linux calls memlens uses to read another
-// process: process_vm_readv, ptrace (seize, interrupt, detach) and waitpid.
+// process: process_vm_readv (and process_vm_writev, for PEP 768's remote exec), ptrace (seize, interrupt, detach) and waitpid.
 // No logic lives here; PythonProcess wraps each call once in Swift.
 // Every wrapper returns what the C call returns and leaves errno set; where
 // the call does not exist on the platform it returns -1 with errno = ENOSYS.
@@ -12,6 +12,9 @@
 
 /// One local and one remote buffer: process_vm_readv(pid, {local, length}, 1, {remote, length}, 1, 0).
 ssize_t memlens_process_vm_readv(pid_t pid, void *local, size_t length, uint64_t remote);
+
+/// One local and one remote buffer: process_vm_writev(pid, {local, length}, 1, {remote, length}, 1, 0).
+ssize_t memlens_process_vm_writev(pid_t pid, const void *local, size_t length, uint64_t remote);
 
 /// `count` remote spans of `span_length` bytes each (at `remotes[i]`), read
 /// back to back into `local` in one call (count ≤ IOV_MAX, 1,024).

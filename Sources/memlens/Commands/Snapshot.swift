@@ -7,18 +7,20 @@ struct Snapshot: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Take a heap snapshot of a running Python process, without restarting it.",
         discussion: """
-            gdb queues the agent with Py_AddPendingCall; it runs on the main thread at
-            the next safe point, writes the snapshot and cleans up after itself
-            (modules, sys.path, its buffer). The process is stopped only while gdb
-            attaches. Needs gdb and the right to ptrace the process (same user, or
-            root).
+            The agent runs on the main thread at its next safe point, writes the
+            snapshot and cleans up after itself (modules, sys.path, its buffer).
+            CPython 3.8–3.13: gdb queues it with Py_AddPendingCall; the process is
+            stopped only while gdb attaches. Needs gdb. CPython 3.14+: memlens
+            writes sys.remote_exec's request (PEP 768) into the main thread's state;
+            no gdb, no stop (not when the target disabled remote debugging). Both
+            need the right to ptrace the process (same user, or root).
 
               memlens snapshot 1234 -o app.mlh
               memlens snapshot 1234 -o app.mlh --no-values --timeout 60
             """
     )
 
-    @Argument(help: "Process id of a CPython 3.8–3.13 process.")
+    @Argument(help: "Process id of a CPython 3.8–3.14 process.")
     var pid: Int32
 
     @Option(name: [.short, .customLong("output")], help: "Snapshot file to write (mode 0600).")
