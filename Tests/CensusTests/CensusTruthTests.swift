@@ -12,10 +12,7 @@ struct CensusTruthTests {
           arguments: PythonInterpreter.installed)
     func leakedThings(python: PythonInterpreter) throws {
         // GIVEN the LeakedThing heap, its truth taken, waiting on a pipe
-        let target = try WaitingTarget(python, arguments: [try fixture("census_truth.py")], environment: [
-            "LEAKED_THING_DIR": TestPaths.packageRoot.appending(path: "Tests/IntegrationTests/Fixtures").path,
-            "PYTHONPATH": TestPaths.packageRoot.appending(path: "python").path,
-        ])
+        let target = try leakedThingTarget(python)
         defer { target.finish() }
         let truth = try JSONDecoder().decode(Truth.self, from: Data(target.firstLine.utf8))
 

@@ -14,10 +14,7 @@ struct CoreTests {
           arguments: PythonInterpreter.installed)
     func leakedThings(python: PythonInterpreter) throws {
         // GIVEN the LeakedThing heap waiting on a pipe, its truth taken, and a core of it written by gcore
-        let target = try WaitingTarget(python, arguments: [try fixture("census_truth.py")], environment: [
-            "LEAKED_THING_DIR": TestPaths.packageRoot.appending(path: "Tests/IntegrationTests/Fixtures").path,
-            "PYTHONPATH": TestPaths.packageRoot.appending(path: "python").path,
-        ])
+        let target = try leakedThingTarget(python)
         let truth = try JSONDecoder().decode(Truth.self, from: Data(target.firstLine.utf8))
         let folder = try TestPaths.temporaryFolder("core")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -24,19 +24,22 @@ PY
 target=$!
 until grep -q ready "$work/out" 2>/dev/null; do sleep 0.1; done
 echo "Python $("$python" -c 'import sys; print(sys.version.split()[0])'), gc.get_objects(): $(cut -d' ' -f2 "$work/out") objects"
-echo "== memlens census PID"
-for i in $(seq 1 "$runs"); do
+# One census of $1 (a pid or a core file), timed, with memlens's peak RSS: one line.
+census() {
   start=$(date +%s%N)
-  /usr/bin/time -f "%M" -o "$work/rss" "$memlens" census "$target" --json > "$work/census.json"
+  /usr/bin/time -f "%M" -o "$work/rss" "$memlens" census "$1" --json > "$work/census.json"
   end=$(date +%s%N)
   python3 - "$work/census.json" "$(( (end - start) / 1000 ))" "$(cat "$work/rss")" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1])); total_ms = int(sys.argv[2]) / 1000; rss = int(sys.argv[3]) * 1024
-print("  %d objects: paused %.0f ms, walk %.0f ms, %.0f ms in all; copied %.0f MiB, peak RSS %.0f MiB (%.2fx); %.1f M objects/s (%.1f M/s walking)"
-      % (d["objects"], d["pause_ms"], d["walk_ms"], total_ms, d["copied_bytes"] / 2**20, rss / 2**20,
-         rss / d["copied_bytes"], d["objects"] / total_ms / 1000, d["objects"] / d["walk_ms"] / 1000))
+paused = "" if d.get("core_file") else "paused %.0f ms, " % d["pause_ms"]
+print("  %d objects: %swalk %.0f ms, %.0f ms in all; %s %.0f MiB, peak RSS %.0f MiB (%.2fx); %.1f M objects/s (%.1f M/s walking)"
+      % (d["objects"], paused, d["walk_ms"], total_ms, "read" if d.get("core_file") else "copied", d["copied_bytes"] / 2**20,
+         rss / 2**20, rss / d["copied_bytes"], d["objects"] / total_ms / 1000, d["objects"] / d["walk_ms"] / 1000))
 PY
-done
+}
+echo "== memlens census PID"
+for i in $(seq 1 "$runs"); do census "$target"; done
 echo "== memlens snapshot PID (agent injected through gdb; every object, with referents)"
 for i in $(seq 1 "$runs"); do
   "$memlens" snapshot "$target" -o "$work/s.mlh" --json | python3 -c '
@@ -50,14 +53,4 @@ gcore -o "$work/core" "$target" > /dev/null 2>&1
 end=$(date +%s%N)
 core="$work/core.$target"
 echo "  gcore: $(( (end - start) / 1000000 )) ms (the target stopped while it wrote $(( $(stat -c %s "$core") / 1048576 )) MiB)"
-for i in $(seq 1 "$runs"); do
-  start=$(date +%s%N)
-  /usr/bin/time -f "%M" -o "$work/rss" "$memlens" census "$core" --json > "$work/core.json"
-  end=$(date +%s%N)
-  python3 - "$work/core.json" "$(( (end - start) / 1000 ))" "$(cat "$work/rss")" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1])); total_ms = int(sys.argv[2]) / 1000; rss = int(sys.argv[3]) * 1024
-print("  %d objects: walk %.0f ms, %.0f ms in all; read %.0f MiB of the core, peak RSS %.0f MiB; %.1f M objects/s"
-      % (d["objects"], d["walk_ms"], total_ms, d["copied_bytes"] / 2**20, rss / 2**20, d["objects"] / total_ms / 1000))
-PY
-done
+for i in $(seq 1 "$runs"); do census "$core"; done
