@@ -17,18 +17,22 @@ extension FragReport {
             var called: Bool; var predicted: UInt64; var returned: UInt64
             var rss_before: UInt64; var rss_after: UInt64; var uss_before: UInt64; var uss_after: UInt64
         }
+        struct HeldBy: Encodable {
+            var snapshot: String; var found: Int; var missing: Int; var unreachable: Int; var snapshot_pid: Int?
+            var holders: [PinnerHolders.Row]
+        }
         var pid: Int32; var python: String; var rss: UInt64; var uss: UInt64; var pause_ms: Double
         var writable_anonymous: UInt64; var python_objects: UInt64
         var arenas: Arenas; var pinned_arenas: Int; var pinned_bytes: UInt64; var pinned_threshold: Double
         var pinners: [Pinner]; var pinned_objects: [PinnedObject]
         var glibc: Glibc; var stacks: UInt64; var reclaimable_by_trim: UInt64; var unexplained: UInt64
-        var trim: Trim?; var allocator: String?; var pythonmalloc: String?; var advice: [String]
+        var trim: Trim?; var held_by: HeldBy?; var allocator: String?; var pythonmalloc: String?; var advice: [String]
     }
 
     static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
 
     /// The report as one JSON document (sizes in bytes, addresses as `0x…` strings).
-    public static func json(_ a: FragAnalysis, malloc: MallocStats?, trim: TrimOutcome?) throws -> String {
+    public static func json(_ a: FragAnalysis, malloc: MallocStats?, trim: TrimOutcome?, holders: PinnerHolders? = nil) throws -> String {
         let c = a.account
         var occupancy = [Int](repeating: 0, count: 10)
         for arena in a.arenas.arenas { occupancy[min(9, Int(Double(arena.usedBytes) / Double(a.layout.arenaBytes) * 10))] += 1 }
@@ -53,6 +57,8 @@ extension FragReport {
             stacks: c.stackBytes, reclaimable_by_trim: a.reclaimableByTrimBytes, unexplained: c.unexplainedBytes,
             trim: trim.map { .init(called: true, predicted: $0.predictedBytes, returned: $0.measuredBytes, rss_before: $0.rssBefore,
                                    rss_after: $0.rssAfter, uss_before: $0.ussBefore, uss_after: $0.ussAfter) },
+            held_by: holders.map { .init(snapshot: $0.file, found: $0.found, missing: $0.missing, unreachable: $0.unreachable,
+                                         snapshot_pid: $0.otherPid, holders: $0.rows) },
             allocator: a.allocators.replacement, pythonmalloc: a.allocators.pythonMalloc, advice: Advice.lines(for: a))
         return try JSONOutput.string(document)
     }

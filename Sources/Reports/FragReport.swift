@@ -27,12 +27,13 @@ public enum FragReport {
     static func size(_ bytes: UInt64) -> String { ByteFormat.string(bytes) }
 
     /// The whole report; `top` limits the pinner rows.
-    public static func text(_ a: FragAnalysis, malloc: MallocStats?, trim: TrimOutcome?, top: Int = 10) -> String {
+    public static func text(_ a: FragAnalysis, malloc: MallocStats?, trim: TrimOutcome?, holders: PinnerHolders? = nil, top: Int = 10) -> String {
         var out = "Process \(a.pid), Python \(a.python): RSS \(size(a.rssBytes)), USS \(size(a.ussBytes)) "
             + "(stopped \(Int(a.pauseSeconds * 1000)) ms while reading)\n\n"
         out += account(a)
         out += "\n" + occupancy(a)
         out += "\n" + pinners(a, top: top)
+        if let holders, !a.pinning.arenas.isEmpty { out += "\n" + holders.text(top: top) }
         out += "\n" + glibc(a, malloc: malloc)
         if let trim {
             let error = trim.measuredBytes == 0 ? 0 : (Double(trim.predictedBytes) - Double(trim.measuredBytes)) / Double(trim.measuredBytes) * 100

@@ -105,9 +105,7 @@ enum FootprintLauncher {
     /// command has exited.
     static func run(_ command: [String], after: Double?, measure: (Pause) throws -> Void) throws -> Int32 {
         precondition(!command.isEmpty)
-        let folder = FileManager.default.temporaryDirectory
-            .appending(path: "memlens-footprint-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let folder = try makePrivateFolder("memlens-footprint")
         defer { try? FileManager.default.removeItem(at: folder) }
         try AgentFiles.writeSitecustomize(sitecustomize, into: folder)
 

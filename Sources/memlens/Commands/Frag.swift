@@ -22,9 +22,15 @@ struct Frag: ParsableCommand {
               memlens frag 1234 --svg arenas.svg
               memlens frag 1234 --malloc-stats   # also glibc's mallinfo2/malloc_info (runs the agent)
               memlens frag 1234 --trim           # calls malloc_trim(0) in the process and measures it
+              memlens frag 1234 --paths          # also where the pinning objects are held (takes a snapshot)
+              memlens frag 1234 --snapshot app.mlh   # the same from a snapshot you took (memlens snapshot)
 
-            --malloc-stats and --trim run a small agent in the process through gdb
+            --paths, --malloc-stats and --trim run a small agent in the process through gdb
             (like `memlens snapshot`); only --trim changes it, and the report says so.
+            --paths reads the arenas first and then takes a snapshot to a private
+            temporary file, deleted afterwards, so the agent's own allocations are not
+            counted among the pinners. A snapshot given with --snapshot must be of the
+            same process and taken while it held the pinning objects.
             """
     )
 
@@ -36,6 +42,14 @@ struct Frag: ParsableCommand {
 
     @Flag(help: "Also read glibc's mallinfo2 and malloc_info in the process (through the agent; changes nothing).")
     var mallocStats = false
+
+    @Option(help: ArgumentHelp(
+        "A snapshot of the same process (memlens snapshot PID): show where the pinning objects are held, from a root.",
+        valueName: "file.mlh"))
+    var snapshot: String?
+
+    @Flag(help: "Take a snapshot (through the agent) to show where the pinning objects are held, from a root.")
+    var paths = false
 
     @Option(help: ArgumentHelp("Write an SVG map of the arenas to this file.", valueName: "file"))
     var svg: String?
@@ -55,6 +69,7 @@ struct Frag: ParsableCommand {
         guard pid > 0 else { throw ValidationError("a pid is a positive number") }
         guard pinnedBelow > 0, pinnedBelow <= 100 else { throw ValidationError("--pinned-below takes a percent in (0, 100]") }
         guard top > 0 else { throw ValidationError("--top must be at least 1") }
+        guard !(paths && snapshot != nil) else { throw ValidationError("give --paths or --snapshot, not both") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
     }
 
@@ -71,15 +86,32 @@ struct Frag: ParsableCommand {
                                                  ussBefore: before.ussBytes, ussAfter: after.ussBytes, measuredBytes: measured)
             }
         }
+        var holders = try snapshot.map { file in
+            PinnerHolders(pinning: analysis.pinning, graph: try loadSnapshot(file), file: file, pid: pid)
+        }
+        if paths, !analysis.pinning.arenas.isEmpty { holders = try takeSnapshotForHolders(analysis.pinning) }
         if let svg {
             try reportingErrors { try Data(FragSVG.svg(analysis).utf8).write(to: URL(fileURLWithPath: svg)) }
             if !report.json { printError("memlens: wrote \(svg)") }
         }
         if report.json {
-            print(try FragReport.json(analysis, malloc: malloc, trim: outcome))
+            print(try FragReport.json(analysis, malloc: malloc, trim: outcome, holders: holders))
         } else {
-            print(FragReport.text(analysis, malloc: malloc, trim: outcome, top: top), terminator: "")
+            print(FragReport.text(analysis, malloc: malloc, trim: outcome, holders: holders, top: top), terminator: "")
         }
+    }
+
+    /// Snapshots the target into a private temporary folder, finds the pinners in it, and deletes it.
+    private func takeSnapshotForHolders(_ pinning: Pinning) throws -> PinnerHolders {
+        let folder = try reportingErrors { try makePrivateFolder("memlens-frag") }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appending(path: "snapshot.mlh").path
+        _ = try reportingErrors {
+            try Attacher.snapshot(pid: pid, output: file, values: true, timeoutSeconds: timeout) { line in
+                if !report.json { printError("memlens: \(line)") }
+            }
+        }
+        return PinnerHolders(pinning: pinning, graph: try loadSnapshot(file), file: "a snapshot taken now", pid: pid)
     }
 
     /// Runs `memlens/frag.py` in the target: mallinfo2, malloc_info and, with `trim`, malloc_trim(0).

@@ -40,9 +40,7 @@ enum ImportsLauncher {
     /// The command's stdout goes to stderr, so stdout stays the report's.
     static func run(_ command: [String]) throws -> (profile: ImportProfile, status: Int32) {
         guard let hook = AgentFiles.text(of: "memlens/imports.py") else { throw Failure.hookMissing }
-        let folder = FileManager.default.temporaryDirectory
-            .appending(path: "memlens-imports-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let folder = try makePrivateFolder("memlens-imports")
         defer { try? FileManager.default.removeItem(at: folder) }
         try Data(hook.utf8).write(to: folder.appending(path: "_memlens_imports.py"))
         try AgentFiles.writeSitecustomize(sitecustomize, into: folder)

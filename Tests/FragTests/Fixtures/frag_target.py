@@ -10,6 +10,7 @@ the main thread reaches safe points where memlens's agent can run):
   stats      -> ``sys._debugmallocstats()`` to stderr, then ``stats done``
   survivors  -> ``survivors <count> <bytes> <small>`` (small: ≤ 512 B, in pymalloc)
   ids        -> ``ids <hex> <hex> …``: id() of the small survivors
+  holder     -> ``holder <hex>``: id() of the list holding the survivors
   drop       -> deletes the survivors, then ``dropped``
   EOF        -> exits
 """
@@ -62,6 +63,8 @@ def main():
             out.write("survivors %d %d %d\n" % (len(survivors), sum(map(sys.getsizeof, survivors)), small))
         elif command == "ids":
             out.write("ids %s\n" % " ".join("%x" % id(s) for s in survivors if sys.getsizeof(s) <= 512))
+        elif command == "holder":
+            out.write("holder %x\n" % id(survivors))
         elif command == "drop":
             del survivors[:]
             out.write("dropped\n")

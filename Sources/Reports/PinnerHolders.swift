@@ -1,0 +1,82 @@
+public import Fragmentation
+public import HeapGraph
+import HeapAnalysis
+
+/// Where the objects pinning arenas are held, from a snapshot of the same
+/// process: the pinned objects are found in it by address (objects do not
+/// move in CPython) and grouped by the object holding them, with the path
+/// from a root to that holder.
+public struct PinnerHolders: Sendable {
+    /// Pinned objects of one type with one holder.
+    public struct Row: Sendable, Encodable {
+        public var type: String
+        public var objects: Int
+        /// The holder's address, `0x…` (nil when the objects are roots themselves).
+        public var holder: String?
+        /// Steps from a root to the holder, e.g. `module __main__`, `['keep']`, `list 0x…`;
+        /// a first step in parentheses when the root is held from outside the heap.
+        public var path: [String]
+    }
+
+    /// The snapshot file.
+    public var file: String
+    /// Pinned objects (those with a type) in the snapshot.
+    public var found: Int
+    /// Pinned objects not in it: allocated after it was taken, or never in a snapshot (buffers, internals).
+    public var missing: Int
+    /// Found, but no root reaches them (garbage not yet collected when the snapshot was taken).
+    public var unreachable: Int
+    /// The snapshot's process id, when it differs from the analysed one.
+    public var otherPid: Int?
+    /// Largest group first.
+    public var rows: [Row]
+
+    /// Finds `pinning`'s objects in `graph` (loaded from `file`) of process `pid`.
+    public init(pinning: Pinning, graph: HeapGraph, file: String, pid: Int32) {
+        let lookup = AddressLookup(graph)
+        var indices: [Int] = []
+        var missing = 0
+        for object in pinning.objects where object.type != nil {
+            if let index = lookup.index(of: object.address) { indices.append(index) } else { missing += 1 }
+        }
+        let holders = Holders(graph, objects: indices)
+        let labels = EdgeLabels(graph)
+        let named = Set(graph.roots.map { Int($0.object) })
+        var rows: [Row] = []
+        for group in holders.groups {
+            var byType: [String: Int] = [:]
+            for object in group.objects { byType[graph.typeName(of: object), default: 0] += 1 }
+            let holder = group.holderPath.last.map { EdgeLabels.hex(graph.addresses[$0]) }
+            var path = labels.steps(group.holderPath)
+            if let root = group.holderPath.first, !named.contains(root) {
+                path.insert("(held outside the heap: a running frame or C code)", at: 0)
+            }
+            for (type, count) in byType { rows.append(Row(type: type, objects: count, holder: holder, path: path)) }
+        }
+        rows.sort { ($0.objects, $1.type) > ($1.objects, $0.type) }
+        self.file = file
+        found = indices.count
+        self.missing = missing
+        unreachable = holders.unreachable.count
+        otherPid = graph.metadata.pid.flatMap { $0 == Int(pid) ? nil : $0 }
+        self.rows = rows
+    }
+
+    /// The text section: one line per holder, `top` at most.
+    public func text(top: Int) -> String {
+        let total = found + missing
+        var out = "Where the pinners are held (snapshot \(file): \(found) of \(total) pinned objects found"
+            + (unreachable > 0 ? ", \(unreachable) unreachable" : "") + "):\n"
+        if let otherPid { out += "  note: the snapshot is of process \(otherPid); addresses only match within one process\n" }
+        if found == 0 {
+            out += "  none: take the snapshot while the process holds them (memlens snapshot PID), then run frag again\n"
+            return out
+        }
+        for row in rows.prefix(top) {
+            let where_ = row.path.isEmpty ? "roots themselves" : row.path.joined(separator: " → ")
+            out += FragReport.pad(String(row.objects), 9) + " " + row.type + " held by " + where_ + "\n"
+        }
+        if rows.count > top { out += "  … and \(rows.count - top) more holders (--top, or --json for all)\n" }
+        return out
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `memlens frag PID --snapshot FILE`: where the objects pinning arenas are
+/// held, on every installed Python 3.8–3.13, against the target's own ids.
+@Suite(.serialized) struct FragHoldersTests {
+    /// GIVEN the example keeping 1 string in 1,000 in a list, and a snapshot of
+    /// it, WHEN memlens reads its arenas with that snapshot, THEN the holder it
+    /// names for (nearly) every pinning survivor is the target's survivors list,
+    /// by address; and `--paths`, taking its own snapshot, says so in text.
+    @Test(arguments: FragLiveTests.pythons)
+    func pinnersAreTracedToTheListHoldingThem(python: PythonInterpreter) throws {
+        let target = try FragTarget(python, scale: 0.1, keepEvery: 1000)
+        let snapshot = try TestPaths.temporaryFolder("frag-holders").appending(path: "target.mlh").path
+        let taken = try runCommand([TestPaths.memlens, "snapshot", String(target.pid), "-o", snapshot])
+        try #require(taken.status == 0, "\(taken.stderr)")
+
+        let (result, json) = try memlensJSON(["frag", String(target.pid), "--json", "--snapshot", snapshot])
+        #expect(result.status == 0, "\(result.stderr)")
+        let heldBy = try #require(json["held_by"] as? [String: Any])
+        let survivors = Set(target.ask("ids").split(separator: " ").dropFirst().map { "0x" + $0 })
+        let pinnedSurvivors = (json["pinned_objects"] as? [[String: Any]] ?? []).filter { survivors.contains($0["address"] as? String ?? "") }.count
+        #expect(pinnedSurvivors > 50)
+        let holders = try #require(heldBy["holders"] as? [[String: Any]])
+        let top = try #require(holders.first)
+        let holder = "0x" + (target.ask("holder").split(separator: " ").last.map(String.init) ?? "?")
+        #expect(top["type"] as? String == "str")
+        #expect(top["holder"] as? String == holder, "\(holders.prefix(3))")
+        #expect(Double(top["objects"] as? Int ?? 0) >= 0.95 * Double(pinnedSurvivors), "\(top) of \(pinnedSurvivors) pinned survivors")
+        #expect(heldBy["unreachable"] as? Int == 0)
+
+        // --paths takes its own snapshot after reading the arenas, and deletes it.
+        let text = try runCommand([TestPaths.memlens, "frag", String(target.pid), "--paths"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("str held by"), "\(text.stdout)")
+        #expect(text.stdout.contains("list \(holder)"))
+    }
+}
