@@ -1,4 +1,5 @@
 import Foundation
+@testable import PythonProcess
 import Testing
 import TestSupport
 #if canImport(Glibc)
@@ -68,6 +69,34 @@ struct CoreTests {
             #expect(document["threads"] as? Int == 4)
         }
         #expect(target.isRunningFreely)
+    }
+
+    @Test("A core written mid-collection is walked and says so (the collecting flag set in a copy of the core)",
+          arguments: PythonInterpreter.installed.suffix(1))
+    func midCollection(python: PythonInterpreter) throws {
+        // GIVEN a core of the LeakedThing target whose collector's `collecting` flag is then set to 1
+        let target = try leakedThingTarget(python)
+        defer { target.finish() }
+        let live = try PythonProcess(pid: target.pid)
+        let flag = try InterpreterState(image: live.image, memory: live.memory, pid: target.pid).collecting
+        let folder = try TestPaths.temporaryFolder("core-collecting")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let core = try writeCore(of: target.pid, in: folder)
+        let segment = try #require(try CoreFile(path: core).segments.first { $0.address <= flag && flag + 4 <= $0.address + $0.size })
+        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: core))
+        try file.seek(toOffset: segment.fileOffset + (flag - segment.address))
+        try file.write(contentsOf: Data([1, 0, 0, 0]))
+        try file.close()
+
+        // WHEN memlens reads it
+        let (result, census) = try memlensJSON(["census", core, "--json", "--top", "100000"])
+
+        // THEN the lists (intact) are walked, with a note that the collector was running
+        #expect(result.status == 0, "\(result.stderr)")
+        let notes = census["notes"] as? [String] ?? []
+        #expect(notes.contains { $0.contains("while the garbage collector ran") }, "\(notes)")
+        let rows = census["types"] as? [[String: Any]] ?? []
+        #expect(rows.first { $0["type"] as? String == "leaked_thing.LeakedThing" }?["count"] as? Int == 12_345)
     }
 
     /// `gcore -o folder/core PID`: the path of the core written.
