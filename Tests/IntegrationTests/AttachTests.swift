@@ -27,12 +27,14 @@ final class AttachTarget {
     }
 
     /// Tells the target to check itself and exit; returns what it found.
-    func finish() throws -> (same: Bool, report: String) {
+    /// `garbage`: what a full collection in the target then freed (attach_target.py reports it).
+    func finish() throws -> (same: Bool, garbage: Int?, report: String) {
         FileManager.default.createFile(atPath: truthPath + ".done", contents: nil)
         process.waitUntilExit()
         let data = try Data(contentsOf: URL(fileURLWithPath: truthPath + ".after"))
-        struct After: Decodable { var same: Bool }
-        return (try JSONDecoder().decode(After.self, from: data).same, String(decoding: data, as: UTF8.self))
+        struct After: Decodable { var same: Bool; var garbage: Int? }
+        let after = try JSONDecoder().decode(After.self, from: data)
+        return (after.same, after.garbage, String(decoding: data, as: UTF8.self))
     }
 
     deinit {
@@ -68,9 +70,11 @@ struct AttachTests {
         #expect(abs(total - truth.objects) <= 40, "\(total) tracked objects vs \(truth.objects) on \(python)")
         let attributes = try FileManager.default.attributesOfItem(atPath: output)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
-        // AND its modules, sys.path, threads, handlers, fds and mappings are as before
-        let (same, report) = try target.finish()
+        // AND its modules, sys.path, finders, threads, handlers, fds and mappings are as
+        // before, and the agent left no cycles for the target's collector to find
+        let (same, garbage, report) = try target.finish()
         #expect(same, "\(report)")
+        #expect((garbage ?? .max) < 20, "a full collection after the snapshot freed \(garbage ?? -1) objects on \(python)")
         #expect(target.process.terminationStatus == 0)
     }
 
@@ -85,7 +89,7 @@ struct AttachTests {
             let graph = try SnapshotLoader.load(path: output)
             #expect(graph.typeIDs.filter { graph.typeNames[Int($0)] == "__main__.LeakedThing" }.count == 12_345)
         }
-        let (same, report) = try target.finish()
+        let (same, _, report) = try target.finish()
         #expect(same, "\(report)")
         #expect(target.process.terminationStatus == 0)
     }
@@ -167,7 +171,7 @@ struct AttachTests {
         #expect(result.status == 1)
         #expect(result.stderr.contains("not allowed to attach to process \(target.pid)"), "\(result.stderr)")
         #expect(result.stderr.contains("run memlens as the user that owns process \(target.pid), or as root"), "\(result.stderr)")
-        let (same, report) = try target.finish()
+        let (same, _, report) = try target.finish()
         #expect(same, "\(report)")
     }
 
@@ -206,7 +210,7 @@ struct AttachTests {
         #expect(result.status == 1)
         #expect(result.stderr.contains("gdb is needed"), "\(result.stderr)")
         #expect(result.stderr.contains("apt-get install gdb"))
-        let (same, report) = try target.finish()
+        let (same, _, report) = try target.finish()
         #expect(same, "\(report)")
     }
 

@@ -14,7 +14,7 @@ struct ObserveTests {
     }
 
     func finish(_ target: AttachTarget) throws -> After {
-        let (same, report) = try target.finish()
+        let (same, _, report) = try target.finish()
         #expect(same, "the target's gc.callbacks, debug flags, gc.garbage, tracemalloc, modules, path or threads changed: \(report)")
         #expect(target.process.terminationStatus == 0)
         return try JSONDecoder().decode(After.self, from: Data(report.utf8))

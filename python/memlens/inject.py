@@ -14,10 +14,11 @@ The job's entry is called as ``entry(config, mine)`` and returns the status
 line, which starts with ``ok`` on success. ``mine`` is the set of ids of
 objects the injection itself created when PAUSE_GC is set (the cyclic GC is
 then paused while the job runs, so they all sit in generation 0), else None.
-This runner restores ``sys.path`` and ``sys.modules``: modules first imported
+This runner restores ``sys.path``, ``sys.path_importer_cache`` and ``sys.modules``: modules first imported
 here are removed, unless KEEP_MODULES is set and the job succeeds; the job
 then owns them (CONFIG["MODULES_BEFORE"] says which they are) and removes them
-later. memlens unmaps gdb's buffer afterwards.
+later. With PAUSE_GC it ends with a young collection that frees the job's
+own cycles. memlens unmaps gdb's buffer afterwards.
 """
 
 
@@ -28,17 +29,18 @@ def _run(config):
 
     modules_before = set(sys.modules)
     path_before = list(sys.path)
+    finders_before = set(sys.path_importer_cache)
     pause = config["PAUSE_GC"]
     keep_modules = config["KEEP_MODULES"]
     collecting = gc.isenabled()
     if pause:
         gc.disable()
     status = "error: not run"
+    namespace = {"__name__": "_memlens_job", "__file__": config["JOB"]}
     try:
         # Tells memlens the job has begun, so it waits for it rather than giving up.
         os.close(os.open(config["STATUS"] + ".started", os.O_WRONLY | os.O_CREAT, 0o600))
         young_before = set(map(id, gc.get_objects(0))) if pause else None
-        namespace = {"__name__": "_memlens_job", "__file__": config["JOB"]}
         with open(config["JOB"], "rb") as source:
             text = source.read()
         # exec of source text, never compile(): compile() calls PyAST_Check,
@@ -67,11 +69,22 @@ def _run(config):
         keep_modules = False
     finally:
         sys.path[:] = path_before
+        # Importing the job's stdlib packages caches a finder per package folder.
+        for folder in set(sys.path_importer_cache) - finders_before:
+            del sys.path_importer_cache[folder]
         if not keep_modules:
             for name in set(sys.modules) - modules_before:
                 del sys.modules[name]
-        if pause and collecting:
-            gc.enable()
+        if pause:
+            # The job's objects are all young (the collector was paused). Its
+            # namespace cleared, those left are cycles (removed modules and their
+            # functions): a young collection frees them now. Left to the target,
+            # they would wait for its next collection, which an idle process may
+            # not run for hours.
+            namespace.clear()
+            gc.collect(0)
+            if collecting:
+                gc.enable()
     try:
         # Written whole under another name, then renamed: memlens polls for it.
         partial = config["STATUS"] + ".partial"
@@ -84,3 +97,5 @@ def _run(config):
 
 
 _run(CONFIG)  # noqa: F821  (set by memlens)
+# _run and this namespace refer to each other: clearing it frees both now.
+globals().clear()

@@ -4,7 +4,8 @@ handlers, open fds, number of mappings) and its truth (gc.get_objects() by
 type) to argv[1], prints "ready", then idles in short sleeps — or, with
 argv[2] == "churn", runs two threads that allocate and collect — until the
 file argv[1] + ".done" exists. Then it records its state again to
-argv[1] + ".after" and exits.
+argv[1] + ".after", with the number of objects a full collection then
+finds unreachable, and exits.
 """
 
 import gc
@@ -43,7 +44,7 @@ def state():
                 if end - start == 65536:
                     buffers.append(fields[0].decode())
     return {
-        "modules": sorted(sys.modules), "path": list(sys.path),
+        "modules": sorted(sys.modules), "path": list(sys.path), "finders": sorted(sys.path_importer_cache),
         "threads": sorted(t.name for t in threading.enumerate()),
         "handlers": [repr(signal.getsignal(s)) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGUSR1, signal.SIGUSR2)],
         "fds": sorted(os.listdir("/proc/self/fd")), "buffers": buffers, "gc": gc.isenabled(),
@@ -83,12 +84,15 @@ def main(path, mode):
     done = path + ".done"
     while not os.path.exists(done):
         time.sleep(0.02)
+    # What memlens left for the collector (before anything here allocates and
+    # triggers a collection): an idle process may not collect for hours.
+    garbage = gc.collect()
     after = state()
     stop.set()
     for worker in workers:
         worker.join()
     with open(path + ".after", "wb") as out:
-        out.write(json.dumps({"same": before == after, "before": before, "after": after}).encode())
+        out.write(json.dumps({"same": before == after, "garbage": garbage, "before": before, "after": after}).encode())
     return keeper
 
 

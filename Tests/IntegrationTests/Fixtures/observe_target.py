@@ -37,7 +37,7 @@ def state():
     return {
         "callbacks": len(gc.callbacks), "debug": gc.get_debug(), "garbage": len(gc.garbage),
         "thresholds": list(gc.get_threshold()), "tracing": tracemalloc.is_tracing(),
-        "modules": sorted(sys.modules), "path": list(sys.path),
+        "modules": sorted(sys.modules), "path": list(sys.path), "finders": sorted(sys.path_importer_cache),
         "threads": sorted(t.name for t in threading.enumerate()), "gc": gc.isenabled(),
     }
 
