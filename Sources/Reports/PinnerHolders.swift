@@ -11,6 +11,8 @@ public struct PinnerHolders: Sendable {
     public struct Row: Sendable, Encodable {
         public var type: String
         public var objects: Int
+        /// Arenas (or, from a snapshot alone, arena-sized windows) those objects are in.
+        public var arenas: Int
         /// The holder's address, `0x…` (nil when the objects are roots themselves).
         public var holder: String?
         /// Steps from a root to the holder, e.g. `module __main__`, `['keep']`, `list 0x…`;
@@ -28,44 +30,64 @@ public struct PinnerHolders: Sendable {
     public var unreachable: Int
     /// The snapshot's process id, when it differs from the analysed one.
     public var otherPid: Int?
-    /// Largest group first.
+    /// The group pinning the most arenas first.
     public var rows: [Row]
 
     /// Finds `pinning`'s objects in `graph` (loaded from `file`) of process `pid`.
     public init(pinning: Pinning, graph: HeapGraph, file: String, pid: Int32) {
         let lookup = AddressLookup(graph)
         var indices: [Int] = []
+        var arenaOf: [Int: Int] = [:]
         var missing = 0
         for object in pinning.objects where object.type != nil {
-            if let index = lookup.index(of: object.address) { indices.append(index) } else { missing += 1 }
+            if let index = lookup.index(of: object.address) {
+                indices.append(index)
+                arenaOf[index] = object.arena
+            } else {
+                missing += 1
+            }
         }
+        self.init(indices, missing: missing, graph: graph, file: file) { arenaOf[$0] ?? -1 }
+        otherPid = graph.metadata.pid.flatMap { $0 == Int(pid) ? nil : $0 }
+    }
+
+    /// Groups the objects `indices` of `graph` (loaded from `file`) by holder;
+    /// `missing` more were looked for and not found. `arena` names the arena of
+    /// an object: rows that pin the most arenas come first.
+    public init(_ indices: [Int], missing: Int, graph: HeapGraph, file: String, arena: (Int) -> Int) {
         let holders = Holders(graph, objects: indices)
         let labels = EdgeLabels(graph)
         let named = Set(graph.roots.map { Int($0.object) })
         var rows: [Row] = []
         for group in holders.groups {
-            var byType: [String: Int] = [:]
-            for object in group.objects { byType[graph.typeName(of: object), default: 0] += 1 }
+            var byType: [String: (objects: Int, arenas: Set<Int>)] = [:]
+            for object in group.objects {
+                byType[graph.typeName(of: object), default: (0, [])].objects += 1
+                byType[graph.typeName(of: object)]?.arenas.insert(arena(object))
+            }
             let holder = group.holderPath.last.map { EdgeLabels.hex(graph.addresses[$0]) }
             var path = labels.steps(group.holderPath)
             if let root = group.holderPath.first, !named.contains(root) {
                 path.insert("(held outside the heap: a running frame or C code)", at: 0)
             }
-            for (type, count) in byType { rows.append(Row(type: type, objects: count, holder: holder, path: path)) }
+            for (type, entry) in byType {
+                rows.append(Row(type: type, objects: entry.objects, arenas: entry.arenas.count, holder: holder, path: path))
+            }
         }
-        rows.sort { ($0.objects, $1.type) > ($1.objects, $0.type) }
+        rows.sort { ($0.arenas, $0.objects, $1.type) > ($1.arenas, $1.objects, $0.type) }
         self.file = file
         found = indices.count
         self.missing = missing
         unreachable = holders.unreachable.count
-        otherPid = graph.metadata.pid.flatMap { $0 == Int(pid) ? nil : $0 }
+        otherPid = nil
         self.rows = rows
     }
 
-    /// The text section: one line per holder, `top` at most.
-    public func text(top: Int) -> String {
+    /// The text section: one line per holder, `top` at most; `unit` names what ``Row/arenas`` counts.
+    public func text(top: Int, unit: String = "arena") -> String {
         let total = found + missing
-        var out = "Where the pinners are held (snapshot \(file): \(found) of \(total) pinned objects found"
+        let counted = missing == 0 ? "\(found) pinning objects" : "\(found) of \(total) pinned objects found"
+        var out = "Where the pinners are held (snapshot \(file): \(counted)"
             + (unreachable > 0 ? ", \(unreachable) unreachable" : "") + "):\n"
         if let otherPid { out += "  note: the snapshot is of process \(otherPid); addresses only match within one process\n" }
         if found == 0 {
@@ -74,7 +96,7 @@ public struct PinnerHolders: Sendable {
         }
         for row in rows.prefix(top) {
             let where_ = row.path.isEmpty ? "roots themselves" : row.path.joined(separator: " → ")
-            out += FragReport.pad(String(row.objects), 9) + " " + row.type + " held by " + where_ + "\n"
+            out += FragReport.pad(String(row.objects), 9) + " " + row.type +  " in \(row.arenas) \(unit)\(row.arenas == 1 ? "" : "s"), held by " + where_ + "\n"
         }
         if rows.count > top { out += "  … and \(rows.count - top) more holders (--top, or --json for all)\n" }
         return out

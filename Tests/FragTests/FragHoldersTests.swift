@@ -8,7 +8,9 @@ import TestSupport
     /// GIVEN the example keeping 1 string in 1,000 in a list, and a snapshot of
     /// it, WHEN memlens reads its arenas with that snapshot, THEN the holder it
     /// names for (nearly) every pinning survivor is the target's survivors list,
-    /// by address; and `--paths`, taking its own snapshot, says so in text.
+    /// by address; `--paths`, taking its own snapshot, says so in text; and the
+    /// snapshot alone (`frag FILE.mlh`) finds about as many sparse windows as
+    /// there are pinned arenas, pinned by the same list.
     @Test(arguments: FragLiveTests.pythons)
     func pinnersAreTracedToTheListHoldingThem(python: PythonInterpreter) throws {
         let target = try FragTarget(python, scale: 0.1, keepEvery: 1000)
@@ -30,10 +32,20 @@ import TestSupport
         #expect(Double(top["objects"] as? Int ?? 0) >= 0.95 * Double(pinnedSurvivors), "\(top) of \(pinnedSurvivors) pinned survivors")
         #expect(heldBy["unreachable"] as? Int == 0)
 
+        // The snapshot alone: windows stand in for arenas, and the same list holds the pinners.
+        let (alone, estimate) = try memlensJSON(["frag", snapshot, "--json"])
+        #expect(alone.status == 0, "\(alone.stderr)")
+        let pinnedArenas = try #require(json["pinned_arenas"] as? Int)
+        let pinnedWindows = try #require(estimate["pinned_windows"] as? Int)
+        #expect(abs(pinnedWindows - pinnedArenas) <= pinnedArenas / 5 + 3, "\(pinnedWindows) windows vs \(pinnedArenas) arenas")
+        #expect((estimate["pinners"] as? [[String: Any]])?.first?["type"] as? String == "str")
+        let estimated = try #require((estimate["held_by"] as? [[String: Any]])?.first)
+        #expect(estimated["holder"] as? String == holder && estimated["type"] as? String == "str", "\(estimated)")
+
         // --paths takes its own snapshot after reading the arenas, and deletes it.
         let text = try runCommand([TestPaths.memlens, "frag", String(target.pid), "--paths"])
         #expect(text.status == 0, "\(text.stderr)")
-        #expect(text.stdout.contains("str held by"), "\(text.stdout)")
+        #expect(text.stdout.contains(" str in "), "\(text.stdout)")
         #expect(text.stdout.contains("list \(holder)"))
     }
 }

@@ -2,7 +2,9 @@ import Agent
 import ArgumentParser
 import Foundation
 import Fragmentation
+import HeapGraph
 import ProcFS
+import PythonProcess
 import Reports
 
 struct Frag: ParsableCommand {
@@ -24,6 +26,7 @@ struct Frag: ParsableCommand {
               memlens frag 1234 --trim           # calls malloc_trim(0) in the process and measures it
               memlens frag 1234 --paths          # also where the pinning objects are held (takes a snapshot)
               memlens frag 1234 --snapshot app.mlh   # the same from a snapshot you took (memlens snapshot)
+              memlens frag app.mlh               # a snapshot alone: its objects by pool, sparse regions, holders
 
             --paths, --malloc-stats and --trim run a small agent in the process through gdb
             (like `memlens snapshot`); only --trim changes it, and the report says so.
@@ -31,11 +34,19 @@ struct Frag: ParsableCommand {
             temporary file, deleted afterwards, so the agent's own allocations are not
             counted among the pinners. A snapshot given with --snapshot must be of the
             same process and taken while it held the pinning objects.
+
+            Given a snapshot file instead of a process, memlens places the snapshot's
+            objects in pymalloc pools by address. Arenas are not in a snapshot: aligned
+            arena-sized windows stand in for them, and buffers sharing the pools are not
+            counted, so this is an estimate; the live report is exact.
             """
     )
 
-    @Argument(help: "Process id of a CPython 3.8–3.13 process.")
-    var pid: Int32
+    @Argument(help: ArgumentHelp("Process id of a CPython 3.8–3.13 process, or a snapshot file (.mlh).", valueName: "pid-or-snapshot"))
+    var target: String
+
+    /// The process id, when the target is one.
+    var pid: Int32 { Int32(target) ?? 0 }
 
     @Flag(help: "Call malloc_trim(0) in the process (through the agent) and measure what it returns.")
     var trim = false
@@ -66,7 +77,13 @@ struct Frag: ParsableCommand {
     @OptionGroup var report: ReportOptions
 
     func validate() throws {
-        guard pid > 0 else { throw ValidationError("a pid is a positive number") }
+        if Int32(target) == nil {
+            guard !trim, !mallocStats, !paths, snapshot == nil, svg == nil else {
+                throw ValidationError("--trim, --malloc-stats, --paths, --snapshot and --svg need a live process id, not a snapshot file")
+            }
+        } else {
+            guard pid > 0 else { throw ValidationError("a pid is a positive number") }
+        }
         guard pinnedBelow > 0, pinnedBelow <= 100 else { throw ValidationError("--pinned-below takes a percent in (0, 100]") }
         guard top > 0 else { throw ValidationError("--top must be at least 1") }
         guard !(paths && snapshot != nil) else { throw ValidationError("give --paths or --snapshot, not both") }
@@ -74,6 +91,7 @@ struct Frag: ParsableCommand {
     }
 
     func run() throws {
+        guard Int32(target) != nil else { return try reportSnapshot(target) }
         let analysis = try reportingErrors { try FragAnalysis.measure(pid: pid, pinnedThreshold: pinnedBelow / 100) }
         var malloc: MallocStats?
         var outcome: FragReport.TrimOutcome?
@@ -99,6 +117,20 @@ struct Frag: ParsableCommand {
         } else {
             print(FragReport.text(analysis, malloc: malloc, trim: outcome, holders: holders, top: top), terminator: "")
         }
+    }
+
+    /// `memlens frag FILE.mlh`: the snapshot's objects by pool and arena-sized window.
+    private func reportSnapshot(_ file: String) throws {
+        let graph = try loadSnapshot(file)
+        let version = graph.metadata.python.flatMap { PythonVersion(text: Substring($0)) }
+        guard let version, let layout = ObmallocLayout.forVersion(major: version.major, minor: version.minor) else {
+            printError("error: \(file): the snapshot is of Python \(graph.metadata.python ?? "(not recorded)"); "
+                + "memlens knows pymalloc's pools for CPython 3.8–3.13")
+            throw ExitCode.failure
+        }
+        let analysis = FragSnapshotReport(graph, file: file, poolBytes: layout.poolBytes, arenaBytes: layout.arenaBytes,
+                                          threshold: pinnedBelow / 100)
+        print(report.json ? try analysis.json() : analysis.text(top: top), terminator: report.json ? "\n" : "")
     }
 
     /// Snapshots the target into a private temporary folder, finds the pinners in it, and deletes it.
