@@ -22,11 +22,11 @@ struct Frag: ParsableCommand {
               memlens frag 1234
               memlens frag 1234 --json | jq .pinners
               memlens frag 1234 --svg arenas.svg
-              memlens frag 1234 --malloc-stats   # also glibc's mallinfo2/malloc_info (runs the agent)
-              memlens frag 1234 --trim           # calls malloc_trim(0) in the process and measures it
-              memlens frag 1234 --paths          # also where the pinning objects are held (takes a snapshot)
-              memlens frag 1234 --snapshot app.mlh   # the same from a snapshot you took (memlens snapshot)
-              memlens frag app.mlh               # a snapshot alone: its objects by pool, sparse regions, holders
+              memlens frag 1234 --paths         # and where the pinners are held
+              memlens frag 1234 --snapshot app.mlh   # the same, from your snapshot
+              memlens frag 1234 --malloc-stats  # and glibc's mallinfo2, malloc_info
+              memlens frag 1234 --trim          # call malloc_trim(0), measure it
+              memlens frag app.mlh              # estimate from a snapshot alone
 
             --paths, --malloc-stats and --trim run a small agent in the process through gdb
             (like `memlens snapshot`); only --trim changes it, and the report says so.
