@@ -36,12 +36,12 @@ struct FragTrimTests {
 
     /// GIVEN the 1% variant (1 string in 1,000 of those kept survives the `del`),
     /// WHEN memlens reads it, THEN ≥ 600 arenas are pinned by a few thousand
-    /// strings; and when the target drops exactly those strings and --trim runs,
+    /// strings, held (says --paths) by the target's list of survivors; and when the target drops exactly those strings and --trim runs,
     /// RSS falls by the pinned bytes plus the predicted trim, within 10%.
     @Test func survivorsPinArenasAndDroppingThemReturnsWhatWasPredicted() throws {
         let python = try #require(PythonInterpreter.named("3.11"))
         let target = try FragTarget(python, scale: 1.0, keepEvery: 1000)
-        let (result, json) = try memlensJSON(["frag", String(target.pid), "--json"])
+        let (result, json) = try memlensJSON(["frag", String(target.pid), "--json", "--paths"])
         #expect(result.status == 0, "\(result.stderr)")
         let pinnedArenas = try #require(json["pinned_arenas"] as? Int)
         #expect(pinnedArenas >= 600)
@@ -49,6 +49,11 @@ struct FragTrimTests {
         #expect(pinners.first?["type"] as? String == "str")
         let objects = try #require(pinners.first?["objects"] as? Int)
         #expect((1000...5000).contains(objects))
+        // Where they are held: one list, the survivors, for (nearly) all of them.
+        let held = try #require((json["held_by"] as? [String: Any])?["holders"] as? [[String: Any]])
+        let holder = "0x" + (target.ask("holder").split(separator: " ").last.map(String.init) ?? "?")
+        #expect(held.first?["holder"] as? String == holder)
+        #expect(Double(held.first?["objects"] as? Int ?? 0) >= 0.95 * Double(objects), "\(held.prefix(2))")
         let predicted = try #require(json["pinned_bytes"] as? Double) + (try #require(json["reclaimable_by_trim"] as? Double))
 
         let rssBefore = Double(target.rss())
@@ -58,6 +63,6 @@ struct FragTrimTests {
         #expect((after["trim"] as? [String: Any])?["called"] as? Bool == true)
         let measured = rssBefore - Double(target.rss())
         #expect(abs(predicted - measured) <= 0.1 * measured, "predicted \(predicted), measured \(measured)")
-        print("1% variant: \(pinnedArenas) pinned arenas by \(objects) str; predicted \(predicted / 1048576) MiB, measured \(measured / 1048576) MiB")
+        print("1% variant: \(pinnedArenas) pinned arenas by \(objects) str, \(held.first?["objects"] ?? 0) held by \(holder); predicted \(predicted / 1048576) MiB, measured \(measured / 1048576) MiB")
     }
 }
