@@ -41,6 +41,9 @@ public struct ArenaWalk {
         }
     }
 
+    /// Above any user-space address (x86-64 and aarch64 use at most 57 bits).
+    static let addressLimit: UInt64 = 1 << 57
+
     /// Reads every allocated arena and its pool headers.
     public func read(_ table: TableAddresses) throws -> ArenaMap {
         let base = try memory.pointer(at: table.arenasPointer)
@@ -61,6 +64,10 @@ public struct ArenaWalk {
             guard address != 0 else { continue }  // an unused arena_object
             let poolAddress = table.loadWord(at: at + 8)
             let totalPools = UInt64(table.loadUInt32(at: at + 20))
+            // Memory that changed or is corrupt (a core) must not overflow the arithmetic below.
+            guard address < Self.addressLimit, poolAddress < Self.addressLimit else {
+                throw FragmentationError.implausible("arena \(index) at 0x\(String(address, radix: 16))")
+            }
             let mask = layout.poolBytes - 1
             let first = (address + mask) & ~mask
             guard totalPools <= layout.poolsPerArena, poolAddress >= first,

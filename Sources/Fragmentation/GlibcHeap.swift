@@ -59,7 +59,7 @@ public struct GlibcHeap: Sendable {
         while p + 16 <= end {
             let field = try header(p)
             let size = field & ~7
-            guard size >= minChunkBytes, size % 16 == 0, p + size <= end else {
+            guard size >= minChunkBytes, size % 16 == 0, size <= end - p else {
                 throw FragmentationError.implausible("malloc chunk at 0x\(String(p, radix: 16)) of size \(field)")
             }
             if let chunk = previous {
@@ -73,7 +73,7 @@ public struct GlibcHeap: Sendable {
                 }
             }
             previous = (p, size)
-            if p + size + 16 > end { break }
+            if size + 16 > end - p { break }
             p += size
         }
         if let top = previous { heap.top = top }

@@ -19,7 +19,7 @@ enum PoolBlocks {
         while link != 0, steps <= carved {
             guard link >= poolAddress + header, link < poolAddress + nextOffset else { break }  // the virgin block at nextoffset−size is carved; beyond is not
             let offset = link - poolAddress
-            guard (offset - header) % size == 0 else { return nil }
+            guard (offset - header) % size == 0, (offset - header) / size < carved else { return nil }
             free[Int((offset - header) / size)] = true
             link = pool.loadWord(at: Int(offset))
             steps += 1

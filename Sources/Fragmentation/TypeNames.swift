@@ -34,7 +34,7 @@ public final class TypeNames {
         guard let head = try? memory.bytes(at: address, count: 40) else { return nil }
         let metatype = head.loadWord(at: 8)
         if metatype != typeType {
-            guard metatype != 0, metatype & 7 == 0, let meta = try? memory.pointer(at: metatype + 8), meta == typeType else { return nil }
+            guard metatype != 0, metatype & 7 == 0, let meta = try? memory.pointer(at: metatype &+ 8), meta == typeType else { return nil }
         }
         let basic = head.loadWord(at: 32)
         guard basic > 0, basic < 1 << 20, let name = try? memory.cString(at: head.loadWord(at: 24), maxLength: 128), !name.isEmpty,

@@ -78,4 +78,38 @@ struct ImageMemory: MemorySource {
             try ArenaWalk(layout: layout, memory: memory).read(.init(arenasPointer: 0x10, maxArenas: 0x18, currentCount: nil))
         }
     }
+
+    /// Corrupt memory (a damaged core, a table read mid-change) is an error, never
+    /// an arithmetic trap: an arena near the top of the address space, a malloc
+    /// chunk claiming an enormous size, a free list pointing past the carved blocks.
+    @Test func corruptValuesAreErrorsNotTraps() throws {
+        let layout = try #require(ObmallocLayout.forVersion(major: 3, minor: 11))
+        var memory = ImageMemory()
+        memory.putWord(0x10, 0x100)
+        memory.putUInt32(0x18, 1)
+        memory.put(0x100, [UInt8](repeating: 0, count: 48))
+        memory.putWord(0x100, UInt64.max - 100)
+        memory.putWord(0x108, UInt64.max - 50)
+        memory.putUInt32(0x100 + 20, 4)
+        #expect(throws: FragmentationError.self) {
+            try ArenaWalk(layout: layout, memory: memory).read(.init(arenasPointer: 0x10, maxArenas: 0x18, currentCount: nil))
+        }
+
+        var heap = ImageMemory()
+        heap.put(0x10000, [UInt8](repeating: 0, count: 64))
+        heap.putWord(0x10008, UInt64.max & ~15)  // chunk size
+        #expect(throws: FragmentationError.self) { try GlibcHeap.walk(start: 0x10000, end: 0x10040, memory: heap) }
+
+        // A 48-byte-block pool (size class 2) whose nextoffset is not header + k × 48,
+        // with a free link to the block just past the carved ones.
+        var pool = [UInt8](repeating: 0, count: Int(layout.poolBytes))
+        let base: UInt64 = 0x40_0000
+        func put32(_ value: UInt32, _ at: Int) { withUnsafeBytes(of: value.littleEndian) { pool.replaceSubrange(at..<at + 4, with: $0) } }
+        func put64(_ value: UInt64, _ at: Int) { withUnsafeBytes(of: value.littleEndian) { pool.replaceSubrange(at..<at + 8, with: $0) } }
+        put32(1, 0)
+        put32(2, 36)
+        put32(48 + 2 * 48 + 20, 40)
+        put64(base + 48 + 2 * 48, 8)
+        #expect(PoolBlocks.allocatedOffsets(pool: pool, poolAddress: base, poolBytes: layout.poolBytes) == nil)
+    }
 }
