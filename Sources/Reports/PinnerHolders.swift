@@ -22,6 +22,8 @@ public struct PinnerHolders: Sendable {
 
     /// The snapshot file.
     public var file: String
+    /// How the text names it: `snapshot FILE` unless set.
+    public var source: String
     /// Pinned objects (those with a type) in the snapshot.
     public var found: Int
     /// Pinned objects not in it: allocated after it was taken, or never in a snapshot (buffers, internals).
@@ -76,6 +78,7 @@ public struct PinnerHolders: Sendable {
         }
         rows.sort { ($0.arenas, $0.objects, $1.type) > ($1.arenas, $1.objects, $0.type) }
         self.file = file
+        source = "snapshot \(file)"
         found = indices.count
         self.missing = missing
         unreachable = holders.unreachable.count
@@ -87,7 +90,7 @@ public struct PinnerHolders: Sendable {
     public func text(top: Int, unit: String = "arena") -> String {
         let total = found + missing
         let counted = missing == 0 ? "\(found) pinning objects" : "\(found) of \(total) pinned objects found"
-        var out = "Where the pinners are held (snapshot \(file): \(counted)"
+        var out = "Where the pinners are held (\(source): \(counted)"
             + (unreachable > 0 ? ", \(unreachable) unreachable" : "") + "):\n"
         if let otherPid { out += "  note: the snapshot is of process \(otherPid); addresses only match within one process\n" }
         if found == 0 {

@@ -143,7 +143,9 @@ struct Frag: ParsableCommand {
                 if !report.json { printError("memlens: \(line)") }
             }
         }
-        return PinnerHolders(pinning: pinning, graph: try loadSnapshot(file), file: "a snapshot taken now", pid: pid)
+        var holders = PinnerHolders(pinning: pinning, graph: try loadSnapshot(file), file: "(taken by --paths, deleted)", pid: pid)
+        holders.source = "a snapshot taken just after"
+        return holders
     }
 
     /// Runs `memlens/frag.py` in the target: mallinfo2, malloc_info and, with `trim`, malloc_trim(0).
