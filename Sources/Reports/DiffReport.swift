@@ -5,7 +5,7 @@ public import HeapGraph
 public enum DiffReport {
     /// The table of the `top` types with the largest size change.
     public static func text(_ diff: HeapDiff, older: String, newer: String, top: Int) -> String {
-        var out = "\(older) → \(newer): \(diff.newObjects) new objects, \(diff.freedObjects) freed\n"
+        let out = "\(older) → \(newer): \(diff.newObjects) new objects, \(diff.freedObjects) freed\n"
         var table = TextTable(headers: ["Δ Count", "Δ Size", "New", "New size", "Freed", "Freed size", "Type"], leftAligned: [6])
         for row in diff.types.prefix(top) {
             table.rows.append([

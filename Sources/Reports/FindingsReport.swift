@@ -5,7 +5,7 @@ public import HeapGraph
 public enum FindingsReport {
     /// Cycles: one row each, with the types of their members.
     public static func cyclesText(_ cycles: Cycles, graph: HeapGraph, labels: EdgeLabels, top: Int) -> String {
-        var out = "\(cycles.components.count) reference cycles (strongly connected components of 2 or more objects)\n"
+        let out = "\(cycles.components.count) reference cycles (strongly connected components of 2 or more objects)\n"
         var table = TextTable(headers: ["Objects", "Size", "Retained", "Types", "For example"], leftAligned: [3, 4])
         for c in cycles.components.prefix(top) {
             table.rows.append([String(c.members.count), ByteFormat.string(c.sizeBytes), ByteFormat.string(c.retainedBytes),
