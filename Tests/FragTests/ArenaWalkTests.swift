@@ -61,16 +61,22 @@ struct ImageMemory: MemorySource {
         #expect(map.usedBytes == 672)
     }
 
-    /// A pool header whose count exceeds what its size class fits is reported, not believed.
-    @Test func rejectsImpossibleHeader() throws {
-        let layout = try #require(ObmallocLayout.forVersion(major: 3, minor: 9))
+    /// An arena table at 0x100 (`arenas` at 0x10, `maxarenas` 1 at 0x18) with one arena object.
+    static func oneArenaTable(address: UInt64, poolAddress: UInt64, totalPools: UInt32) -> ImageMemory {
         var memory = ImageMemory()
         memory.putWord(0x10, 0x100)
         memory.putUInt32(0x18, 1)
         memory.put(0x100, [UInt8](repeating: 0, count: 48))
-        memory.putWord(0x100, 0x40_0000)
-        memory.putWord(0x108, 0x40_0000 + layout.poolBytes)
-        memory.putUInt32(0x100 + 20, 64)
+        memory.putWord(0x100, address)
+        memory.putWord(0x108, poolAddress)
+        memory.putUInt32(0x100 + 20, totalPools)
+        return memory
+    }
+
+    /// A pool header whose count exceeds what its size class fits is reported, not believed.
+    @Test func rejectsImpossibleHeader() throws {
+        let layout = try #require(ObmallocLayout.forVersion(major: 3, minor: 9))
+        var memory = Self.oneArenaTable(address: 0x40_0000, poolAddress: 0x40_0000 + layout.poolBytes, totalPools: 64)
         memory.put(0x40_0000, [UInt8](repeating: 0, count: 48))
         memory.putUInt32(0x40_0000, 500)      // 500 blocks of 512 B cannot fit in 4 KiB
         memory.putUInt32(0x40_0000 + 36, 31)
@@ -84,13 +90,7 @@ struct ImageMemory: MemorySource {
     /// chunk claiming an enormous size, a free list pointing past the carved blocks.
     @Test func corruptValuesAreErrorsNotTraps() throws {
         let layout = try #require(ObmallocLayout.forVersion(major: 3, minor: 11))
-        var memory = ImageMemory()
-        memory.putWord(0x10, 0x100)
-        memory.putUInt32(0x18, 1)
-        memory.put(0x100, [UInt8](repeating: 0, count: 48))
-        memory.putWord(0x100, UInt64.max - 100)
-        memory.putWord(0x108, UInt64.max - 50)
-        memory.putUInt32(0x100 + 20, 4)
+        let memory = Self.oneArenaTable(address: UInt64.max - 100, poolAddress: UInt64.max - 50, totalPools: 4)
         #expect(throws: FragmentationError.self) {
             try ArenaWalk(layout: layout, memory: memory).read(.init(arenasPointer: 0x10, maxArenas: 0x18, currentCount: nil))
         }
