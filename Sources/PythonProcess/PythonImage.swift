@@ -1,4 +1,5 @@
 import Foundation
+import ProcFS
 
 /// The ELF image that holds CPython's `_PyRuntime` (the executable, or
 /// `libpython3.X.so`), where a process loaded it, and the interpreter's
@@ -32,6 +33,11 @@ public struct PythonImage: Sendable {
         }
         let names = candidates.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")
         throw .notPython(pid: pid, detail: candidates.isEmpty ? "no executable mapping found" : "no _PyRuntime symbol in \(names)")
+    }
+
+    /// The lowest address `path` is mapped at from file offset 0 in `mappings`.
+    static func base(of path: String, in mappings: MappingTable) -> UInt64? {
+        mappings.mappings.filter { mappings.path(of: $0) == path && $0.offset == 0 }.map(\.start).min()
     }
 
     /// Mapped files named like libpython, after `first` (the executable).

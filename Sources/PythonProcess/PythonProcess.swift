@@ -42,12 +42,10 @@ public struct PythonProcess: Sendable {
         }
         if mappings.mappings.isEmpty, Self.isZombie(pid) { throw .exited(pid: pid) }
         self.mappings = mappings
-        let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")
         image = try PythonImage.locate(
-            candidates: PythonImage.candidates(executable: executable, paths: mappings.paths),
-            // Through /proc/PID/root so a target in another mount namespace works.
-            localPath: { FileManager.default.fileExists(atPath: "/proc/\(pid)/root\($0)") ? "/proc/\(pid)/root\($0)" : $0 },
-            base: { path in mappings.mappings.filter { mappings.path(of: $0) == path && $0.offset == 0 }.map(\.start).min() },
+            candidates: RuntimeLocation.candidateImages(pid: pid, mappings: mappings),
+            localPath: { RuntimeLocation.localPath($0, pid: pid) },
+            base: { PythonImage.base(of: $0, in: mappings) },
             memory: memory, pid: pid)
     }
 

@@ -19,12 +19,8 @@ public struct RuntimeLocation: Sendable {
     }
 
     static func candidateImages(pid: Int32, mappings: MappingTable) -> [String] {
-        var result: [String] = []
-        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe") { result.append(exe) }
-        for path in mappings.paths where (path as NSString).lastPathComponent.hasPrefix("libpython") && !result.contains(path) {
-            result.append(path)
-        }
-        return result
+        PythonImage.candidates(executable: try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe"),
+                               paths: mappings.paths)
     }
 
     /// `path` through `/proc/PID/root`, so a target in another mount namespace works.
@@ -39,7 +35,7 @@ public struct RuntimeLocation: Sendable {
         guard let mappings = try? ProcReader.maps(pid: pid) else { return nil }
         for path in candidateImages(pid: pid, mappings: mappings) {
             guard let file = try? ELFFile(path: localPath(path, pid: pid)), let first = file.firstLoadAddress,
-                  let base = mappings.mappings.filter({ mappings.path(of: $0) == path && $0.offset == 0 }).map(\.start).min()
+                  let base = PythonImage.base(of: path, in: mappings)
             else { continue }
             let fileAddress = file.sections.first { $0.name == ".PyRuntime" }?.address
                 ?? (try? ELFSymbols(file: file))?.address(of: "_PyRuntime")
