@@ -31,33 +31,42 @@ final class PipelinedRead: @unchecked Sendable {
         for slot in slots { slot.deallocate() }
     }
 
-    /// Starts reading `file`; runs `meanwhile` on this thread, then hands each
-    /// chunk to `chunk` in order.
+    /// Starts reading `file` on a second thread and runs `meanwhile` on a
+    /// third, while this one hands each chunk to `chunk` in order. (Run on
+    /// this thread, `meanwhile` would leave the reader waiting for free slots.)
     func run<E: Error>(
         _ file: ProcFile, meanwhile: () throws(E) -> Void, chunk: (UnsafeBufferPointer<UInt8>) -> Void
     ) throws(PipelineError<E>) {
         let thread = DispatchQueue(label: "memlens.procfs.read")
         thread.async { self.produce(file) }
         defer { done.wait() }
-        do {
-            try meanwhile()
-        } catch {
-            cancelAndDrain()
-            throw .meanwhile(error)
+        let (readFailure, sideError) = withoutActuallyEscaping(meanwhile) { body in
+            let side = SideTask(body)
+            let sideDone = DispatchSemaphore(value: 0)
+            DispatchQueue.global(qos: .userInitiated).async { side.run(); sideDone.signal() }
+            let readFailure = consume(chunk)
+            sideDone.wait()
+            return (readFailure, side.error)
         }
+        if let readFailure { throw .read(readFailure) }
+        if let sideError { throw .meanwhile(sideError) }
+    }
+
+    /// Hands the chunks to `chunk` until the last; the read's failure, if any.
+    private func consume(_ chunk: (UnsafeBufferPointer<UInt8>) -> Void) -> ProcFile.Failure? {
         var index = 0
         while true {
             filled.wait()
             if let failure = failure, lengths[index] == 0 && finished[index] {
                 free.signal()
                 cancelAndDrain()
-                throw .read(failure)
+                return failure
             }
             let bytes = UnsafeBufferPointer(start: slots[index].baseAddress?.assumingMemoryBound(to: UInt8.self), count: lengths[index])
             if !bytes.isEmpty { chunk(bytes) }
             let last = finished[index]
             free.signal()
-            if last { return }
+            if last { return nil }
             index = (index + 1) % slotCount
         }
     }
@@ -117,6 +126,23 @@ final class PipelinedRead: @unchecked Sendable {
             if atEnd { return }
             index = (index + 1) % slotCount
         }
+    }
+}
+
+/// `meanwhile`, run on another thread while the caller waits for it
+/// (``PipelinedRead/run(_:meanwhile:chunk:)`` joins it before returning).
+private final class SideTask<E: Error>: @unchecked Sendable {
+    // Dropped once run: the caller's closure must not outlive its
+    // `withoutActuallyEscaping` (the queue may free this task a little later).
+    private var body: (() throws(E) -> Void)?
+    private(set) var error: E?
+
+    init(_ body: @escaping () throws(E) -> Void) { self.body = body }
+
+    func run() {
+        guard let body else { return }
+        self.body = nil
+        do throws(E) { try body() } catch { self.error = error }
     }
 }
 
