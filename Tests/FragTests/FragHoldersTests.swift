@@ -48,4 +48,27 @@ import TestSupport
         #expect(text.stdout.contains(" str in "), "\(text.stdout)")
         #expect(text.stdout.contains("list \(holder)"))
     }
+
+    /// GIVEN a process with pinned arenas whose main thread is blocked reading
+    /// stdin (no safe point for the agent), WHEN `--paths` cannot take its
+    /// snapshot, THEN the report is still printed whole (without `held_by`), the
+    /// error says why, memlens exits 1, and the target runs on.
+    @Test(.enabled(if: PythonInterpreter.has("3.11")))
+    func pathsWithoutASafePointStillReports() throws {
+        let python = try #require(PythonInterpreter.named("3.11"))
+        let target = try WaitingTarget(python, script: """
+            import sys
+            strings = [" " * (i % 400 + 16) for i in range(300000)]
+            survivors = strings[::1000]
+            del strings
+            print("ready", flush=True)
+            sys.stdin.read()
+            """)
+        let (result, json) = try memlensJSON(["frag", String(target.pid), "--paths", "--timeout", "1", "--json"])
+        #expect(result.status == 1)
+        #expect((json["pinned_arenas"] as? Int ?? 0) > 10, "\(result.stdout.prefix(300))")
+        #expect(json["held_by"] == nil)
+        #expect(result.stderr.contains("error: --paths:") && result.stderr.contains("no safe point"), "\(result.stderr)")
+        #expect(target.isRunningFreely)
+    }
 }

@@ -75,10 +75,3 @@ final class FragTarget {
         process.waitUntilExit()
     }
 }
-
-/// Runs `memlens` with `arguments` and decodes stdout as a JSON object.
-func memlensJSON(_ arguments: [String]) throws -> (CommandResult, [String: Any]) {
-    let result = try runCommand([TestPaths.memlens] + arguments)
-    let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
-    return (result, object ?? [:])
-}

@@ -107,15 +107,23 @@ struct Frag: ParsableCommand {
         var holders = try snapshot.map { file in
             PinnerHolders(pinning: analysis.pinning, graph: try loadSnapshot(file), file: file, pid: pid)
         }
-        if paths, !analysis.pinning.arenas.isEmpty { holders = try takeSnapshotForHolders(analysis.pinning) }
+        // Without the snapshot the report is still worth having: print it, then fail.
+        var pathsFailure: (any Error)?
+        if paths, !analysis.pinning.arenas.isEmpty {
+            do { holders = try takeSnapshotForHolders(analysis.pinning) } catch { pathsFailure = error }
+        }
         if let svg {
-            try reportingErrors { try Data(FragSVG.svg(analysis).utf8).write(to: URL(fileURLWithPath: svg)) }
+            try reportingErrors { try Data(FragSVG.svg(analysis).utf8).write(to: URL(fileURLWithPath: svg), options: .atomic) }
             if !report.json { printError("memlens: wrote \(svg)") }
         }
         if report.json {
             print(try FragReport.json(analysis, malloc: malloc, trim: outcome, holders: holders))
         } else {
             print(FragReport.text(analysis, malloc: malloc, trim: outcome, holders: holders, top: top), terminator: "")
+        }
+        if let pathsFailure {
+            printError("error: --paths: no snapshot, so no paths (the report above is complete otherwise): \(pathsFailure)")
+            throw ExitCode.failure
         }
     }
 
@@ -135,15 +143,14 @@ struct Frag: ParsableCommand {
 
     /// Snapshots the target into a private temporary folder, finds the pinners in it, and deletes it.
     private func takeSnapshotForHolders(_ pinning: Pinning) throws -> PinnerHolders {
-        let folder = try reportingErrors { try makePrivateFolder("memlens-frag") }
+        let folder = try makePrivateFolder("memlens-frag")
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appending(path: "snapshot.mlh").path
-        _ = try reportingErrors {
-            try Attacher.snapshot(pid: pid, output: file, values: true, timeoutSeconds: timeout) { line in
-                if !report.json { printError("memlens: \(line)") }
-            }
+        _ = try Attacher.snapshot(pid: pid, output: file, values: true, timeoutSeconds: timeout) { line in
+            if !report.json { printError("memlens: \(line)") }
         }
-        var holders = PinnerHolders(pinning: pinning, graph: try loadSnapshot(file), file: "(taken by --paths, deleted)", pid: pid)
+        let graph = try SnapshotLoader.load(path: file)
+        var holders = PinnerHolders(pinning: pinning, graph: graph, file: "(taken by --paths, deleted)", pid: pid)
         holders.source = "a snapshot taken just after"
         return holders
     }
