@@ -74,15 +74,20 @@ public struct SnapshotPools: Sendable {
         }
         self.pools = pools.values.sorted { $0.address < $1.address }
         self.windows = windows.values.sorted { $0.address < $1.address }
-        let sparse = Set(self.windows.filter { Double($0.bytes) <= threshold * Double(arenaBytes) }.map(\.address))
+        let sparse = Set(Self.sparse(self.windows, of: arenaBytes, threshold: threshold).map(\.address))
         pinners = (0..<graph.count).filter { windowOf[$0] != 0 && sparse.contains(windowOf[$0]) }
     }
 
     /// Windows at most `threshold` used.
-    public var sparseWindows: [Region] { windows.filter { Double($0.bytes) <= threshold * Double(arenaBytes) } }
+    public var sparseWindows: [Region] { Self.sparse(windows, of: arenaBytes, threshold: threshold) }
 
     /// Pools at most `threshold` used.
-    public var sparsePools: [Region] { pools.filter { Double($0.bytes) <= threshold * Double(poolBytes) } }
+    public var sparsePools: [Region] { Self.sparse(pools, of: poolBytes, threshold: threshold) }
+
+    /// The regions of `size` bytes whose objects use at most `threshold` of them.
+    static func sparse(_ regions: [Region], of size: UInt64, threshold: Double) -> [Region] {
+        regions.filter { Double($0.bytes) <= threshold * Double(size) }
+    }
 
     /// Windows by used fraction, in ten buckets (0–10 %, …, 90–100 %).
     public var windowOccupancy: [Int] {
