@@ -20,8 +20,13 @@ let package = Package(
     ],
     targets: [
         .target(
-            name: "HeapGraph",
+            name: "SafeFiles",
             dependencies: [.product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HeapGraph",
+            dependencies: ["SafeFiles", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: swiftSettings
         ),
         .target(name: "HeapAnalysis", dependencies: ["HeapGraph"], swiftSettings: swiftSettings),
@@ -42,14 +47,14 @@ let package = Package(
         .plugin(name: "EmbedAgent", capability: .buildTool(), dependencies: ["EmbedAgentTool"]),
         .target(
             name: "Agent",
-            dependencies: ["HeapGraph", "PythonProcess"],
+            dependencies: ["HeapGraph", "PythonProcess", "SafeFiles", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: swiftSettings,
             plugins: ["EmbedAgent"]
         ),
         .executableTarget(
             name: "memlens",
             dependencies: [
-                "HeapGraph", "HeapAnalysis", "Reports", "Agent", "ProcFS", "PythonProcess", "Fragmentation",
+                "HeapGraph", "HeapAnalysis", "Reports", "Agent", "ProcFS", "PythonProcess", "Fragmentation", "SafeFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

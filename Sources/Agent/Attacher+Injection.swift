@@ -1,5 +1,6 @@
 import Foundation
 import PythonProcess
+import SafeFiles
 
 /// How the agent's code reaches a target's main thread, chosen per target.
 extension Attacher {
@@ -75,11 +76,11 @@ extension Attacher {
     /// Queues `code` on the main thread of `pid`. Remote exec reads it from
     /// `run.py` in the agent's folder (`folder` here, `visible` in the target);
     /// gdb copies it into a buffer it maps in the target.
-    static func queue(_ code: String, injection: Injection, pid: Int32, token: String, folder: String, visible: String,
+    static func queue(_ code: String, injection: Injection, pid: Int32, token: String, folder: Directory, visible: String,
                       progress: (String) -> Void) throws -> Queued {
         switch injection {
         case .remoteExec(let exec):
-            do { try Data(code.utf8).write(to: URL(fileURLWithPath: folder + "/run.py")) } catch {
+            do { try folder.createFile("run.py", contents: Array(code.utf8), mode: AgentFiles.readable) } catch {
                 throw AttachError.cannotPlaceAgent(pid: pid, detail: "\(error)")
             }
             progress("asking the main thread of \(pid) to run the agent (sys.remote_exec's protocol, Python \(exec.offsets.version))")
@@ -91,18 +92,16 @@ extension Attacher {
             }
             return Queued(withdraw: { exec.withdraw(request, memory: memory) }, finish: {})
         case .gdb(let gdb):
-            let fileManager = FileManager.default
-            let work = fileManager.temporaryDirectory.appending(path: "memlens-gdb-\(token)")
-            try fileManager.createDirectory(at: work, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            let remove = { _ = try? fileManager.removeItem(at: work) }
+            let work = try PrivateFolder.create(prefix: "memlens-gdb")
+            let remove = { work.remove() }
             do {
-                let codeFile = work.appending(path: "code.bin").path
-                try Data(code.utf8 + [0]).write(to: URL(fileURLWithPath: codeFile))
+                let codeFile = work.path + "/code.bin"
+                try work.directory.createFile("code.bin", contents: Array(code.utf8) + [0])
                 progress("attaching with gdb to \(pid)")
-                let buffer = try queuePendingCall(gdb: gdb, pid: pid, codeFile: codeFile, logFile: work.appending(path: "gdb.log").path)
+                let buffer = try queuePendingCall(gdb: gdb, pid: pid, codeFile: codeFile, logFile: work.path + "/gdb.log")
                 // A call that never ran keeps its buffer: it may still run, and then finds no files.
                 return Queued(withdraw: remove, finish: {
-                    unmapBuffer(gdb: gdb, pid: pid, address: buffer, logFile: work.appending(path: "gdb-unmap.log").path)
+                    unmapBuffer(gdb: gdb, pid: pid, address: buffer, logFile: work.path + "/gdb-unmap.log")
                     remove()
                 })
             } catch {

@@ -1,4 +1,6 @@
 import Foundation
+import SafeFiles
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,7 +30,7 @@ extension Attacher {
                       settings: ["VALUES": values ? "True" : "False"])
         let status = try run(job, pid: pid, timeoutSeconds: timeoutSeconds, interrupts: interrupts, progress: progress) { job in
             // dump_for_attach writes FOLDER/snapshot.mlh.
-            try moveIntoPlace(job.folder + "/snapshot.mlh", to: output)
+            try copyOut(job.folder, "snapshot.mlh", to: output)
             return job.status
         }
         let fields = Dictionary(status.split(separator: " ").compactMap { field -> (String, String)? in
@@ -41,28 +43,24 @@ extension Attacher {
             python: fields["python"] ?? "?")
     }
 
-    static func moveIntoPlace(_ source: String, to destination: String) throws {
-        if rename(source, destination) == 0 { return }
-        // Another file system (a container's /tmp): copy to a temporary name, then rename.
-        let temporary = destination + ".tmp-\(getpid())"
-        let input = open(source, O_RDONLY)
-        guard input >= 0 else { throw AttachError.cannotWrite(path: destination, detail: String(cString: strerror(errno))) }
-        defer { close(input) }
-        let outputFD = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard outputFD >= 0 else { throw AttachError.cannotWrite(path: destination, detail: String(cString: strerror(errno))) }
+    /// Copies the regular file `name` the target wrote in `folder` to
+    /// `destination` (a new temporary file beside it, renamed into place).
+    /// The target's file is copied, never renamed: it belongs to the target's user.
+    static func copyOut(_ folder: Directory, _ name: String, to destination: String) throws {
+        let (input, _) = try folder.openRegularFile(name)
+        defer { try? input.close() }
+        let output = try AtomicOutput(path: destination)
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        var ok = true
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, 1 << 20) }
-            if n == 0 { break }
-            if n < 0 || buffer.withUnsafeBytes({ write(outputFD, $0.baseAddress, n) }) != n { ok = false; break }
+        do {
+            while true {
+                let count = try buffer.withUnsafeMutableBytes { try input.read(into: $0, retryOnInterrupt: true) }
+                if count == 0 { break }
+                _ = try buffer[..<count].withUnsafeBytes { try output.descriptor.writeAll($0) }
+            }
+        } catch {
+            output.abandon()
+            throw AttachError.cannotWrite(path: destination, detail: "\(error)")
         }
-        ok = ok && fsync(outputFD) == 0
-        close(outputFD)
-        guard ok, rename(temporary, destination) == 0 else {
-            unlink(temporary)
-            throw AttachError.cannotWrite(path: destination, detail: String(cString: strerror(errno)))
-        }
-        unlink(source)
+        try output.commit()
     }
 }

@@ -1,4 +1,6 @@
-import Foundation
+public import Foundation
+public import SafeFiles
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,8 +13,9 @@ import Glibc
 /// 3.14+ memlens writes `sys.remote_exec`'s request (PEP 768) into the main
 /// thread's state itself: no gdb, no stop (``RemoteExec``).
 ///
-/// The agent's files and its output pass through `/proc/PID/root/tmp`, so a
-/// target in another mount namespace (a container) sees them at `/tmp`.
+/// The agent's files and its output pass through a new folder in the
+/// target's own `/tmp` (reached through `/proc/PID/root`, so a target in
+/// another mount namespace sees it at `/tmp`), opened by descriptor.
 public enum Attacher {
     /// Size of the buffer gdb maps in the target for the code it queues.
     static let bufferBytes = 65536
@@ -44,9 +47,15 @@ public enum Attacher {
     public struct JobOutput {
         /// The status line after `ok `.
         public var status: String
-        /// The job's folder as memlens reaches it (through `/proc/PID/root`);
-        /// the job sees it as CONFIG["FOLDER"].
-        public var folder: String
+        /// The job's folder in the target's `/tmp`, held open; the job sees it
+        /// as CONFIG["FOLDER"]. The target owns it: read it with ``read(_:limitBytes:)``.
+        public var folder: Directory
+
+        /// The regular file `name` the job wrote, at most `limitBytes` long
+        /// (what comes back from a target is untrusted: bounded, never followed through a link).
+        public func read(_ name: String, limitBytes: Int = 64 << 20) throws -> Data {
+            Data(try folder.readRegularFile(name, limitBytes: limitBytes))
+        }
     }
 
     /// Runs `job` in process `pid` and hands its output to `collect` before
@@ -63,30 +72,31 @@ public enum Attacher {
         guard let jobSource = AgentFiles.text(of: job.source),
               let runnerSource = AgentFiles.text(of: "memlens/inject.py") else { throw AttachError.agentMissing }
 
-        let token = String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        let root = "/proc/\(pid)/root"
-        let visible = "/tmp/memlens-attach-\(token)"          // as the target sees it
-        let folder = root + visible                           // as we reach it
-        let status = visible + "/status"
-        let fileManager = FileManager.default
+        // The job's folder: new, in the target's own /tmp (a container sees it
+        // there), reached through a descriptor so that nothing the target's user
+        // plants in /tmp redirects it; handed to the target's user, who must
+        // write the status and output into it.
+        let folder: PrivateFolder
         do {
-            try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755])
-            try Data(jobSource.utf8).write(to: URL(fileURLWithPath: folder + "/job.py"))
-            try Data(runnerSource.utf8).write(to: URL(fileURLWithPath: folder + "/inject.py"))
+            let targetTmp = try Directory.temporary(ofProcess: pid)
+            folder = try targetTmp.makeFolder(prefix: "memlens-attach", mode: .ownerReadWriteExecute, owner: nil)
+            try folder.directory.createFile("job.py", contents: Array(jobSource.utf8), mode: AgentFiles.readable)
+            try folder.directory.createFile("inject.py", contents: Array(runnerSource.utf8), mode: AgentFiles.readable)
+            if let owner = processOwner(pid), owner.uid != geteuid() {
+                guard fchown(folder.directory.descriptor.rawValue, owner.uid, owner.gid) == 0 else {
+                    folder.remove()
+                    throw FileSafetyError(path: folder.path, reason: "cannot hand the folder to uid \(owner.uid): \(String(cString: strerror(errno)))")
+                }
+            }
         } catch {
             throw AttachError.cannotPlaceAgent(pid: pid, detail: "\(error)")
         }
-        // Removed through a descriptor of the target's /tmp opened now, which
-        // stays valid when /proc/PID/root goes away (the target exits).
-        let targetTmp = open(root + "/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        defer {
-            if targetTmp >= 0 {
-                removeFolder(named: String(visible.dropFirst("/tmp/".count)), in: targetTmp)
-                close(targetTmp)
-            } else {
-                try? fileManager.removeItem(atPath: folder)
-            }
-        }
+        // Removed through the descriptors opened now, which stay valid when
+        // /proc/PID/root goes away (the target exits).
+        defer { folder.remove() }
+        let token = String(folder.name.dropFirst("memlens-attach-".count))
+        let visible = "/tmp/" + folder.name                   // as the target sees it
+        let status = visible + "/status"
 
         // The code the target runs: one exec statement, binding nothing in __main__.
         var settings = job.settings
@@ -105,22 +115,20 @@ public enum Attacher {
             + "{'__name__': '_memlens_inject', '__file__': '\(visible)/inject.py', 'CONFIG': \(config)})\n"
             + "except BaseException:\n    pass\n"
         guard code.utf8.count < bufferBytes else { throw AttachError.agentMissing }
-        let queued = try queue(code, injection: injection, pid: pid, token: token, folder: folder, visible: visible, progress: progress)
+        let queued = try queue(code, injection: injection, pid: pid, token: token, folder: folder.directory, visible: visible, progress: progress)
         // Until the agent has run: withdraw a remote exec request still pending (timeout, Ctrl-C, exit).
         var finished = false
         defer { if !finished { queued.withdraw() } }
         if let signal = interrupts.pending() { throw AttachError.interrupted(pid: pid, signal: signal) }
 
         progress("waiting for a safe point on the main thread (up to \(Int(timeoutSeconds)) s)")
-        let statusPath = root + status
-        let startedPath = statusPath + ".started"
         var deadline = Date().addingTimeInterval(timeoutSeconds)
         var announced = false
-        while !fileManager.fileExists(atPath: statusPath) {
-            guard kill(pid, 0) == 0 || errno == EPERM, fileManager.fileExists(atPath: "/proc/\(pid)") else {
+        while !folder.directory.contains("status") {
+            guard kill(pid, 0) == 0 || errno == EPERM, FileManager.default.fileExists(atPath: "/proc/\(pid)") else {
                 throw AttachError.targetExited(pid: pid)
             }
-            if Date() > deadline, fileManager.fileExists(atPath: startedPath) {
+            if Date() > deadline, folder.directory.contains("status.started") {
                 // The agent is already at work: wait for it (a large heap under load) rather than abandon its files.
                 if !announced { progress("the agent is at work in the target; waiting for it to finish") }
                 announced = true
@@ -131,31 +139,25 @@ public enum Attacher {
             }
             if let signal = interrupts.wait(milliseconds: 20) { throw AttachError.interrupted(pid: pid, signal: signal) }
         }
-        let line = (readProcFile(statusPath) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let bytes = (try? folder.directory.readRegularFile("status", limitBytes: 64 << 10)) ?? []
+        let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         // The queued code has run: gdb's buffer can go.
         finished = true
         queued.finish()
-        guard line.hasPrefix("ok") else { throw AttachError.agentFailed(pid: pid, detail: line) }
-        return try collect(JobOutput(status: String(line.dropFirst(2)).trimmingCharacters(in: .whitespaces), folder: folder))
+        guard line.hasPrefix("ok") else { throw AttachError.agentFailed(pid: pid, detail: String(line.prefix(2000))) }
+        return try collect(JobOutput(status: String(line.dropFirst(2)).trimmingCharacters(in: .whitespaces), folder: folder.directory))
     }
 
-    /// Removes the folder `name` in the directory `directory` and the files
-    /// in it (the agent writes no subfolders).
-    static func removeFolder(named name: String, in directory: Int32) {
-        let folder = openat(directory, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard folder >= 0 else { return }
-        if let listing = fdopendir(folder) {
-            var names: [String] = []
-            while let entry = readdir(listing) {
-                let entryName = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                if entryName != "." && entryName != ".." { names.append(entryName) }
-            }
-            for entryName in names { unlinkat(dirfd(listing), entryName, 0) }
-            closedir(listing)  // closes `folder` too
-        } else {
-            close(folder)
+    /// The effective user and group of process `pid` (`Uid:`/`Gid:` in its status).
+    static func processOwner(_ pid: Int32) -> (uid: UInt32, gid: UInt32)? {
+        guard let status = readProcFile("/proc/\(pid)/status") else { return nil }
+        func effective(_ key: String) -> UInt32? {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key) }) else { return nil }
+            let fields = line.split(whereSeparator: { $0 == "\t" || $0 == " " })
+            return fields.count > 2 ? UInt32(fields[2]) : nil
         }
-        unlinkat(directory, name, AT_REMOVEDIR)
+        guard let uid = effective("Uid:"), let gid = effective("Gid:") else { return nil }
+        return (uid, gid)
     }
 
     /// The process exists, is not a zombie, and we may read it.
@@ -166,7 +168,7 @@ public enum Attacher {
         if let close = stat.lastIndex(of: ")"), stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z") {
             throw AttachError.zombie(pid: pid)
         }
-        guard (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/root/tmp")) != nil else {
+        guard (try? Directory.temporary(ofProcess: pid)) != nil else {
             throw AttachError.ptraceDenied(pid: pid, detail: "permission denied; " + ptraceHint(pid))
         }
     }

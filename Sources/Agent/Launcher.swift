@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -44,6 +45,7 @@ public enum Launcher {
     ) throws -> Int32 {
         precondition(!command.isEmpty)
         let agent = try AgentFiles.install()
+        defer { agent.remove() }
         try FileManager.default.createDirectory(atPath: options.outputDirectory, withIntermediateDirectories: true)
 
         var pipeEnds: [Int32] = [0, 0]

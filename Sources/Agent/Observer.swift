@@ -60,7 +60,7 @@ public enum Observer {
                 let report: Report? = try Attacher.run(stop, pid: pid, timeoutSeconds: timeoutSeconds, interrupts: interrupts,
                                                        progress: { _ in }) { output in
                     if output.status == "retry" { return nil }
-                    let data = try Data(contentsOf: URL(fileURLWithPath: output.folder + "/" + resultFile))
+                    let data = try output.read(resultFile)
                     return try JSONDecoder().decode(Report.self, from: data)
                 }
                 if let report { return Window(report: report, interrupted: interrupted) }

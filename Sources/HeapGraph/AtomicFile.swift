@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SafeFiles
 import SystemPackage
 
 /// A growable byte buffer that `AtomicFile` drains to disk as it fills.
@@ -51,35 +52,28 @@ public struct OutputBuffer {
     }
 }
 
-/// Writes a file under a temporary name in the same folder and renames it
-/// into place when complete, so a reader never sees half a file.
+/// Writes a file under a new temporary name beside it and renames it into
+/// place when complete, so a reader never sees half a file (``AtomicOutput``:
+/// created `O_EXCL|O_NOFOLLOW`, mode 0600, flushed before the rename).
 public enum AtomicFile {
     /// Creates `path` (mode 0600) with what `body` appends to the buffer.
     public static func write(
         to path: String, _ body: (inout OutputBuffer) throws(SnapshotError) -> Void
     ) throws(SnapshotError) {
-        let temporary = path + ".tmp-\(getpid())"
-        let descriptor: FileDescriptor
-        do {
-            descriptor = try FileDescriptor.open(
-                FilePath(temporary), .writeOnly, options: [.create, .truncate], permissions: [.ownerRead, .ownerWrite]
-            )
-        } catch {
-            throw SnapshotError(path: path, offset: nil, reason: "cannot create: \(error)")
+        let output: AtomicOutput
+        do { output = try AtomicOutput(path: path) } catch {
+            throw SnapshotError(path: path, offset: nil, reason: error.reason)
         }
-        var buffer = OutputBuffer(descriptor: descriptor, path: path)
+        var buffer = OutputBuffer(descriptor: output.descriptor, path: path)
         do {
             try body(&buffer)
             try buffer.flush()
-            try? descriptor.close()
         } catch {
-            try? descriptor.close()
-            _ = unlink(temporary)
+            output.abandon()
             throw error
         }
-        guard rename(temporary, path) == 0 else {
-            _ = unlink(temporary)
-            throw SnapshotError(path: path, offset: nil, reason: "cannot rename \(temporary) into place: \(Errno(rawValue: errno))")
+        do { try output.commit() } catch {
+            throw SnapshotError(path: path, offset: nil, reason: error.reason)
         }
     }
 }

@@ -67,6 +67,13 @@ public enum SnapshotLoader {
         case .mlh: return try MLHReader(file: file, contents: contents).read()
         case .meliae: return try MeliaeReader.read(file: file, contents: contents)
         case nil:
+            // A file cut inside the magic is a truncated snapshot, not a foreign file.
+            if !prefix.isEmpty, prefix.count < SnapshotFile.magic.count, SnapshotFile.magic.starts(with: prefix) {
+                throw SnapshotError(
+                    path: path, offset: prefix.count,
+                    reason: "truncated: the file ends at offset \(prefix.count), inside the 8-byte .mlh signature; the dump did not finish or the file was cut"
+                )
+            }
             throw SnapshotError(
                 path: path, offset: nil,
                 reason: "not a memlens snapshot (.mlh) or meliae JSON dump: \(SnapshotFormat.describe(prefix))"

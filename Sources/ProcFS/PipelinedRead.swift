@@ -7,13 +7,13 @@ import SystemPackage
 final class PipelinedRead: @unchecked Sendable {
     // A ring of `slotCount` buffers. `free` counts buffers the reader may fill,
     // `filled` those the parser may read; the semaphores order every access, so
-    // each slot is touched by one thread at a time.
+    // each slot — its bytes and its `SlotState` — is touched by one thread at a
+    // time. The states live in memory allocated once (never in a Swift array,
+    // whose storage both threads would reach through one shared property).
     private let slotCount = 4
     private let slotBytes: Int
     private let slots: [UnsafeMutableRawBufferPointer]
-    private var lengths: [Int]
-    private var finished: [Bool]
-    private var failure: ProcFile.Failure?
+    private let states: UnsafeMutablePointer<SlotState>
     private let free: DispatchSemaphore
     private let filled = DispatchSemaphore(value: 0)
     private let done = DispatchSemaphore(value: 0)
@@ -22,13 +22,15 @@ final class PipelinedRead: @unchecked Sendable {
     init(chunkBytes: Int) {
         slotBytes = max(chunkBytes, 4096)
         slots = (0..<slotCount).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: max(chunkBytes, 4096), alignment: 16) }
-        lengths = Array(repeating: 0, count: slotCount)
-        finished = Array(repeating: false, count: slotCount)
+        states = .allocate(capacity: slotCount)
+        states.initialize(repeating: SlotState(), count: slotCount)
         free = DispatchSemaphore(value: slotCount)
     }
 
     deinit {
         for slot in slots { slot.deallocate() }
+        states.deinitialize(count: slotCount)
+        states.deallocate()
     }
 
     /// Starts reading `file` on a second thread and runs `meanwhile` on a
@@ -57,14 +59,15 @@ final class PipelinedRead: @unchecked Sendable {
         var index = 0
         while true {
             filled.wait()
-            if let failure = failure, lengths[index] == 0 && finished[index] {
+            let state = states[index]
+            if let failure = state.failure {
                 free.signal()
                 cancelAndDrain()
                 return failure
             }
-            let bytes = UnsafeBufferPointer(start: slots[index].baseAddress?.assumingMemoryBound(to: UInt8.self), count: lengths[index])
+            let bytes = UnsafeBufferPointer(start: slots[index].baseAddress?.assumingMemoryBound(to: UInt8.self), count: state.length)
             if !bytes.isEmpty { chunk(bytes) }
-            let last = finished[index]
+            let last = state.finished
             free.signal()
             if last { return nil }
             index = (index + 1) % slotCount
@@ -83,9 +86,7 @@ final class PipelinedRead: @unchecked Sendable {
             fd = try file.open()
         } catch {
             free.wait()
-            failure = error
-            lengths[0] = 0
-            finished[0] = true
+            states[0] = SlotState(length: 0, finished: true, failure: error)
             filled.signal()
             return
         }
@@ -105,9 +106,7 @@ final class PipelinedRead: @unchecked Sendable {
                 do {
                     n = try fd.read(into: UnsafeMutableRawBufferPointer(rebasing: slot[count...]), retryOnInterrupt: true)
                 } catch {
-                    failure = ProcFile.failure(error)
-                    lengths[index] = 0
-                    finished[index] = true
+                    states[index] = SlotState(length: 0, finished: true, failure: ProcFile.failure(error))
                     filled.signal()
                     return
                 }
@@ -120,13 +119,22 @@ final class PipelinedRead: @unchecked Sendable {
                 if end == 0 { end = count }  // a line longer than half a slot: pass it split (never in smaps)
             }
             carry = Array(slot[end..<count])
-            lengths[index] = end
-            finished[index] = atEnd
+            states[index] = SlotState(length: end, finished: atEnd, failure: nil)
             filled.signal()
             if atEnd { return }
             index = (index + 1) % slotCount
         }
     }
+}
+
+/// What the reader left in one slot for the parser.
+private struct SlotState {
+    /// Bytes of the slot that hold whole lines.
+    var length = 0
+    /// The file ended with this slot.
+    var finished = false
+    /// The read failed here (the slot holds nothing).
+    var failure: ProcFile.Failure?
 }
 
 /// `meanwhile`, run on another thread while the caller waits for it

@@ -86,7 +86,8 @@ def malloc_job(config, mine):
         report["trim_before"] = rolled
         report["mallinfo_after"] = _mallinfo(ctypes, libc)
     partial = config["FOLDER"] + "/frag.json.partial"
-    with open(partial, "w") as out:
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with open(fd, "w") as out:
         json.dump(report, out)
     os.rename(partial, config["FOLDER"] + "/frag.json")
     return "ok"

@@ -219,7 +219,8 @@ def _write():
         "modules": roots,
     }
     path = _state["path"]
-    temporary = "%s.%d.tmp" % (path, os.getpid())
-    with open(temporary, "w") as out:
+    temporary = "%s.%d.%s.tmp" % (path, os.getpid(), os.urandom(8).hex())
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with open(fd, "w") as out:
         json.dump(document, out)
     os.replace(temporary, path)

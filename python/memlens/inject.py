@@ -39,7 +39,7 @@ def _run(config):
     namespace = {"__name__": "_memlens_job", "__file__": config["JOB"]}
     try:
         # Tells memlens the job has begun, so it waits for it rather than giving up.
-        os.close(os.open(config["STATUS"] + ".started", os.O_WRONLY | os.O_CREAT, 0o600))
+        os.close(os.open(config["STATUS"] + ".started", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
         young_before = set(map(id, gc.get_objects(0))) if pause else None
         with open(config["JOB"], "rb") as source:
             text = source.read()
@@ -88,7 +88,7 @@ def _run(config):
     try:
         # Written whole under another name, then renamed: memlens polls for it.
         partial = config["STATUS"] + ".partial"
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         os.write(fd, (status + "\n").encode("utf-8", "replace"))
         os.close(fd)
         os.rename(partial, config["STATUS"])

@@ -240,7 +240,8 @@ def _gc_state():
 
 def _write(config, name, document):
     path = config["FOLDER"] + "/" + name
-    with open(path + ".partial", "w") as out:
+    fd = os.open(path + ".partial", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with open(fd, "w") as out:
         out.write(json.dumps(document))
     os.rename(path + ".partial", path)
 

@@ -442,7 +442,9 @@ def dump(path, values=True, exclude_frame=None, exclude_ids=()):
     """
     started = time.perf_counter()
     path = os.fspath(path)
-    temporary = "%s.%d.tmp" % (path, os.getpid())
+    # A new name beside the output (random, created O_EXCL|O_NOFOLLOW): a file
+    # or link another user planted in a shared folder is never opened.
+    temporary = "%s.%d.%s.tmp" % (path, os.getpid(), os.urandom(8).hex())
     # The walk allocates many short-lived lists; a collection triggered by
     # them would traverse the whole heap, and could free objects under the
     # walk. Paused for the dump, restored after.
@@ -454,7 +456,7 @@ def dump(path, values=True, exclude_frame=None, exclude_ids=()):
         tracked = gc.get_objects()
         young = len(gc.get_objects(0))
         exclude = _agent_frames() | _handler_objects(exclude_frame) | set(exclude_ids)
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         try:
             # Positional: a keyword makes CPython (3.8–3.11) cache a tuple of
             # open()'s keyword names for good, a lasting change in the target.

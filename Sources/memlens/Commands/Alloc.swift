@@ -26,10 +26,10 @@ struct Alloc: ParsableCommand {
     var duration = TimeSpan(seconds: 10)
 
     @Option(help: "Show this many sites.")
-    var top = 20
+    var top: Count = 20
 
     @Option(help: "Frames kept per allocation (when memlens starts tracemalloc).")
-    var depth = 5
+    var depth: Count = 5
 
     @Option(help: ArgumentHelp("How long to wait for the main thread to reach a safe point, each time.", valueName: "time"))
     var timeout = TimeSpan(seconds: 30)
@@ -37,14 +37,12 @@ struct Alloc: ParsableCommand {
     @OptionGroup var report: ReportOptions
 
     func validate() throws {
-        guard timeout.seconds > 0 else { throw ValidationError("--timeout must be positive") }
-        guard top > 0 else { throw ValidationError("--top must be at least 1") }
-        guard (1...100).contains(depth) else { throw ValidationError("--depth must be 1 to 100") }
+        guard depth.value <= 100 else { throw ValidationError("--depth must be 1 to 100") }
     }
 
     func run() throws {
         let window: Observer.Window<AllocObservation> = try reportingErrors {
-            try Observer.alloc(pid: pid, seconds: duration.seconds, depth: depth, top: top, timeoutSeconds: timeout.seconds) { line in
+            try Observer.alloc(pid: pid, seconds: duration.seconds, depth: depth.value, top: top.value, timeoutSeconds: timeout.seconds) { line in
                 if !report.json { printError("memlens: \(line)") }
             }
         }

@@ -34,16 +34,16 @@ struct CensusCommand: ParsableCommand {
     var exe: String?
 
     @Option(help: "How many types to list.")
-    var top = 30
+    var top: Count = 30
 
     @Flag(help: "Count objects frozen by gc.freeze() (the permanent generation) in the types too.")
     var frozen = false
 
     @Option(help: "Take a census every interval (`10s`, `500ms`, `2m`) and report growth per type.")
-    var every: String?
+    var every: TimeSpan?
 
     @Option(help: "How many censuses with --every.")
-    var count = 6
+    var count: Count = 6
 
     @OptionGroup var report: ReportOptions
 
@@ -56,18 +56,7 @@ struct CensusCommand: ParsableCommand {
         } else if exe != nil {
             throw ValidationError("--exe is for core files; a live process names its own executable")
         }
-        guard top > 0 else { throw ValidationError("--top must be positive") }
-        guard count >= 2 else { throw ValidationError("--count must be 2 or more") }
-        if let every, Self.seconds(every) == nil { throw ValidationError("--every takes a duration such as 10s, 500ms or 2m") }
-    }
-
-    /// `10s`, `500ms`, `2m`, `1.5` (seconds) → seconds.
-    static func seconds(_ text: String) -> Double? {
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-        for (suffix, scale) in units where text.hasSuffix(suffix) {
-            if let value = Double(text.dropLast(suffix.count)), value > 0 { return value * scale }
-        }
-        return Double(text).flatMap { $0 > 0 ? $0 : nil }
+        guard count.value >= 2 else { throw ValidationError("--count must be 2 or more") }
     }
 
     func run() throws {
@@ -75,7 +64,7 @@ struct CensusCommand: ParsableCommand {
             let census = try reportingErrors { try Census.take(core: target, executable: exe, includeFrozen: frozen, amend: CensusArenas.amend) }
             return try show(census)
         }
-        if let every, let interval = Self.seconds(every) { return try runSeries(pid: pid, interval: interval) }
+        if let every { return try runSeries(pid: pid, interval: every.seconds) }
         let census = try reportingErrors {
             try Census.take(pid: pid, includeFrozen: frozen, progress: { note in printError("memlens: \(note)") }, amend: CensusArenas.amend)
         }
@@ -84,9 +73,9 @@ struct CensusCommand: ParsableCommand {
 
     private func show(_ census: CensusResult) throws {
         if report.json {
-            print(try CensusReport.json(census, top: top))
+            print(try CensusReport.json(census, top: top.value))
         } else {
-            print(CensusReport.text(census, top: top), terminator: "")
+            print(CensusReport.text(census, top: top.value), terminator: "")
         }
     }
 
@@ -95,7 +84,7 @@ struct CensusCommand: ParsableCommand {
         var series = CensusSeries()
         let clock = ContinuousClock()
         let origin = clock.now
-        for index in 1...count {
+        for index in 1...count.value {
             if index > 1 { Thread.sleep(forTimeInterval: interval) }
             let census = try reportingErrors {
                 try Census.take(pid: pid, includeFrozen: frozen, progress: { note in printError("memlens: \(note)") }, amend: CensusArenas.amend)
@@ -104,6 +93,6 @@ struct CensusCommand: ParsableCommand {
             series.append(census, at: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
             printError("memlens: " + CensusReport.progressLine(census, index: index))
         }
-        print(report.json ? try CensusReport.seriesJSON(series, top: top) : CensusReport.seriesText(series, top: top), terminator: report.json ? "\n" : "")
+        print(report.json ? try CensusReport.seriesJSON(series, top: top.value) : CensusReport.seriesText(series, top: top.value), terminator: report.json ? "\n" : "")
     }
 }

@@ -29,3 +29,18 @@ func printError(_ line: String) {
 func loadSnapshot(_ path: String, contents: SnapshotContents = .full) throws -> HeapGraph {
     try reportingErrors { try SnapshotLoader.load(path: path, contents: contents) }
 }
+
+/// A count on the command line (`--top`, `--max`, `--depth`, `--count`): a
+/// whole number of at least 1, rejected as a usage error otherwise.
+struct Count: ExpressibleByArgument, ExpressibleByIntegerLiteral, CustomStringConvertible, Sendable {
+    var value: Int
+
+    init(integerLiteral value: Int) { self.value = value }
+
+    init?(argument: String) {
+        guard let value = Int(argument), value > 0 else { return nil }
+        self.value = value
+    }
+
+    var description: String { String(value) }
+}

@@ -22,7 +22,7 @@ struct CyclesCommand: ParsableCommand {
     var file: String
 
     @Option(help: "Show this many cycles.")
-    var top = 20
+    var top: Count = 20
 
     @OptionGroup var report: ReportOptions
 
@@ -30,9 +30,9 @@ struct CyclesCommand: ParsableCommand {
         let graph = try loadSnapshot(file)
         let cycles = Cycles(graph, retained: RetainedSizes(graph))
         if report.json {
-            print(try FindingsReport.cyclesJSON(cycles, graph: graph, top: top))
+            print(try FindingsReport.cyclesJSON(cycles, graph: graph, top: top.value))
         } else {
-            print(FindingsReport.cyclesText(cycles, graph: graph, labels: EdgeLabels(graph), top: top), terminator: "")
+            print(FindingsReport.cyclesText(cycles, graph: graph, labels: EdgeLabels(graph), top: top.value), terminator: "")
         }
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import HeapAnalysis
 import HeapGraph
 import Reports
+import SafeFiles
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,17 +37,20 @@ struct Demo: ParsableCommand {
     }
 
     func run() throws {
-        let folder = try output ?? reportingErrors { try temporaryFolder() }
-        let script = URL(fileURLWithPath: folder).appending(path: "fragmentation.py")
+        // The script goes into a new private folder (never one that existed
+        // before, so nothing planted there runs); the snapshots too, unless -o.
+        let work = try reportingErrors { try PrivateFolder.create(prefix: "memlens-demo") }
+        defer { if output != nil { work.remove() } }
+        let folder = output ?? work.path
+        let script = work.path + "/fragmentation.py"
         try reportingErrors {
             guard let text = AgentFiles.text(of: "examples/fragmentation.py") else { throw ValidationError("the example is missing from this build") }
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: script)
+            try work.directory.createFile("fragmentation.py", contents: Array(text.utf8), mode: AgentFiles.readable)
         }
-        if !report.json { printError("memlens demo: running \(python) \(script.path) \(scale), snapshots in \(folder)") }
+        if !report.json { printError("memlens demo: running \(python) \(script) \(scale), snapshots in \(folder)") }
         let paths = SnapshotPaths()
         let status = try reportingErrors {
-            try Launcher.run([python, script.path, String(scale)], options: LaunchOptions(outputDirectory: folder)) { report in
+            try Launcher.run([python, script, String(scale)], options: LaunchOptions(outputDirectory: folder)) { report in
                 if let path = report.snapshotPath { paths.append(path) } else { printError("memlens: \(report.line)") }
             }
         }
@@ -68,12 +72,6 @@ struct Demo: ParsableCommand {
         } else {
             print(DemoReport.text(stages), terminator: "")
         }
-    }
-
-    private func temporaryFolder() throws -> String {
-        let url = FileManager.default.temporaryDirectory.appending(path: "memlens-demo-\(getpid())")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        return url.path
     }
 }
 

@@ -23,7 +23,7 @@ struct Diff: ParsableCommand {
     var survivors = false
 
     @Option(help: "Show this many rows.")
-    var top = 30
+    var top: Count = 30
 
     @OptionGroup var report: ReportOptions
 
@@ -33,7 +33,6 @@ struct Diff: ParsableCommand {
         } else {
             guard files.count == 2 else { throw ValidationError("diff takes two snapshots: OLD NEW (or three with --survivors)") }
         }
-        guard top > 0 else { throw ValidationError("--top must be at least 1") }
     }
 
     func run() throws {
@@ -46,10 +45,10 @@ struct Diff: ParsableCommand {
         }
         if survivors {
             let result = Survivors(base: graphs[0], after: graphs[1], later: graphs[2])
-            print(report.json ? try DiffReport.survivorsJSON(result, in: graphs[2]) : DiffReport.survivorsText(result, in: graphs[2], top: top), terminator: report.json ? "\n" : "")
+            print(report.json ? try DiffReport.survivorsJSON(result, in: graphs[2]) : DiffReport.survivorsText(result, in: graphs[2], top: top.value), terminator: report.json ? "\n" : "")
         } else {
             let diff = HeapDiff(older: graphs[0], newer: graphs[1])
-            print(report.json ? try DiffReport.json(diff, top: top) : DiffReport.text(diff, older: files[0], newer: files[1], top: top), terminator: report.json ? "\n" : "")
+            print(report.json ? try DiffReport.json(diff, top: top.value) : DiffReport.text(diff, older: files[0], newer: files[1], top: top.value), terminator: report.json ? "\n" : "")
         }
     }
 }

@@ -18,7 +18,7 @@ struct Dupes: ParsableCommand {
     var file: String
 
     @Option(help: "Show this many values.")
-    var top = 20
+    var top: Count = 20
 
     @OptionGroup var report: ReportOptions
 
@@ -29,6 +29,6 @@ struct Dupes: ParsableCommand {
             throw ExitCode.failure
         }
         let dupes = DuplicateStrings(graph)
-        print(report.json ? try FindingsReport.dupesJSON(dupes, top: top) : FindingsReport.dupesText(dupes, top: top), terminator: report.json ? "\n" : "")
+        print(report.json ? try FindingsReport.dupesJSON(dupes, top: top.value) : FindingsReport.dupesText(dupes, top: top.value), terminator: report.json ? "\n" : "")
     }
 }

@@ -63,7 +63,7 @@ struct FootprintCommand: ParsableCommand {
     var totals = false
 
     @Option(help: "Rows to show for --by library and --by mapping.")
-    var top = 20
+    var top: Count = 20
 
     @Option(help: ArgumentHelp("With a command: measure it this long after it starts, if it has not exited by then.", valueName: "seconds"))
     var after: Double?
@@ -88,7 +88,6 @@ struct FootprintCommand: ParsableCommand {
         if let target = pid ?? childrenOf, target <= 0 { throw ValidationError("a pid is a positive number") }
         if totals && by != nil { throw ValidationError("--totals reads no mappings, so it cannot break memory down (drop --by)") }
         if childrenOf != nil && (by != nil || totals) { throw ValidationError("--children shows totals per process; it takes no --by or --totals") }
-        guard top > 0 else { throw ValidationError("--top must be at least 1") }
     }
 
     func run() throws {
@@ -107,7 +106,7 @@ struct FootprintCommand: ParsableCommand {
             print(try FootprintReport.json(footprint, includeMappings: breakdown == .mapping))
         } else {
             let shape = FootprintReport.Breakdown(rawValue: breakdown.rawValue) ?? .kind
-            print(FootprintReport.text(footprint, by: shape, top: top), terminator: "")
+            print(FootprintReport.text(footprint, by: shape, top: top.value), terminator: "")
         }
     }
 

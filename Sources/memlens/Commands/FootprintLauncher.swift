@@ -1,5 +1,6 @@
 import Agent
 import Foundation
+import SafeFiles
 import ProcFS
 #if canImport(Glibc)
 import Glibc
@@ -24,6 +25,7 @@ enum FootprintLauncher {
         case system(String, Int32)
         case neverPaused(status: Int32)
         case badMessage(String)
+        case notOurs(Int32)
 
         var description: String {
             switch self {
@@ -32,6 +34,8 @@ enum FootprintLauncher {
                 return "the command exited (status \(status)) without reaching the point of measurement: is it CPython 3.8 or later, "
                     + "and did it exit normally (not os._exit, exec or a signal)?"
             case .badMessage(let line): return "unexpected message from the target: \(line)"
+            case .notOurs(let pid):
+                return "the target asked memlens to stop process \(pid), which is not the command memlens started nor one of its children (refused)"
             }
         }
     }
@@ -105,9 +109,9 @@ enum FootprintLauncher {
     /// command has exited.
     static func run(_ command: [String], after: Double?, measure: (Pause) throws -> Void) throws -> Int32 {
         precondition(!command.isEmpty)
-        let folder = try makePrivateFolder("memlens-footprint")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try AgentFiles.writeSitecustomize(sitecustomize, into: folder)
+        let folder = try PrivateFolder.create(prefix: "memlens-footprint")
+        defer { folder.remove() }
+        try AgentFiles.writeSitecustomize(sitecustomize, into: folder.directory)
 
         // `paused`: target → memlens; `resume`: memlens → target. Our ends are close-on-exec.
         let (pausedRead, pausedWrite) = try makePipe()
@@ -191,6 +195,8 @@ enum FootprintLauncher {
             measured = true
             do {
                 let pause = try parse(line)
+                // The pid comes from the target: stop only the child memlens started or one of its descendants.
+                guard isDescendant(pause.pid, of: child) else { throw Failure.notOurs(pause.pid) }
                 try whileStopped(pause.pid) { try measure(pause) }
             } catch {
                 measureError = error
@@ -223,13 +229,22 @@ enum FootprintLauncher {
         try body()
     }
 
+    /// Whether `pid` is `ancestor` or a process below it (parents read from `/proc/PID/stat`).
+    static func isDescendant(_ pid: Int32, of ancestor: Int32) -> Bool {
+        var current = pid
+        for _ in 0..<64 {
+            if current == ancestor { return true }
+            guard current > 1, let stat = try? ProcReader.stat(pid: current) else { return false }
+            current = stat.parentPID
+        }
+        return false
+    }
+
     static func allThreadsStopped(_ pid: Int32) -> Bool {
         guard let threads = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return true }
-        for tid in threads {
-            guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/stat", encoding: .utf8),
-                  let close = text.lastIndex(of: ")") else { continue }
-            let state = text[text.index(after: close)...].drop { $0 == " " }.first
-            if state != "T" && state != "t" && state != "Z" && state != "X" { return false }
+        for tid in threads.compactMap({ Int32($0) }) {
+            guard let stat = try? ProcReader.stat(pid: tid) else { continue }
+            if !"TtZX".utf8.contains(stat.state) { return false }
         }
         return true
     }

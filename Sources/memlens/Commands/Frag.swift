@@ -6,6 +6,7 @@ import HeapGraph
 import ProcFS
 import PythonProcess
 import Reports
+import SafeFiles
 
 struct Frag: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -69,10 +70,10 @@ struct Frag: ParsableCommand {
     var pinnedBelow = 10.0
 
     @Option(help: "Pinner rows to show.")
-    var top = 10
+    var top: Count = 10
 
     @Option(help: "Seconds to wait for the main thread to reach a safe point (--trim, --malloc-stats).")
-    var timeout = 30.0
+    var timeout = TimeSpan(seconds: 30)
 
     @OptionGroup var report: ReportOptions
 
@@ -85,9 +86,7 @@ struct Frag: ParsableCommand {
             guard pid > 0 else { throw ValidationError("a pid is a positive number") }
         }
         guard pinnedBelow > 0, pinnedBelow <= 100 else { throw ValidationError("--pinned-below takes a percent in (0, 100]") }
-        guard top > 0 else { throw ValidationError("--top must be at least 1") }
         guard !(paths && snapshot != nil) else { throw ValidationError("give --paths or --snapshot, not both") }
-        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
     }
 
     func run() throws {
@@ -113,13 +112,13 @@ struct Frag: ParsableCommand {
             do { holders = try takeSnapshotForHolders(analysis.pinning) } catch { pathsFailure = error }
         }
         if let svg {
-            try reportingErrors { try Data(FragSVG.svg(analysis).utf8).write(to: URL(fileURLWithPath: svg), options: .atomic) }
+            try reportingErrors { try AtomicOutput.write(Array(FragSVG.svg(analysis).utf8), to: svg) }
             if !report.json { printError("memlens: wrote \(svg)") }
         }
         if report.json {
             print(try FragReport.json(analysis, malloc: malloc, trim: outcome, holders: holders))
         } else {
-            print(FragReport.text(analysis, malloc: malloc, trim: outcome, holders: holders, top: top), terminator: "")
+            print(FragReport.text(analysis, malloc: malloc, trim: outcome, holders: holders, top: top.value), terminator: "")
         }
         if let pathsFailure {
             printError("error: --paths: no snapshot, so no paths (the report above is complete otherwise): \(pathsFailure)")
@@ -138,15 +137,15 @@ struct Frag: ParsableCommand {
         }
         let analysis = FragSnapshotReport(graph, file: file, poolBytes: layout.poolBytes, arenaBytes: layout.arenaBytes,
                                           threshold: pinnedBelow / 100)
-        print(report.json ? try analysis.json() : analysis.text(top: top), terminator: report.json ? "\n" : "")
+        print(report.json ? try analysis.json() : analysis.text(top: top.value), terminator: report.json ? "\n" : "")
     }
 
     /// Snapshots the target into a private temporary folder, finds the pinners in it, and deletes it.
     private func takeSnapshotForHolders(_ pinning: Pinning) throws -> PinnerHolders {
-        let folder = try makePrivateFolder("memlens-frag")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appending(path: "snapshot.mlh").path
-        _ = try Attacher.snapshot(pid: pid, output: file, values: true, timeoutSeconds: timeout) { line in
+        let folder = try PrivateFolder.create(prefix: "memlens-frag")
+        defer { folder.remove() }
+        let file = folder.path + "/snapshot.mlh"
+        _ = try Attacher.snapshot(pid: pid, output: file, values: true, timeoutSeconds: timeout.seconds) { line in
             if !report.json { printError("memlens: \(line)") }
         }
         let graph = try SnapshotLoader.load(path: file)
@@ -158,10 +157,10 @@ struct Frag: ParsableCommand {
     /// Runs `memlens/frag.py` in the target: mallinfo2, malloc_info and, with `trim`, malloc_trim(0).
     private func runMallocJob(trim: Bool) throws -> MallocStats {
         let job = Attacher.Job(source: "memlens/frag.py", entry: "malloc_job", settings: ["TRIM": trim ? "True" : "False"])
-        let data = try Attacher.run(job, pid: pid, timeoutSeconds: timeout, interrupts: InterruptGuard(), progress: { line in
+        let data = try Attacher.run(job, pid: pid, timeoutSeconds: timeout.seconds, interrupts: InterruptGuard(), progress: { line in
             if !report.json { printError("memlens: \(line)") }
         }) { output in
-            try Data(contentsOf: URL(fileURLWithPath: output.folder + "/frag.json"))
+            try output.read("frag.json")
         }
         return try MallocStats.decode(data)
     }

@@ -37,7 +37,6 @@ struct GCCommand: ParsableCommand {
     @OptionGroup var report: ReportOptions
 
     func validate() throws {
-        guard timeout.seconds > 0 else { throw ValidationError("--timeout must be positive") }
     }
 
     func run() throws {

@@ -24,7 +24,7 @@ struct Imports: ParsableCommand {
     var python = "python3"
 
     @Option(help: "Show this many levels of the tree (default: all).")
-    var depth: Int?
+    var depth: Count?
 
     @OptionGroup var report: ReportOptions
 
@@ -41,7 +41,6 @@ struct Imports: ParsableCommand {
             throw ValidationError("give either --module NAME or a command after --, not both")
         }
         if argv.isEmpty { throw ValidationError("give the command to run after --, e.g. memlens imports -- python3 -c 'import json'") }
-        if let depth, depth < 1 { throw ValidationError("--depth must be at least 1") }
     }
 
     func run() throws {
@@ -50,7 +49,7 @@ struct Imports: ParsableCommand {
         if report.json {
             print(try ImportsReport.json(profile, command: argv))
         } else {
-            print(ImportsReport.text(profile, command: argv, maxDepth: depth), terminator: "")
+            print(ImportsReport.text(profile, command: argv, maxDepth: depth?.value), terminator: "")
         }
         if status != 0 {
             printError("memlens: the command exited with status \(status); the report covers the imports up to then")

@@ -1,5 +1,6 @@
 import Agent
 import Foundation
+import SafeFiles
 import Reports
 
 /// Runs a Python command with the import-cost hook (`python/memlens/imports.py`)
@@ -40,15 +41,15 @@ enum ImportsLauncher {
     /// The command's stdout goes to stderr, so stdout stays the report's.
     static func run(_ command: [String]) throws -> (profile: ImportProfile, status: Int32) {
         guard let hook = AgentFiles.text(of: "memlens/imports.py") else { throw Failure.hookMissing }
-        let folder = try makePrivateFolder("memlens-imports")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try Data(hook.utf8).write(to: folder.appending(path: "_memlens_imports.py"))
-        try AgentFiles.writeSitecustomize(sitecustomize, into: folder)
-        let reportPath = folder.appending(path: "imports.json")
+        let folder = try PrivateFolder.create(prefix: "memlens-imports")
+        defer { folder.remove() }
+        try folder.directory.createFile("_memlens_imports.py", contents: Array(hook.utf8), mode: AgentFiles.readable)
+        try AgentFiles.writeSitecustomize(sitecustomize, into: folder.directory)
+        let reportPath = folder.path + "/imports.json"
 
         var environment = ProcessInfo.processInfo.environment
         environment["PYTHONPATH"] = folder.path + (environment["PYTHONPATH"].map { ":" + $0 } ?? "")
-        environment["MEMLENS_IMPORTS_OUTPUT"] = reportPath.path
+        environment["MEMLENS_IMPORTS_OUTPUT"] = reportPath
 
         let process = Process()
         process.executableURL = try executable(command[0], path: environment["PATH"] ?? "/usr/bin:/bin")
@@ -59,7 +60,8 @@ enum ImportsLauncher {
         process.waitUntilExit()
         let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
 
-        guard let data = FileManager.default.contents(atPath: reportPath.path) else { throw Failure.noReport(status: status) }
+        guard let bytes = try? folder.directory.readRegularFile("imports.json", limitBytes: 64 << 20) else { throw Failure.noReport(status: status) }
+        let data = Data(bytes)
         do {
             return (try JSONDecoder().decode(ImportProfile.self, from: data), status)
         } catch {

@@ -25,7 +25,7 @@ struct Paths: ParsableCommand {
     var address: String?
 
     @Option(help: "At most this many paths (with --type).")
-    var max = 5
+    var max: Count = 5
 
     @Flag(help: "Print Graphviz DOT of the paths instead of text.")
     var dot = false
@@ -35,12 +35,11 @@ struct Paths: ParsableCommand {
     func validate() throws {
         guard (type == nil) != (address == nil) else { throw ValidationError("give exactly one of --type or --address") }
         if let address, parseAddress(address) == nil { throw ValidationError("'\(address)' is not a hex address") }
-        guard max > 0 else { throw ValidationError("--max must be at least 1") }
     }
 
     func run() throws {
         let graph = try loadSnapshot(file)
-        let targets = try resolveTargets(in: graph, file: file, type: type, address: address, limit: max)
+        let targets = try resolveTargets(in: graph, file: file, type: type, address: address, limit: max.value)
         let finder = PathFinder(graph, targets: Set(targets))
         let paths = targets.map { (target: $0, path: finder.path(to: $0)) }
         let labels = EdgeLabels(graph)
@@ -70,13 +69,12 @@ struct ReferrersCommand: ParsableCommand {
     var address: String
 
     @Option(help: "Levels of referrers to show.")
-    var depth = 2
+    var depth: Count = 2
 
     @OptionGroup var report: ReportOptions
 
     func validate() throws {
         guard parseAddress(address) != nil else { throw ValidationError("'\(address)' is not a hex address") }
-        guard depth > 0 else { throw ValidationError("--depth must be at least 1") }
     }
 
     func run() throws {
@@ -91,7 +89,7 @@ struct ReferrersCommand: ParsableCommand {
             }
             print(try JSONOutput.string(["referrers": rows]))
         } else {
-            print(PathsReport.referrersText(target, referrers: referrers, labels: labels, depth: depth, graph: graph), terminator: "")
+            print(PathsReport.referrersText(target, referrers: referrers, labels: labels, depth: depth.value, graph: graph), terminator: "")
         }
     }
 }

@@ -26,7 +26,7 @@ struct Retained: ParsableCommand {
     var file: String
 
     @Option(help: "Show this many rows.")
-    var top = 30
+    var top: Count = 30
 
     @Option(help: "Rank single objects, or types (objects not dominated by one of their own type).")
     var by: Grouping = .object
@@ -37,7 +37,6 @@ struct Retained: ParsableCommand {
     @OptionGroup var report: ReportOptions
 
     func validate() throws {
-        guard top > 0 else { throw ValidationError("--top must be at least 1") }
         if let address, parseAddress(address) == nil { throw ValidationError("'\(address)' is not a hex address") }
     }
 
@@ -45,10 +44,10 @@ struct Retained: ParsableCommand {
         let graph = try loadSnapshot(file)
         let sizes = RetainedSizes(graph)
         if by == .type {
-            print(report.json ? try RetainedReport.typesJSON(graph, sizes, top: top) : RetainedReport.typesText(graph, sizes, top: top), terminator: report.json ? "\n" : "")
+            print(report.json ? try RetainedReport.typesJSON(graph, sizes, top: top.value) : RetainedReport.typesText(graph, sizes, top: top.value), terminator: report.json ? "\n" : "")
             return
         }
-        var objects = RetainedReport.topObjects(sizes, top: top)
+        var objects = RetainedReport.topObjects(sizes, top: top.value)
         if let address, let value = parseAddress(address) {
             guard let index = AddressLookup(graph).index(of: value) else {
                 printError("error: \(file): no object at address \(EdgeLabels.hex(value)) in this snapshot")

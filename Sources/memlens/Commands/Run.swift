@@ -30,36 +30,27 @@ struct Run: ParsableCommand {
     @Flag(help: "Leave str/bytes/int/float values out of snapshots (they hold user data).")
     var noValues = false
 
-    @Option(help: "Signal that writes a snapshot: USR1, USR2, or a number.")
+    @Option(help: "Signal that writes a snapshot: USR2, USR1, HUP, another name a handler can take, or a number (34–64: real-time).")
     var signal = "USR2"
 
-    @Argument(parsing: .captureForPassthrough, help: "The command to run, after --.")
+    @Argument(parsing: .postTerminator, help: "The command to run, after --.")
     var command: [String] = []
 
     func validate() throws {
-        if command.first == "--" { return }
         guard !command.isEmpty else { throw ValidationError("give the command to run after --, e.g. memlens run -- python3 app.py") }
-        guard signalNumber != nil else { throw ValidationError("unknown signal '\(signal)': use USR1, USR2 or a number") }
-    }
-
-    var signalNumber: Int32? {
-        switch signal.uppercased().replacingOccurrences(of: "SIG", with: "") {
-        case "USR1": return SIGUSR1
-        case "USR2": return SIGUSR2
-        default: return Int32(signal).flatMap { (1..<65).contains($0) ? $0 : nil }
-        }
+        _ = try SnapshotSignal.parse(signal)
     }
 
     func run() throws {
-        let argv = command.first == "--" ? Array(command.dropFirst()) : command
-        guard !argv.isEmpty else { throw ValidationError("give the command to run after --") }
+        let argv = command
+        let signal = try SnapshotSignal.parse(self.signal)
         var options = LaunchOptions(outputDirectory: output)
-        options.signal = signalNumber ?? SIGUSR2
+        options.signal = signal.number
         options.snapshotAtExit = snapshotAtExit
         options.values = !noValues
         let status = try reportingErrors {
             try Launcher.run(argv, options: options, started: { pid in
-                printError("memlens: started \(argv.joined(separator: " ")) as pid \(pid); kill -\(signal.uppercased()) \(pid) writes a snapshot to \(output)")
+                printError("memlens: started \(argv.joined(separator: " ")) as pid \(pid); kill -\(signal.name) \(pid) writes a snapshot to \(output)")
             }, onReport: { report in
                 printError("memlens: \(report.line)")
             })

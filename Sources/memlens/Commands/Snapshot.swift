@@ -30,17 +30,16 @@ struct Snapshot: ParsableCommand {
     var noValues = false
 
     @Option(help: "Seconds to wait for the main thread to reach a safe point.")
-    var timeout = 30.0
+    var timeout = TimeSpan(seconds: 30)
 
     @OptionGroup var report: ReportOptions
 
     func validate() throws {
-        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
     }
 
     func run() throws {
         let result = try reportingErrors {
-            try Attacher.snapshot(pid: pid, output: output, values: !noValues, timeoutSeconds: timeout) { line in
+            try Attacher.snapshot(pid: pid, output: output, values: !noValues, timeoutSeconds: timeout.seconds) { line in
                 if !report.json { printError("memlens: \(line)") }
             }
         }

@@ -22,7 +22,7 @@ struct Summary: ParsableCommand {
     var file: String
 
     @Option(help: "Show this many types.")
-    var top = 20
+    var top: Count = 20
 
     @Flag(help: "Count each instance __dict__ as part of the object that owns it.")
     var collapseDicts = false
@@ -30,7 +30,6 @@ struct Summary: ParsableCommand {
     @OptionGroup var report: ReportOptions
 
     func validate() throws {
-        guard top > 0 else { throw ValidationError("--top must be at least 1") }
     }
 
     func run() throws {
@@ -39,9 +38,9 @@ struct Summary: ParsableCommand {
         let collapse = collapseDicts ? InstanceDictCollapse(graph) : nil
         let summary = TypeSummary(graph, collapsing: collapse)
         if report.json {
-            print(try SummaryReport.json(summary, metadata: graph.metadata, top: top))
+            print(try SummaryReport.json(summary, metadata: graph.metadata, top: top.value))
         } else {
-            print(SummaryReport.text(summary, metadata: graph.metadata, path: file, top: top), terminator: "")
+            print(SummaryReport.text(summary, metadata: graph.metadata, path: file, top: top.value), terminator: "")
             if let collapse { print("Folded \(collapse.foldedCount) instance dicts into their owners.") }
         }
     }
