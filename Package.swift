@@ -64,6 +64,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "SafeFilesTests", dependencies: ["SafeFiles"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HeapGraphTests",
             dependencies: ["HeapGraph", "HeapAnalysis"],

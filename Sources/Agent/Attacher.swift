@@ -139,7 +139,12 @@ public enum Attacher {
             }
             if let signal = interrupts.wait(milliseconds: 20) { throw AttachError.interrupted(pid: pid, signal: signal) }
         }
-        let bytes = (try? folder.directory.readRegularFile("status", limitBytes: 64 << 10)) ?? []
+        let bytes: [UInt8]
+        do { bytes = try folder.directory.readRegularFile("status", limitBytes: 64 << 10) } catch {
+            finished = true
+            queued.finish()
+            throw AttachError.agentFailed(pid: pid, detail: "its status could not be read safely: \(error)")
+        }
         let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         // The queued code has run: gdb's buffer can go.
         finished = true

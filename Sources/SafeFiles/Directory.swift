@@ -35,7 +35,7 @@ public final class Directory: Sendable {
     public static func temporary() throws(FileSafetyError) -> Directory {
         let environment = getenv("TMPDIR").map { String(cString: $0) } ?? ""
         let path = environment.hasPrefix("/") ? String(environment.reversed().drop { $0 == "/" }.reversed()) : "/tmp"
-        return try open(path.isEmpty ? "/" : path)
+        return try open(path.isEmpty ? "/" : path, followingLink: true)  // the user's own setting
     }
 
     /// The `/tmp` of process `pid` as that process sees it (its root may be a

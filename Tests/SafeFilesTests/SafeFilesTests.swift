@@ -1,0 +1,109 @@
+import Foundation
+import SafeFiles
+import Testing
+
+/// A scratch folder for one test, removed by the caller.
+private func scratch() throws -> PrivateFolder {
+    try PrivateFolder.create(prefix: "memlens-safefiles-test")
+}
+
+@Suite("SafeFiles: new folders, no link followed, bounded reads")
+struct SafeFilesTests {
+    @Test("Private folders are new, 0700, this user's, with distinct names")
+    func privateFolders() throws {
+        let base = try scratch()
+        defer { base.remove() }
+        var names = Set<String>()
+        for _ in 0..<50 {
+            let folder = try base.directory.makeFolder(prefix: "p")
+            let info = try FileManager.default.attributesOfItem(atPath: folder.path)
+            #expect((info[.posixPermissions] as? Int) == 0o700)
+            #expect((info[.ownerAccountID] as? Int) == Int(geteuid()))
+            names.insert(folder.name)
+        }
+        #expect(names.count == 50)
+    }
+
+    @Test("A file is created only where no file or link of that name exists; the link's target is untouched")
+    func createRefusesExisting() throws {
+        let base = try scratch()
+        defer { base.remove() }
+        let victim = base.path + "/victim"
+        try Data("victim".utf8).write(to: URL(fileURLWithPath: victim))
+        try FileManager.default.createSymbolicLink(atPath: base.path + "/planted", withDestinationPath: victim)
+        #expect(throws: FileSafetyError.self) { try base.directory.createFile("planted", contents: Array("payload".utf8)) }
+        #expect(throws: FileSafetyError.self) { try base.directory.createFile("victim", contents: Array("payload".utf8)) }
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "victim")
+        try base.directory.createFile("new", contents: Array("fresh".utf8))
+        let info = try FileManager.default.attributesOfItem(atPath: base.path + "/new")
+        #expect((info[.posixPermissions] as? Int) == 0o600)
+    }
+
+    @Test("Reads refuse links, FIFOs (without blocking) and files over the limit")
+    func boundedReads() throws {
+        let base = try scratch()
+        defer { base.remove() }
+        try Data("secret".utf8).write(to: URL(fileURLWithPath: base.path + "/secret"))
+        try FileManager.default.createSymbolicLink(atPath: base.path + "/link", withDestinationPath: base.path + "/secret")
+        #expect(mkfifo(base.path + "/fifo", 0o600) == 0)
+        try Data(repeating: 65, count: 5000).write(to: URL(fileURLWithPath: base.path + "/big"))
+        #expect(throws: FileSafetyError.self) { try base.directory.readRegularFile("link", limitBytes: 100) }
+        #expect(throws: FileSafetyError.self) { try base.directory.readRegularFile("fifo", limitBytes: 100) }
+        #expect(throws: FileSafetyError.self) { try base.directory.readRegularFile("big", limitBytes: 4096) }
+        #expect(try base.directory.readRegularFile("secret", limitBytes: 6) == Array("secret".utf8))
+        #expect(base.directory.contains("link"))
+        #expect(!base.directory.contains("missing"))
+    }
+
+    @Test("An output replaces a link planted at its name instead of writing through it, and leaves no temporary")
+    func atomicOutputReplacesLinks() throws {
+        let base = try scratch()
+        defer { base.remove() }
+        let victim = base.path + "/victim"
+        try Data("victim".utf8).write(to: URL(fileURLWithPath: victim))
+        let output = base.path + "/out.mlh"
+        try FileManager.default.createSymbolicLink(atPath: output, withDestinationPath: victim)
+        try AtomicOutput.write(Array("snapshot".utf8), to: output)
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "victim")
+        #expect(try String(contentsOfFile: output, encoding: .utf8) == "snapshot")
+        let info = try FileManager.default.attributesOfItem(atPath: output)
+        #expect((info[.type] as? FileAttributeType) == .typeRegular)
+        #expect((info[.posixPermissions] as? Int) == 0o600)
+        #expect(Set(base.directory.entries()) == ["victim", "out.mlh"])
+    }
+
+    @Test("An abandoned output leaves the destination as it was")
+    func abandonedOutput() throws {
+        let base = try scratch()
+        defer { base.remove() }
+        let path = base.path + "/report.txt"
+        try Data("old".utf8).write(to: URL(fileURLWithPath: path))
+        let output = try AtomicOutput(path: path)
+        try Array("half".utf8).withUnsafeBytes { try output.write($0) }
+        output.abandon()
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "old")
+        #expect(base.directory.entries() == ["report.txt"])
+    }
+
+    @Test("Removal goes through descriptors and never follows a link out of the folder")
+    func removalStaysInside() throws {
+        let base = try scratch()
+        defer { base.remove() }
+        let outside = try base.directory.makeFolder(prefix: "outside")
+        try outside.directory.createFile("keep", contents: Array("keep".utf8))
+        let doomed = try base.directory.makeFolder(prefix: "doomed")
+        let inner = try doomed.directory.createSubfolder("inner")
+        try inner.createFile("file", contents: [1, 2, 3])
+        try FileManager.default.createSymbolicLink(atPath: doomed.path + "/link", withDestinationPath: outside.path)
+        doomed.remove()
+        #expect(!FileManager.default.fileExists(atPath: doomed.path))
+        #expect(FileManager.default.fileExists(atPath: outside.path + "/keep"))
+    }
+
+    @Test("A process's /tmp is opened inside its root")
+    func processTemporary() throws {
+        let tmp = try Directory.temporary(ofProcess: getpid())
+        #expect(tmp.path == "/proc/\(getpid())/root/tmp")
+        #expect(throws: FileSafetyError.self) { try Directory.temporary(ofProcess: Int32.max) }
+    }
+}
