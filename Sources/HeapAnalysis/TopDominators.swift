@@ -12,23 +12,21 @@ public struct TopDominators: Sendable {
     /// Chooses from `sizes` (computed on the same graph).
     public init(_ sizes: RetainedSizes, top: Int, under root: Int? = nil) {
         let idom = sizes.tree.idom
-        var candidates: [Int]
+        let retained = sizes.retainedBytes
+        var chosen: [Int] = []
+        func consider(_ v: Int) { Self.insert(v, into: &chosen, by: retained, count: top) }
         if let root {
             var inside = [Bool](repeating: false, count: idom.count)
-            candidates = []
             for v in sizes.tree.preorder.lazy.map(Int.init) {
                 let d = idom[v]
                 if v == root || (d != DominatorTree.virtualRoot && inside[Int(d)]) {
                     inside[v] = true
-                    candidates.append(v)
+                    consider(v)
                 }
             }
         } else {
-            candidates = Array(0..<idom.count)
+            for v in 0..<idom.count { consider(v) }
         }
-        let retained = sizes.retainedBytes
-        candidates.sort { (retained[$0], $1) > (retained[$1], $0) }
-        let chosen = Array(candidates.prefix(top))
         let isChosen = Set(chosen)
         var parent: [Int: Int] = [:]
         for v in chosen where v != root {
@@ -38,5 +36,19 @@ public struct TopDominators: Sendable {
         }
         objects = chosen
         self.parent = parent
+    }
+
+    /// The `count` items of `candidates` with the largest `values`, largest first (ties: first seen first).
+    public static func largest(_ candidates: some Sequence<Int>, by values: [UInt64], count: Int) -> [Int] {
+        var chosen: [Int] = []
+        for v in candidates { insert(v, into: &chosen, by: values, count: count) }
+        return chosen
+    }
+
+    private static func insert(_ v: Int, into chosen: inout [Int], by values: [UInt64], count: Int) {
+        if chosen.count == count, let last = chosen.last, values[last] >= values[v] { return }
+        let position = chosen.firstIndex { values[$0] < values[v] } ?? chosen.count
+        chosen.insert(v, at: position)
+        if chosen.count > count { chosen.removeLast() }
     }
 }
