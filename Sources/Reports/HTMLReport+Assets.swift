@@ -73,6 +73,7 @@ extension HTMLReport {
             g.setAttribute("data-node", i);
             g.setAttribute("data-depth", outer ? 1 : 2);
             g.setAttribute("data-name", n[0]);
+            g.setAttribute("data-size", n[2]);
             var rect = document.createElementNS(SVG, "rect");
             ["x", "y", "width", "height"].forEach(function (k, j) { rect.setAttribute(k, r[j]); });
             rect.setAttribute("fill", "hsl(" + n[8] + "," + (rest ? 8 : outer ? 40 : 50) + "%," + (rest ? (outer ? 90 : 80) : (outer ? 88 : 68)) + "%)");
@@ -127,6 +128,8 @@ extension HTMLReport {
             var b = e.target.closest("button");
             if (b) show(+b.getAttribute("data-node"));
           });
+          var linked = /node=(\\d+)/.exec(location.hash);
+          if (linked && kids[+linked[1]] && kids[+linked[1]].length) show(+linked[1]);
           var table = document.getElementById("types-table"), filter = document.getElementById("type-filter");
           if (table) {
             var body = table.tBodies[0];

@@ -3,7 +3,7 @@ import HeapGraph
 
 extension HTMLReport {
     /// The treemap section: the root view drawn here (two levels), zoomed views drawn by the script from the JSON block.
-    static func treemapSection(_ treemap: RetainedTreemap) -> String {
+    static func treemapSection(_ treemap: RetainedTreemap, graph: HeapGraph) -> String {
         let nodes = treemap.nodes
         var out = "<section id=\"treemap\"><h2>Where the memory is retained</h2>\n"
         out += "<p class=\"hint\">The dominator tree grouped by module or thread frame (what it retains), then by type, then the largest objects. "
@@ -12,7 +12,7 @@ extension HTMLReport {
         out += "<svg id=\"treemap-svg\" viewBox=\"0 0 \(Int(canvas.width)) \(Int(canvas.height))\" role=\"img\" aria-label=\"treemap of retained size\">\n"
         let hues = groupHues(treemap)
         for child in nodes[0].children {
-            out += cellSVG(nodes[child], index: child, rect: nodes[child].rect, outer: true, hue: hues[child])
+            out += cellSVG(nodes[child], index: child, rect: nodes[child].rect, outer: true, hue: hues[child], addresses: graph.addresses)
             for grandchild in nodes[child].children {
                 out += cellSVG(nodes[grandchild], index: grandchild, rect: nodes[grandchild].nestedRect, outer: false, hue: hues[grandchild])
             }
@@ -29,10 +29,12 @@ extension HTMLReport {
         return hues
     }
 
-    static func cellSVG(_ node: RetainedTreemap.Node, index: Int, rect: LayoutRect, outer: Bool, hue: Int) -> String {
+    static func cellSVG(_ node: RetainedTreemap.Node, index: Int, rect: LayoutRect, outer: Bool, hue: Int, addresses: [UInt64]? = nil) -> String {
         let lightness = node.kind == .rest ? (outer ? 90 : 80) : (outer ? 88 : 68)
         let saturation = node.kind == .rest ? 8 : (outer ? 40 : 50)
-        var out = "<g class=\"cell \(outer ? "outer" : "inner")\" data-node=\"\(index)\" data-depth=\"\(outer ? 1 : 2)\" data-name=\"\(html(node.name))\">"
+        var out = "<g class=\"cell \(outer ? "outer" : "inner")\" data-node=\"\(index)\" data-depth=\"\(outer ? 1 : 2)\" data-name=\"\(html(node.name))\" data-size=\"\(node.sizeBytes)\""
+        if let object = node.object, let address = addresses?[object] { out += " data-address=\"\(EdgeLabels.hex(address))\"" }
+        out += ">"
         out += "<rect x=\"\(n(rect.x))\" y=\"\(n(rect.y))\" width=\"\(n(rect.width))\" height=\"\(n(rect.height))\" fill=\"hsl(\(hue),\(saturation)%,\(lightness)%)\"/>"
         if let label = cellLabel(node.name, size: node.sizeBytes, rect: rect) {
             out += "<text x=\"\(n(rect.x + 4))\" y=\"\(n(rect.y + 12))\">\(html(label))</text>"

@@ -30,7 +30,7 @@ public enum HTMLReport {
 
             """
         page += composition(graph)
-        page += treemapSection(report.treemap)
+        page += treemapSection(report.treemap, graph: graph)
         if let growth = report.growth { page += growthSection(growth, graph: graph) }
         page += typesSection(report.types)
         page += retainersSection(report.retainers, graph: graph)
