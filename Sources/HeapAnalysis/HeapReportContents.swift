@@ -26,8 +26,11 @@ public struct HeapReportContents: Sendable {
         public var type: String
         public var count: Int
         public var sizeBytes: UInt64
-        /// The most common holders: the path to the holder and how many of the type's new objects it holds.
+        /// The most common ways they are held: an example path to a holder, and how many
+        /// of the examined new objects are held along paths through the same types.
         public var holders: [(steps: [String], count: Int)]
+        /// How many new objects of the type were examined for holders.
+        public var examined: Int
     }
 
     public struct Growth: Sendable {
@@ -104,16 +107,21 @@ public struct HeapReportContents: Sendable {
         self.growth = growth
     }
 
+    /// Holders grouped by the types along the path to them, so 12,345 lists each
+    /// held by its own LeakedThing read as one line with one example path.
     private static func survivorGroups(_ graph: HeapGraph, sample: [Int], diff: HeapDiff, finder: PathFinder, labels: EdgeLabels) -> [SurvivorGroup] {
-        var holders: [String: [[Int]: Int]] = [:]   // type → holder path → count
+        var holders: [String: [[UInt32]: (example: [Int], count: Int)]] = [:]   // type → types along the holder path → example, count
         for object in sample {
             guard let path = finder.path(to: object) else { continue }
-            holders[graph.typeName(of: object), default: [:]][Array(path.dropLast()), default: 0] += 1
+            let holderPath = Array(path.dropLast())
+            let shape = holderPath.map { graph.typeIDs[$0] }
+            holders[graph.typeName(of: object), default: [:]][shape, default: (holderPath, 0)].count += 1
         }
         return diff.types.filter { holders[$0.type] != nil }.sorted { $0.newSize > $1.newSize }.map { row in
-            let top = (holders[row.type] ?? [:]).sorted { ($0.value, $1.key.count) > ($1.value, $0.key.count) }.prefix(3)
+            let top = (holders[row.type] ?? [:]).values.sorted { ($0.count, $1.example.count) > ($1.count, $0.example.count) }.prefix(3)
             return SurvivorGroup(type: row.type, count: row.newCount, sizeBytes: row.newSize,
-                                 holders: top.map { (steps: $0.key.isEmpty ? ["(a root)"] : labels.steps($0.key), count: $0.value) })
+                                 holders: top.map { (steps: $0.example.isEmpty ? ["(a root)"] : labels.steps($0.example), count: $0.count) },
+                                 examined: (holders[row.type] ?? [:]).values.reduce(0) { $0 + $1.count })
         }
     }
 }

@@ -12,7 +12,7 @@ extension HTMLReport {
         nav{position:sticky;top:0;z-index:2;background:#fff;border-bottom:1px solid var(--line);padding:8px 28px}
         nav a{color:var(--accent);text-decoration:none;margin-right:16px;font-weight:500}
         main{max-width:1080px;margin:0 auto;padding:8px 20px 24px}
-        section{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px 18px;margin:16px 0}
+        section{scroll-margin-top:44px;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px 18px;margin:16px 0}
         h2{font-size:17px;margin:0 0 6px}h3{font-size:14.5px;margin:16px 0 6px}
         .hint{color:var(--soft);font-size:12.5px;margin:0 0 8px}
         .bar{display:flex;height:26px;border-radius:5px;overflow:hidden;border:1px solid var(--line)}
@@ -32,7 +32,7 @@ extension HTMLReport {
         th{background:#f0f2f6;font-weight:600;position:sticky;top:37px}
         th[data-sort]{cursor:pointer}th[data-sort]:hover{color:var(--accent)}
         td{overflow-wrap:anywhere}.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
-        #types-table{display:block;max-height:460px;overflow:auto}
+        .scroll{max-height:460px;overflow:auto;border:1px solid var(--line);border-radius:4px}
         #types-table thead th{top:0}
         input[type=search]{font:inherit;padding:5px 9px;border:1px solid var(--line);border-radius:5px;width:260px}
         .retainers{padding-left:22px}.retainers li{margin:0 0 10px}

@@ -111,9 +111,9 @@ extension HTMLReport {
             out += "<text x=\"\(n(312 + width))\" y=\"\(n(y + 16))\">\(delta) · \(ByteFormat.string(row.newBytes)) new</text>"
             out += "<title>\(html(row.type)): \(delta) objects, \(grouped(row.newCount)) new, \(ByteFormat.string(row.newBytes)) charged</title></g>\n"
         }
-        out += "</svg>\n<h3>New objects that survived, and what holds them</h3>\n<table><thead><tr><th>Type</th><th class=\"num\">New</th><th class=\"num\">Bytes</th><th>Held by (of up to 200 examined)</th></tr></thead><tbody>\n"
+        out += "</svg>\n<h3>New objects that survived, and what holds them</h3>\n<table><thead><tr><th>Type</th><th class=\"num\">New</th><th class=\"num\">Bytes</th><th>Held by (of up to 200 examined per type; paths through the same types counted together)</th></tr></thead><tbody>\n"
         for group in growth.survivors {
-            let holders = group.holders.map { "<div><span class=\"count\">\(grouped($0.count))×</span>\(pathHTML($0.steps))</div>" }.joined()
+            let holders = group.holders.map { "<div><span class=\"count\">\(grouped($0.count)) of \(grouped(group.examined))</span>\(pathHTML($0.steps))</div>" }.joined()
             out += "<tr><td>\(html(group.type))</td><td class=\"num\">\(grouped(group.count))</td><td class=\"num\">\(ByteFormat.string(group.sizeBytes))</td><td>\(holders)</td></tr>\n"
         }
         out += "</tbody></table>\n<h3>What was freed</h3>\n"

@@ -51,7 +51,6 @@ public enum HTMLReport {
         let graph = report.graph, meta = graph.metadata
         var rows: [(String, String)] = [
             ("Process", meta.pid.map(String.init) ?? "unknown"),
-            ("Command", (meta.argv ?? []).joined(separator: " ")),
             ("Python", [meta.implementation, meta.python].compactMap { $0 }.joined(separator: " ")),
             ("Taken", meta.time.map { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: $0)) } ?? "unknown"),
             ("Objects", grouped(graph.count)),
@@ -95,14 +94,14 @@ public enum HTMLReport {
     static func typesSection(_ types: [HeapReportContents.TypeRow]) -> String {
         var out = "<section id=\"types\"><h2>Types</h2>\n<p><input id=\"type-filter\" type=\"search\" placeholder=\"Filter types…\" aria-label=\"Filter types\"> "
         out += "<span class=\"hint\">Click a column to sort. Retained: objects of the type that no object of the same type dominates, with all they dominate.</span></p>\n"
-        out += "<table class=\"sortable\" id=\"types-table\"><thead><tr><th data-sort=\"text\">Type</th><th data-sort=\"number\" class=\"num\">Count</th>"
+        out += "<div class=\"scroll\"><table class=\"sortable\" id=\"types-table\"><thead><tr><th data-sort=\"text\">Type</th><th data-sort=\"number\" class=\"num\">Count</th>"
         out += "<th data-sort=\"number\" class=\"num\">Size</th><th data-sort=\"number\" class=\"num\">Retained</th></tr></thead><tbody>\n"
         for row in types.prefix(typeRows) {
             out += "<tr><td>\(html(row.type))</td><td class=\"num\" data-value=\"\(row.count)\">\(grouped(row.count))</td>"
             out += "<td class=\"num\" data-value=\"\(row.sizeBytes)\">\(ByteFormat.string(row.sizeBytes))</td>"
             out += "<td class=\"num\" data-value=\"\(row.retainedBytes)\">\(ByteFormat.string(row.retainedBytes))</td></tr>\n"
         }
-        out += "</tbody></table>\n"
+        out += "</tbody></table></div>\n"
         if types.count > typeRows {
             let rest = types.dropFirst(typeRows)
             out += "<p class=\"hint\">\(grouped(rest.count)) more types with \(grouped(rest.reduce(0) { $0 + $1.count })) objects, \(ByteFormat.string(rest.reduce(0) { $0 + $1.sizeBytes })).</p>\n"
