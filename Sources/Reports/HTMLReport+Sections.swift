@@ -6,8 +6,9 @@ extension HTMLReport {
     static func treemapSection(_ treemap: RetainedTreemap, graph: HeapGraph) -> String {
         let nodes = treemap.nodes
         var out = "<section id=\"treemap\"><h2>Where the memory is retained</h2>\n"
-        out += "<p class=\"hint\">The dominator tree grouped by module or thread frame (what it retains), then by type, then the largest objects. "
-        out += "Hover for sizes; click to zoom in, use the path above the map to zoom out.</p>\n"
+        out += "<p class=\"hint\">The dominator tree in groups, each split by type, then into its largest objects: a module or thread frame with what it alone retains; "
+        out += "the largest other objects that no single root dominates; the rest of those by type (“other roots”: held by C code or by several roots). "
+        out += "Hover for sizes; click to zoom in, and use the path above the map to zoom out.</p>\n"
         out += "<div class=\"crumbs\" id=\"treemap-crumbs\"><button type=\"button\" data-node=\"0\">all objects · \(ByteFormat.string(nodes[0].sizeBytes))</button></div>\n"
         out += "<svg id=\"treemap-svg\" viewBox=\"0 0 \(Int(canvas.width)) \(Int(canvas.height))\" role=\"img\" aria-label=\"treemap of retained size\">\n"
         let hues = groupHues(treemap)
@@ -111,12 +112,20 @@ extension HTMLReport {
             out += "<text x=\"\(n(312 + width))\" y=\"\(n(y + 16))\">\(delta) · \(ByteFormat.string(row.newBytes)) new</text>"
             out += "<title>\(html(row.type)): \(delta) objects, \(grouped(row.newCount)) new, \(ByteFormat.string(row.newBytes)) charged</title></g>\n"
         }
-        out += "</svg>\n<h3>New objects that survived, and what holds them</h3>\n<table><thead><tr><th>Type</th><th class=\"num\">New</th><th class=\"num\">Bytes</th><th>Held by (of up to 200 examined per type; paths through the same types counted together)</th></tr></thead><tbody>\n"
-        for group in growth.survivors {
-            let holders = group.holders.map { "<div><span class=\"count\">\(grouped($0.count)) of \(grouped(group.examined))</span>\(pathHTML($0.steps))</div>" }.joined()
-            out += "<tr><td>\(html(group.type))</td><td class=\"num\">\(grouped(group.count))</td><td class=\"num\">\(ByteFormat.string(group.sizeBytes))</td><td>\(holders)</td></tr>\n"
+        out += "</svg>\n"
+        if rows.isEmpty { out += "<p>No new objects: nothing was created between the two snapshots that is still there.</p>\n" }
+        out += "<h3>New objects that survived, and what holds them</h3>\n"
+        if growth.survivors.isEmpty {
+            out += "<p>None.</p>\n"
+        } else {
+            out += "<table><thead><tr><th>Type</th><th class=\"num\">New</th><th class=\"num\">Bytes</th><th>Held by (of up to 200 examined per type; paths through the same types counted together)</th></tr></thead><tbody>\n"
+            for group in growth.survivors {
+                let holders = group.holders.map { "<div><span class=\"count\">\(grouped($0.count)) of \(grouped(group.examined))</span>\(pathHTML($0.steps))</div>" }.joined()
+                out += "<tr><td>\(html(group.type))</td><td class=\"num\">\(grouped(group.count))</td><td class=\"num\">\(ByteFormat.string(group.sizeBytes))</td><td>\(holders)</td></tr>\n"
+            }
+            out += "</tbody></table>\n"
         }
-        out += "</tbody></table>\n<h3>What was freed</h3>\n"
+        out += "<h3>What was freed</h3>\n"
         if growth.freed.isEmpty { return out + "<p>Nothing: every object of the older snapshot is still there.</p></section>\n" }
         out += "<table><thead><tr><th>Type</th><th class=\"num\">Freed</th><th class=\"num\">Bytes</th></tr></thead><tbody>\n"
         for row in growth.freed.prefix(15) {

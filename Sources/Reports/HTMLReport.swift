@@ -14,6 +14,14 @@ public enum HTMLReport {
     /// Rows of the types table (the rest are summed in a last line).
     static let typeRows = 300
 
+    /// Writes the page to `output` (temporary name beside it, renamed into place, mode 0600); returns its size in bytes.
+    @discardableResult
+    public static func write(_ report: HeapReportContents, olderPath: String?, path: String, to output: String) throws(SnapshotError) -> Int {
+        let page = render(report, olderPath: olderPath, path: path)
+        try AtomicFile.write(to: output) { (out: inout OutputBuffer) throws(SnapshotError) in out.append(page) }
+        return page.utf8.count
+    }
+
     /// The page.
     public static func render(_ report: HeapReportContents, olderPath: String?, path: String) -> String {
         let graph = report.graph

@@ -39,14 +39,11 @@ struct Report: ParsableCommand {
         let older = try olderPath.map { try loadSnapshot($0) }
         let graph = try loadSnapshot(newerPath)
         let contents = HeapReportContents(graph, older: older, canvas: HTMLReport.canvas)
-        let page = HTMLReport.render(contents, olderPath: olderPath, path: newerPath)
-        try reportingErrors {
-            try AtomicFile.write(to: output) { (out: inout OutputBuffer) throws(SnapshotError) in out.append(page) }
-        }
+        let bytes = try reportingErrors { try HTMLReport.write(contents, olderPath: olderPath, path: newerPath, to: output) }
         if report.json {
-            print(try HTMLReport.summaryJSON(contents, output: output, bytes: page.utf8.count))
+            print(try HTMLReport.summaryJSON(contents, output: output, bytes: bytes))
         } else {
-            printError("wrote \(output) (\(page.utf8.count) bytes)")
+            printError("wrote \(output) (\(bytes) bytes)")
             print(output)
         }
     }
