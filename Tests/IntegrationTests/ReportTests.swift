@@ -50,10 +50,14 @@ struct ReportTests {
         #expect(zoomedCells.reduce(0) { $0 + $1.size } == biggest.size, "a group's types add up to the group")
     }
 
-    @Test("Two snapshots around the leak: the growth chart's top type is LeakedThing, +12,345")
-    func growthReport() throws {
+    @Test("Interpreters to run the growth report on are present (an empty list would run nothing)")
+    func interpretersPresent() {
+        #expect(!PythonInterpreter.installed.isEmpty, "no pyenv Python 3.8–3.13 found")
+    }
+
+    @Test("Two snapshots around the leak: the growth chart's top type is LeakedThing, +12,345", arguments: PythonInterpreter.installed)
+    func growthReport(python: PythonInterpreter) throws {
         // GIVEN snapshots before and after the leaked-thing target builds its 12,345 LeakedThings
-        let python = try #require(PythonInterpreter.installed.last, "no pyenv Python 3.8–3.13 found")
         let folder = try TestPaths.temporaryFolder("report-growth-\(python.minor)")
         let run = try runCommand([TestPaths.memlens, "run", "-o", folder.path, "--", python.path, try fixture("leaked_thing.py"),
                                   folder.appending(path: "truth.json").path, "growth"])
@@ -84,7 +88,7 @@ struct ReportTests {
         let screenshot = folder.appending(path: "growth.png")
         let load = try HeadlessChromium.load(page, screenshot: screenshot)
         #expect(load.console == [], "\(load.console)")
-        print("growth report screenshot: \(screenshot.path)")
+        print("growth report screenshot (\(python)): \(screenshot.path)")
     }
 
     @Test("Untrusted names cannot leave the JSON block or inject markup, and the scan finds external references")
