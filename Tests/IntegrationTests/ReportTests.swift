@@ -91,7 +91,38 @@ struct ReportTests {
         print("growth report screenshot (\(python)): \(screenshot.path)")
     }
 
-    @Test("Untrusted names cannot leave the JSON block or inject markup, and the scan finds external references")
+    @Test("Hostile type names and strings from the target stay text: no markup, no way out of the JSON block")
+    func hostileNames() throws {
+        // GIVEN a target whose class name and dict keys are markup
+        let python = try #require(PythonInterpreter.installed.last, "no pyenv Python 3.8–3.13 found")
+        let folder = try TestPaths.temporaryFolder("report-hostile")
+        let hostile = "</script><img src=x onerror=alert(1)><script>throw 1</script>"
+        let script = """
+            Evil = type(\(hostileLiteral(hostile)), (), {})
+            keep = [Evil() for _ in range(20000)]
+            table = {\(hostileLiteral(hostile)) + str(i): [i] * 50 for i in range(200)}
+            """
+        let run = try runCommand([TestPaths.memlens, "run", "--snapshot-at-exit", "-o", folder.path, "--", python.path, "-c", script])
+        let snapshot = try #require(reportedSnapshots(run.stderr).first, "\(run.stderr)")
+        let page = folder.appending(path: "hostile.html")
+        let result = try runCommand([TestPaths.memlens, "report", snapshot, "-o", page.path])
+        try #require(result.status == 0, "\(result.stderr)")
+        let html = try String(contentsOf: page, encoding: .utf8)
+
+        // THEN the raw markup appears nowhere, only escaped, and nothing external is referred to
+        #expect(!html.contains(hostile))
+        #expect(html.contains("&lt;/script&gt;&lt;img src=x"))
+        #expect(externalReferences(inHTML: html) == [])
+        // AND in the browser, after the script drew a zoomed view from the JSON, there is no img element and no error
+        let load = try HeadlessChromium.load(page, fragment: "node=1")
+        #expect(load.console == [], "\(load.console)")
+        #expect(!load.dom.contains("<img"))
+        #expect(load.dom.contains("treemap-crumbs"))
+    }
+
+    func hostileLiteral(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "\\'") + "'" }
+
+    @Test("The self-containment scan finds external references in tags and styles, not in text or scripts")
     func escaping() throws {
         #expect(externalReferences(inHTML: "<p>a src=x and url(http://e) in text</p><script>var u = 'http://e';</script>") == [])
         #expect(externalReferences(inHTML: "<img src=\"http://e/x.png\">").count == 1)

@@ -67,10 +67,20 @@ public func externalReferences(inHTML page: String) -> [String] {
     let styles = matches(#"<style\b[^>]*>.*?</style>"#, in: withoutScripts).joined()
     let tags = matches(#"<[a-z!/][^>]*>"#, in: withoutScripts.replacingOccurrences(of: #"<style\b[^>]*>.*?</style>"#, with: "", options: [.regularExpression, .caseInsensitive]))
     var found: [String] = []
+    let attribute = try? NSRegularExpression(pattern: #"\s([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)"#)
     for tag in tags {
-        found += matches(#"\ssrc\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)"#, in: tag)
-        found += matches(#"\shref\s*=\s*("(?!#)[^"]*"|'(?!#)[^']*'|(?!["'#])[^\s>]+)"#, in: tag)
-        for style in matches(#"\sstyle\s*=\s*("[^"]*"|'[^']*')"#, in: tag) { found += cssReferences(style) }
+        // Attribute by attribute, so a value that quotes "src=" is not taken for one.
+        for match in attribute?.matches(in: tag, range: NSRange(tag.startIndex..., in: tag)) ?? [] {
+            guard let nameRange = Range(match.range(at: 1), in: tag), let valueRange = Range(match.range(at: 2), in: tag) else { continue }
+            let name = tag[nameRange].lowercased()
+            let value = tag[valueRange].trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            switch name {
+            case "src", "srcset", "data", "action", "formaction", "poster", "xlink:href": found.append("\(name)=\(value)")
+            case "href" where !value.hasPrefix("#"): found.append("href=\(value)")
+            case "style": found += cssReferences(value)
+            default: break
+            }
+        }
     }
     found += cssReferences(styles)
     return found
