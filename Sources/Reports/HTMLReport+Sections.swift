@@ -78,22 +78,12 @@ extension HTMLReport {
 
     /// A JSON string literal that cannot end a `<script>` block (`<` is written `\u003c`).
     static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for c in text.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            case _ where c.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(c.value, radix: 16).count) + String(c.value, radix: 16)
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out + "\""
+        "\"" + escape(text, jsonEscapes, controls: true) + "\""
     }
+
+    static let jsonEscapes: [Unicode.Scalar: String] = [
+        "\"": "\\\"", "\\": "\\\\", "<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u{2028}": "\\u2028", "\u{2029}": "\\u2029",
+    ]
 
     /// Growth by type as a bar chart, the new objects by holder, and what was freed.
     static func growthSection(_ growth: HeapReportContents.Growth, graph: HeapGraph) -> String {

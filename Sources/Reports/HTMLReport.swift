@@ -142,17 +142,22 @@ public enum HTMLReport {
     }
 
     /// Text made safe for HTML content and attribute values.
-    static func html(_ text: String) -> String {
+    static func html(_ text: String) -> String { escape(text, htmlEscapes, controls: false) }
+
+    static let htmlEscapes: [Unicode.Scalar: String] = ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"]
+
+    /// `text` with each scalar in `table` replaced, and with `controls` each other one below U+0020 written `\u00XX`.
+    static func escape(_ text: String, _ table: [Unicode.Scalar: String], controls: Bool) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
+            if let replacement = table[c] {
+                out += replacement
+            } else if controls, c.value < 0x20 {
+                let hex = String(c.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            } else {
+                out.unicodeScalars.append(c)
             }
         }
         return out

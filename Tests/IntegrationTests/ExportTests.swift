@@ -8,10 +8,8 @@ struct ExportTests {
     @Test("The .heapsnapshot keeps every V8 invariant, and its dominators give memlens's retained sizes")
     func heapSnapshotMatchesRetained() throws {
         // GIVEN a snapshot of the leaked-thing target (12,345 objects behind a closure)
-        let python = try #require(PythonInterpreter.installed.last, "no pyenv Python 3.8–3.13 found")
-        let (graph, _, folder) = try snapshotLeakedThings(python, label: "heapsnapshot")
-        let snapshot = try #require(FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasSuffix(".mlh") })
-        let mlh = folder.appending(path: snapshot).path
+        let (mlh, folder, graph) = try leakedThingSnapshotFile(label: "heapsnapshot")
+        let python = try #require(PythonInterpreter.installed.last)
         let output = folder.appending(path: "app.heapsnapshot").path
 
         // WHEN it is exported and checked by an independent Python reader with networkx's dominators
@@ -39,12 +37,9 @@ struct ExportTests {
 
     @Test("DOT of the top dominators renders with dot -Tsvg, one box per object")
     func dotRenders() throws {
-        let python = try #require(PythonInterpreter.installed.last, "no pyenv Python 3.8–3.13 found")
         let dotTool = try #require(["/usr/bin/dot", "/usr/local/bin/dot"].first { FileManager.default.isExecutableFile(atPath: $0) },
                                    "Graphviz is missing (.ci/run installs Debian's graphviz)")
-        let (_, _, folder) = try snapshotLeakedThings(python, label: "dot")
-        let snapshot = try #require(FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasSuffix(".mlh") })
-        let mlh = folder.appending(path: snapshot).path
+        let (mlh, folder, _) = try leakedThingSnapshotFile(label: "dot")
         let output = folder.appending(path: "dominators.dot").path
 
         // WHEN the top 25 dominators are exported, and again under the biggest one

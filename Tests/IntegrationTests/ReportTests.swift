@@ -7,10 +7,7 @@ struct ReportTests {
     @Test("The report opens from file:// in headless Chromium with no console message, and its largest rectangle is the largest retainer")
     func reportInChromium() throws {
         // GIVEN a snapshot of the leaked-thing target and its report
-        let python = try #require(PythonInterpreter.installed.last, "no pyenv Python 3.8–3.13 found")
-        let (_, _, folder) = try snapshotLeakedThings(python, label: "report")
-        let snapshot = try #require(FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasSuffix(".mlh") })
-        let mlh = folder.appending(path: snapshot).path
+        let (mlh, folder, _) = try leakedThingSnapshotFile(label: "report")
         let page = folder.appending(path: "report.html")
         let result = try runCommand([TestPaths.memlens, "report", mlh, "-o", page.path])
         try #require(result.status == 0, "\(result.stderr)")
