@@ -35,6 +35,36 @@ struct ExportTests {
         for row in rows { #expect(checked.retained[row.address] == row.retained, "\(row.address)") }
     }
 
+    @Test("Chromium's own DevTools loads the .heapsnapshot offline: LeakedThing ×12,345, retained as memlens computes it")
+    func devToolsLoadsIt() throws {
+        // GIVEN the leaked-thing snapshot exported for DevTools
+        let (mlh, folder, graph) = try leakedThingSnapshotFile(label: "devtools")
+        let python = try #require(PythonInterpreter.installed.last)
+        let chromium = try #require(HeadlessChromium.path, "Chromium is missing (.ci/run installs Debian's chromium)")
+        let output = folder.appending(path: "app.heapsnapshot").path
+        let export = try runCommand([TestPaths.memlens, "export", mlh, "--format", "heapsnapshot", "-o", output])
+        try #require(export.status == 0, "\(export.stderr)")
+
+        // WHEN the DevTools bundled in Chromium parses it in its heap snapshot worker (Memory → Load, driven over the DevTools protocol)
+        let load = try runCommand([python.path, try fixture("devtools_load.py"), chromium, output, "__main__.LeakedThing"], timeoutSeconds: 180)
+        try #require(load.status == 0, "\(load.stderr)")
+        struct Class: Decodable { var count: Int; var retained: UInt64 }
+        struct Loaded: Decodable { var total: UInt64; var nodes: Int; var errors: Int; var classes: [String: Class?] }
+        let loaded = try JSONDecoder().decode(Loaded.self, from: Data(load.stdout.utf8))
+
+        // THEN DevTools sees every object and byte, with no error
+        #expect(loaded.errors == 0)
+        #expect(loaded.nodes == graph.count + 2)
+        #expect(loaded.total == graph.totalSizeBytes)
+        // AND its Summary row for LeakedThing has the 12,345 objects and memlens's retained size for the type
+        let leaked = try #require(loaded.classes["__main__.LeakedThing"] ?? nil)
+        #expect(leaked.count == 12_345)
+        let byType = try runCommand([TestPaths.memlens, "retained", mlh, "--by", "type", "--top", "1000", "--json"])
+        struct TypeRow: Decodable { var type: String; var retained: UInt64 }
+        let rows = try JSONDecoder().decode([String: [TypeRow]].self, from: Data(byType.stdout.utf8))["types"] ?? []
+        #expect(rows.first { $0.type == "__main__.LeakedThing" }?.retained == leaked.retained)
+    }
+
     @Test("DOT of the top dominators renders with dot -Tsvg, one box per object")
     func dotRenders() throws {
         let dotTool = try #require(["/usr/bin/dot", "/usr/local/bin/dot"].first { FileManager.default.isExecutableFile(atPath: $0) },
