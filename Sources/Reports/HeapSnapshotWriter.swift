@@ -12,7 +12,7 @@ public import HeapGraph
 /// counts the program's objects as user objects) and "(GC roots)" by an
 /// `element` edge; "(GC roots)" reaches every other root: `sys.modules`, what C
 /// code or a running frame holds, and what nothing reaches (as `RetainedSizes`
-/// treats them). Object `i` is node `i + 2`; its id is its address.
+/// treats them). Object `i` is node `i + 2`; its id is its address (see `nodeID`).
 ///
 /// Streams: nodes, edges and strings are written as they are produced. Besides
 /// the output buffer it keeps 4 bytes per object and the distinct type,
@@ -59,7 +59,7 @@ public enum HeapSnapshotWriter {
             for i in 0..<graph.count {
                 let kind = kinds.nodeKind(of: i)
                 let name = kind == .string && textSlot[i] != .max ? textSlot[i] : strings.index(kinds.nodeName(of: i))
-                node(kind, name: name, id: graph.addresses[i], size: graph.sizes[i], edges: graph.referents(of: i).count)
+                node(kind, name: name, id: nodeID(address: graph.addresses[i], index: i), size: graph.sizes[i], edges: graph.referents(of: i).count)
                 try out.flushIfFull()
             }
             out.append("],\n\"edges\":[")
@@ -98,6 +98,14 @@ public enum HeapSnapshotWriter {
             }
             out.append("]}\n")
         }
+    }
+
+    /// An object's node id: its address, unless that is 1 or 3 (the synthetic
+    /// nodes' ids) or too large for a JavaScript number to hold exactly
+    /// (2^53), as only a made-up file has; then a number counted down from 2^53.
+    static func nodeID(address: UInt64, index: Int) -> UInt64 {
+        let exact: UInt64 = 1 << 53
+        return address > 3 && address < exact ? address : exact - 2 - 2 * UInt64(index)
     }
 
     private static func writeMeta(_ out: inout OutputBuffer, nodeCount: Int, edgeCount: Int) {
