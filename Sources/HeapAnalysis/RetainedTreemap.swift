@@ -127,7 +127,7 @@ public struct RetainedTreemap: Sendable {
                     add(Node(name: labels.object(object), kind: .object, sizeBytes: graph.sizes[object], count: 1, object: object, parent: typeNode), retained: sizes.retainedBytes[object])
                 }
                 if objectRestCount > 0 {
-                    add(Node(name: "\(objectRestCount) more", kind: .rest, sizeBytes: objectRestBytes, count: objectRestCount, object: nil, parent: typeNode))
+                    add(Node(name: "\(objectRestCount.groupedDigits) more", kind: .rest, sizeBytes: objectRestBytes, count: objectRestCount, object: nil, parent: typeNode))
                 }
             }
             if typeRestCount > 0 {
@@ -135,7 +135,7 @@ public struct RetainedTreemap: Sendable {
             }
         }
         if restCount > 0 {
-            add(Node(name: "\(keptGroups.count - groupLimit) more groups", kind: .rest, sizeBytes: restBytes, count: restCount, object: nil, parent: 0))
+            add(Node(name: "\((keptGroups.count - groupLimit).groupedDigits) more groups", kind: .rest, sizeBytes: restBytes, count: restCount, object: nil, parent: 0))
         }
         layOut(canvas)
     }
@@ -166,5 +166,18 @@ public struct RetainedTreemap: Sendable {
                 for (grandchild, inner) in zip(grandchildren, nested) { nodes[grandchild].nestedRect = inner }
             }
         }
+    }
+}
+
+extension Int {
+    /// `12,345`: the digits in groups of three.
+    public var groupedDigits: String {
+        let digits = String(magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (self < 0 ? "-" : "") + out
     }
 }

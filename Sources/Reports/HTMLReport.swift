@@ -131,15 +131,7 @@ public enum HTMLReport {
     }
 
     /// `12,345`.
-    static func grouped(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return (value < 0 ? "-" : "") + out
-    }
+    static func grouped(_ value: Int) -> String { value.groupedDigits }
 
     /// Text made safe for HTML content and attribute values.
     static func html(_ text: String) -> String { escape(text, htmlEscapes, controls: false) }
