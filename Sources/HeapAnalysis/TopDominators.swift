@@ -1,4 +1,4 @@
-public import HeapGraph
+import HeapGraph
 
 /// The `top` objects with the largest retained size, optionally only those
 /// `root` dominates (itself included), each linked to the nearest of them

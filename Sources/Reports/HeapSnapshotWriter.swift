@@ -1,4 +1,4 @@
-public import HeapAnalysis
+import HeapAnalysis
 public import HeapGraph
 
 /// Writes a snapshot as a V8 heap snapshot (`.heapsnapshot`), the JSON that

@@ -67,7 +67,7 @@ struct Demo: ParsableCommand {
         // The HTML report of the pair: what was freed, and the RSS the objects no longer explain.
         let page = URL(fileURLWithPath: folder).appending(path: "report.html").path
         let contents = HeapReportContents(stages[1].graph, older: stages[0].graph, canvas: HTMLReport.canvas)
-        try reportingErrors { try HTMLReport.write(contents, olderPath: stages[0].path, path: stages[1].path, to: page) }
+        _ = try reportingErrors { try HTMLReport.write(contents, olderPath: stages[0].path, path: stages[1].path, to: page) }
         if report.json {
             print(try DemoReport.json(stages))
             printError("memlens demo: report written to \(page)")
