@@ -24,4 +24,30 @@ public enum HeapRoots {
         }
         return roots
     }
+
+    /// `roots(of:)`, then each object no root reaches, taken in index order
+    /// as `DominatorTree` takes them (each one skipping what an earlier one
+    /// reaches): the complete set of starting points retained sizes are computed from.
+    public static func startNodes(of graph: HeapGraph) -> (roots: [UInt32], unreachable: [UInt32]) {
+        let roots = roots(of: graph)
+        var seen = [Bool](repeating: false, count: graph.count)
+        var stack: [UInt32] = []
+        func visit(_ start: UInt32) {
+            seen[Int(start)] = true
+            stack.append(start)
+            while let v = stack.popLast() {
+                for w in graph.referents(of: Int(v)) where !seen[Int(w)] {
+                    seen[Int(w)] = true
+                    stack.append(w)
+                }
+            }
+        }
+        for root in roots where !seen[Int(root)] { visit(root) }
+        var unreachable: [UInt32] = []
+        for i in 0..<graph.count where !seen[i] {
+            unreachable.append(UInt32(i))
+            visit(UInt32(i))
+        }
+        return (roots, unreachable)
+    }
 }

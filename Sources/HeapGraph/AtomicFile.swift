@@ -18,17 +18,38 @@ public struct OutputBuffer {
     /// Appends raw bytes.
     public mutating func append(bytes more: some Sequence<UInt8>) { bytes.append(contentsOf: more) }
 
+    /// Appends the decimal digits of `value` (no allocation, unlike `String(value)`).
+    public mutating func append(decimal value: UInt64) {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)   // 20 digits at most, 8 bytes each
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { scratch in
+            repeat {
+                scratch[19 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            bytes.append(contentsOf: scratch[(20 - count)..<20])
+        }
+    }
+
     /// Appends `text` as a JSON string literal.
     public mutating func appendJSONString(_ text: String) {
+        appendJSONString(utf8: text.utf8)
+    }
+
+    /// Appends UTF-8 bytes as a JSON string literal, escaping `<` too (`\u003c`),
+    /// so the text can sit inside an HTML `<script>` block.
+    public mutating func appendJSONString(utf8: some Sequence<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
-        for unit in text.utf8 {
+        for unit in utf8 {
             switch unit {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
             case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
             case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
             case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
+            case 0..<0x20, UInt8(ascii: "<"):
                 let hex = Array("0123456789abcdef".utf8)
                 bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(unit >> 4)], hex[Int(unit & 15)]])
             default: bytes.append(unit)

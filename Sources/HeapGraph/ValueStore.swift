@@ -46,6 +46,18 @@ public struct ValueStore: Sendable {
         }
     }
 
+    /// The recorded UTF-8 bytes of object `index` if it is a str with a value
+    /// (a slice of the store, not a copy); nil otherwise.
+    public func textBytes(of index: Int) -> ArraySlice<UInt8>? {
+        guard index < offsetOfObject.count, offsetOfObject[index] != Self.none else { return nil }
+        var position = Int(offsetOfObject[index])
+        guard arena[position] == Kind.text.rawValue else { return nil }
+        position += 1
+        _ = readLEB(&position)
+        let byteCount = readLEB(&position)
+        return arena[position..<position + byteCount]
+    }
+
     private func readLEB(_ position: inout Int) -> Int {
         var value = 0, shift = 0
         while true {

@@ -40,15 +40,12 @@ public enum PathsReport {
             for node in path where seen.insert(node).inserted { nodes.append(node) }
             for (a, b) in zip(path, path.dropFirst()) { edges.insert([a, b]) }
         }
-        func quoted(_ s: String) -> String {
-            "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }
         var out = "digraph paths {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n"
         for node in nodes {
-            out += "  n\(node) [label=\(quoted(labels.object(node) + "\n" + String(graph.sizes[node]) + " B"))];\n"
+            out += "  n\(node) [label=\(dotQuoted(labels.object(node) + "\n" + String(graph.sizes[node]) + " B"))];\n"
         }
         for edge in edges.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-            let label = labels.edge(from: edge[0], to: edge[1]).map { " [label=\(quoted($0))]" } ?? ""
+            let label = labels.edge(from: edge[0], to: edge[1]).map { " [label=\(dotQuoted($0))]" } ?? ""
             out += "  n\(edge[0]) -> n\(edge[1])\(label);\n"
         }
         return out + "}\n"

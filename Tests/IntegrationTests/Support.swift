@@ -30,6 +30,14 @@ func snapshotLeakedThings(_ python: PythonInterpreter, label: String) throws -> 
     return (try SnapshotLoader.load(path: snapshots[0]), truth, folder)
 }
 
+/// The leaked-thing target's snapshot on the newest interpreter: its path and folder (fails when no interpreter is found).
+func leakedThingSnapshotFile(label: String) throws -> (mlh: String, folder: URL, graph: HeapGraph) {
+    let python = try #require(PythonInterpreter.installed.last, "no pyenv Python 3.8–3.13 found")
+    let (graph, _, folder) = try snapshotLeakedThings(python, label: label)
+    let snapshot = try #require(FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasSuffix(".mlh") })
+    return (folder.appending(path: snapshot).path, folder, graph)
+}
+
 /// What a target measured of itself with gc.get_objects() and sys.getsizeof.
 struct Truth: Decodable {
     var objects: Int

@@ -12,8 +12,9 @@ struct Demo: ParsableCommand {
         discussion: """
             The example (seed 000, "memory debugging and defragmentation") builds
             strings of growing size, keeps every other one, then deletes them all.
-            memlens snapshots it at the peak and after `del`, and compares what the
-            objects add up to with the RSS.
+            memlens snapshots it at the peak and after `del`, compares what the
+            objects add up to with the RSS, and writes an HTML report of the two
+            (report.html in the snapshot folder) and prints its path.
 
               memlens demo                       # about 50 MB at the peak, a few seconds
               memlens demo --scale 1             # the article's full size (about 1.6 GB)
@@ -67,10 +68,16 @@ struct Demo: ParsableCommand {
             let graph = try loadSnapshot(snapshots[i])
             return DemoStage(name: name, path: snapshots[i], graph: graph, summary: TypeSummary(graph))
         }
+        // The HTML report of the pair: what was freed, and the RSS the objects no longer explain.
+        let page = URL(fileURLWithPath: folder).appending(path: "report.html").path
+        let contents = HeapReportContents(stages[1].graph, older: stages[0].graph, canvas: HTMLReport.canvas)
+        _ = try reportingErrors { try HTMLReport.write(contents, olderPath: stages[0].path, path: stages[1].path, to: page) }
         if report.json {
             print(try DemoReport.json(stages))
+            printError("memlens demo: report written to \(page)")
         } else {
             print(DemoReport.text(stages), terminator: "")
+            print("\nThe report (open it in a browser): \(page)")
         }
     }
 }

@@ -4,7 +4,9 @@ counts, sum of sys.getsizeof over them) to argv[1], then snapshots itself with
 SIGUSR2 (memlens run's agent handles it) and exits.
 
 With argv[2] == "wait", it instead blocks reading stdin after writing the
-truth, so a test can signal it from outside.
+truth, so a test can signal it from outside. With argv[2] == "growth", it also
+snapshots itself once before building the LeakedThings (the "before the
+leak" snapshot).
 """
 
 import gc
@@ -31,6 +33,8 @@ def build():
 
 
 def main(truth_path, mode):
+    if mode == "growth":
+        os.kill(os.getpid(), signal.SIGUSR2)   # before the leak
     keeper = build()
     objects = gc.get_objects()
     # A plain loop: Counter(...) would fill ABC caches (new weakrefs and sets)
