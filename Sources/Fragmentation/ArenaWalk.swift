@@ -13,9 +13,33 @@ public struct ArenaWalk {
 
     /// Where the arena table is: `arenas`, `maxarenas` and `narenas_currently_allocated` addresses.
     public struct TableAddresses: Sendable {
+        /// How the table was found.
+        public enum Origin: String, Sendable {
+            /// Symbols: the image's own, or its separate debug symbols; 3.12+ through `_PyRuntime`.
+            case symbols
+            /// ``ArenaTableSearch`` of the image's writable data (3.8–3.11 without symbols).
+            case search
+        }
+
         public var arenasPointer: UInt64
         public var maxArenas: UInt64
         public var currentCount: UInt64?
+        public var origin: Origin = .symbols
+    }
+
+    /// The table by symbol where `image` has them (its `.symtab`, or separate
+    /// debug symbols ``PythonImage`` loaded), else, on 3.8–3.11, by
+    /// ``ArenaTableSearch`` of its writable data from a few tracked objects;
+    /// `readable` is the memory the table may be in (sorted ranges). Search
+    /// while the target is stopped, or in a copy: it may read a moving table.
+    public func locateTable(image: PythonImage, readable: [Range<UInt64>]) throws -> TableAddresses {
+        do {
+            return try locateTable { image.address(of: $0) }
+        } catch FragmentationError.missingSymbol where layout.table == .staticSymbols {
+            let blocks = try CollectorSample.blockAddresses(image: image, memory: memory)
+            let search = ArenaTableSearch(layout: layout, memory: memory, dataRegions: image.writableData, readable: readable)
+            return try search.find(blocks: blocks)
+        }
     }
 
     /// Finds the table from symbol addresses already relocated into the target.

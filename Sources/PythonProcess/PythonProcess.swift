@@ -28,8 +28,17 @@ public struct PythonProcess: Sendable {
 
     /// Finds the interpreter in process `pid`. Throws `.notPython` when no
     /// mapped image defines `_PyRuntime`; does not check the version is
-    /// supported (``requireSupportedVersion()`` does).
+    /// supported (``requireSupportedVersion()`` does). Separate debug symbols
+    /// of a stripped image are looked for under `/usr/lib/debug` as the target
+    /// sees it, then as memlens does.
     public init(pid: Int32) throws(ProcessAccessError) {
+        let root = DebugSymbolFile.systemRoot
+        let inTarget = RuntimeLocation.localPath(root, pid: pid)
+        try self.init(pid: pid, debugRoots: inTarget == root ? [root] : [inTarget, root])
+    }
+
+    /// As ``init(pid:)``, with the folders searched for separate debug symbols given (tests).
+    package init(pid: Int32, debugRoots: [String]) throws(ProcessAccessError) {
         self.pid = pid
         memory = ProcessMemory(pid: pid)
         let mappings: MappingTable
@@ -46,7 +55,7 @@ public struct PythonProcess: Sendable {
             candidates: RuntimeLocation.candidateImages(pid: pid, mappings: mappings),
             localPath: { RuntimeLocation.localPath($0, pid: pid) },
             base: { PythonImage.base(of: $0, in: mappings) },
-            memory: memory, pid: pid)
+            memory: memory, pid: pid, debugRoots: debugRoots)
     }
 
     /// The runtime address of symbol `name` in the interpreter image.
