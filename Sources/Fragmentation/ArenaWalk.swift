@@ -24,7 +24,14 @@ public struct ArenaWalk {
         public var arenasPointer: UInt64
         public var maxArenas: UInt64
         public var currentCount: UInt64?
-        public var origin: Origin = .symbols
+        public var origin: Origin
+
+        public init(arenasPointer: UInt64, maxArenas: UInt64, currentCount: UInt64?, origin: Origin = .symbols) {
+            self.arenasPointer = arenasPointer
+            self.maxArenas = maxArenas
+            self.currentCount = currentCount
+            self.origin = origin
+        }
     }
 
     /// The table by symbol where `image` has them (its `.symtab`, or separate
