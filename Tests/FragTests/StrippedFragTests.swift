@@ -41,6 +41,25 @@ import TestSupport
         #expect(summary["count"] as? Int == truth.arenas)
     }
 
+    /// GIVEN the example on a Python without symbols, WHEN `frag --paths`
+    /// then `frag --trim` run (both through the agent), THEN the survivors are
+    /// held by the target's list of survivors and malloc_trim(0) is called and measured.
+    @Test(arguments: pythons)
+    func pathsAndTrimWithoutSymbols(python: PythonInterpreter) throws {
+        let target = try FragTarget(python, scale: 0.05, keepEvery: 1000)
+        let (result, json) = try memlensJSON(["frag", String(target.pid), "--json", "--paths"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let held = try #require((json["held_by"] as? [String: Any])?["holders"] as? [[String: Any]], "\(result.stderr)")
+        let holder = "0x" + (target.ask("holder").split(separator: " ").last.map(String.init) ?? "?")
+        #expect(held.first?["holder"] as? String == holder, "\(held.prefix(2))")
+        let (trimmed, after) = try memlensJSON(["frag", String(target.pid), "--json", "--trim"])
+        #expect(trimmed.status == 0, "\(trimmed.stderr)")
+        let trim = try #require(after["trim"] as? [String: Any])
+        #expect(trim["called"] as? Bool == true)
+        #expect(trim["returned"] as? Double != nil)
+        #expect(target.rss() > 0)  // still answering
+    }
+
     /// GIVEN a stripped copy of 3.8–3.11 running the example, WHEN its table is
     /// searched for, THEN it is the table the unstripped library's symbols name
     /// (same `arenas` and `maxarenas` values, same arenas, same pinned arenas).
