@@ -51,8 +51,12 @@ public struct PythonProcess: Sendable {
         }
         if mappings.mappings.isEmpty, Self.isZombie(pid) { throw .exited(pid: pid) }
         self.mappings = mappings
+        let candidates = RuntimeLocation.candidateImages(pid: pid, mappings: mappings)
+        if candidates.isEmpty, Self.executableDenied(pid) {
+            throw .permissionDenied(pid: pid, operation: "read the executable of", ptraceScope: ProcessAccessError.currentPtraceScope())
+        }
         image = try PythonImage.locate(
-            candidates: RuntimeLocation.candidateImages(pid: pid, mappings: mappings),
+            candidates: candidates,
             localPath: { RuntimeLocation.localPath($0, pid: pid) },
             base: { PythonImage.base(of: $0, in: mappings) },
             memory: memory, pid: pid, debugRoots: debugRoots)
@@ -66,6 +70,12 @@ public struct PythonProcess: Sendable {
         guard version.major == 3, (8...13).contains(version.minor) else {
             throw .unsupportedVersion(pid: pid, version: version.description)
         }
+    }
+
+    /// Whether the kernel refuses to say which executable `pid` runs (`/proc/PID/exe` needs ptrace access).
+    static func executableDenied(_ pid: Int32) -> Bool {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        return readlink("/proc/\(pid)/exe", &buffer, buffer.count) < 0 && (errno == EACCES || errno == EPERM)
     }
 
     /// Whether `/proc/PID/stat` says the process has exited and waits to be reaped.
