@@ -8,7 +8,7 @@ public import PythonProcess
 ///    pool header (`address & ~(POOL_SIZE-1)`) must be one (size class, count,
 ///    offsets), and names its `arenaindex`.
 /// 2. Every word of the image's writable data that could be `arenas` (a
-///    16-aligned pointer into readable memory) is tried: entry `arenaindex`
+///    16-aligned pointer into readable memory other than that data) is tried: entry `arenaindex`
 ///    must be the arena holding the first pool, then the other pools' entries
 ///    theirs (at least two distinct pools, and half of all).
 /// 3. `maxarenas` is a 4-byte value of that data, 16 × 2^k, above every
@@ -49,19 +49,22 @@ public struct ArenaTableSearch {
             var at = 0
             while at + 8 <= bytes.count {
                 let value = bytes.loadWord(at: at)
-                if value != 0, value & 15 == 0, value < ArenaWalk.addressLimit, range(holding: value) != nil {
+                // The table is allocated (PyMem_RawRealloc), never in the image's own data.
+                if value != 0, value & 15 == 0, value < ArenaWalk.addressLimit, !dataRegions.contains(where: { $0.contains(value) }),
+                   range(holding: value) != nil {
                     pointers[value, default: []].append(start + UInt64(at))
                 }
                 at += 8
             }
         }
+        let counts = storedCounts(in: words)
         var found: [(table: UInt64, maxArenas: UInt64)] = []
         for anchor in pools.prefix(8) {
             let survivors = holders(of: anchor, among: Array(pointers.keys))
             for table in survivors {
                 let confirmed = pools.filter { holds(table: table, $0) }
                 guard Set(confirmed.map(\.address)).count >= 2, confirmed.count * 2 >= pools.count,
-                      let count = maxArenas(table: table, above: confirmed.map(\.arenaIndex).max() ?? 0, words: words)
+                      let count = maxArenas(table: table, above: confirmed.map(\.arenaIndex).max() ?? 0, among: counts)
                 else { continue }
                 found.append((table, count))
             }
@@ -173,19 +176,24 @@ public struct ArenaTableSearch {
         return arenaHolds(bytes, at: 0, pool: pool.address)
     }
 
-    /// The largest `maxarenas` stored in the data for which the table at `table` is consistent.
-    func maxArenas(table: UInt64, above index: Int, words: [(start: UInt64, bytes: [UInt8])]) -> UInt64? {
+    /// The 4-byte values of the data that `maxarenas` could be: 16 × 2^k, below 2^24, largest first.
+    func storedCounts(in words: [(start: UInt64, bytes: [UInt8])]) -> [UInt64] {
         var values = Set<UInt64>()
         for (_, bytes) in words {
             var at = 0
             while at + 4 <= bytes.count {
                 let value = UInt64(bytes.loadUInt32(at: at))
-                if value > UInt64(index), value < 1 << 24, value % ObmallocLayout.initialArenaObjects == 0,
+                if value < 1 << 24, value % ObmallocLayout.initialArenaObjects == 0,
                    (value / ObmallocLayout.initialArenaObjects).nonzeroBitCount == 1 { values.insert(value) }
                 at += 4
             }
         }
-        for count in values.sorted(by: >) {
+        return values.sorted(by: >)
+    }
+
+    /// The largest of `counts` above `index` for which the table at `table` is consistent.
+    func maxArenas(table: UInt64, above index: Int, among counts: [UInt64]) -> UInt64? {
+        for count in counts where count > UInt64(index) {
             guard entryAddress(table: table, index: Int(count) - 1) != nil,
                   let bytes = try? memory.bytes(at: table, count: Int(count * ObmallocLayout.arenaObjectBytes)),
                   ArenaTableCheck.inconsistency(table: bytes, base: table, count: Int(count), layout: layout) == nil else { continue }

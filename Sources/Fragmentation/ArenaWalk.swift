@@ -37,14 +37,14 @@ public struct ArenaWalk {
     /// The table by symbol where `image` has them (its `.symtab`, or separate
     /// debug symbols ``PythonImage`` loaded), else, on 3.8–3.11, by
     /// ``ArenaTableSearch`` of its writable data from a few tracked objects;
-    /// `readable` is the memory the table may be in (sorted ranges). Search
+    /// `readable` is the memory the table may be in (ranges; only evaluated for a search). Search
     /// while the target is stopped, or in a copy: it may read a moving table.
-    public func locateTable(image: PythonImage, readable: [Range<UInt64>]) throws -> TableAddresses {
+    public func locateTable(image: PythonImage, readable: @autoclosure () -> [Range<UInt64>]) throws -> TableAddresses {
         do {
             return try locateTable { image.address(of: $0) }
         } catch FragmentationError.missingSymbol where layout.table == .staticSymbols {
             let blocks = try CollectorSample.blockAddresses(image: image, memory: memory)
-            let search = ArenaTableSearch(layout: layout, memory: memory, dataRegions: image.writableData, readable: readable)
+            let search = ArenaTableSearch(layout: layout, memory: memory, dataRegions: image.writableData, readable: readable())
             return try search.find(blocks: blocks)
         }
     }

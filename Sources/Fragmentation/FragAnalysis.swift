@@ -13,6 +13,8 @@ public struct FragAnalysis: Sendable {
     public var arenas: ArenaMap
     /// How the arena table was found: by symbol, or by search (a stripped 3.8–3.11).
     public var tableOrigin: ArenaWalk.TableAddresses.Origin
+    /// Time spent finding the table, in seconds (the search's cost; while stopped).
+    public var tableLocateSeconds: Double
     public var residency: ArenaResidency?
     public var pinning: Pinning
     /// The main glibc heap; nil where there is none or it could not be walked.
@@ -50,18 +52,20 @@ public struct FragAnalysis: Sendable {
         // Stopped: the arena table (found by symbol, or searched for), pool headers, the pinned
         // arenas' pools and the glibc heap's chunk headers. Residency (pagemap) is read after resuming.
         struct Stopped {
-            var map: ArenaMap; var origin: ArenaWalk.TableAddresses.Origin
+            var map: ArenaMap; var origin: ArenaWalk.TableAddresses.Origin; var locateSeconds: Double
             var pinned: [Pinning.PinnedObject]; var heap: Result<GlibcHeap, any Error>?
         }
         let (stopped, pause) = try ThreadStopper.whileStopped(pid: pid) { () throws(ProcessAccessError) -> Result<Stopped, any Error> in
             do {
+                let start = DispatchTime.now().uptimeNanoseconds
                 let table = try walk.locateTable(image: python.image, readable: Self.readableRanges(pid: pid))
+                let locateSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 let map = try walk.read(table)
                 let pinned = Pinning.readObjects(map, threshold: pinnedThreshold, memory: memory, types: types)
                 let heap = heapRange.map { range in
                     Result { try GlibcHeap.walk(start: range.0, end: range.1, memory: memory) }
                 }
-                return .success(Stopped(map: map, origin: table.origin, pinned: pinned, heap: heap))
+                return .success(Stopped(map: map, origin: table.origin, locateSeconds: locateSeconds, pinned: pinned, heap: heap))
             } catch {
                 return .failure(error)
             }
@@ -83,15 +87,17 @@ public struct FragAnalysis: Sendable {
         let footprint = try FootprintReader().read(pid: pid, detail: .mappings)
         let account = MemoryAccount.build(mappings: footprint.mappings ?? MappingTable(), arenas: state.map, residency: residency,
                                           heap: heap, memory: memory, pages: pages)
-        return FragAnalysis(pid: pid, python: python.version.description, layout: layout, arenas: state.map, tableOrigin: state.origin, residency: residency,
+        return FragAnalysis(pid: pid, python: python.version.description, layout: layout, arenas: state.map, tableOrigin: state.origin, tableLocateSeconds: state.locateSeconds, residency: residency,
                             pinning: pinning, heap: heap, heapNote: heapNote, account: account, allocators: allocators,
                             rssBytes: footprint.rssBytes, ussBytes: footprint.ussBytes, pauseSeconds: pause)
     }
 
-    /// The readable mappings of `pid` now (the arena table may have moved since it was located).
+    /// Where the arena table may be in `pid` now: its private writable mappings (the table is
+    /// allocated memory; read-only ones and `[vvar]` would only fail or slow the search's reads).
     static func readableRanges(pid: Int32) -> [Range<UInt64>] {
         let mappings = (try? ProcReader.maps(pid: pid))?.mappings ?? []
-        return mappings.filter { $0.permissions.readable && $0.end > $0.start }.map { $0.start..<$0.end }
+        return mappings.filter { $0.permissions.readable && $0.permissions.writable && !$0.permissions.shared && $0.end > $0.start }
+            .map { $0.start..<$0.end }
     }
 
     /// Bytes `malloc_trim(0)` is predicted to return: resident pages inside
