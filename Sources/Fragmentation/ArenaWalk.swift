@@ -91,10 +91,10 @@ public struct ArenaWalk {
         var headerAddresses: [UInt64] = []
         for index in 0..<Int(maxArenas) {
             let at = index * objectBytes
-            let address = table.loadWord(at: at)
+            let address = table.loadWord(at: at + ObmallocLayout.arenaAddress)
             guard address != 0 else { continue }  // an unused arena_object
-            let poolAddress = table.loadWord(at: at + 8)
-            let totalPools = UInt64(table.loadUInt32(at: at + 20))
+            let poolAddress = table.loadWord(at: at + ObmallocLayout.arenaPoolAddress)
+            let totalPools = UInt64(table.loadUInt32(at: at + ObmallocLayout.arenaTotalPools))
             // Memory that changed or is corrupt (a core) must not overflow the arithmetic below.
             guard address < Self.addressLimit, poolAddress < Self.addressLimit else {
                 throw FragmentationError.implausible("arena \(index) at 0x\(String(address, radix: 16))")
@@ -124,8 +124,8 @@ public struct ArenaWalk {
             for p in 0..<carved[a] {
                 let at = next * headerBytes
                 next += 1
-                let count = headers.loadUInt32(at: at)
-                let sizeClass = headers.loadUInt32(at: at + 36)
+                let count = headers.loadUInt32(at: at + ObmallocLayout.poolCount)
+                let sizeClass = headers.loadUInt32(at: at + ObmallocLayout.poolSizeClass)
                 if count == 0 {
                     arenas[a].pools[p] = Pool(state: .empty, sizeClass: 0, usedBlocks: 0)
                 } else {
