@@ -98,6 +98,26 @@ import TestSupport
         #expect(pinned.count > 50, "\(pinned.count) pinned arenas on \(python)")
     }
 
+    /// GIVEN the example (same hash seed) on a stripped copy of 3.8–3.11 and on
+    /// the interpreter it was copied from, WHEN `frag --json` reads each, THEN
+    /// they pin the same number of arenas with the same number of blocks.
+    @Test(arguments: pythons.filter { $0.isStrippedCopy && searched($0) })
+    func samePinnedArenasAsUnstripped(python: PythonInterpreter) throws {
+        var reports: [[String: Any]] = []
+        for interpreter in [try #require(python.unstripped), python] {
+            let target = try FragTarget(interpreter, scale: 0.1, keepEvery: 1000, environment: ["PYTHONHASHSEED": "0"])
+            let (result, json) = try memlensJSON(["frag", String(target.pid), "--json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            reports.append(json)
+        }
+        #expect((reports[0]["arenas"] as? [String: Any])?["found_by"] as? String == "symbols")
+        #expect((reports[1]["arenas"] as? [String: Any])?["found_by"] as? String == "search")
+        let pinned = reports.map { $0["pinned_arenas"] as? Int ?? -1 }
+        #expect(pinned[0] == pinned[1] && pinned[0] > 50, "pinned arenas: unstripped \(pinned[0]), stripped \(pinned[1])")
+        let blocks = reports.map { ($0["pinned_objects"] as? [Any])?.count ?? -1 }
+        #expect(blocks[0] == blocks[1], "pinned blocks: unstripped \(blocks[0]), stripped \(blocks[1])")
+    }
+
     /// GIVEN a stripped 3.11 whose separate debug symbols are installed (by
     /// build-id, as `objcopy --only-keep-debug` makes them), WHEN located,
     /// THEN `arenas` comes from them and no search is made.
