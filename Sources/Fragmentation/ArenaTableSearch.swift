@@ -193,11 +193,17 @@ public struct ArenaTableSearch {
 
     /// The largest of `counts` above `index` for which the table at `table` is consistent.
     func maxArenas(table: UInt64, above index: Int, among counts: [UInt64]) -> UInt64? {
-        for count in counts where count > UInt64(index) {
-            guard entryAddress(table: table, index: Int(count) - 1) != nil,
-                  let bytes = try? memory.bytes(at: table, count: Int(count * ObmallocLayout.arenaObjectBytes)),
-                  ArenaTableCheck.inconsistency(table: bytes, base: table, count: Int(count), layout: layout) == nil else { continue }
-            return count
+        let chunk = 1024  // entries per read: a wrong count fails within the first chunks
+        counts: for count in counts where count > UInt64(index) {
+            guard entryAddress(table: table, index: Int(count) - 1) != nil else { continue }
+            var check = ArenaTableCheck(base: table, count: Int(count), layout: layout)
+            for first in stride(from: 0, to: Int(count), by: chunk) {
+                let entries = min(chunk, Int(count) - first)
+                let at = table + UInt64(first) * ObmallocLayout.arenaObjectBytes
+                guard let bytes = try? memory.bytes(at: at, count: entries * Int(ObmallocLayout.arenaObjectBytes)),
+                      check.add(bytes, at: first) == nil else { continue counts }
+            }
+            if check.finish() == nil { return count }
         }
         return nil
     }

@@ -152,6 +152,42 @@ import Testing
         #expect(try forged.find().arenasPointer == Self.data + 0x40)
     }
 
+    /// Memory that reads as zeros where the forged image has nothing, counting bytes read.
+    final class ZeroFilled: MemorySource {
+        let image: ImageMemory
+        var bytesRead = 0
+        init(_ image: ImageMemory) { self.image = image }
+        func read(at address: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(ProcessAccessError) {
+            bytesRead += buffer.count
+            do { try image.read(at: address, into: buffer) } catch {
+                for i in buffer.indices { buffer[i] = 0 }
+                for segment in image.segments {  // what the image has, over the zeros
+                    let start = max(address, segment.address), end = min(address + UInt64(buffer.count), segment.address + UInt64(segment.bytes.count))
+                    guard start < end else { continue }
+                    for a in start..<end { buffer[Int(a - address)] = segment.bytes[Int(a - segment.address)] }
+                }
+            }
+        }
+    }
+
+    /// A stray 16 × 2^16 in the data, over 64 MiB of readable zeros after the
+    /// table: rejected after one chunk (the zeros end the free list twice),
+    /// not after reading 48 MiB; the real 32 is found.
+    @Test func largeStrayCountIsRejectedEarly() throws {
+        var forged = Forged()
+        forged.word(0x40, Self.table)
+        forged.uint32(0x48, 32)
+        forged.uint32(0x4C, 16 << 16)
+        var image = forged.memory
+        image.put(Self.data, forged.words)
+        let memory = ZeroFilled(image)
+        let readable = forged.readable.filter { $0.lowerBound != Self.table } + [Self.table..<Self.table + (64 << 20)]
+        let search = ArenaTableSearch(layout: Self.layout, memory: memory, dataRegions: [Self.data..<Self.data + 512], readable: readable)
+        let blocks = [0, 3].map { Self.arenaBase + UInt64($0) * Self.layout.arenaBytes + 48 }
+        #expect(try search.find(blocks: blocks).maxArenas == Self.data + 0x48)
+        #expect(memory.bytesRead < 1 << 20, "\(memory.bytesRead) bytes read")
+    }
+
     /// Two tables that both pass are reported, not guessed between.
     @Test func twoConsistentTablesAreAnError() throws {
         var forged = Forged()
