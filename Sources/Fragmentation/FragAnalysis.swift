@@ -58,21 +58,19 @@ public struct FragAnalysis: Sendable {
         let (stopped, pause) = try ThreadStopper.whileStopped(pid: pid) { () throws(ProcessAccessError) -> Result<Stopped, any Error> in
             do {
                 let start = DispatchTime.now().uptimeNanoseconds
-                var map = ArenaMap(layout: layout, arenas: [], reportedArenaCount: nil)
-                var origin = ArenaWalk.TableAddresses.Origin.search
+                var table: ArenaWalk.TableAddresses?
                 do {
-                    let table = try walk.locateTable(image: python.image, readable: Self.readableRanges(pid: pid))
-                    origin = table.origin
-                    map = try walk.read(table)
+                    table = try walk.locateTable(image: python.image, readable: Self.readableRanges(pid: pid))
                 } catch FragmentationError.tableNotFound where allocators.pymallocDisabled {
                     // PYTHONMALLOC=malloc: no object is in a pool, so nothing to search from, and no arenas.
                 }
                 let locateSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                let map = try table.map { try walk.read($0) } ?? ArenaMap(layout: layout, arenas: [], reportedArenaCount: nil)
                 let pinned = Pinning.readObjects(map, threshold: pinnedThreshold, memory: memory, types: types)
                 let heap = heapRange.map { range in
                     Result { try GlibcHeap.walk(start: range.0, end: range.1, memory: memory) }
                 }
-                return .success(Stopped(map: map, origin: origin, locateSeconds: locateSeconds, pinned: pinned, heap: heap))
+                return .success(Stopped(map: map, origin: table?.origin ?? .search, locateSeconds: locateSeconds, pinned: pinned, heap: heap))
             } catch {
                 return .failure(error)
             }
