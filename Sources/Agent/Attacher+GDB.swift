@@ -60,10 +60,6 @@ extension Attacher {
     }
 
     static func ptraceHint(_ pid: Int32) -> String {
-        if let scope = try? String(contentsOfFile: "/proc/sys/kernel/yama/ptrace_scope", encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines), scope != "0" {
-            return "kernel.yama.ptrace_scope is \(scope): run memlens as root, or `sysctl kernel.yama.ptrace_scope=0`"
-        }
-        return "run memlens as the user that owns process \(pid), or as root (CAP_SYS_PTRACE)"
+        refusedAttachHint(pid)
     }
 }

@@ -13,9 +13,40 @@ public struct ArenaWalk {
 
     /// Where the arena table is: `arenas`, `maxarenas` and `narenas_currently_allocated` addresses.
     public struct TableAddresses: Sendable {
+        /// How the table was found.
+        public enum Origin: String, Sendable {
+            /// Symbols: the image's own, or its separate debug symbols; 3.12+ through `_PyRuntime`.
+            case symbols
+            /// ``ArenaTableSearch`` of the image's writable data (3.8–3.11 without symbols).
+            case search
+        }
+
         public var arenasPointer: UInt64
         public var maxArenas: UInt64
         public var currentCount: UInt64?
+        public var origin: Origin
+
+        public init(arenasPointer: UInt64, maxArenas: UInt64, currentCount: UInt64?, origin: Origin = .symbols) {
+            self.arenasPointer = arenasPointer
+            self.maxArenas = maxArenas
+            self.currentCount = currentCount
+            self.origin = origin
+        }
+    }
+
+    /// The table by symbol where `image` has them (its `.symtab`, or separate
+    /// debug symbols ``PythonImage`` loaded), else, on 3.8–3.11, by
+    /// ``ArenaTableSearch`` of its writable data from a few tracked objects;
+    /// `readable` is the memory the table may be in (ranges; only evaluated for a search). Search
+    /// while the target is stopped, or in a copy: it may read a moving table.
+    public func locateTable(image: PythonImage, readable: @autoclosure () -> [Range<UInt64>]) throws -> TableAddresses {
+        do {
+            return try locateTable { image.address(of: $0) }
+        } catch FragmentationError.missingSymbol where layout.table == .staticSymbols {
+            let blocks = try CollectorSample.blockAddresses(image: image, memory: memory)
+            let search = ArenaTableSearch(layout: layout, memory: memory, dataRegions: image.writableData, readable: readable())
+            return try search.find(blocks: blocks)
+        }
     }
 
     /// Finds the table from symbol addresses already relocated into the target.
@@ -60,10 +91,10 @@ public struct ArenaWalk {
         var headerAddresses: [UInt64] = []
         for index in 0..<Int(maxArenas) {
             let at = index * objectBytes
-            let address = table.loadWord(at: at)
+            let address = table.loadWord(at: at + ObmallocLayout.arenaAddress)
             guard address != 0 else { continue }  // an unused arena_object
-            let poolAddress = table.loadWord(at: at + 8)
-            let totalPools = UInt64(table.loadUInt32(at: at + 20))
+            let poolAddress = table.loadWord(at: at + ObmallocLayout.arenaPoolAddress)
+            let totalPools = UInt64(table.loadUInt32(at: at + ObmallocLayout.arenaTotalPools))
             // Memory that changed or is corrupt (a core) must not overflow the arithmetic below.
             guard address < Self.addressLimit, poolAddress < Self.addressLimit else {
                 throw FragmentationError.implausible("arena \(index) at 0x\(String(address, radix: 16))")
@@ -93,8 +124,8 @@ public struct ArenaWalk {
             for p in 0..<carved[a] {
                 let at = next * headerBytes
                 next += 1
-                let count = headers.loadUInt32(at: at)
-                let sizeClass = headers.loadUInt32(at: at + 36)
+                let count = headers.loadUInt32(at: at + ObmallocLayout.poolCount)
+                let sizeClass = headers.loadUInt32(at: at + ObmallocLayout.poolSizeClass)
                 if count == 0 {
                     arenas[a].pools[p] = Pool(state: .empty, sizeClass: 0, usedBlocks: 0)
                 } else {

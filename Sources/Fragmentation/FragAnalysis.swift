@@ -1,4 +1,4 @@
-import PythonProcess
+public import PythonProcess
 import ProcFS
 import Foundation
 
@@ -11,6 +11,10 @@ public struct FragAnalysis: Sendable {
     public var python: String
     public var layout: ObmallocLayout
     public var arenas: ArenaMap
+    /// How the arena table was found: by symbol, or by search (a stripped 3.8–3.11).
+    public var tableOrigin: ArenaWalk.TableAddresses.Origin
+    /// Time spent finding the table, in seconds (the search's cost; while stopped).
+    public var tableLocateSeconds: Double
     public var residency: ArenaResidency?
     public var pinning: Pinning
     /// The main glibc heap; nil where there is none or it could not be walked.
@@ -28,7 +32,12 @@ public struct FragAnalysis: Sendable {
     /// Measures process `pid`. `pinnedThreshold` is the used fraction of an
     /// arena at or under which it counts as pinned.
     public static func measure(pid: Int32, pinnedThreshold: Double = 0.1) throws -> FragAnalysis {
-        let python = try PythonProcess(pid: pid)
+        try measure(try PythonProcess(pid: pid), pinnedThreshold: pinnedThreshold)
+    }
+
+    /// Measures the interpreter `python` found.
+    public static func measure(_ python: PythonProcess, pinnedThreshold: Double = 0.1) throws -> FragAnalysis {
+        let pid = python.pid
         try python.requireSupportedVersion()
         guard let layout = ObmallocLayout.forVersion(major: python.version.major, minor: python.version.minor) else {
             throw FragmentationError.unsupportedPython(python.version.description)
@@ -36,22 +45,32 @@ public struct FragAnalysis: Sendable {
         let allocators = Allocators.detect(pid: pid, mappings: python.mappings)
         let memory = python.memory
         let walk = ArenaWalk(layout: layout, memory: memory)
-        let table = try walk.locateTable { python.address(of: $0) }
         let pages = try? PageMap(pid: pid)
         let types = python.address(of: "PyType_Type").map { TypeNames(memory: memory, typeType: $0) }
         let heapRange = python.mappings.mappings.first { python.mappings.path(of: $0) == "[heap]" }.map { ($0.start, $0.end) }
 
-        // Stopped: the arena table, pool headers, the pinned arenas' pools and the
-        // glibc heap's chunk headers. Residency (pagemap) is read after resuming.
-        struct Stopped { var map: ArenaMap; var pinned: [Pinning.PinnedObject]; var heap: Result<GlibcHeap, any Error>? }
+        // Stopped: the arena table (found by symbol, or searched for), pool headers, the pinned
+        // arenas' pools and the glibc heap's chunk headers. Residency (pagemap) is read after resuming.
+        struct Stopped {
+            var map: ArenaMap; var origin: ArenaWalk.TableAddresses.Origin; var locateSeconds: Double
+            var pinned: [Pinning.PinnedObject]; var heap: Result<GlibcHeap, any Error>?
+        }
         let (stopped, pause) = try ThreadStopper.whileStopped(pid: pid) { () throws(ProcessAccessError) -> Result<Stopped, any Error> in
             do {
-                let map = try walk.read(table)
+                let start = DispatchTime.now().uptimeNanoseconds
+                var table: ArenaWalk.TableAddresses?
+                do {
+                    table = try walk.locateTable(image: python.image, readable: Self.readableRanges(pid: pid))
+                } catch FragmentationError.tableNotFound where allocators.pymallocDisabled {
+                    // PYTHONMALLOC=malloc: no object is in a pool, so nothing to search from, and no arenas.
+                }
+                let locateSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                let map = try table.map { try walk.read($0) } ?? ArenaMap(layout: layout, arenas: [], reportedArenaCount: nil)
                 let pinned = Pinning.readObjects(map, threshold: pinnedThreshold, memory: memory, types: types)
                 let heap = heapRange.map { range in
                     Result { try GlibcHeap.walk(start: range.0, end: range.1, memory: memory) }
                 }
-                return .success(Stopped(map: map, pinned: pinned, heap: heap))
+                return .success(Stopped(map: map, origin: table?.origin ?? .search, locateSeconds: locateSeconds, pinned: pinned, heap: heap))
             } catch {
                 return .failure(error)
             }
@@ -73,9 +92,17 @@ public struct FragAnalysis: Sendable {
         let footprint = try FootprintReader().read(pid: pid, detail: .mappings)
         let account = MemoryAccount.build(mappings: footprint.mappings ?? MappingTable(), arenas: state.map, residency: residency,
                                           heap: heap, memory: memory, pages: pages)
-        return FragAnalysis(pid: pid, python: python.version.description, layout: layout, arenas: state.map, residency: residency,
+        return FragAnalysis(pid: pid, python: python.version.description, layout: layout, arenas: state.map, tableOrigin: state.origin, tableLocateSeconds: state.locateSeconds, residency: residency,
                             pinning: pinning, heap: heap, heapNote: heapNote, account: account, allocators: allocators,
                             rssBytes: footprint.rssBytes, ussBytes: footprint.ussBytes, pauseSeconds: pause)
+    }
+
+    /// Where the arena table may be in `pid` now: its private writable mappings (the table is
+    /// allocated memory; read-only ones and `[vvar]` would only fail or slow the search's reads).
+    static func readableRanges(pid: Int32) -> [Range<UInt64>] {
+        let mappings = (try? ProcReader.maps(pid: pid))?.mappings ?? []
+        return mappings.filter { $0.permissions.readable && $0.permissions.writable && !$0.permissions.shared && $0.end > $0.start }
+            .map { $0.start..<$0.end }
     }
 
     /// Bytes `malloc_trim(0)` is predicted to return: resident pages inside

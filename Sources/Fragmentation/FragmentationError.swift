@@ -5,6 +5,8 @@ public enum FragmentationError: Error, CustomStringConvertible, Equatable {
     case notInitialized
     case implausible(String)
     case pythonMallocDisabled(String)
+    /// 3.8–3.11 without symbols: the search for `arenas`/`maxarenas` found no table (or two).
+    case tableNotFound(String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,9 @@ public enum FragmentationError: Error, CustomStringConvertible, Equatable {
         case .implausible(let what):
             return "the arena table looks inconsistent (\(what)): the target may have changed it mid-read, try again"
         case .pythonMallocDisabled(let why): return "pymalloc is not in use in the target (\(why))"
+        case .tableNotFound(let why):
+            return "pymalloc's arena table not found: the interpreter has no symbols for arenas/maxarenas (stripped, "
+                + "no separate debug symbols under /usr/lib/debug) and searching its data for them failed: \(why)"
         }
     }
 }

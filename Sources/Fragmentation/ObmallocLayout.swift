@@ -30,6 +30,15 @@ public struct ObmallocLayout: Sendable, Equatable {
     public static let alignmentBytes: UInt64 = 16
     /// Largest block pymalloc serves (SMALL_REQUEST_THRESHOLD) from 3.8.
     public static let largestBlockBytes: UInt64 = 512
+    /// 3.8–3.11: `maxarenas` starts at INITIAL_ARENA_OBJECTS and doubles
+    /// each time the table grows (`new_arena`), so it is always 16 × 2^k.
+    public static let initialArenaObjects: UInt64 = 16
+    /// Offsets in `struct arena_object` (3.8–3.13): address, pool_address,
+    /// nfreepools, ntotalpools, freepools, nextarena, prevarena.
+    static let arenaAddress = 0, arenaPoolAddress = 8, arenaFreePools = 16, arenaTotalPools = 20
+    static let arenaFreePoolList = 24, arenaNext = 32, arenaPrevious = 40
+    /// Offsets in `struct pool_header` (3.8–3.13): ref.count, arenaindex, szidx, nextoffset, maxnextoffset.
+    static let poolCount = 0, poolArenaIndex = 32, poolSizeClass = 36, poolNextOffset = 40, poolMaxNextOffset = 44
     /// Offset of `mgmt` (`struct _obmalloc_mgmt`) in `struct _obmalloc_state`, 3.12 and 3.13.
     static let mgmtOffset: UInt64 = 0x200
 

@@ -1,7 +1,8 @@
 /// The symbols of an ELF file, from `.dynsym` and `.symtab` both (static
 /// variables such as obmalloc's `arenas` are only in `.symtab`). Addresses are
 /// file virtual addresses (`st_value`); add the load bias for the runtime
-/// address (``PythonProcess/address(of:)`` does).
+/// address (``PythonProcess/address(of:)`` does). A stripped file's static
+/// symbols can come from its separate debug file (``init(file:debugRoots:)``).
 ///
 ///     let symbols = try ELFSymbols(path: "/usr/lib/libpython3.11.so.1.0")
 ///     symbols.address(of: "_PyRuntime")      // 0x54e540
@@ -17,6 +18,8 @@ public struct ELFSymbols: Sendable {
 
     /// The file the symbols were read from.
     public let file: ELFFile
+    /// The separate debug file (``DebugSymbolFile``) whose `.symtab` was read too, if any.
+    public let debugFile: String?
     private let table: [String: Symbol]
 
     /// Reads every defined symbol of `path`. A global symbol wins over a local
@@ -27,7 +30,34 @@ public struct ELFSymbols: Sendable {
 
     public init(file: ELFFile) throws(ProcessAccessError) {
         self.file = file
+        debugFile = nil
         var table: [String: Symbol] = [:]
+        try Self.read(file, into: &table)
+        self.table = table
+    }
+
+    /// The symbols of `file` and, where it has no `.symtab` (stripped), of its
+    /// separate debug file under `debugRoots` when one is installed; the
+    /// image's own symbols win over the debug file's.
+    public init(file: ELFFile, debugRoots: [String]) throws(ProcessAccessError) {
+        self.file = file
+        var table: [String: Symbol] = [:]
+        try Self.read(file, into: &table)
+        var debugFile: String?
+        if !file.sections.contains(where: { $0.type == 2 }), let path = DebugSymbolFile.path(for: file, roots: debugRoots),
+           let debug = try? ELFFile(path: path) {
+            var extra: [String: Symbol] = [:]
+            if (try? Self.read(debug, into: &extra)) != nil, !extra.isEmpty {
+                table.merge(extra) { own, _ in own }
+                debugFile = path
+            }
+        }
+        self.debugFile = debugFile
+        self.table = table
+    }
+
+    /// Adds the defined symbols of `file`'s `.symtab` and `.dynsym` to `table`.
+    private static func read(_ file: ELFFile, into table: inout [String: Symbol]) throws(ProcessAccessError) {
         for section in file.sections where section.type == 2 || section.type == 11 {  // SHT_SYMTAB, SHT_DYNSYM
             guard Int(section.link) < file.sections.count else { continue }
             let symbols = try file.contents(of: section)
@@ -45,7 +75,6 @@ public struct ELFSymbols: Sendable {
                 table[name] = symbol
             }
         }
-        self.table = table
     }
 
     /// The symbol called `name`, if defined.

@@ -114,6 +114,9 @@ public final class HeapCopy: MemorySource {
         return UInt64(littleEndian: buffers[i].loadUnaligned(fromByteOffset: Int(address - starts[i]), as: UInt64.self))
     }
 
+    /// The address ranges copied, sorted.
+    public var regions: [Range<UInt64>] { zip(starts, ends).map { $0..<$1 } }
+
     /// Whether `address ..< address + count` is all in the copy.
     public func contains(_ address: UInt64, count: Int = 1) -> Bool {
         guard let i = region(address) else { return false }

@@ -33,7 +33,8 @@ public enum ProcessAccessError: Error, Sendable, Equatable, CustomStringConverti
         case .exited(let pid):
             return "process \(pid) exited while memlens was reading it; nothing reported"
         case .permissionDenied(let pid, let operation, let scope):
-            return "permission denied: cannot \(operation) process \(pid); " + Self.ptraceHint(scope)
+            // Why, from /proc as it is now (memlens's capabilities, the target's owner and dumpability).
+            return "permission denied: cannot \(operation) process \(pid); " + PtraceDiagnosis.current(pid: pid, scope: .some(scope)).hint
         case .alreadyTraced(let pid, let tracer):
             return "process \(pid) is already traced by process \(tracer) (a debugger or strace); detach it and retry"
         case .notPython(let pid, let detail):
@@ -50,16 +51,6 @@ public enum ProcessAccessError: Error, Sendable, Equatable, CustomStringConverti
             return "process \(pid) was collecting garbage each of \(attempts) times memlens tried to stop it; retry later"
         case .coreFile(let path, let detail):
             return "core file \(path): \(detail)"
-        }
-    }
-
-    /// What to do about a refused ptrace, given `kernel.yama.ptrace_scope`.
-    static func ptraceHint(_ scope: Int?) -> String {
-        switch scope {
-        case 1?: return "kernel.yama.ptrace_scope is 1 (only parents may trace): run memlens as root, or `sudo sysctl kernel.yama.ptrace_scope=0`"
-        case 2?: return "kernel.yama.ptrace_scope is 2 (admin only): run memlens as root (or with CAP_SYS_PTRACE)"
-        case 3?: return "kernel.yama.ptrace_scope is 3 (no ptrace at all until reboot): nothing can attach; reboot with a lower scope"
-        default: return "run memlens as the same user as the process, or as root (with CAP_SYS_PTRACE)"
         }
     }
 

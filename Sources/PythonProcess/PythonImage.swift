@@ -22,11 +22,15 @@ public struct PythonImage: Sendable {
     /// The first of `candidates` (paths as the process saw them) that defines
     /// `_PyRuntime`. `localPath` gives where that file is readable here;
     /// `base` the lowest address the process mapped it at from file offset 0.
-    /// `memory` is read for the version. Throws `.notPython` (naming `pid`) when none does.
+    /// `memory` is read for the version. A stripped image's separate debug
+    /// symbols are read from the first of `debugRoots` that has them.
+    /// Throws `.notPython` (naming `pid`) when none does.
     static func locate(candidates: [String], localPath: (String) -> String, base: (String) -> UInt64?,
-                       memory: any MemorySource, pid: Int32) throws(ProcessAccessError) -> PythonImage {
+                       memory: any MemorySource, pid: Int32,
+                       debugRoots: [String] = [DebugSymbolFile.systemRoot]) throws(ProcessAccessError) -> PythonImage {
         for path in candidates {
-            guard let symbols = try? ELFSymbols(path: localPath(path)), symbols.address(of: "_PyRuntime") != nil,
+            guard let file = try? ELFFile(path: localPath(path)), let symbols = try? ELFSymbols(file: file, debugRoots: debugRoots),
+                  symbols.address(of: "_PyRuntime") != nil,
                   let base = base(path), let first = symbols.file.firstLoadAddress else { continue }
             let version = try detectVersion(symbols: symbols, bias: base &- first, memory: memory, path: path, pid: pid)
             return PythonImage(path: path, symbols: symbols, loadBias: base &- first, version: version)

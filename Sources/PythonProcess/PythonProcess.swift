@@ -28,8 +28,17 @@ public struct PythonProcess: Sendable {
 
     /// Finds the interpreter in process `pid`. Throws `.notPython` when no
     /// mapped image defines `_PyRuntime`; does not check the version is
-    /// supported (``requireSupportedVersion()`` does).
+    /// supported (``requireSupportedVersion()`` does). Separate debug symbols
+    /// of a stripped image are looked for under `/usr/lib/debug` as the target
+    /// sees it, then as memlens does.
     public init(pid: Int32) throws(ProcessAccessError) {
+        let root = DebugSymbolFile.systemRoot
+        let inTarget = RuntimeLocation.localPath(root, pid: pid)
+        try self.init(pid: pid, debugRoots: inTarget == root ? [root] : [inTarget, root])
+    }
+
+    /// As ``init(pid:)``, with the folders searched for separate debug symbols given (tests).
+    package init(pid: Int32, debugRoots: [String]) throws(ProcessAccessError) {
         self.pid = pid
         memory = ProcessMemory(pid: pid)
         let mappings: MappingTable
@@ -42,11 +51,15 @@ public struct PythonProcess: Sendable {
         }
         if mappings.mappings.isEmpty, Self.isZombie(pid) { throw .exited(pid: pid) }
         self.mappings = mappings
+        let candidates = RuntimeLocation.candidateImages(pid: pid, mappings: mappings)
+        if candidates.isEmpty, Self.executableDenied(pid) {
+            throw .permissionDenied(pid: pid, operation: "read the executable of", ptraceScope: ProcessAccessError.currentPtraceScope())
+        }
         image = try PythonImage.locate(
-            candidates: RuntimeLocation.candidateImages(pid: pid, mappings: mappings),
+            candidates: candidates,
             localPath: { RuntimeLocation.localPath($0, pid: pid) },
             base: { PythonImage.base(of: $0, in: mappings) },
-            memory: memory, pid: pid)
+            memory: memory, pid: pid, debugRoots: debugRoots)
     }
 
     /// The runtime address of symbol `name` in the interpreter image.
@@ -57,6 +70,12 @@ public struct PythonProcess: Sendable {
         guard version.major == 3, (8...13).contains(version.minor) else {
             throw .unsupportedVersion(pid: pid, version: version.description)
         }
+    }
+
+    /// Whether the kernel refuses to say which executable `pid` runs (`/proc/PID/exe` needs ptrace access).
+    static func executableDenied(_ pid: Int32) -> Bool {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        return readlink("/proc/\(pid)/exe", &buffer, buffer.count) < 0 && (errno == EACCES || errno == EPERM)
     }
 
     /// Whether `/proc/PID/stat` says the process has exited and waits to be reaped.

@@ -5,6 +5,10 @@ extension FragReport {
         struct Arenas: Encodable {
             var count: Int; var bytes: UInt64; var resident: UInt64; var used: UInt64; var free_in_pools: UInt64; var empty_pools: UInt64
             var arena_bytes: UInt64; var reported_count: UInt64?; var occupancy: [Int]
+            /// `symbols`, or `search` (a stripped 3.8–3.11: ArenaTableSearch).
+            var found_by: String
+            /// Time spent finding the table (the search's cost), in milliseconds.
+            var locate_ms: Double
         }
         struct Pinner: Encodable { var type: String; var address: String; var size: UInt64; var arenas: Int; var objects: Int }
         struct PinnedObject: Encodable { var type: String?; var address: String; var size: UInt64; var arena: String }
@@ -45,7 +49,8 @@ extension FragReport {
             writable_anonymous: c.writableAnonymousBytes, python_objects: c.arenaUsedBytes + c.glibcInUseBytes,
             arenas: .init(count: a.arenas.arenas.count, bytes: a.arenas.arenaBytes, resident: c.arenaBytes, used: c.arenaUsedBytes,
                           free_in_pools: c.arenaFreeInPoolsBytes, empty_pools: c.arenaEmptyPoolBytes, arena_bytes: a.layout.arenaBytes,
-                          reported_count: a.arenas.reportedArenaCount, occupancy: occupancy),
+                          reported_count: a.arenas.reportedArenaCount, occupancy: occupancy,
+                          found_by: a.tableOrigin.rawValue, locate_ms: a.tableLocateSeconds * 1000),
             pinned_arenas: a.pinning.arenas.count, pinned_bytes: a.pinning.bytes, pinned_threshold: a.pinning.threshold,
             pinners: a.pinning.pinners.map { .init(type: $0.type, address: hex($0.firstAddress), size: $0.bytes, arenas: $0.arenas, objects: $0.objects) },
             pinned_objects: a.pinning.objects.map {

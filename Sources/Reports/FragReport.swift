@@ -29,7 +29,9 @@ public enum FragReport {
     /// The whole report; `top` limits the pinner rows.
     public static func text(_ a: FragAnalysis, malloc: MallocStats?, trim: TrimOutcome?, holders: PinnerHolders? = nil, top: Int = 10) -> String {
         var out = "Process \(a.pid), Python \(a.python): RSS \(size(a.rssBytes)), USS \(size(a.ussBytes)) "
-            + "(stopped \(Int(a.pauseSeconds * 1000)) ms while reading)\n\n"
+            + "(stopped \(Int(a.pauseSeconds * 1000)) ms while reading)\n"
+            + (a.tableOrigin == .search ? "No symbols for pymalloc's arena table: found by searching the interpreter's data "
+               + "(\(Int((a.tableLocateSeconds * 1000).rounded())) ms)\n" : "") + "\n"
         out += account(a)
         out += "\n" + occupancy(a)
         out += "\n" + pinners(a, top: top)

@@ -12,12 +12,14 @@ final class FragTarget {
     private var pending = Data()
 
     /// Starts the target and waits until it has built its strings.
-    init(_ python: PythonInterpreter, scale: Double, keepEvery: Int) throws {
+    /// `environment` is added to the test's own.
+    init(_ python: PythonInterpreter, scale: Double, keepEvery: Int, environment: [String: String] = [:]) throws {
         guard let folder = Bundle.module.url(forResource: "Fixtures", withExtension: nil) else { throw CocoaError(.fileNoSuchFile) }
         stderrPath = try TestPaths.temporaryFolder("frag").appending(path: "stderr.txt").path
         FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: python.path)
         process.arguments = [folder.appending(path: "frag_target.py").path, String(scale), String(keepEvery)]
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle(forWritingAtPath: stderrPath)

@@ -13,7 +13,9 @@ enum CensusArenas {
         }
         do {
             let walk = ArenaWalk(layout: layout, memory: memory.memory)
-            let map = try walk.read(walk.locateTable { memory.image.address(of: $0) })
+            // The copy's regions bound the search for a stripped 3.8–3.11's table (the copy holds all writable memory).
+            let readable = (memory.memory as? HeapCopy)?.regions ?? []
+            let map = try walk.read(walk.locateTable(image: memory.image, readable: readable))
             result.arenas = CensusResult.Arenas(count: map.arenas.count, bytes: map.arenaBytes, used_bytes: map.usedBytes)
         } catch {
             result.notes.append("pymalloc arenas not read: \(error)")

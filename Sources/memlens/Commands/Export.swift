@@ -37,13 +37,12 @@ struct Export: ParsableCommand {
     var output: String
 
     @Option(help: "dot: how many objects to draw.")
-    var top = 50
+    var top: Count = 50
 
     @Option(help: "dot: only objects this one dominates (hex address, with or without 0x).")
     var root: String?
 
     func validate() throws {
-        guard top > 0 else { throw ValidationError("--top must be at least 1") }
         if let root, parseAddress(root) == nil { throw ValidationError("'\(root)' is not a hex address") }
         if format != .dot, root != nil { throw ValidationError("--root applies to --format dot only") }
     }
@@ -65,7 +64,7 @@ struct Export: ParsableCommand {
                     rootIndex = index
                 }
                 let sizes = RetainedSizes(graph)
-                let chosen = TopDominators(sizes, top: top, under: rootIndex)
+                let chosen = TopDominators(sizes, top: top.value, under: rootIndex)
                 written = chosen.objects.count
                 let text = DominatorsDOT.render(chosen, graph: graph, sizes: sizes)
                 try AtomicFile.write(to: output) { (out: inout OutputBuffer) throws(SnapshotError) in out.append(text) }
