@@ -29,7 +29,7 @@ struct LocateTests {
     }
 
     @Test("A static variable from .symtab resolves (obmalloc's narenas counter, 3.8–3.11)",
-          arguments: PythonInterpreter.installed.filter { ["3.8", "3.9", "3.10", "3.11"].contains($0.minor) })
+          arguments: PythonInterpreter.of(minors: ["3.8", "3.9", "3.10", "3.11"]))
     func staticSymbol(python: PythonInterpreter) throws {
         let library = URL(fileURLWithPath: python.path).deletingLastPathComponent().deletingLastPathComponent()
             .appending(path: "lib/libpython\(python.minor).so.1.0").path

@@ -1,21 +1,35 @@
 public import Foundation
+import Testing
 
 /// A pyenv-installed CPython the tests run real targets on. Tests iterate
 /// `PythonInterpreter.installed` (every pyenv 3.8–3.13 present; never the
-/// default `python3`), so a missing version is skipped, not failed.
+/// default `python3`), so a missing version is skipped, not failed. A machine
+/// with none at all fails those tests (see ``installed``) unless
+/// `MEMLENS_ALLOW_NO_PYTHON=1` says skipping them is intended.
 public struct PythonInterpreter: Sendable, CustomStringConvertible, Hashable {
     /// `3.11.7`.
     public let version: String
-    /// Absolute path of the interpreter binary.
-    public let path: String
+    private let executable: String
 
-    public var description: String { "Python \(version)" }
+    /// Absolute path of the interpreter binary. Using the ``missing``
+    /// placeholder's records a test failure that says what to install.
+    public var path: String {
+        if self == Self.missing { Issue.record(Comment(rawValue: Self.noneFound)) }
+        return executable
+    }
+
+    public init(version: String, path: String) {
+        self.version = version
+        self.executable = path
+    }
+
+    public var description: String { self == Self.missing ? "no pyenv Python" : "Python \(version)" }
 
     /// `3.11` from `3.11.7`.
     public var minor: String { version.split(separator: ".").prefix(2).joined(separator: ".") }
 
-    /// Every pyenv CPython 3.8–3.13 on this machine, oldest first.
-    public static let installed: [PythonInterpreter] = {
+    /// Every pyenv CPython 3.8–3.13 on this machine, oldest first; may be empty.
+    public static let found: [PythonInterpreter] = {
         let root = ProcessInfo.processInfo.environment["PYENV_ROOT"]
             ?? (NSHomeDirectory() + "/.pyenv")
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: root + "/versions")) ?? []
@@ -30,11 +44,36 @@ public struct PythonInterpreter: Sendable, CustomStringConvertible, Hashable {
         return found
     }()
 
+    /// Whether `MEMLENS_ALLOW_NO_PYTHON=1` lets tests over interpreters run zero cases.
+    public static let allowsNone = ProcessInfo.processInfo.environment["MEMLENS_ALLOW_NO_PYTHON"] == "1"
+
+    /// The placeholder ``installed`` holds when no interpreter is found: a test
+    /// given it fails on its first use of ``path`` instead of passing empty.
+    public static let missing = PythonInterpreter(version: "none", path: "/nonexistent/pyenv-python-3.8-3.13")
+
+    static let noneFound = """
+        no pyenv Python 3.8–3.13 under $PYENV_ROOT or ~/.pyenv/versions: nothing would be tested. \
+        Install one (pyenv install 3.11) or set MEMLENS_ALLOW_NO_PYTHON=1 to skip these tests.
+        """
+
+    /// The interpreters tests run on: every one ``found``, or, when there is
+    /// none, the ``missing`` placeholder (so `@Test(arguments: installed)` and
+    /// `.enabled(if: !installed.isEmpty)` fail rather than pass having run
+    /// nothing) unless ``allowsNone``.
+    public static let installed: [PythonInterpreter] = found.isEmpty && !allowsNone ? [missing] : found
+
+    /// ``installed`` of the given minor versions (`["3.8", "3.9"]`), or the
+    /// placeholder when none of them is found, unless ``allowsNone``.
+    public static func of(minors: [String]) -> [PythonInterpreter] {
+        let matching = found.filter { minors.contains($0.minor) }
+        return matching.isEmpty && !allowsNone ? [missing] : matching
+    }
+
     /// Whether a pyenv Python of `minor` (e.g. `3.8`) is present.
-    public static func has(_ minor: String) -> Bool { installed.contains { $0.minor == minor } }
+    public static func has(_ minor: String) -> Bool { found.contains { $0.minor == minor } }
 
     /// The interpreter of `minor`, if present.
-    public static func named(_ minor: String) -> PythonInterpreter? { installed.first { $0.minor == minor } }
+    public static func named(_ minor: String) -> PythonInterpreter? { found.first { $0.minor == minor } }
 }
 
 /// Paths of things the tests need, found from this source file's location.

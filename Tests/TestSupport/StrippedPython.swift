@@ -44,7 +44,7 @@ extension PythonInterpreter {
     /// `/usr/bin/python3` if present, then stripped copies of every pyenv
     /// 3.8–3.13 installed (none without `/usr/bin/strip`).
     public static let withoutSymbols: [PythonInterpreter] = {
-        let copies = FileManager.default.isExecutableFile(atPath: "/usr/bin/strip") ? installed.compactMap { try? $0.strippedCopy() } : []
+        let copies = FileManager.default.isExecutableFile(atPath: "/usr/bin/strip") ? found.compactMap { try? $0.strippedCopy() } : []
         return (system.map { [$0] } ?? []) + copies
     }()
 
@@ -52,5 +52,5 @@ extension PythonInterpreter {
     public var isStrippedCopy: Bool { version.hasSuffix(" (stripped)") }
 
     /// The pyenv interpreter a stripped copy was made from.
-    public var unstripped: PythonInterpreter? { Self.installed.first { $0.minor == minor } }
+    public var unstripped: PythonInterpreter? { Self.found.first { $0.minor == minor } }
 }
