@@ -10,7 +10,6 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "memlens",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "memlens", targets: ["memlens"]),
     ],
@@ -29,7 +28,8 @@ let package = Package(
             dependencies: ["SafeFiles", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "HeapAnalysis", dependencies: ["HeapGraph"], swiftSettings: swiftSettings),
+        .target(name: "ProcessModels", swiftSettings: swiftSettings),
+        .target(name: "HeapAnalysis", dependencies: ["HeapGraph", "ProcessModels"], swiftSettings: swiftSettings),
         .target(
             name: "ProcFS",
             dependencies: [.product(name: "SystemPackage", package: "swift-system")],
@@ -39,22 +39,26 @@ let package = Package(
         .target(name: "CProcessAccess"),
         .target(
             name: "PythonProcess",
-            dependencies: ["CProcessAccess", "ProcFS", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["CProcessAccess", "ProcFS", "ProcessModels", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Reports", dependencies: ["HeapGraph", "HeapAnalysis", "ProcFS", "PythonProcess", "Fragmentation"], swiftSettings: swiftSettings),
+        .target(
+            name: "Reports", dependencies: ["HeapGraph", "HeapAnalysis", "ProcFS", "ProcessModels", "Fragmentation"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(name: "EmbedAgentTool", swiftSettings: swiftSettings),
         .plugin(name: "EmbedAgent", capability: .buildTool(), dependencies: ["EmbedAgentTool"]),
         .target(
             name: "Agent",
-            dependencies: ["HeapGraph", "PythonProcess", "SafeFiles", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["PythonProcess", "SafeFiles", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: swiftSettings,
             plugins: ["EmbedAgent"]
         ),
         .executableTarget(
             name: "memlens",
             dependencies: [
-                "HeapGraph", "HeapAnalysis", "Reports", "Agent", "ProcFS", "PythonProcess", "Fragmentation", "SafeFiles",
+                "HeapGraph", "HeapAnalysis", "Reports", "Agent", "ProcFS", "PythonProcess", "ProcessModels", "Fragmentation",
+                "SafeFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -64,6 +68,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "ShapeTests", dependencies: ["TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "SafeFilesTests", dependencies: ["SafeFiles"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HeapGraphTests",
