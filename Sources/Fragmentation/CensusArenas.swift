@@ -1,11 +1,11 @@
-import Fragmentation
-import PythonProcess
+public import PythonProcess
 
 /// The census's pymalloc arena summary, read with `frag`'s arena walker from
-/// the same memory the census walked (PythonProcess does not depend on Fragmentation).
-enum CensusArenas {
+/// the same memory the census walked: passed to `Census.take(…, amend:)`, as
+/// PythonProcess cannot depend on this target.
+public enum CensusArenas {
     /// Adds `arenas` to `result`, or a note saying why they could not be read.
-    static func amend(_ memory: CensusMemory, _ result: inout CensusResult) {
+    public static func amend(_ memory: CensusMemory, _ result: inout CensusResult) {
         let version = memory.image.version
         guard let layout = ObmallocLayout.forVersion(major: version.major, minor: version.minor) else {
             result.notes.append("pymalloc arenas not read: no obmalloc layout for Python \(version)")

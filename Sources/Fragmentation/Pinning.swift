@@ -89,3 +89,10 @@ public struct Pinning: Sendable {
         self.threshold = threshold
     }
 }
+
+extension Pinning {
+    /// The pinned blocks that hold an object: address and arena index, to look up in a snapshot.
+    public var typedObjects: [(address: UInt64, arena: Int)] {
+        objects.compactMap { $0.type == nil ? nil : ($0.address, $0.arena) }
+    }
+}

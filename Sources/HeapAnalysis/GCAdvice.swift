@@ -1,3 +1,6 @@
+import Foundation
+import ProcessModels
+
 /// Advice for `memlens gc`, each tied to what was measured (seed 001's
 /// tips: the cost of a large oldest generation and `gc.freeze()`, young
 /// collections that free little, cycles, uncollectable objects).
@@ -67,12 +70,12 @@ enum GCAdvice {
     }
 
     static func count(_ value: Double) -> String {
-        value >= 100 ? String(Int(value.rounded())) : ByteFormat.formatDecimal(value, places: 1)
+        value >= 100 ? String(Int(value.rounded())) : String(format: "%.1f", value)
     }
 
     static func milliseconds(_ value: Double) -> String {
-        ByteFormat.formatDecimal(value, places: value >= 100 ? 0 : 1) + " ms"
+        String(format: value >= 100 ? "%.0f ms" : "%.1f ms", value)
     }
 
-    static func percent(_ fraction: Double) -> String { ByteFormat.formatDecimal(fraction * 100, places: 1) + "%" }
+    static func percent(_ fraction: Double) -> String { String(format: "%.1f%%", fraction * 100) }
 }

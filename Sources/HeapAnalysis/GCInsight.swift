@@ -1,3 +1,5 @@
+public import ProcessModels
+
 /// What `memlens gc` concludes from a `GCObservation`: pause statistics per
 /// generation, garbage rates, and advice with the numbers behind it.
 public struct GCInsight: Sendable {

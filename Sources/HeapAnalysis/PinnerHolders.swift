@@ -1,6 +1,4 @@
-public import Fragmentation
 public import HeapGraph
-import HeapAnalysis
 
 /// Where the objects pinning arenas are held, from a snapshot of the same
 /// process: the pinned objects are found in it by address (objects do not
@@ -35,13 +33,14 @@ public struct PinnerHolders: Sendable {
     /// The group pinning the most arenas first.
     public var rows: [Row]
 
-    /// Finds `pinning`'s objects in `graph` (loaded from `file`) of process `pid`.
-    public init(pinning: Pinning, graph: HeapGraph, file: String, pid: Int32) {
+    /// Finds the `pinned` objects (address and arena index, from a live
+    /// process's arenas) in `graph` (loaded from `file`) of process `pid`.
+    public init(pinned: [(address: UInt64, arena: Int)], graph: HeapGraph, file: String, pid: Int32) {
         let lookup = AddressLookup(graph)
         var indices: [Int] = []
         var arenaOf: [Int: Int] = [:]
         var missing = 0
-        for object in pinning.objects where object.type != nil {
+        for object in pinned {
             if let index = lookup.index(of: object.address) {
                 indices.append(index)
                 arenaOf[index] = object.arena
@@ -84,24 +83,5 @@ public struct PinnerHolders: Sendable {
         unreachable = holders.unreachable.count
         otherPid = nil
         self.rows = rows
-    }
-
-    /// The text section: one line per holder, `top` at most; `unit` names what ``Row/arenas`` counts.
-    public func text(top: Int, unit: String = "arena") -> String {
-        let total = found + missing
-        let counted = missing == 0 ? "\(found) pinning objects" : "\(found) of \(total) pinned objects found"
-        var out = "Where the pinners are held (\(source): \(counted)"
-            + (unreachable > 0 ? ", \(unreachable) unreachable" : "") + "):\n"
-        if let otherPid { out += "  note: the snapshot is of process \(otherPid); addresses only match within one process\n" }
-        if found == 0 {
-            out += "  none: take the snapshot while the process holds them (memlens snapshot PID), then run frag again\n"
-            return out
-        }
-        for row in rows.prefix(top) {
-            let where_ = row.path.isEmpty ? "roots themselves" : row.path.joined(separator: " → ")
-            out += FragReport.pad(String(row.objects), 9) + " " + row.type + " in \(row.arenas) \(unit)\(row.arenas == 1 ? "" : "s"), held by " + where_ + "\n"
-        }
-        if rows.count > top { out += "  … and \(rows.count - top) more holders (--top, or --json for all)\n" }
-        return out
     }
 }

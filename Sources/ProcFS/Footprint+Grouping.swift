@@ -107,6 +107,22 @@ extension MappingTable {
         return result
     }
 
+    /// Σ counters per kind present, largest PSS first (then by kind name).
+    public func byKindLargestFirst() -> [(kind: MemoryKind, usage: MemoryCounters)] {
+        byKind().map { (kind: $0.key, usage: $0.value) }.sorted {
+            $0.usage.pssBytes != $1.usage.pssBytes ? $0.usage.pssBytes > $1.usage.pssBytes : $0.kind.rawValue < $1.kind.rawValue
+        }
+    }
+
+    /// Indices of ``mappings``, most private memory first, then most RSS, then lowest address.
+    public func mappingsByPrivateMemory() -> [Int] {
+        mappings.indices.sorted {
+            let a = mappings[$0], b = mappings[$1]
+            let (pa, pb) = (a.usage.ussBytes, b.usage.ussBytes)
+            return pa != pb ? pa > pb : a.usage.rssBytes != b.usage.rssBytes ? a.usage.rssBytes > b.usage.rssBytes : a.start < b.start
+        }
+    }
+
     /// Mapped files, most private memory (clean + dirty) first, then most PSS.
     public func byLibrary() -> [LibraryUsage] {
         var groups: [Int32: LibraryUsage] = [:]

@@ -10,6 +10,10 @@ public struct CensusResult: Sendable, Codable, Equatable {
         public var size: UInt64
         /// False when the size is approximate (an unmodelled `__sizeof__`).
         public var exact: Bool
+
+        public init(type: String, count: Int, size: UInt64, exact: Bool) {
+            self.type = type; self.count = count; self.size = size; self.exact = exact
+        }
     }
 
     /// One GC generation.
@@ -19,6 +23,10 @@ public struct CensusResult: Sendable, Codable, Equatable {
         public var threshold: Int
         /// Objects in the generation's list.
         public var objects: Int
+
+        public init(count: Int, threshold: Int, objects: Int) {
+            self.count = count; self.threshold = threshold; self.objects = objects
+        }
     }
 
     /// pymalloc's arenas (what `sys._debugmallocstats()` counts).
@@ -69,4 +77,15 @@ public struct CensusResult: Sendable, Codable, Equatable {
     public var core_file: String? = nil
     /// Anything the reader should know about how the census was taken.
     public var notes: [String] = []
+
+    public init(python: String, pid: Int32, objects: Int, total_size: UInt64, pause_ms: Double, walk_ms: Double,
+                copied_bytes: UInt64, attempts: Int, generations: [Generation], permanent_objects: Int,
+                permanent_size: UInt64, includes_frozen: Bool, threads: Int, os_threads: Int, types: [TypeCount],
+                arenas: Arenas? = nil, core_file: String? = nil, notes: [String] = []) {
+        self.python = python; self.pid = pid; self.objects = objects; self.total_size = total_size
+        self.pause_ms = pause_ms; self.walk_ms = walk_ms; self.copied_bytes = copied_bytes; self.attempts = attempts
+        self.generations = generations; self.permanent_objects = permanent_objects; self.permanent_size = permanent_size
+        self.includes_frozen = includes_frozen; self.threads = threads; self.os_threads = os_threads; self.types = types
+        self.arenas = arenas; self.core_file = core_file; self.notes = notes
+    }
 }

@@ -1,3 +1,4 @@
+public import ProcessModels
 /// `memlens alloc` output: allocation sites ranked by growth.
 public enum AllocReport {
     public static func text(_ observation: AllocObservation, pid: Int32) -> String {

@@ -1,4 +1,4 @@
-public import PythonProcess
+public import ProcessModels
 
 extension CensusReport {
     /// One line per census as it is taken (`census --every`).

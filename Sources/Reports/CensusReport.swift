@@ -1,4 +1,4 @@
-public import PythonProcess
+public import ProcessModels
 
 /// `memlens census PID`: objects by type from a read-only census, the
 /// collector's generations and what looking cost.

@@ -83,7 +83,7 @@ public enum FootprintReport {
 
     /// One row per ``MemoryKind`` present, largest PSS first.
     public static func kindTable(_ table: MappingTable) -> String {
-        let kinds = table.byKind().sorted { $0.value.pssBytes != $1.value.pssBytes ? $0.value.pssBytes > $1.value.pssBytes : $0.key.rawValue < $1.key.rawValue }
+        let kinds = table.byKindLargestFirst()
         var text = TextTable(headers: ["Kind", "RSS", "PSS", "Private clean", "Private dirty", "Swap"], leftAligned: [0])
         for (kind, c) in kinds {
             text.rows.append([kind.title] + sizes(c.rssBytes, c.pssBytes, c.privateCleanBytes, c.privateDirtyBytes, c.swapBytes))
@@ -107,11 +107,7 @@ public enum FootprintReport {
     /// The mappings holding the most private memory.
     public static func mappingTable(_ table: MappingTable, top: Int) -> String {
         let kinds = table.kinds()
-        let order = table.mappings.indices.sorted {
-            let a = table.mappings[$0], b = table.mappings[$1]
-            let (pa, pb) = (a.usage.ussBytes, b.usage.ussBytes)
-            return pa != pb ? pa > pb : a.usage.rssBytes != b.usage.rssBytes ? a.usage.rssBytes > b.usage.rssBytes : a.start < b.start
-        }
+        let order = table.mappingsByPrivateMemory()
         var text = TextTable(headers: ["Address", "Perms", "Size", "RSS", "PSS", "Private", "Kind", "Path"], leftAligned: [0, 1, 6, 7])
         for index in order.prefix(top) {
             let m = table.mappings[index], c = m.usage

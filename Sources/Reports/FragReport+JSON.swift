@@ -1,3 +1,4 @@
+public import HeapAnalysis
 public import Fragmentation
 
 extension FragReport {

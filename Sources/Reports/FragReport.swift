@@ -1,3 +1,4 @@
+public import HeapAnalysis
 public import Fragmentation
 
 /// `memlens frag PID` as text: the account of writable anonymous memory,

@@ -1,42 +1,17 @@
 public import HeapAnalysis
 public import HeapGraph
 
-/// `memlens frag FILE.mlh`: which of a snapshot's objects sit in which pools
-/// and arena-sized windows, the sparse windows and what pins them, with paths.
+/// Renders `memlens frag FILE.mlh` (a ``SnapshotFragmentation``).
 public struct FragSnapshotReport: Sendable {
-    /// Objects of one type in sparse windows.
-    public struct Pinner: Sendable, Encodable {
-        public var type: String
-        public var objects: Int
-        /// Σ block bytes.
-        public var bytes: UInt64
-        /// Sparse windows holding at least one.
-        public var windows: Int
-    }
+    public var analysis: SnapshotFragmentation
 
-    public var file: String
-    public var metadata: SnapshotMetadata
-    public var pools: SnapshotPools
-    public var pinners: [Pinner]
-    public var holders: PinnerHolders
+    public init(_ analysis: SnapshotFragmentation) { self.analysis = analysis }
 
-    /// Analyses `graph`, loaded from `file`.
-    public init(_ graph: HeapGraph, file: String, poolBytes: UInt64, arenaBytes: UInt64, threshold: Double) {
-        self.file = file
-        metadata = graph.metadata
-        pools = SnapshotPools(graph, poolBytes: poolBytes, arenaBytes: arenaBytes, threshold: threshold)
-        var byType: [String: (objects: Int, bytes: UInt64, windows: Set<UInt64>)] = [:]
-        for index in pools.pinners {
-            var entry = byType[graph.typeName(of: index)] ?? (0, 0, [])
-            entry.objects += 1
-            entry.bytes += SnapshotPools.blockBytes(graph, index) ?? 0
-            entry.windows.insert(graph.addresses[index] & ~(arenaBytes - 1))
-            byType[graph.typeName(of: index)] = entry
-        }
-        pinners = byType.map { Pinner(type: $0.key, objects: $0.value.objects, bytes: $0.value.bytes, windows: $0.value.windows.count) }
-            .sorted { ($0.windows, $0.objects, $1.type) > ($1.windows, $1.objects, $0.type) }
-        holders = PinnerHolders(pools.pinners, missing: 0, graph: graph, file: file) { Int(truncatingIfNeeded: graph.addresses[$0] / arenaBytes) }
-    }
+    var file: String { analysis.file }
+    var metadata: SnapshotMetadata { analysis.metadata }
+    var pools: SnapshotPools { analysis.pools }
+    var pinners: [SnapshotFragmentation.Pinner] { analysis.pinners }
+    var holders: PinnerHolders { analysis.holders }
 
     func size(_ bytes: UInt64) -> String { ByteFormat.string(bytes) }
 
@@ -80,7 +55,7 @@ public struct FragSnapshotReport: Sendable {
             var snapshot: String; var python: String?; var pid: Int?; var pinned_threshold: Double
             var small_objects: Int; var small_bytes: UInt64; var large_objects: Int; var large_bytes: UInt64
             var pools: Regions; var windows: Regions; var window_occupancy: [Int]
-            var pinned_windows: Int; var pinned_bytes: UInt64; var pinners: [Pinner]; var held_by: [PinnerHolders.Row]; var unreachable: Int
+            var pinned_windows: Int; var pinned_bytes: UInt64; var pinners: [SnapshotFragmentation.Pinner]; var held_by: [PinnerHolders.Row]; var unreachable: Int
         }
         let p = pools
         return try JSONOutput.string(Document(

@@ -1,3 +1,6 @@
+public import HeapAnalysis
+public import ProcessModels
+
 /// `memlens gc` output: a table per generation, garbage by type, advice.
 public enum GCReport {
     public static func text(_ insight: GCInsight, pid: Int32) -> String {

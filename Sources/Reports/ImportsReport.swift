@@ -1,3 +1,4 @@
+public import ProcessModels
 import Foundation
 
 /// `memlens imports`: the import tree with memory and time, and its `--json` form.

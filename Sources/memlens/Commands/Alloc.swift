@@ -1,5 +1,6 @@
 import Agent
 import ArgumentParser
+import ProcessModels
 import Reports
 
 struct Alloc: ParsableCommand {

@@ -2,6 +2,7 @@ import Agent
 import ArgumentParser
 import Foundation
 import Fragmentation
+import HeapAnalysis
 import HeapGraph
 import ProcFS
 import PythonProcess
@@ -104,7 +105,7 @@ struct Frag: ParsableCommand {
             }
         }
         var holders = try snapshot.map { file in
-            PinnerHolders(pinning: analysis.pinning, graph: try loadSnapshot(file), file: file, pid: pid)
+            PinnerHolders(pinned: analysis.pinning.typedObjects, graph: try loadSnapshot(file), file: file, pid: pid)
         }
         // Without the snapshot the report is still worth having: print it, then fail.
         var pathsFailure: (any Error)?
@@ -135,8 +136,8 @@ struct Frag: ParsableCommand {
                 + "memlens knows pymalloc's pools for CPython 3.8–3.13")
             throw ExitCode.failure
         }
-        let analysis = FragSnapshotReport(graph, file: file, poolBytes: layout.poolBytes, arenaBytes: layout.arenaBytes,
-                                          threshold: pinnedBelow / 100)
+        let analysis = FragSnapshotReport(SnapshotFragmentation(graph, file: file, poolBytes: layout.poolBytes,
+                                                                arenaBytes: layout.arenaBytes, threshold: pinnedBelow / 100))
         print(report.json ? try analysis.json() : analysis.text(top: top.value), terminator: report.json ? "\n" : "")
     }
 
@@ -149,7 +150,7 @@ struct Frag: ParsableCommand {
             if !report.json { printError("memlens: \(line)") }
         }
         let graph = try SnapshotLoader.load(path: file)
-        var holders = PinnerHolders(pinning: pinning, graph: graph, file: "(taken by --paths, deleted)", pid: pid)
+        var holders = PinnerHolders(pinned: pinning.typedObjects, graph: graph, file: "(taken by --paths, deleted)", pid: pid)
         holders.source = "a snapshot taken just after"
         return holders
     }

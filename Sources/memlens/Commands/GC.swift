@@ -1,4 +1,6 @@
 import Agent
+import ProcessModels
+import HeapAnalysis
 import ArgumentParser
 import Reports
 

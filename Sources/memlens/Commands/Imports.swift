@@ -1,4 +1,5 @@
 import ArgumentParser
+import ProcessModels
 import Reports
 
 struct Imports: ParsableCommand {

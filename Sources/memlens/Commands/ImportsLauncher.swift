@@ -1,4 +1,5 @@
 import Agent
+import ProcessModels
 import Foundation
 import SafeFiles
 import Reports
