@@ -1,33 +1,34 @@
-import Agent
 import Foundation
-import SafeFiles
 import ProcFS
+import SafeFiles
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Runs a Python command for `memlens footprint -- CMD`: a `sitecustomize` of
-/// its own makes the interpreter pause itself once — when it is about to exit
+/// Runs a Python command for `memlens footprint -- CMD`: the hook
+/// `python/memlens/footprint_hook.py`, loaded by a `sitecustomize` of its own,
+/// makes the interpreter pause itself once — when it is about to exit
 /// (an `atexit` hook), or after `--after SECONDS` — by writing `PID REASON\n`
 /// to a pipe memlens gave it and blocking on a read of another. memlens then
 /// stops the process (`SIGSTOP`, so no thread runs during the read), measures
 /// it, resumes it (`SIGCONT`, one byte on the pipe) and waits for its exit.
-enum FootprintLauncher {
+public enum FootprintLauncher {
     /// Where the target paused.
-    struct Pause: Sendable {
+    public struct Pause: Sendable {
         /// The paused Python process (the command itself, or a child it started).
-        var pid: Int32
+        public var pid: Int32
         /// `exit` (the `atexit` hook) or `after` (the `--after` timer).
-        var reason: String
+        public var reason: String
     }
 
-    enum Failure: Error, CustomStringConvertible {
+    /// Why the command could not be measured.
+    public enum Failure: Error, CustomStringConvertible {
         case system(String, Int32)
         case neverPaused(status: Int32)
         case badMessage(String)
         case notOurs(Int32)
 
-        var description: String {
+        public var description: String {
             switch self {
             case .system(let what, let code): return "\(what): \(String(cString: strerror(code)))"
             case .neverPaused(let status):
@@ -40,78 +41,16 @@ enum FootprintLauncher {
         }
     }
 
-    /// The `sitecustomize.py` put first on the target's `PYTHONPATH`.
-    static let sitecustomize = """
-        # Written by memlens footprint: pauses this process once, when it is about to exit
-        # (or MEMLENS_FOOTPRINT_AFTER seconds after start), so memlens can read its memory;
-        # then runs your own sitecustomize.
-
-
-        def _memlens_footprint():
-            import os
-            spec = os.environ.pop("MEMLENS_FOOTPRINT_FDS", None)  # not for child processes
-            after = os.environ.pop("MEMLENS_FOOTPRINT_AFTER", None)
-            if not spec:
-                return
-            try:
-                wfd, rfd = [int(x) for x in spec.split(",")]
-                os.set_inheritable(wfd, False)
-                os.set_inheritable(rfd, False)
-            except (ValueError, OSError):
-                return
-            import _thread
-            import atexit
-            owner = os.getpid()  # a forked child inherits the hook, but is not the one measured
-            lock = _thread.allocate_lock()
-            done = []
-
-            def pause(reason):
-                if os.getpid() != owner:
-                    return
-                with lock:  # at exit, wait for a timer pause in progress
-                    if done:
-                        return
-                    done.append(reason)
-                    try:
-                        os.write(wfd, ("%d %s\\n" % (owner, reason)).encode("ascii"))
-                        os.read(rfd, 1)  # memlens writes a byte (or exits) once it has measured
-                    except OSError:
-                        pass
-                    finally:
-                        for fd in (wfd, rfd):
-                            try:
-                                os.close(fd)
-                            except OSError:
-                                pass
-
-            # Registered first, so it runs after the program's own atexit handlers.
-            atexit.register(pause, "exit")
-            if after:
-                def timer(seconds):
-                    import time
-                    time.sleep(seconds)
-                    pause("after")
-                _thread.start_new_thread(timer, (float(after),))
-
-
-        _memlens_footprint()
-        del _memlens_footprint
-        import _memlens_chain
-        _memlens_chain.chain_sitecustomize(__file__)
-
-        """
-
     /// Runs `command` (argv; `command[0]` looked up on `PATH`) with its stdout
     /// sent to stderr; calls `measure` while the target is stopped at its pause
     /// point, and returns the command's exit status (128 + signal number if a
     /// signal ended it). Throws ``Failure/neverPaused(status:)`` if the command
     /// exited without pausing, and rethrows what `measure` threw once the
     /// command has exited.
-    static func run(_ command: [String], after: Double?, measure: (Pause) throws -> Void) throws -> Int32 {
+    public static func run(_ command: [String], after: Double?, measure: (Pause) throws -> Void) throws -> Int32 {
         precondition(!command.isEmpty)
-        let folder = try PrivateFolder.create(prefix: "memlens-footprint")
+        let folder = try ChildProcess.hookFolder("footprint_hook.py", module: "_memlens_footprint", prefix: "memlens-footprint")
         defer { folder.remove() }
-        try AgentFiles.writeSitecustomize(sitecustomize, into: folder.directory)
 
         // `paused`: target → memlens; `resume`: memlens → target. Our ends are close-on-exec.
         let (pausedRead, pausedWrite) = try makePipe()
@@ -124,18 +63,11 @@ enum FootprintLauncher {
             if resumeOpen { close(resumeWrite) }
         }
 
-        var environment = ProcessInfo.processInfo.environment
-        environment["PYTHONPATH"] = folder.path + (environment["PYTHONPATH"].map { ":" + $0 } ?? "")
-        environment["MEMLENS_FOOTPRINT_FDS"] = "\(pausedWrite),\(resumeRead)"
-        if let after { environment["MEMLENS_FOOTPRINT_AFTER"] = String(after) } else { environment["MEMLENS_FOOTPRINT_AFTER"] = nil }
-
-        // Wait for the forwarded signals (and SIGCHLD) with sigtimedwait; the child starts with them at their defaults.
-        var waited = sigset_t()
-        sigemptyset(&waited)
-        for s in Launcher.forwarded + [SIGCHLD] { sigaddset(&waited, s) }
-        var previousMask = sigset_t()
-        pthread_sigmask(SIG_BLOCK, &waited, &previousMask)
-        defer { pthread_sigmask(SIG_SETMASK, &previousMask, nil) }
+        let environment = ChildProcess.environment(pythonPathFirst: folder.path, [
+            "MEMLENS_FOOTPRINT_FDS": "\(pausedWrite),\(resumeRead)", "MEMLENS_FOOTPRINT_AFTER": after.map { String($0) },
+        ])
+        let signals = ForwardedSignals()
+        defer { signals.restore() }
 
         let child: Int32
         do {
@@ -154,26 +86,12 @@ enum FootprintLauncher {
         var measured = false
         var measureError: (any Error)?
         var buffer = [UInt8](repeating: 0, count: 256)
-        // Passes on a signal sent to memlens (Ctrl-C from a terminal already reached the command).
-        func forward(_ signal: Int32, _ info: siginfo_t) {
-            if signal <= 0 || signal == SIGCHLD || status != nil { return }
-            if (signal == SIGINT || signal == SIGQUIT || signal == SIGWINCH) && info.si_code == SI_KERNEL { return }
-            kill(child, signal)
-        }
-        var info = siginfo_t()
         while true {
-            if status == nil { status = reap(child) }
-            var zero = timespec(tv_sec: 0, tv_nsec: 0)
-            while true {
-                let signal = sigtimedwait(&waited, &info, &zero)
-                if signal <= 0 { break }
-                forward(signal, info)
-            }
+            if status == nil { status = ChildProcess.reap(child) }
+            signals.forwardPending(to: status == nil ? child : nil)
             guard pipeOpen && !measured else {
                 if status != nil { break }
-                var tick = timespec(tv_sec: 0, tv_nsec: 50_000_000)
-                let signal = sigtimedwait(&waited, &info, &tick)
-                forward(signal, info)
+                signals.forward(to: child, waitingUpTo: 0.05)
                 continue
             }
             var fds = [pollfd(fd: pausedRead, events: Int16(POLLIN), revents: 0)]
@@ -247,18 +165,6 @@ enum FootprintLauncher {
             if !"TtZX".utf8.contains(stat.state) { return false }
         }
         return true
-    }
-
-    /// The exit status of `pid` if it has exited (128 + signal if a signal ended it).
-    private static func reap(_ pid: Int32) -> Int32? {
-        var status: Int32 = 0
-        let done = waitpid(pid, &status, WNOHANG)
-        if done == pid {
-            if status & 0x7F == 0 { return (status >> 8) & 0xFF }  // WIFEXITED → WEXITSTATUS
-            return 128 + (status & 0x7F)                          // WTERMSIG
-        }
-        if done < 0 && errno == ECHILD { return 0 }
-        return nil
     }
 
     private static func makePipe() throws -> (Int32, Int32) {

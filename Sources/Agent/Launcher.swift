@@ -53,23 +53,15 @@ public enum Launcher {
         let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])
         _ = fcntl(readEnd, F_SETFD, FD_CLOEXEC)
 
-        var environment = ProcessInfo.processInfo.environment
-        let existing = environment["PYTHONPATH"].map { ":" + $0 } ?? ""
-        environment["PYTHONPATH"] = agent.path + existing
-        environment["MEMLENS_OUTPUT_DIR"] = URL(fileURLWithPath: options.outputDirectory).standardizedFileURL.path
-        environment["MEMLENS_SIGNAL"] = String(options.signal)
-        environment["MEMLENS_AT_EXIT"] = options.snapshotAtExit ? "1" : "0"
-        environment["MEMLENS_VALUES"] = options.values ? "1" : "0"
-        environment["MEMLENS_REPORT_FD"] = String(writeEnd)
-
-        // Block the forwarded signals (and SIGCHLD) here, wait for them with
-        // sigwaitinfo, and let the child start with them at their defaults.
-        var waited = sigset_t()
-        sigemptyset(&waited)
-        for s in forwarded + [SIGCHLD] { sigaddset(&waited, s) }
-        var previousMask = sigset_t()
-        pthread_sigmask(SIG_BLOCK, &waited, &previousMask)
-        defer { pthread_sigmask(SIG_SETMASK, &previousMask, nil) }
+        let environment = ChildProcess.environment(pythonPathFirst: agent.path, [
+            "MEMLENS_OUTPUT_DIR": URL(fileURLWithPath: options.outputDirectory).standardizedFileURL.path,
+            "MEMLENS_SIGNAL": String(options.signal),
+            "MEMLENS_AT_EXIT": options.snapshotAtExit ? "1" : "0",
+            "MEMLENS_VALUES": options.values ? "1" : "0",
+            "MEMLENS_REPORT_FD": String(writeEnd),
+        ])
+        let signals = ForwardedSignals()
+        defer { signals.restore() }
 
         let pid = try ProcessSpawner.spawn(command, environment: environment, closing: [readEnd])
         close(writeEnd)
@@ -82,30 +74,11 @@ public enum Launcher {
         }
         relayThread.start()
 
-        let status = waitForExit(pid, forwarding: waited)
+        let status = signals.waitForExit(pid)
         // The agent reports before the target can exit; give the relay a moment
         // for a grandchild that still holds the pipe.
         _ = relayDone.wait(timeout: .now() + 2)
         return status
-    }
-
-    private static func waitForExit(_ pid: Int32, forwarding waited: sigset_t) -> Int32 {
-        var set = waited
-        while true {
-            var status: Int32 = 0
-            let done = waitpid(pid, &status, WNOHANG)
-            if done == pid {
-                if status & 0x7F == 0 { return (status >> 8) & 0xFF }  // WIFEXITED → WEXITSTATUS
-                return 128 + (status & 0x7F)                          // WTERMSIG
-            }
-            var info = siginfo_t()
-            let signal = sigwaitinfo(&set, &info)
-            if signal <= 0 || signal == SIGCHLD { continue }
-            // Ctrl-C and Ctrl-\ from the terminal already reached the target,
-            // which shares our process group; pass on only signals sent to us.
-            if (signal == SIGINT || signal == SIGQUIT || signal == SIGWINCH) && info.si_code == SI_KERNEL { continue }
-            kill(pid, signal)
-        }
     }
 
     private static func relayReports(from fd: Int32, to onReport: @Sendable (AgentReport) -> Void) {
@@ -130,11 +103,14 @@ public enum Launcher {
 public enum LaunchError: Error, CustomStringConvertible {
     case commandNotFound(String)
     case system(String, Int32)
+    /// The agent file `memlens/NAME` is missing from this build.
+    case hookMissing(String)
 
     public var description: String {
         switch self {
         case .commandNotFound(let name): return "command not found: \(name) (not a file, and not on PATH)"
         case .system(let what, let code): return "\(what): \(String(cString: strerror(code)))"
+        case .hookMissing(let name): return "this memlens was built without python/memlens/\(name)"
         }
     }
 }

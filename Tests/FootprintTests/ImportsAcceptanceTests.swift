@@ -72,4 +72,14 @@ struct ImportsAcceptanceTests {
         #expect(result.stderr.hasPrefix("error: the command wrote no import report"))
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
+
+    /// GIVEN a command that exits 3, WHEN memlens imports runs it, THEN memlens
+    /// exits 3 too, after the report of what was imported.
+    @Test(arguments: PythonInterpreter.installed.suffix(1))
+    func exitsWithTheCommandsStatus(python: PythonInterpreter) throws {
+        let result = try runCommand([TestPaths.memlens, "imports", "--", python.path, "-c", "import json; raise SystemExit(3)"])
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stdout.contains(" json"))
+        #expect(result.stderr.contains("the command exited with status 3"))
+    }
 }

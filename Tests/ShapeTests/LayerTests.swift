@@ -37,7 +37,8 @@ struct LayerTests {
         // Reports renders HeapAnalysis/ProcFS/ProcessModels values and Fragmentation's
         // FragAnalysis, ArenaMap and MallocStats (models in a target that also reads live arenas).
         "Reports": ["HeapGraph", "HeapAnalysis", "ProcFS", "ProcessModels", "Fragmentation"],
-        "Agent": ["PythonProcess", "SafeFiles"],
+        // Agent runs commands (footprint's stop reads /proc stat) and decodes the agent's documents.
+        "Agent": ["PythonProcess", "ProcFS", "ProcessModels", "SafeFiles"],
         "EmbedAgentTool": [],
         "memlens": [
             "ArgumentParser", "Agent", "Fragmentation", "HeapAnalysis", "HeapGraph", "ProcFS", "ProcessModels",

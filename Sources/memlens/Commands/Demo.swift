@@ -57,7 +57,7 @@ struct Demo: ParsableCommand {
         }
         guard status == 0 else {
             printError("error: the example exited with status \(status)")
-            throw ExitCode.failure
+            throw ExitCode(status)
         }
         let snapshots = paths.all
         guard snapshots.count == 2 else {

@@ -1,5 +1,5 @@
+import Agent
 import ArgumentParser
-import ProcessModels
 import Reports
 
 struct Imports: ParsableCommand {
@@ -54,7 +54,7 @@ struct Imports: ParsableCommand {
         }
         if status != 0 {
             printError("memlens: the command exited with status \(status); the report covers the imports up to then")
-            throw ExitCode.failure
+            throw ExitCode(status)
         }
     }
 }
