@@ -50,7 +50,9 @@ let package = Package(
         .plugin(name: "EmbedAgent", capability: .buildTool(), dependencies: ["EmbedAgentTool"]),
         .target(
             name: "Agent",
-            dependencies: ["PythonProcess", "ProcFS", "ProcessModels", "SafeFiles", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: [
+                "PythonProcess", "ProcFS", "ProcessModels", "SafeFiles", .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: swiftSettings,
             plugins: ["EmbedAgent"]
         ),
