@@ -36,7 +36,8 @@ public enum FootprintLauncher {
                     + "and did it exit normally (not os._exit, exec or a signal)?"
             case .badMessage(let line): return "unexpected message from the target: \(line)"
             case .notOurs(let pid):
-                return "the target asked memlens to stop process \(pid), which is not the command memlens started nor one of its children (refused)"
+                return "the target asked memlens to stop process \(pid), which is not the command memlens started "
+                    + "nor one of its children (refused)"
             }
         }
     }

@@ -35,7 +35,9 @@ public enum ImportsLauncher {
         let child = try ProcessSpawner.spawn(command, environment: environment, stdoutToStderr: true)
         let status = signals.waitForExit(child)
 
-        guard let bytes = try? folder.directory.readRegularFile("imports.json", limitBytes: 64 << 20) else { throw Failure.noReport(status: status) }
+        guard let bytes = try? folder.directory.readRegularFile("imports.json", limitBytes: 64 << 20) else {
+            throw Failure.noReport(status: status)
+        }
         do {
             return (try JSONDecoder().decode(ImportProfile.self, from: Data(bytes)), status)
         } catch {

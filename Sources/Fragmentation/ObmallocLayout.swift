@@ -1,3 +1,5 @@
+import PythonProcess
+
 /// Where CPython's small-object allocator (obmalloc) keeps its arenas, and
 /// the sizes it carves them into, for one Python version on x86-64 Linux.
 ///
@@ -41,6 +43,12 @@ public struct ObmallocLayout: Sendable, Equatable {
     static let poolCount = 0, poolArenaIndex = 32, poolSizeClass = 36, poolNextOffset = 40, poolMaxNextOffset = 44
     /// Offset of `mgmt` (`struct _obmalloc_mgmt`) in `struct _obmalloc_state`, 3.12 and 3.13.
     static let mgmtOffset: UInt64 = 0x200
+
+    /// The layout for the CPython a version string names (`3.11.7`, as a
+    /// snapshot records it), or nil where it was not measured.
+    public static func forVersion(_ text: String?) -> ObmallocLayout? {
+        text.flatMap { PythonVersion(text: Substring($0)) }.flatMap { forVersion(major: $0.major, minor: $0.minor) }
+    }
 
     /// The layout for CPython `major.minor`, or nil where it was not measured.
     public static func forVersion(major: Int, minor: Int) -> ObmallocLayout? {

@@ -47,7 +47,10 @@ public struct Pinning: Sendable {
             entry.arenas.insert(object.arena)
             byType[name] = entry
         }
-        return byType.map { Pinner(type: $0.key, objects: $0.value.objects, bytes: $0.value.bytes, arenas: $0.value.arenas.count, firstAddress: $0.value.first) }
+        return byType.map {
+            Pinner(type: $0.key, objects: $0.value.objects, bytes: $0.value.bytes, arenas: $0.value.arenas.count,
+                   firstAddress: $0.value.first)
+        }
             .sorted { ($0.arenas, $0.objects, $0.type) > ($1.arenas, $1.objects, $1.type) }
     }
 
@@ -67,7 +70,8 @@ public struct Pinning: Sendable {
             for (p, pool) in arena.pools.enumerated() where pool.state == .used {
                 let address = arena.poolAddress(p, layout: layout)
                 guard let copy = try? memory.bytes(at: address, count: Int(layout.poolBytes)),
-                      let offsets = PoolBlocks.allocatedOffsets(pool: copy, poolAddress: address, poolBytes: layout.poolBytes) else { continue }
+                      let offsets = PoolBlocks.allocatedOffsets(pool: copy, poolAddress: address, poolBytes: layout.poolBytes)
+                else { continue }
                 let size = ObmallocLayout.blockBytes(sizeClass: UInt32(pool.sizeClass))
                 for offset in offsets {
                     let start = Int(offset)

@@ -12,20 +12,25 @@ enum GCAdvice {
         var advice: [String] = []
         let observation = insight.observation
         if !observation.enabled {
-            advice.append("The cyclic GC is disabled (gc.disable()): objects in reference cycles are never freed until it is enabled again or gc.collect() is called.")
+            advice.append("The cyclic GC is disabled (gc.disable()): objects in reference cycles are never freed "
+                + "until it is enabled again or gc.collect() is called.")
         }
         if let freeze = freezeAdvice(insight) { advice.append(freeze) }
         if let young = youngAdvice(insight) { advice.append(young) }
         if insight.allocationsPerSecond > 0 {
-            advice.append("About \(count(insight.allocationsPerSecond)) GC-tracked objects are allocated per second, net of those freed (gen-0 collections × threshold \(observation.thresholds.first ?? 0)).")
+            advice.append("About \(count(insight.allocationsPerSecond)) GC-tracked objects are allocated per second, net of those freed "
+                + "(gen-0 collections × threshold \(observation.thresholds.first ?? 0)).")
         }
         if let top = insight.garbage.first, top.perSecond >= 10 {
-            advice.append("\(count(top.perSecond)) \(top.type) objects per second die in reference cycles, which only the cyclic GC frees: break the cycle (a weakref for the back-reference, or clear it in close()) and they go at once, by reference counting.")
+            advice.append("\(count(top.perSecond)) \(top.type) objects per second die in reference cycles, which only the cyclic GC frees: "
+                + "break the cycle (a weakref for the back-reference, or clear it in close()) and they go at once, by reference counting.")
         }
         if observation.garbage > 0 {
             let types = insight.uncollectable.prefix(3).map { "\($0.type) ×\($0.count)" }.joined(separator: ", ")
             let grew = observation.garbage - (observation.garbageBefore ?? observation.garbage)
-            advice.append("gc.garbage holds \(observation.garbage) uncollectable objects (\(types))\(grew > 0 ? ", \(grew) more than when the window began" : ""): they are never freed; take a snapshot (memlens snapshot) to see what holds them.")
+            let more = grew > 0 ? ", \(grew) more than when the window began" : ""
+            advice.append("gc.garbage holds \(observation.garbage) uncollectable objects (\(types))\(more): they are never freed; "
+                + "take a snapshot (memlens snapshot) to see what holds them.")
         }
         return advice
     }
@@ -47,13 +52,16 @@ enum GCAdvice {
         } else {
             cost = "no full collection ran in the window (time one with --measure-full)"
         }
-        var text = "The oldest generation holds \(count(Double(old))) objects and every full collection traverses them all: \(cost). "
+        var text = "The oldest generation holds \(count(Double(old))) objects and every full collection traverses them all: "
+            + "\(cost). "
             + "Calling gc.freeze() once start-up is done moves them to the permanent generation, which collections skip"
         if let fullMilliseconds {
             let after = fullMilliseconds * Double(young) / Double(max(old + young, 1))
-            text += ": a full collection would then traverse only what is allocated after it (\(count(Double(young))) objects now, ≈ \(milliseconds(after)))"
+            text += ": a full collection would then traverse only what is allocated after it "
+                + "(\(count(Double(young))) objects now, ≈ \(milliseconds(after)))"
         }
-        return text + ". In a pre-forking server, gc.disable() early in the parent, gc.freeze() before fork and gc.enable() in each child also keeps copy-on-write pages shared."
+        return text + ". In a pre-forking server, gc.disable() early in the parent, gc.freeze() before fork and gc.enable() "
+            + "in each child also keeps copy-on-write pages shared."
     }
 
     /// Frequent young collections that free little.
@@ -66,7 +74,10 @@ enum GCAdvice {
         guard share < 0.1 else { return nil }
         let thresholds = insight.observation.thresholds
         let proposed = ([threshold * 10] + thresholds.dropFirst()).map(String.init).joined(separator: ", ")
-        return "Young collections run \(count(young.perSecond)) times a second (\(milliseconds(young.totalMilliseconds / max(insight.seconds, 1e-9))) per second in all) and each frees \(count(freedEach)) objects on average, \(percent(share)) of the \(threshold) allocations that trigger one: most young objects outlive them. gc.set_threshold(\(proposed)) would run them about 10× less often."
+        let perSecond = milliseconds(young.totalMilliseconds / max(insight.seconds, 1e-9))
+        return "Young collections run \(count(young.perSecond)) times a second (\(perSecond) per second in all) and each frees "
+            + "\(count(freedEach)) objects on average, \(percent(share)) of the \(threshold) allocations that trigger one: "
+            + "most young objects outlive them. gc.set_threshold(\(proposed)) would run them about 10× less often."
     }
 
     static func count(_ value: Double) -> String {

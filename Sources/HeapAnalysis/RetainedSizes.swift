@@ -71,3 +71,19 @@ public struct RetainedSizes: Sendable {
             .sorted { ($0.retained, $1.type) > ($1.retained, $0.type) }
     }
 }
+
+extension RetainedSizes {
+    /// Indices of the `count` objects with the largest retained size, largest
+    /// first (ties: lowest index first). O(n · count).
+    public func largest(_ count: Int) -> [Int] {
+        var best: [Int] = []
+        var floor: UInt64 = 0
+        for (i, retained) in retainedBytes.enumerated() where best.count < count || retained > floor {
+            let position = best.firstIndex { retainedBytes[$0] < retained } ?? best.count
+            best.insert(i, at: position)
+            if best.count > count { best.removeLast() }
+            floor = best.count == count ? retainedBytes[best[best.count - 1]] : 0
+        }
+        return best
+    }
+}

@@ -37,6 +37,8 @@ public struct SnapshotFragmentation: Sendable {
         }
         pinners = byType.map { Pinner(type: $0.key, objects: $0.value.objects, bytes: $0.value.bytes, windows: $0.value.windows.count) }
             .sorted { ($0.windows, $0.objects, $1.type) > ($1.windows, $1.objects, $0.type) }
-        holders = PinnerHolders(pools.pinners, missing: 0, graph: graph, file: file) { Int(truncatingIfNeeded: graph.addresses[$0] / arenaBytes) }
+        holders = PinnerHolders(pools.pinners, missing: 0, graph: graph, file: file) {
+            Int(truncatingIfNeeded: graph.addresses[$0] / arenaBytes)
+        }
     }
 }

@@ -1,19 +1,5 @@
 public import ProcFS
 
-/// One process of a `footprint --children` walk.
-public struct TreeMember: Sendable {
-    public var link: ProcessLink
-    public var footprint: Footprint
-    /// How many mappings the process has (`/proc/PID/maps` lines), if counted.
-    public var mappingCount: Int?
-
-    public init(link: ProcessLink, footprint: Footprint, mappingCount: Int? = nil) {
-        self.link = link
-        self.footprint = footprint
-        self.mappingCount = mappingCount
-    }
-}
-
 /// `memlens footprint --children`: a process and its descendants, and the
 /// tree's total PSS (shared pages counted once across the tree).
 public enum FootprintTreeReport {

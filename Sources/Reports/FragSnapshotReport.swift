@@ -1,5 +1,5 @@
 public import HeapAnalysis
-public import HeapGraph
+import HeapGraph
 
 /// Renders `memlens frag FILE.mlh` (a ``SnapshotFragmentation``).
 public struct FragSnapshotReport: Sendable {
@@ -55,7 +55,8 @@ public struct FragSnapshotReport: Sendable {
             var snapshot: String; var python: String?; var pid: Int?; var pinned_threshold: Double
             var small_objects: Int; var small_bytes: UInt64; var large_objects: Int; var large_bytes: UInt64
             var pools: Regions; var windows: Regions; var window_occupancy: [Int]
-            var pinned_windows: Int; var pinned_bytes: UInt64; var pinners: [SnapshotFragmentation.Pinner]; var held_by: [PinnerHolders.Row]; var unreachable: Int
+            var pinned_windows: Int; var pinned_bytes: UInt64; var pinners: [SnapshotFragmentation.Pinner]
+            var held_by: [PinnerHolders.Row]; var unreachable: Int
         }
         let p = pools
         return try JSONOutput.string(Document(

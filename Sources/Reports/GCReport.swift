@@ -1,5 +1,5 @@
 public import HeapAnalysis
-public import ProcessModels
+import ProcessModels
 
 /// `memlens gc` output: a table per generation, garbage by type, advice.
 public enum GCReport {

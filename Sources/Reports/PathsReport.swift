@@ -68,4 +68,14 @@ public enum PathsReport {
         if referrers.of(object).isEmpty { out += "  (nothing in the snapshot: held by C code or a running frame)\n" }
         return out
     }
+
+    /// The direct referrers of `target` as one JSON document: address, type and the referring edge.
+    public static func referrersJSON(_ target: Int, referrers: Referrers, labels: EdgeLabels, graph: HeapGraph) throws -> String {
+        struct Row: Encodable { var address: String; var type: String; var via: String? }
+        let rows = Array(Set(referrers.of(target))).sorted().map {
+            Row(address: EdgeLabels.hex(graph.addresses[Int($0)]), type: graph.typeName(of: Int($0)),
+                via: labels.edge(from: Int($0), to: target))
+        }
+        return try JSONOutput.string(["referrers": rows])
+    }
 }

@@ -14,7 +14,8 @@ extension PinnerHolders {
         }
         for row in rows.prefix(top) {
             let where_ = row.path.isEmpty ? "roots themselves" : row.path.joined(separator: " → ")
-            out += FragReport.pad(String(row.objects), 9) + " " + row.type + " in \(row.arenas) \(unit)\(row.arenas == 1 ? "" : "s"), held by " + where_ + "\n"
+            out += FragReport.pad(String(row.objects), 9) + " " + row.type
+                + " in \(row.arenas) \(unit)\(row.arenas == 1 ? "" : "s"), held by " + where_ + "\n"
         }
         if rows.count > top { out += "  … and \(rows.count - top) more holders (--top, or --json for all)\n" }
         return out

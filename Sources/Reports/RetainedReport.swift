@@ -3,19 +3,6 @@ public import HeapGraph
 
 /// `memlens retained`: the objects (or types) that keep the most memory alive.
 public enum RetainedReport {
-    /// Indices of the `top` objects with the largest retained size, largest first.
-    public static func topObjects(_ sizes: RetainedSizes, top: Int) -> [Int] {
-        var best: [Int] = []
-        var floor: UInt64 = 0
-        for (i, retained) in sizes.retainedBytes.enumerated() where best.count < top || retained > floor {
-            let position = best.firstIndex { sizes.retainedBytes[$0] < retained } ?? best.count
-            best.insert(i, at: position)
-            if best.count > top { best.removeLast() }
-            floor = best.count == top ? sizes.retainedBytes[best[best.count - 1]] : 0
-        }
-        return best
-    }
-
     /// The table of objects, each with its dominator chain.
     public static func objectsText(_ graph: HeapGraph, _ sizes: RetainedSizes, objects: [Int]) -> String {
         let labels = EdgeLabels(graph)

@@ -57,7 +57,8 @@ struct ImportsAcceptanceTests {
         #expect(byName["email.mime.text"] != nil)
         #expect(byName["decimal"]?["parent"] is NSNull)
         // AND the text view shows the same tree, indented
-        let text = try runCommand([TestPaths.memlens, "imports", "--", python.path, "-c", "import fifty_mib"], environment: Self.environment(folder))
+        let text = try runCommand([TestPaths.memlens, "imports", "--", python.path, "-c", "import fifty_mib"],
+                                  environment: Self.environment(folder))
         #expect(text.status == 0)
         let lines = text.stdout.split(separator: "\n")
         #expect(lines.contains { $0.hasSuffix(" fifty_mib") })

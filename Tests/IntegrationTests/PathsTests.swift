@@ -21,6 +21,10 @@ struct PathsTests {
             #expect(line.contains(" → ['leak'] → function make_leak.<locals>.leak → closure cell 'items' → list 0x"), "\(line)")
             #expect(line.contains(#/ → \[\d+\] → __main__\.LeakedThing 0x[0-9a-f]+$/#), "\(line)")
         }
+        // AND the bare class name resolves to __main__.LeakedThing: the same paths
+        let bare = try runCommand([TestPaths.memlens, "paths", snapshot, "--type", "LeakedThing", "--max", "3"])
+        #expect(bare.status == 0, "\(bare.stderr)")
+        #expect(bare.stdout == result.stdout)
         // AND DOT output is a graph of the same path
         let dot = try runCommand([TestPaths.memlens, "paths", snapshot, "--type", "__main__.LeakedThing", "--max", "1", "--dot"])
         #expect(dot.stdout.hasPrefix("digraph paths {"))

@@ -44,11 +44,10 @@ struct Alloc: ParsableCommand {
     func run() throws {
         let window: Observer.Window<AllocObservation> = try reportingErrors {
             try Observer.alloc(pid: pid, seconds: duration.seconds, depth: depth.value, top: top.value, timeoutSeconds: timeout.seconds) { line in
-                if !report.json { printError("memlens: \(line)") }
+                report.progress("memlens: \(line)")
             }
         }
         if window.interrupted { printError("memlens: interrupted: the window was cut short; tracemalloc is back as it was") }
-        print(report.json ? try AllocReport.json(window.report, pid: pid) : AllocReport.text(window.report, pid: pid),
-              terminator: report.json ? "\n" : "")
+        try report.emit(text: AllocReport.text(window.report, pid: pid), json: AllocReport.json(window.report, pid: pid))
     }
 }

@@ -6,6 +6,39 @@ import HeapGraph
 struct ReportOptions: ParsableArguments {
     @Flag(help: "Print one JSON document on stdout instead of tables.")
     var json = false
+
+    /// Prints the report on stdout: the `json` document with --json, else the
+    /// `text` as it is (it ends in a newline). Only the form printed is made.
+    func emit(text: @autoclosure () throws -> String, json: @autoclosure () throws -> String) throws {
+        if self.json { print(try json()) } else { print(try text(), terminator: "") }
+    }
+
+    /// A progress line on stderr, left out with --json (the document says what matters).
+    func progress(_ line: String) {
+        if !json { printError(line) }
+    }
+}
+
+/// What a command reads: a live process, or a file (a snapshot, or a core).
+enum ProcessOrFile: ExpressibleByArgument, Sendable {
+    case process(Int32)
+    case file(String)
+
+    /// A whole number is a process id (and must be positive); anything else a path.
+    init?(argument: String) {
+        if let pid = Int32(argument) {
+            guard pid > 0 else { return nil }
+            self = .process(pid)
+        } else {
+            self = .file(argument)
+        }
+    }
+
+    /// The process id, when the target is a process.
+    var pid: Int32? { if case .process(let pid) = self { pid } else { nil } }
+
+    /// The path, when the target is a file.
+    var file: String? { if case .file(let path) = self { path } else { nil } }
 }
 
 /// Prints `error: …` on stderr and exits 1 for any failure `body` throws.

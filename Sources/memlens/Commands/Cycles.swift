@@ -29,10 +29,7 @@ struct CyclesCommand: ParsableCommand {
     func run() throws {
         let graph = try loadSnapshot(file)
         let cycles = Cycles(graph, retained: RetainedSizes(graph))
-        if report.json {
-            print(try FindingsReport.cyclesJSON(cycles, graph: graph, top: top.value))
-        } else {
-            print(FindingsReport.cyclesText(cycles, graph: graph, labels: EdgeLabels(graph), top: top.value), terminator: "")
-        }
+        try report.emit(text: FindingsReport.cyclesText(cycles, graph: graph, labels: EdgeLabels(graph), top: top.value),
+                        json: FindingsReport.cyclesJSON(cycles, graph: graph, top: top.value))
     }
 }

@@ -48,7 +48,7 @@ struct Demo: ParsableCommand {
             guard let text = AgentFiles.text(of: "examples/fragmentation.py") else { throw ValidationError("the example is missing from this build") }
             try work.directory.createFile("fragmentation.py", contents: Array(text.utf8), mode: AgentFiles.readable)
         }
-        if !report.json { printError("memlens demo: running \(python) \(script) \(scale), snapshots in \(folder)") }
+        report.progress("memlens demo: running \(python) \(script) \(scale), snapshots in \(folder)")
         let paths = SnapshotPaths()
         let status = try reportingErrors {
             try Launcher.run([python, script, String(scale)], options: LaunchOptions(outputDirectory: folder)) { report in
@@ -72,13 +72,8 @@ struct Demo: ParsableCommand {
         let page = URL(fileURLWithPath: folder).appending(path: "report.html").path
         let contents = HeapReportContents(stages[1].graph, older: stages[0].graph, canvas: HTMLReport.canvas)
         _ = try reportingErrors { try HTMLReport.write(contents, olderPath: stages[0].path, path: stages[1].path, to: page) }
-        if report.json {
-            print(try DemoReport.json(stages))
-            printError("memlens demo: report written to \(page)")
-        } else {
-            print(DemoReport.text(stages), terminator: "")
-            print("\nThe report (open it in a browser): \(page)")
-        }
+        try report.emit(text: DemoReport.text(stages) + "\nThe report (open it in a browser): \(page)\n", json: DemoReport.json(stages))
+        if report.json { printError("memlens demo: report written to \(page)") }
     }
 }
 

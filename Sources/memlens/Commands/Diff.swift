@@ -45,10 +45,12 @@ struct Diff: ParsableCommand {
         }
         if survivors {
             let result = Survivors(base: graphs[0], after: graphs[1], later: graphs[2])
-            print(report.json ? try DiffReport.survivorsJSON(result, in: graphs[2]) : DiffReport.survivorsText(result, in: graphs[2], top: top.value), terminator: report.json ? "\n" : "")
+            try report.emit(text: DiffReport.survivorsText(result, in: graphs[2], top: top.value),
+                            json: DiffReport.survivorsJSON(result, in: graphs[2]))
         } else {
             let diff = HeapDiff(older: graphs[0], newer: graphs[1])
-            print(report.json ? try DiffReport.json(diff, top: top.value) : DiffReport.text(diff, older: files[0], newer: files[1], top: top.value), terminator: report.json ? "\n" : "")
+            try report.emit(text: DiffReport.text(diff, older: files[0], newer: files[1], top: top.value),
+                            json: DiffReport.json(diff, top: top.value))
         }
     }
 }

@@ -29,6 +29,6 @@ struct Dupes: ParsableCommand {
             throw ExitCode.failure
         }
         let dupes = DuplicateStrings(graph)
-        print(report.json ? try FindingsReport.dupesJSON(dupes, top: top.value) : FindingsReport.dupesText(dupes, top: top.value), terminator: report.json ? "\n" : "")
+        try report.emit(text: FindingsReport.dupesText(dupes, top: top.value), json: FindingsReport.dupesJSON(dupes, top: top.value))
     }
 }

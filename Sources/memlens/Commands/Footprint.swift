@@ -1,11 +1,10 @@
 import Agent
-import ArgumentParser
+public import ArgumentParser
+import Foundation
 import ProcFS
 import Reports
 
-#if canImport(Glibc)
-import Glibc
-#endif
+extension FootprintReport.Breakdown: ExpressibleByArgument {}
 
 struct FootprintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,10 +46,6 @@ struct FootprintCommand: ParsableCommand {
             """
     )
 
-    enum Breakdown: String, ExpressibleByArgument, CaseIterable {
-        case kind, library, mapping
-    }
-
     @Argument(help: "The process to measure.")
     var pid: Int32?
 
@@ -58,7 +53,7 @@ struct FootprintCommand: ParsableCommand {
     var childrenOf: Int32?
 
     @Option(help: "Break memory down by kind, library or mapping.")
-    var by: Breakdown?
+    var by: FootprintReport.Breakdown?
 
     @Flag(help: "Only the totals, from smaps_rollup (no per-mapping read).")
     var totals = false
@@ -71,24 +66,21 @@ struct FootprintCommand: ParsableCommand {
 
     @OptionGroup var report: ReportOptions
 
-    @Argument(parsing: .postTerminator, help: ArgumentHelp("A Python command to run and measure at the exit of its import phase, after --.", valueName: "command"))
+    @Argument(parsing: .postTerminator, help: ArgumentHelp("A Python command to run and measure, after --.", valueName: "command"))
     var command: [String] = []
 
     func validate() throws {
-        if !command.isEmpty {
-            if pid != nil || childrenOf != nil { throw ValidationError("give a pid, --children PID or a command after --, not several") }
-            if let after, !(after >= 0 && after.isFinite) { throw ValidationError("--after takes a number of seconds, 0 or more") }
-        } else {
-            if after != nil { throw ValidationError("--after applies to a command run after --") }
-            switch (pid, childrenOf) {
-            case (nil, nil): throw ValidationError("give a pid, --children PID, or a command after --")
-            case (.some, .some): throw ValidationError("give either a pid or --children PID, not both")
-            default: break
-            }
+        switch [pid != nil, childrenOf != nil, !command.isEmpty].filter({ $0 }).count {
+        case 0: throw ValidationError("give a pid, --children PID, or a command after --")
+        case 1: break
+        default: throw ValidationError("give one of a pid, --children PID or a command after --, not several")
+        }
+        if let after, command.isEmpty || !(after >= 0 && after.isFinite) {
+            throw ValidationError(command.isEmpty ? "--after applies to a command run after --" : "--after takes seconds, 0 or more")
         }
         if let target = pid ?? childrenOf, target <= 0 { throw ValidationError("a pid is a positive number") }
         if totals && by != nil { throw ValidationError("--totals reads no mappings, so it cannot break memory down (drop --by)") }
-        if childrenOf != nil && (by != nil || totals) { throw ValidationError("--children shows totals per process; it takes no --by or --totals") }
+        if childrenOf != nil && (by != nil || totals) { throw ValidationError("--children shows totals per process: no --by or --totals") }
     }
 
     func run() throws {
@@ -103,12 +95,8 @@ struct FootprintCommand: ParsableCommand {
 
     private func show(_ footprint: Footprint) throws {
         let breakdown = by ?? .kind
-        if report.json {
-            print(try FootprintReport.json(footprint, includeMappings: breakdown == .mapping))
-        } else {
-            let shape = FootprintReport.Breakdown(rawValue: breakdown.rawValue) ?? .kind
-            print(FootprintReport.text(footprint, by: shape, top: top.value), terminator: "")
-        }
+        try report.emit(text: FootprintReport.text(footprint, by: breakdown, top: top.value),
+                        json: FootprintReport.json(footprint, includeMappings: breakdown == .mapping))
     }
 
     /// Runs `command`, measures it where it pauses, and exits with its status.
@@ -125,29 +113,8 @@ struct FootprintCommand: ParsableCommand {
     }
 
     private func runTree(_ root: Int32) throws {
-        let (members, skipped) = try reportingErrors { () throws -> ([TreeMember], [Int32]) in
-            let links = try ProcessTree.descendants(of: root)
-            var members: [TreeMember] = []
-            var skipped: [Int32] = []
-            for link in links {
-                do {
-                    let footprint = try FootprintReader().read(pid: link.pid, detail: .totals)
-                    // A count of maps lines: no page-table walk, unlike smaps.
-                    members.append(TreeMember(link: link, footprint: footprint, mappingCount: try? ProcReader.mappingCount(pid: link.pid)))
-                } catch let error as ProcFSError where link.pid != root {
-                    // A worker that exits mid-walk is gone, not hidden: list it as not counted.
-                    switch error {
-                    case .noSuchProcess, .zombie, .exitedDuringRead: skipped.append(link.pid)
-                    default: throw error
-                    }
-                }
-            }
-            return (members, skipped)
-        }
-        if report.json {
-            print(try FootprintTreeReport.json(members, skipped: skipped))
-        } else {
-            print(FootprintTreeReport.text(members, skipped: skipped), terminator: "")
-        }
+        let (members, skipped) = try reportingErrors { try ProcessTree.footprints(of: root) }
+        try report.emit(text: FootprintTreeReport.text(members, skipped: skipped),
+                        json: FootprintTreeReport.json(members, skipped: skipped))
     }
 }

@@ -1,11 +1,7 @@
-import Agent
 import ArgumentParser
-import Foundation
 import Fragmentation
 import HeapAnalysis
 import HeapGraph
-import ProcFS
-import PythonProcess
 import Reports
 import SafeFiles
 
@@ -45,10 +41,10 @@ struct Frag: ParsableCommand {
     )
 
     @Argument(help: ArgumentHelp("Process id of a CPython 3.8–3.13 process, or a snapshot file (.mlh).", valueName: "pid-or-snapshot"))
-    var target: String
+    var target: ProcessOrFile
 
-    /// The process id, when the target is one.
-    var pid: Int32 { Int32(target) ?? 0 }
+    /// The process id (0 for a snapshot file).
+    var pid: Int32 { target.pid ?? 0 }
 
     @Flag(help: "Call malloc_trim(0) in the process (through the agent) and measure what it returns.")
     var trim = false
@@ -79,34 +75,19 @@ struct Frag: ParsableCommand {
     @OptionGroup var report: ReportOptions
 
     func validate() throws {
-        if Int32(target) == nil {
-            guard !trim, !mallocStats, !paths, snapshot == nil, svg == nil else {
-                throw ValidationError("--trim, --malloc-stats, --paths, --snapshot and --svg need a live process id, not a snapshot file")
-            }
-        } else {
-            guard pid > 0 else { throw ValidationError("a pid is a positive number") }
+        if target.file != nil, trim || mallocStats || paths || snapshot != nil || svg != nil {
+            throw ValidationError("--trim, --malloc-stats, --paths, --snapshot and --svg need a live process id, not a snapshot file")
         }
         guard pinnedBelow > 0, pinnedBelow <= 100 else { throw ValidationError("--pinned-below takes a percent in (0, 100]") }
         guard !(paths && snapshot != nil) else { throw ValidationError("give --paths or --snapshot, not both") }
     }
 
     func run() throws {
-        guard Int32(target) != nil else { return try reportSnapshot(target) }
+        if let file = target.file { return try reportSnapshot(file) }
         let analysis = try reportingErrors { try FragAnalysis.measure(pid: pid, pinnedThreshold: pinnedBelow / 100) }
-        var malloc: MallocStats?
-        var outcome: FragReport.TrimOutcome?
-        if trim || mallocStats {
-            let before = try reportingErrors { try ProcReader.rollup(pid: pid) }
-            malloc = try reportingErrors { try runMallocJob(trim: trim) }
-            if trim, let malloc, let measured = malloc.trimmedBytes {
-                let after = try reportingErrors { try ProcReader.rollup(pid: pid) }
-                outcome = FragReport.TrimOutcome(predictedBytes: analysis.reclaimableByTrimBytes, rssBefore: before.rssBytes, rssAfter: after.rssBytes,
-                                                 ussBefore: before.ussBytes, ussAfter: after.ussBytes, measuredBytes: measured)
-            }
-        }
-        var holders = try snapshot.map { file in
-            PinnerHolders(pinned: analysis.pinning.typedObjects, graph: try loadSnapshot(file), file: file, pid: pid)
-        }
+        let (malloc, outcome) = try trim || mallocStats ? measureMalloc(predictedBytes: analysis.reclaimableByTrimBytes) : (nil, nil)
+        let pinned = analysis.pinning.typedObjects
+        var holders = try snapshot.map { PinnerHolders(pinned: pinned, graph: try loadSnapshot($0), file: $0, pid: pid) }
         // Without the snapshot the report is still worth having: print it, then fail.
         var pathsFailure: (any Error)?
         if paths, !analysis.pinning.arenas.isEmpty {
@@ -114,13 +95,10 @@ struct Frag: ParsableCommand {
         }
         if let svg {
             try reportingErrors { try AtomicOutput.write(Array(FragSVG.svg(analysis).utf8), to: svg) }
-            if !report.json { printError("memlens: wrote \(svg)") }
+            report.progress("memlens: wrote \(svg)")
         }
-        if report.json {
-            print(try FragReport.json(analysis, malloc: malloc, trim: outcome, holders: holders))
-        } else {
-            print(FragReport.text(analysis, malloc: malloc, trim: outcome, holders: holders, top: top.value), terminator: "")
-        }
+        try report.emit(text: FragReport.text(analysis, malloc: malloc, trim: outcome, holders: holders, top: top.value),
+                        json: FragReport.json(analysis, malloc: malloc, trim: outcome, holders: holders))
         if let pathsFailure {
             printError("error: --paths: no snapshot, so no paths (the report above is complete otherwise): \(pathsFailure)")
             throw ExitCode.failure
@@ -130,39 +108,13 @@ struct Frag: ParsableCommand {
     /// `memlens frag FILE.mlh`: the snapshot's objects by pool and arena-sized window.
     private func reportSnapshot(_ file: String) throws {
         let graph = try loadSnapshot(file)
-        let version = graph.metadata.python.flatMap { PythonVersion(text: Substring($0)) }
-        guard let version, let layout = ObmallocLayout.forVersion(major: version.major, minor: version.minor) else {
+        guard let layout = ObmallocLayout.forVersion(graph.metadata.python) else {
             printError("error: \(file): the snapshot is of Python \(graph.metadata.python ?? "(not recorded)"); "
                 + "memlens knows pymalloc's pools for CPython 3.8–3.13")
             throw ExitCode.failure
         }
         let analysis = FragSnapshotReport(SnapshotFragmentation(graph, file: file, poolBytes: layout.poolBytes,
                                                                 arenaBytes: layout.arenaBytes, threshold: pinnedBelow / 100))
-        print(report.json ? try analysis.json() : analysis.text(top: top.value), terminator: report.json ? "\n" : "")
-    }
-
-    /// Snapshots the target into a private temporary folder, finds the pinners in it, and deletes it.
-    private func takeSnapshotForHolders(_ pinning: Pinning) throws -> PinnerHolders {
-        let folder = try PrivateFolder.create(prefix: "memlens-frag")
-        defer { folder.remove() }
-        let file = folder.path + "/snapshot.mlh"
-        _ = try Attacher.snapshot(pid: pid, output: file, values: true, timeoutSeconds: timeout.seconds) { line in
-            if !report.json { printError("memlens: \(line)") }
-        }
-        let graph = try SnapshotLoader.load(path: file)
-        var holders = PinnerHolders(pinned: pinning.typedObjects, graph: graph, file: "(taken by --paths, deleted)", pid: pid)
-        holders.source = "a snapshot taken just after"
-        return holders
-    }
-
-    /// Runs `memlens/frag.py` in the target: mallinfo2, malloc_info and, with `trim`, malloc_trim(0).
-    private func runMallocJob(trim: Bool) throws -> MallocStats {
-        let job = Attacher.Job(source: "memlens/frag.py", entry: "malloc_job", settings: ["TRIM": trim ? "True" : "False"])
-        let data = try Attacher.run(job, pid: pid, timeoutSeconds: timeout.seconds, interrupts: InterruptGuard(), progress: { line in
-            if !report.json { printError("memlens: \(line)") }
-        }) { output in
-            try output.read("frag.json")
-        }
-        return try MallocStats.decode(data)
+        try report.emit(text: analysis.text(top: top.value), json: analysis.json())
     }
 }

@@ -47,11 +47,11 @@ struct GCCommand: ParsableCommand {
         }
         let window: Observer.Window<GCObservation> = try reportingErrors {
             try Observer.gc(pid: pid, seconds: duration.seconds, measureFull: measureFull, timeoutSeconds: timeout.seconds) { line in
-                if !report.json { printError("memlens: \(line)") }
+                report.progress("memlens: \(line)")
             }
         }
         if window.interrupted { printError("memlens: interrupted: the window was cut short; the watcher is removed") }
         let insight = GCInsight(window.report)
-        print(report.json ? try GCReport.json(insight, pid: pid) : GCReport.text(insight, pid: pid), terminator: report.json ? "\n" : "")
+        try report.emit(text: GCReport.text(insight, pid: pid), json: GCReport.json(insight, pid: pid))
     }
 }

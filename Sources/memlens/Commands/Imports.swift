@@ -47,11 +47,8 @@ struct Imports: ParsableCommand {
     func run() throws {
         let argv = self.argv
         let (profile, status) = try reportingErrors { try ImportsLauncher.run(argv) }
-        if report.json {
-            print(try ImportsReport.json(profile, command: argv))
-        } else {
-            print(ImportsReport.text(profile, command: argv, maxDepth: depth?.value), terminator: "")
-        }
+        try report.emit(text: ImportsReport.text(profile, command: argv, maxDepth: depth?.value),
+                        json: ImportsReport.json(profile, command: argv))
         if status != 0 {
             printError("memlens: the command exited with status \(status); the report covers the imports up to then")
             throw ExitCode(status)

@@ -18,7 +18,7 @@ struct Paths: ParsableCommand {
     @Argument(help: "Snapshot file (.mlh or meliae JSON).")
     var file: String
 
-    @Option(help: "Paths to instances of this type (as `memlens summary` names it).")
+    @Option(help: "Paths to instances of this type (as `memlens summary` names it; a bare class name when only one module has it).")
     var type: String?
 
     @Option(help: "Path to the object at this hex address.")
@@ -45,10 +45,8 @@ struct Paths: ParsableCommand {
         let labels = EdgeLabels(graph)
         if dot {
             print(PathsReport.dot(paths, graph: graph, labels: labels), terminator: "")
-        } else if report.json {
-            print(try PathsReport.json(paths, graph: graph, labels: labels))
         } else {
-            print(PathsReport.text(paths, labels: labels), terminator: "")
+            try report.emit(text: PathsReport.text(paths, labels: labels), json: PathsReport.json(paths, graph: graph, labels: labels))
         }
     }
 }
@@ -82,15 +80,8 @@ struct ReferrersCommand: ParsableCommand {
         let target = try resolveTargets(in: graph, file: file, type: nil, address: address, limit: 1)[0]
         let referrers = Referrers(graph)
         let labels = EdgeLabels(graph)
-        if report.json {
-            struct Row: Encodable { var address: String; var type: String; var via: String? }
-            let rows = Array(Set(referrers.of(target))).sorted().map {
-                Row(address: EdgeLabels.hex(graph.addresses[Int($0)]), type: graph.typeName(of: Int($0)), via: labels.edge(from: Int($0), to: target))
-            }
-            print(try JSONOutput.string(["referrers": rows]))
-        } else {
-            print(PathsReport.referrersText(target, referrers: referrers, labels: labels, depth: depth.value, graph: graph), terminator: "")
-        }
+        try report.emit(text: PathsReport.referrersText(target, referrers: referrers, labels: labels, depth: depth.value, graph: graph),
+                        json: PathsReport.referrersJSON(target, referrers: referrers, labels: labels, graph: graph))
     }
 }
 
@@ -103,11 +94,15 @@ func resolveTargets(in graph: HeapGraph, file: String, type: String?, address: S
         }
         return [index]
     }
-    let type = type ?? ""
-    guard let typeID = graph.typeNames.firstIndex(of: type).map(UInt32.init) else {
-        let similar = graph.typeNames.filter { $0.lowercased().contains(type.lowercased().split(separator: ".").last.map(String.init) ?? type) }.prefix(5)
-        printError("error: \(file): no objects of type '\(type)'" + (similar.isEmpty ? "" : " (did you mean: \(similar.joined(separator: ", "))?)"))
-        throw ExitCode.failure
+    switch TypeNameMatch(type ?? "", in: graph.typeNames) {
+    case .found(let name):
+        let typeID = graph.typeNames.firstIndex(of: name).map(UInt32.init)
+        return Array((0..<graph.count).lazy.filter { graph.typeIDs[$0] == typeID }.prefix(limit))
+    case .ambiguous(let names):
+        printError("error: \(file): type '\(type ?? "")' is ambiguous: \(names.joined(separator: ", ")) (give the full name)")
+    case .missing(let similar):
+        let hint = similar.isEmpty ? "" : " (did you mean: \(similar.joined(separator: ", "))?)"
+        printError("error: \(file): no objects of type '\(type ?? "")'" + hint)
     }
-    return Array((0..<graph.count).lazy.filter { graph.typeIDs[$0] == typeID }.prefix(limit))
+    throw ExitCode.failure
 }

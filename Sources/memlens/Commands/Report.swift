@@ -40,11 +40,7 @@ struct Report: ParsableCommand {
         let graph = try loadSnapshot(newerPath)
         let contents = HeapReportContents(graph, older: older, canvas: HTMLReport.canvas)
         let bytes = try reportingErrors { try HTMLReport.write(contents, olderPath: olderPath, path: newerPath, to: output) }
-        if report.json {
-            print(try HTMLReport.summaryJSON(contents, output: output, bytes: bytes))
-        } else {
-            printError("wrote \(output) (\(bytes) bytes)")
-            print(output)
-        }
+        report.progress("wrote \(output) (\(bytes) bytes)")
+        try report.emit(text: output + "\n", json: HTMLReport.summaryJSON(contents, output: output, bytes: bytes))
     }
 }

@@ -44,10 +44,10 @@ struct Retained: ParsableCommand {
         let graph = try loadSnapshot(file)
         let sizes = RetainedSizes(graph)
         if by == .type {
-            print(report.json ? try RetainedReport.typesJSON(graph, sizes, top: top.value) : RetainedReport.typesText(graph, sizes, top: top.value), terminator: report.json ? "\n" : "")
-            return
+            return try report.emit(text: RetainedReport.typesText(graph, sizes, top: top.value),
+                                   json: RetainedReport.typesJSON(graph, sizes, top: top.value))
         }
-        var objects = RetainedReport.topObjects(sizes, top: top.value)
+        var objects = sizes.largest(top.value)
         if let address, let value = parseAddress(address) {
             guard let index = AddressLookup(graph).index(of: value) else {
                 printError("error: \(file): no object at address \(EdgeLabels.hex(value)) in this snapshot")
@@ -55,7 +55,8 @@ struct Retained: ParsableCommand {
             }
             objects = [index]
         }
-        print(report.json ? try RetainedReport.objectsJSON(graph, sizes, objects: objects) : RetainedReport.objectsText(graph, sizes, objects: objects), terminator: report.json ? "\n" : "")
+        try report.emit(text: RetainedReport.objectsText(graph, sizes, objects: objects),
+                        json: RetainedReport.objectsJSON(graph, sizes, objects: objects))
     }
 }
 

@@ -37,11 +37,8 @@ struct Summary: ParsableCommand {
         let graph = try loadSnapshot(file, contents: collapseDicts ? .full : .objects)
         let collapse = collapseDicts ? InstanceDictCollapse(graph) : nil
         let summary = TypeSummary(graph, collapsing: collapse)
-        if report.json {
-            print(try SummaryReport.json(summary, metadata: graph.metadata, top: top.value))
-        } else {
-            print(SummaryReport.text(summary, metadata: graph.metadata, path: file, top: top.value), terminator: "")
-            if let collapse { print("Folded \(collapse.foldedCount) instance dicts into their owners.") }
-        }
+        let folded = collapse.map { "Folded \($0.foldedCount) instance dicts into their owners.\n" } ?? ""
+        try report.emit(text: SummaryReport.text(summary, metadata: graph.metadata, path: file, top: top.value) + folded,
+                        json: SummaryReport.json(summary, metadata: graph.metadata, top: top.value))
     }
 }

@@ -44,10 +44,7 @@ struct Suspects: ParsableCommand {
         for g in suspects.growing.prefix(20) { if let e = g.example { targets.insert(e) } }
         let paths = PathFinder(graph, targets: targets)
         let labels = EdgeLabels(graph)
-        if report.json {
-            print(try FindingsReport.suspectsJSON(suspects, graph: graph, labels: labels, paths: paths))
-        } else {
-            print(FindingsReport.suspectsText(suspects, graph: graph, labels: labels, paths: paths), terminator: "")
-        }
+        try report.emit(text: FindingsReport.suspectsText(suspects, graph: graph, labels: labels, paths: paths),
+                        json: FindingsReport.suspectsJSON(suspects, graph: graph, labels: labels, paths: paths))
     }
 }

@@ -1,0 +1,48 @@
+import Agent
+import Fragmentation
+import HeapAnalysis
+import HeapGraph
+import ProcFS
+import Reports
+import SafeFiles
+
+/// What `memlens frag PID` asks of the agent in the target (`--trim`,
+/// `--malloc-stats`, `--paths`): composed here, as Agent, Fragmentation and
+/// HeapAnalysis do not depend on one another.
+extension Frag {
+    /// glibc's malloc statistics from the agent (`--malloc-stats`), and with
+    /// `--trim` what malloc_trim(0) gave back: RSS and USS around the call.
+    func measureMalloc(predictedBytes: UInt64) throws -> (MallocStats?, FragReport.TrimOutcome?) {
+        let before = try reportingErrors { try ProcReader.rollup(pid: pid) }
+        let malloc = try reportingErrors { try runMallocJob(trim: trim) }
+        guard trim, let measured = malloc.trimmedBytes else { return (malloc, nil) }
+        let after = try reportingErrors { try ProcReader.rollup(pid: pid) }
+        return (malloc, FragReport.TrimOutcome(predictedBytes: predictedBytes, rssBefore: before.rssBytes, rssAfter: after.rssBytes,
+                                                ussBefore: before.ussBytes, ussAfter: after.ussBytes, measuredBytes: measured))
+    }
+
+    /// Snapshots the target into a private temporary folder, finds the pinners in it, and deletes it.
+    func takeSnapshotForHolders(_ pinning: Pinning) throws -> PinnerHolders {
+        let folder = try PrivateFolder.create(prefix: "memlens-frag")
+        defer { folder.remove() }
+        let file = folder.path + "/snapshot.mlh"
+        _ = try Attacher.snapshot(pid: pid, output: file, values: true, timeoutSeconds: timeout.seconds) { line in
+            report.progress("memlens: \(line)")
+        }
+        let graph = try SnapshotLoader.load(path: file)
+        var holders = PinnerHolders(pinned: pinning.typedObjects, graph: graph, file: "(taken by --paths, deleted)", pid: pid)
+        holders.source = "a snapshot taken just after"
+        return holders
+    }
+
+    /// Runs `memlens/frag.py` in the target: mallinfo2, malloc_info and, with `trim`, malloc_trim(0).
+    func runMallocJob(trim: Bool) throws -> MallocStats {
+        let job = Attacher.Job(source: "memlens/frag.py", entry: "malloc_job", settings: ["TRIM": trim ? "True" : "False"])
+        let data = try Attacher.run(job, pid: pid, timeoutSeconds: timeout.seconds, interrupts: InterruptGuard(), progress: { line in
+            report.progress("memlens: \(line)")
+        }) { output in
+            try output.read("frag.json")
+        }
+        return try MallocStats.decode(data)
+    }
+}
