@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "SafeFilesTests", dependencies: ["SafeFiles"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HeapGraphTests",
-            dependencies: ["HeapGraph", "HeapAnalysis"],
+            dependencies: ["HeapGraph", "HeapAnalysis", "Reports"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
