@@ -29,16 +29,16 @@ struct Imports: ParsableCommand {
 
     @OptionGroup var report: ReportOptions
 
-    @Argument(parsing: .captureForPassthrough, help: "The Python command to run, after --.")
+    @Argument(parsing: .postTerminator, help: "The Python command to run, after --.")
     var command: [String] = []
 
     var argv: [String] {
         if let module { return [python, "-c", "import \(module)"] }
-        return command.first == "--" ? Array(command.dropFirst()) : command
+        return command
     }
 
     func validate() throws {
-        if module != nil && !(command.isEmpty || command == ["--"]) {
+        if module != nil && !command.isEmpty {
             throw ValidationError("give either --module NAME or a command after --, not both")
         }
         if argv.isEmpty { throw ValidationError("give the command to run after --, e.g. memlens imports -- python3 -c 'import json'") }
