@@ -97,10 +97,12 @@ public enum TestPaths {
         return packageRoot.appending(path: ".build/debug/memlens").path
     }
 
-    /// A new empty folder under the system temporary folder.
+    /// A new empty folder under the system temporary folder, removed with
+    /// everything in it when the test process exits (kept with `MEMLENS_KEEP_TEST_FILES=1`).
     public static func temporaryFolder(_ label: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appending(path: "memlens-test-\(label)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        TemporaryFolders.shared.add(url.path)
         return url
     }
 }
@@ -149,4 +151,24 @@ private final class LockedData: @unchecked Sendable {
     private var data = Data()
     func set(_ d: Data) { lock.withLock { data = d } }
     func get() -> Data { lock.withLock { data } }
+}
+
+/// The folders ``TestPaths/temporaryFolder(_:)`` made, removed at exit.
+private final class TemporaryFolders: @unchecked Sendable {
+    static let shared: TemporaryFolders = {
+        let folders = TemporaryFolders()
+        if ProcessInfo.processInfo.environment["MEMLENS_KEEP_TEST_FILES"] != "1" {
+            atexit { TemporaryFolders.shared.removeAll() }
+        }
+        return folders
+    }()
+
+    private let lock = NSLock()
+    private var paths: [String] = []
+
+    func add(_ path: String) { lock.withLock { paths.append(path) } }
+
+    func removeAll() {
+        for path in lock.withLock({ paths }) { try? FileManager.default.removeItem(atPath: path) }
+    }
 }
