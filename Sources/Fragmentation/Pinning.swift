@@ -37,6 +37,9 @@ public struct Pinning: Sendable {
     public var threshold: Double
 
     /// Pinners grouped by type, most arenas first.
+    /// Σ block bytes of the objects (and buffers) in the pinned arenas.
+    public var blockBytes: UInt64 { objects.reduce(0) { $0 + $1.blockBytes } }
+
     public var pinners: [Pinner] {
         var byType: [String: (objects: Int, bytes: UInt64, arenas: Set<Int>, first: UInt64)] = [:]
         for object in objects {

@@ -90,3 +90,12 @@ public struct Cycles: Sendable {
         }.sorted { ($0.retainedBytes, $0.members.count) > ($1.retainedBytes, $1.members.count) }
     }
 }
+
+extension Cycles.Component {
+    /// The members' types with how many of each, most first (then by name).
+    public func typeCounts(in graph: HeapGraph) -> [(type: String, count: Int)] {
+        Dictionary(members.map { (graph.typeName(of: $0), 1) }, uniquingKeysWith: +)
+            .map { (type: $0.key, count: $0.value) }
+            .sorted { ($0.count, $1.type) > ($1.count, $0.type) }
+    }
+}

@@ -22,6 +22,9 @@ public struct DuplicateStrings: Sendable {
     /// Strings whose value was cut at 100 characters and so not compared.
     public let uncomparedCount: Int
 
+    /// Σ bytes of every extra copy.
+    public var wastedBytes: UInt64 { groups.reduce(0) { $0 + $1.wastedBytes } }
+
     /// Groups `graph`'s str and bytes objects by value.
     public init(_ graph: HeapGraph) {
         struct Key: Hashable { var isBytes: Bool; var value: String }

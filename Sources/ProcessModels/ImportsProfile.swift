@@ -63,6 +63,30 @@ public struct ImportProfile: Sendable, Decodable {
         case totalNanoseconds = "total_ns"
     }
 
+    /// Σ cumulative memory (bytes) and time (nanoseconds) of the top-level imports.
+    public var totalBytes: Int64 { modules.reduce(0) { $0 + $1.cumulativeBytes } }
+    public var totalImportNanoseconds: Int64 { modules.reduce(0) { $0 + $1.cumulativeNanoseconds } }
+
+    /// Every module imported, at any depth.
+    public var moduleCount: Int { Self.count(modules) }
+
+    /// Every module with its parent's name and depth, largest cumulative memory
+    /// first (ties in import order).
+    public func flattened() -> [(node: ImportNode, parent: String?, depth: Int)] {
+        var rows: [(node: ImportNode, parent: String?, depth: Int)] = []
+        func add(_ node: ImportNode, parent: String?, depth: Int) {
+            rows.append((node, parent, depth))
+            for child in node.children { add(child, parent: node.name, depth: depth + 1) }
+        }
+        for root in modules { add(root, parent: nil, depth: 0) }
+        return rows.enumerated().sorted {
+            $0.element.node.cumulativeBytes != $1.element.node.cumulativeBytes
+                ? $0.element.node.cumulativeBytes > $1.element.node.cumulativeBytes : $0.offset < $1.offset
+        }.map(\.element)
+    }
+
+    static func count(_ nodes: [ImportNode]) -> Int { nodes.reduce(0) { $0 + 1 + count($1.children) } }
+
     /// The tree with every level sorted by cumulative memory, largest first.
     public var sortedByMemory: [ImportNode] { Self.sortByMemory(modules.map { $0.sortedByMemory() }) }
 

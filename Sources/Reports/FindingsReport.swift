@@ -9,7 +9,7 @@ public enum FindingsReport {
         var table = TextTable(headers: ["Objects", "Size", "Retained", "Types", "For example"], leftAligned: [3, 4])
         for c in cycles.components.prefix(top) {
             table.rows.append([String(c.members.count), ByteFormat.string(c.sizeBytes), ByteFormat.string(c.retainedBytes),
-                               typeMix(c.members, graph: graph), labels.object(c.members[0])])
+                               typeMix(c, graph: graph), labels.object(c.members[0])])
         }
         return out + table.render()
     }
@@ -19,21 +19,20 @@ public enum FindingsReport {
         struct Row: Encodable { var objects: Int; var size: UInt64; var retained: UInt64; var types: [String: Int]; var addresses: [String] }
         return try JSONOutput.string(["cycles": cycles.components.prefix(top).map { c in
             Row(objects: c.members.count, size: c.sizeBytes, retained: c.retainedBytes,
-                types: Dictionary(c.members.map { (graph.typeName(of: $0), 1) }, uniquingKeysWith: +),
+                types: Dictionary(c.typeCounts(in: graph).map { ($0.type, $0.count) }, uniquingKeysWith: +),
                 addresses: c.members.prefix(20).map { EdgeLabels.hex(graph.addresses[$0]) })
         }])
     }
 
-    static func typeMix(_ members: [Int], graph: HeapGraph) -> String {
-        let counts = Dictionary(members.map { (graph.typeName(of: $0), 1) }, uniquingKeysWith: +)
-        return counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3).map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            + (counts.count > 3 ? ", …" : "")
+    /// The three commonest types of a cycle, `3 Node, 1 dict, …`.
+    static func typeMix(_ cycle: Cycles.Component, graph: HeapGraph) -> String {
+        let counts = cycle.typeCounts(in: graph)
+        return counts.prefix(3).map { "\($0.count) \($0.type)" }.joined(separator: ", ") + (counts.count > 3 ? ", …" : "")
     }
 
     /// Duplicate strings, most wasted first.
     public static func dupesText(_ dupes: DuplicateStrings, top: Int) -> String {
-        let wasted = dupes.groups.reduce(0) { $0 + $1.wastedBytes }
-        var out = "\(dupes.groups.count) values held more than once, \(ByteFormat.string(wasted)) in the extra copies"
+        var out = "\(dupes.groups.count) values held more than once, \(ByteFormat.string(dupes.wastedBytes)) in the extra copies"
         out += dupes.uncomparedCount > 0 ? " (\(dupes.uncomparedCount) values longer than recorded were not compared)\n" : "\n"
         var table = TextTable(headers: ["Copies", "Wasted", "Each", "Type", "Value"], leftAligned: [3, 4])
         for g in dupes.groups.prefix(top) {
@@ -47,7 +46,7 @@ public enum FindingsReport {
         struct Row: Encodable { var type: String; var value: String; var count: Int; var size: UInt64; var wasted: UInt64 }
         struct Document: Encodable { var wasted: UInt64; var uncompared: Int; var values: [Row] }
         return try JSONOutput.string(Document(
-            wasted: dupes.groups.reduce(0) { $0 + $1.wastedBytes }, uncompared: dupes.uncomparedCount,
+            wasted: dupes.wastedBytes, uncompared: dupes.uncomparedCount,
             values: dupes.groups.prefix(top).map { Row(type: $0.type, value: $0.value, count: $0.count, size: $0.sizeBytes, wasted: $0.wastedBytes) }))
     }
 

@@ -93,9 +93,8 @@ public enum FragReport {
         let p = a.pinning
         let percent = Int((p.threshold * 100).rounded())
         guard !p.arenas.isEmpty else { return "No pinned arenas (none at or under \(percent)% used).\n" }
-        let blockBytes = p.objects.reduce(0) { $0 + $1.blockBytes }
         var out = "Pinned arenas: \(p.arenas.count) of \(a.arenas.arenas.count) are at most \(percent)% used; they hold \(size(p.bytes)) "
-            + "for \(p.objects.count) blocks (\(size(blockBytes))).\n"
+            + "for \(p.objects.count) blocks (\(size(p.blockBytes))).\n"
         out += pad("Objects", 9) + " " + pad("Bytes", 10) + " " + pad("Arenas", 7) + "  First at            Type\n"
         for pinner in p.pinners.prefix(top) {
             out += pad(String(pinner.objects), 9) + " " + pad(size(pinner.bytes), 10) + " " + pad(String(pinner.arenas), 7)

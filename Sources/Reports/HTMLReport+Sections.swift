@@ -144,12 +144,12 @@ extension HTMLReport {
             out += "<table><thead><tr><th class=\"num\">Objects</th><th class=\"num\">Size</th><th class=\"num\">Retained</th><th>Types</th></tr></thead><tbody>\n"
             for c in report.cycles {
                 out += "<tr><td class=\"num\">\(grouped(c.members.count))</td><td class=\"num\">\(ByteFormat.string(c.sizeBytes))</td>"
-                out += "<td class=\"num\">\(ByteFormat.string(c.retainedBytes))</td><td>\(html(FindingsReport.typeMix(c.members, graph: graph)))</td></tr>\n"
+                out += "<td class=\"num\">\(ByteFormat.string(c.retainedBytes))</td><td>\(html(FindingsReport.typeMix(c, graph: graph)))</td></tr>\n"
             }
             out += "</tbody></table>\n"
         }
         let dupes = report.duplicates
-        let wasted = dupes.groups.reduce(0) { $0 + $1.wastedBytes }
+        let wasted = dupes.wastedBytes
         out += "<h3>Duplicate strings</h3>\n<p>\(grouped(dupes.groups.count)) values held more than once; the extra copies take \(ByteFormat.string(wasted)).</p>\n"
         if !dupes.groups.isEmpty {
             out += "<table><thead><tr><th class=\"num\">Copies</th><th class=\"num\">Wasted</th><th>Type</th><th>Value</th></tr></thead><tbody>\n"

@@ -22,9 +22,8 @@ public enum ImportsReport {
         let roots = profile.sortedByMemory
         for root in roots { add(root, depth: 0) }
         out += table.render()
-        let total = roots.reduce(Int64(0)) { $0 + $1.cumulativeBytes }
-        let time = roots.reduce(Int64(0)) { $0 + $1.cumulativeNanoseconds }
-        out += "\(count(profile.modules)) modules imported: \(signedBytes(total)), \(milliseconds(time)) ms\n"
+        out += "\(profile.moduleCount) modules imported: \(signedBytes(profile.totalBytes)), "
+            + "\(milliseconds(profile.totalImportNanoseconds)) ms\n"
         return out
     }
 
@@ -70,25 +69,14 @@ public enum ImportsReport {
     /// "objects" (cumulative net blocks), "self_objects", "failed"}]}`: every module,
     /// largest cumulative memory first; bytes are Private_Dirty deltas.
     public static func json(_ profile: ImportProfile, command: [String]) throws -> String {
-        var rows: [Row] = []
-        func add(_ node: ImportNode, parent: String?, depth: Int) {
-            rows.append(Row(
-                name: node.name, parent: parent, depth: depth,
+        let rows = profile.flattened().map { node, parent, depth in
+            Row(name: node.name, parent: parent, depth: depth,
                 self_bytes: node.selfBytes, cumulative_bytes: node.cumulativeBytes, cumulative_rss_bytes: node.cumulativeRSSBytes,
                 self_us: node.selfNanoseconds / 1000, cumulative_us: node.cumulativeNanoseconds / 1000,
-                objects: node.objects, self_objects: node.selfObjects, failed: node.failed
-            ))
-            for child in node.children { add(child, parent: node.name, depth: depth + 1) }
+                objects: node.objects, self_objects: node.selfObjects, failed: node.failed)
         }
-        for root in profile.modules { add(root, parent: nil, depth: 0) }
-        let ordered = rows.enumerated().sorted {
-            $0.element.cumulative_bytes != $1.element.cumulative_bytes
-                ? $0.element.cumulative_bytes > $1.element.cumulative_bytes : $0.offset < $1.offset
-        }.map(\.element)
-        return try JSONOutput.string(Document(python: profile.python, pid: profile.pid, probe: profile.probe, command: command, modules: ordered))
+        return try JSONOutput.string(Document(python: profile.python, pid: profile.pid, probe: profile.probe, command: command, modules: rows))
     }
-
-    static func count(_ nodes: [ImportNode]) -> Int { nodes.reduce(0) { $0 + 1 + count($1.children) } }
 
     static func probeDescription(_ probe: String) -> String {
         switch probe {
