@@ -17,7 +17,9 @@ struct PipInstallTests {
         let venv = folder.appending(path: "venv").path
         let created = try runCommand([python.path, "-m", "venv", venv])
         try #require(created.status == 0, "\(created.stderr)")
-        let package = TestPaths.packageRoot.appending(path: "python").path
+        // A copy: setuptools builds in the source folder (build/, *.egg-info), which must stay clean.
+        let package = folder.appending(path: "python").path
+        try FileManager.default.copyItem(atPath: TestPaths.packageRoot.appending(path: "python").path, toPath: package)
         let install = try runCommand([venv + "/bin/python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", package])
         try #require(install.status == 0, "\(install.stdout)\n\(install.stderr)")
 
