@@ -12,7 +12,7 @@ import TestSupport
     /// Where the table has no symbol of its own without `.symtab`.
     static func searched(_ python: PythonInterpreter) -> Bool { ["3.8", "3.9", "3.10", "3.11"].contains(python.minor) }
 
-    @Test func thereAreStrippedPythons() {
+    @Test(.needsPython) func thereAreStrippedPythons() {
         #expect(Self.pythons.count >= 2, "neither /usr/bin/python3 nor a pyenv interpreter to strip: nothing tested")
     }
 

