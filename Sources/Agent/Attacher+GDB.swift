@@ -43,7 +43,9 @@ extension Attacher {
 
     /// Runs `gdb --batch -p PID` with `commands` in its own process group; returns its output.
     static func runGDB(_ gdb: String, pid: Int32, commands: [String], logFile: String) throws -> String {
-        let argv = [gdb, "--batch", "--nx", "-p", String(pid)] + commands.flatMap { ["-ex", $0] }
+        // --nx: no init files; auto-load off: no script that ships beside the
+        // target's libraries (libpython*-gdb.py, .debug_gdb_scripts) runs in gdb.
+        let argv = [gdb, "--batch", "--nx", "-iex", "set auto-load off", "-p", String(pid)] + commands.flatMap { ["-ex", $0] }
         let child = try ProcessSpawner.spawn(argv, environment: ProcessInfo.processInfo.environment,
                                              outputPath: logFile, ownProcessGroup: true)
         var status: Int32 = 0

@@ -89,6 +89,8 @@ public enum Launcher {
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
             pending.append(contentsOf: buffer[0..<n])
+            // The target writes these lines: one longer than 64 KiB is cut there.
+            if pending.count > 65536, !pending.contains(0x0A) { pending = Array(pending.prefix(65536)) + [0x0A] }
             while let newline = pending.firstIndex(of: 0x0A) {
                 let line = String(decoding: pending[..<newline], as: UTF8.self)
                 pending.removeSubrange(...newline)

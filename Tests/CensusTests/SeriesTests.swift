@@ -34,7 +34,9 @@ struct SeriesTests {
         let leak = try #require(growth.first { $0["type"] as? String == "__main__.Leak" })
         #expect(leak["monotonic"] as? Bool == true)
         let delta = leak["count_delta"] as? Int ?? 0
-        #expect(delta >= 6_000 && delta <= 20_000, "Leak grew by \(delta)")
+        // At least the 1.2 s between the first and the last census; more when a loaded
+        // machine stretches the censuses (the growth is per wall time), never absurdly more.
+        #expect(delta >= 6_000 && delta <= 100_000, "Leak grew by \(delta)")
         #expect((leak["bytes_per_minute"] as? Double ?? 0) > 0)
         #expect(!growth.contains { $0["type"] as? String == "__main__.Kept" })
         #expect(result.stderr.contains("#4 "))

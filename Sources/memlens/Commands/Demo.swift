@@ -59,7 +59,9 @@ struct Demo: ParsableCommand {
             printError("error: the example exited with status \(status)")
             throw ExitCode(status)
         }
-        let snapshots = paths.all
+        // Paths come from the target: only files directly in the snapshot folder are read.
+        let expected = URL(fileURLWithPath: folder).standardizedFileURL.path
+        let snapshots = paths.all.filter { URL(fileURLWithPath: $0).standardizedFileURL.deletingLastPathComponent().path == expected }
         guard snapshots.count == 2 else {
             printError("error: expected 2 snapshots (peak, after del), got \(snapshots.count)")
             throw ExitCode.failure
