@@ -13,6 +13,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "memlens", targets: ["memlens"]),
+        // The readers, for the fuzz targets in bench/fuzz (a separate package, so plain builds stay unaffected).
+        .library(name: "MemlensReaders", targets: ["HeapGraph", "ProcFS", "PythonProcess", "Fragmentation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
