@@ -12,6 +12,8 @@ let package = Package(
     name: "memlens",
     products: [
         .executable(name: "memlens", targets: ["memlens"]),
+        // The readers, for the fuzz targets in bench/fuzz (a separate package, so plain builds stay unaffected).
+        .library(name: "MemlensReaders", targets: ["HeapGraph", "ProcFS", "PythonProcess", "Fragmentation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -61,11 +61,14 @@ public struct ArenaWalk {
             return TableAddresses(arenasPointer: arenas, maxArenas: maxArenas, currentCount: symbol("narenas_currently_allocated"))
         case .interpreterState(let mainOffset, let obmallocOffset, let isPointer):
             guard let runtime = symbol("_PyRuntime") else { throw FragmentationError.missingSymbol("_PyRuntime") }
-            let interpreter = try memory.pointer(at: runtime + mainOffset)
+            let interpreter = try memory.pointer(at: runtime &+ mainOffset)
             guard interpreter != 0 else { throw FragmentationError.notInitialized }
+            // Pointers read from the target (or a corrupt core) must not overflow the sums below.
+            guard interpreter < Self.addressLimit else { throw FragmentationError.implausible("interpreter at 0x\(String(interpreter, radix: 16))") }
             var state = interpreter + obmallocOffset
             if isPointer { state = try memory.pointer(at: state) }
             guard state != 0 else { throw FragmentationError.notInitialized }
+            guard state < Self.addressLimit else { throw FragmentationError.implausible("obmalloc state at 0x\(String(state, radix: 16))") }
             // struct _obmalloc_mgmt: arenas at 0, maxarenas at 8, narenas_currently_allocated at 552.
             let mgmt = state + ObmallocLayout.mgmtOffset
             return TableAddresses(arenasPointer: mgmt, maxArenas: mgmt + 8, currentCount: mgmt + 552)

@@ -169,8 +169,8 @@ struct MLHReader {
         var local = [Int](repeating: 0, count: count)
         var edge = 0
         for i in 0..<count {
-            let n = Int(referentCounts[i])
-            guard edge + n <= edgeCount else { throw cursor.corrupt("object \(i) of a chunk claims more referents than the chunk has") }
+            let n = Int(clamping: referentCounts[i])  // 8-byte columns hold values past Int.max
+            guard n <= edgeCount - edge else { throw cursor.corrupt("object \(i) of a chunk claims more referents than the chunk has") }
             let type = types[i]
             guard type < typeCount else { throw cursor.corrupt("type id \(type) is not defined") }
             let refcount = refcounts[i]
@@ -199,12 +199,12 @@ struct MLHReader {
             let blob = try cursor.take(Int(try cursor.u32()))
             var start = 0
             for j in 0..<count {
-                let head = Int(headLengths[j])
+                let head = Int(clamping: headLengths[j])
                 let byteCount = kind == .text ? utf8Length(of: head, in: blob, from: start) : head
-                guard start + byteCount <= blob.count else { throw cursor.corrupt("value text runs past its section") }
-                let position = Int(positions[j])
+                guard byteCount <= blob.count - start else { throw cursor.corrupt("value text runs past its section") }
+                let position = Int(clamping: positions[j])
                 guard position < local.count else { throw cursor.corrupt("value for object \(position) outside its chunk") }
-                builder.setData(kind, UnsafeRawBufferPointer(rebasing: blob[start..<start + byteCount]), length: Int(lengths[j]), for: local[position])
+                builder.setData(kind, UnsafeRawBufferPointer(rebasing: blob[start..<start + byteCount]), length: Int(clamping: lengths[j]), for: local[position])
                 start += byteCount
             }
         }
@@ -213,7 +213,7 @@ struct MLHReader {
             let positions = try cursor.column(count: count)
             let numbers = try cursor.take(count * 8)
             for j in 0..<count {
-                let position = Int(positions[j])
+                let position = Int(clamping: positions[j])
                 guard position < local.count else { throw cursor.corrupt("value for object \(position) outside its chunk") }
                 let bits = numbers.loadUnaligned(fromByteOffset: j * 8, as: UInt64.self).littleEndian
                 builder.setNumber(kind, bits: bits, for: local[position])

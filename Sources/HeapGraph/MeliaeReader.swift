@@ -52,7 +52,7 @@ enum MeliaeReader {
                 case "address": address = try s.readUInt()
                 case "type": typeName = try s.readString()
                 case "size": size = try s.readUInt()
-                case "len": length = Int(try s.readUInt())
+                case "len": length = Int(clamping: try s.readUInt())  // any digits may follow "len"
                 case "refs" where contents == .full: try s.readUIntArray(into: &refs)
                 case "name" where s.isString: moduleName = try s.readString()
                 case "value" where s.isString:

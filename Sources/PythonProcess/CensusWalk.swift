@@ -31,11 +31,11 @@ struct CensusWalk {
             guard var node = copy.word(at: head) else { throw .inconsistent(pid: 0, detail: "GC list head 0x\(String(head, radix: 16)) not copied") }
             while node != head {
                 // 3.8+: `_gc_prev` keeps flags in its 2 low bits; `_gc_next` is a plain pointer outside a collection.
-                guard let next = copy.word(at: node), let prev = copy.word(at: node + 8), prev & ~3 == previous else {
+                guard let next = copy.word(at: node), let prev = copy.word(at: node &+ 8), prev & ~3 == previous else {
                     throw .inconsistent(pid: 0, detail: "GC list broken at 0x\(String(node, radix: 16))")
                 }
-                let object = node + layout.gcHeadSize
-                guard let type = copy.word(at: object + 8), type != 0 else {
+                let object = node &+ layout.gcHeadSize  // wrapping: nodes come from the target
+                guard let type = copy.word(at: object &+ 8), type != 0 else {
                     throw .inconsistent(pid: 0, detail: "object 0x\(String(object, radix: 16)) has no type")
                 }
                 let slot: Int
@@ -47,9 +47,9 @@ struct CensusWalk {
                 }
                 let size = try sizings[slot].sizeBytes(of: object, reader: reader)
                 if permanent {
-                    permanentCounts[slot] += 1; permanentSizes[slot] += size
+                    permanentCounts[slot] += 1; permanentSizes[slot] &+= size
                 } else {
-                    counts[slot] += 1; sizes[slot] += size
+                    counts[slot] += 1; sizes[slot] &+= size  // sizes read from a corrupt heap may be huge
                 }
                 objects += 1
                 visited += 1

@@ -110,7 +110,7 @@ public final class HeapCopy: MemorySource {
     /// The little-endian word at `address`, or nil when it is not in the copy.
     @inline(__always)
     public func word(at address: UInt64) -> UInt64? {
-        guard let i = region(address), address + 8 <= ends[i] else { return nil }
+        guard let i = region(address), ends[i] - address >= 8 else { return nil }  // no overflow: address < ends[i]
         return UInt64(littleEndian: buffers[i].loadUnaligned(fromByteOffset: Int(address - starts[i]), as: UInt64.self))
     }
 
@@ -120,11 +120,11 @@ public final class HeapCopy: MemorySource {
     /// Whether `address ..< address + count` is all in the copy.
     public func contains(_ address: UInt64, count: Int = 1) -> Bool {
         guard let i = region(address) else { return false }
-        return address + UInt64(count) <= ends[i]
+        return count >= 0 && ends[i] - address >= UInt64(count)
     }
 
     public func read(at address: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(ProcessAccessError) {
-        if let i = region(address), address + UInt64(buffer.count) <= ends[i] {
+        if let i = region(address), ends[i] - address >= UInt64(buffer.count) {
             let offset = Int(address - starts[i])
             buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffers[i][offset..<offset + buffer.count]))
             return

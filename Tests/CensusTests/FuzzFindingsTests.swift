@@ -1,0 +1,60 @@
+import Testing
+@testable import PythonProcess
+
+/// Inputs the fuzz targets (bench/fuzz: census, core) found trapping, reduced
+/// to the bytes that matter: each must now be an error or a plain answer.
+@Suite struct CensusFuzzFindingsTests {
+    static let layout = PythonLayout.forVersion(PythonVersion(major: 3, minor: 11, micro: nil))!
+
+    static func word(_ value: UInt64) -> [UInt8] { withUnsafeBytes(of: value.littleEndian) { Array($0) } }
+
+    /// A type's dict whose keys object says it holds -1 entries (`dk_nentries`
+    /// read from a corrupt heap): the `__module__` lookup finds nothing.
+    @Test func negativeDictEntryCount() throws {
+        let dict: UInt64 = 0x1000, keys: UInt64 = 0x2000
+        var keysBytes = [UInt8](repeating: 0, count: 64)
+        keysBytes.replaceSubrange(Int(Self.layout.dictKeysEntries)..<Int(Self.layout.dictKeysEntries) + 8, with: Self.word(UInt64.max))
+        let copy = HeapCopy(regions: [(dict, [UInt8](repeating: 0, count: 32) + Self.word(keys)), (keys, keysBytes)])
+        let reader = ObjectReader(memory: copy, layout: Self.layout)
+        #expect(try reader.lookup("__module__", inDict: dict) == nil)
+    }
+
+    /// A copied region ending at the top of the address space: a word that
+    /// straddles its end is missing, not an overflow.
+    @Test func wordAtTheTopOfTheAddressSpace() {
+        let copy = HeapCopy(regions: [(UInt64.max - 8, [UInt8](repeating: 7, count: 8))])
+        #expect(copy.word(at: UInt64.max - 4) == nil)
+        #expect(copy.word(at: UInt64.max - 8) == 0x0707_0707_0707_0707)
+        #expect(!copy.contains(UInt64.max - 4, count: 8))
+        #expect(throws: ProcessAccessError.self) { try copy.pointer(at: UInt64.max - 4) }
+    }
+
+    /// Generation 0 holds two objects of a static type whose `tp_basicsize`
+    /// is 2^63: their sizes summed overflowed; now the total wraps, no trap.
+    @Test func hugeObjectSizesDoNotTrap() throws {
+        let layout = Self.layout
+        let gc: UInt64 = 0x1000, type: UInt64 = 0x1400, name: UInt64 = 0x1600, first: UInt64 = 0x2000, second: UInt64 = 0x2040
+        var state = [UInt8](repeating: 0, count: 0x700)
+        func put(_ address: UInt64, _ value: UInt64, in bytes: inout [UInt8], base: UInt64) {
+            bytes.replaceSubrange(Int(address - base)..<Int(address - base) + 8, with: Self.word(value))
+        }
+        let heads = (0..<3).map { gc + layout.gcGenerations + UInt64($0) * layout.gcGenerationSize } + [gc + layout.gcPermanentGeneration]
+        for head in heads { put(head, head, in: &state, base: gc); put(head + 8, head, in: &state, base: gc) }
+        put(heads[0], first, in: &state, base: gc)
+        put(heads[0] + 8, second, in: &state, base: gc)
+        put(type + layout.typeName, name, in: &state, base: gc)
+        put(type + layout.typeBasicSize, 1 << 63, in: &state, base: gc)
+        state.replaceSubrange(Int(name - gc)..<Int(name - gc) + 2, with: [0x78, 0])
+        var objects = [UInt8](repeating: 0, count: 0x80)
+        put(first, second, in: &objects, base: first)
+        put(first + 8, heads[0], in: &objects, base: first)
+        put(second, heads[0], in: &objects, base: first)
+        put(second + 8, first, in: &objects, base: first)
+        put(first + layout.gcHeadSize + 8, type, in: &objects, base: first)
+        put(second + layout.gcHeadSize + 8, type, in: &objects, base: first)
+        let copy = HeapCopy(regions: [(gc, state), (first, objects)])
+        let totals = try CensusWalk(copy: copy, reader: ObjectReader(memory: copy, layout: layout), gcState: gc).run()
+        #expect(totals.types.map(\.count) == [2])
+        #expect(totals.generations.first?.objects == 2)
+    }
+}
