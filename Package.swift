@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "CProcessAccess"),
         .target(
             name: "PythonProcess",
-            dependencies: ["CProcessAccess", "ProcFS", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["CProcessAccess", "ProcFS", "HeapGraph", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: swiftSettings
         ),
         .target(name: "Reports", dependencies: ["HeapGraph", "HeapAnalysis", "ProcFS", "PythonProcess", "Fragmentation"], swiftSettings: swiftSettings),
