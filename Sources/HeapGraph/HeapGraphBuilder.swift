@@ -2,7 +2,7 @@
 /// addresses to object indices with two radix sorts and a merge. A second
 /// record for an address already seen is dropped with its referents (the
 /// agent may emit an object twice; meliae dumps can repeat objects).
-struct HeapGraphBuilder {
+package struct HeapGraphBuilder {
     private(set) var graph: HeapGraph
     private var edgeAddresses: [UInt64] = []
     private var typeIDsByName: [String: UInt32] = [:]
@@ -11,7 +11,7 @@ struct HeapGraphBuilder {
     private var pendingTypeObjects: [(address: UInt64, name: String)] = []
 
     /// A builder sized for about `expectedObjects` objects and `expectedEdges` edges.
-    init(metadata: SnapshotMetadata, expectedObjects: Int = 1024, expectedEdges: Int = 0) {
+    package init(metadata: SnapshotMetadata, expectedObjects: Int = 1024, expectedEdges: Int = 0) {
         graph = HeapGraph(metadata: metadata)
         graph.addresses.reserveCapacity(expectedObjects)
         graph.typeIDs.reserveCapacity(expectedObjects)
@@ -23,7 +23,7 @@ struct HeapGraphBuilder {
     }
 
     /// The id of type `name`, adding it if new.
-    mutating func typeID(named name: String) -> UInt32 {
+    package mutating func typeID(named name: String) -> UInt32 {
         if let id = typeIDsByName[name] { return id }
         let id = UInt32(graph.typeNames.count)
         graph.typeNames.append(name)
@@ -40,8 +40,13 @@ struct HeapGraphBuilder {
 
     var typeCount: Int { graph.typeNames.count }
 
+    /// Names the type object at `address` (a "class" in paths), once its object is added.
+    package mutating func nameTypeObject(address: UInt64, name: String) {
+        pendingTypeObjects.append((address, name))
+    }
+
     /// Adds an object and returns its index; `closeObject` must follow with its referents.
-    mutating func addObject(address: UInt64, typeID: UInt32, size: UInt64, refcount: UInt32, flags: UInt8 = 0) -> Int {
+    package mutating func addObject(address: UInt64, typeID: UInt32, size: UInt64, refcount: UInt32, flags: UInt8 = 0) -> Int {
         graph.addresses.append(address)
         graph.typeIDs.append(typeID)
         graph.sizes.append(size)
@@ -51,32 +56,32 @@ struct HeapGraphBuilder {
     }
 
     /// Appends the referents of the object added last.
-    mutating func closeObject<S: Sequence>(referents: S) where S.Element == UInt64 {
+    package mutating func closeObject<S: Sequence>(referents: S) where S.Element == UInt64 {
         edgeAddresses.append(contentsOf: referents)
         graph.edgeStarts.append(UInt32(edgeAddresses.count))
     }
 
-    mutating func setValue(_ value: ObjectValue, for object: Int) { graph.values.set(value, for: object) }
+    package mutating func setValue(_ value: ObjectValue, for object: Int) { graph.values.set(value, for: object) }
 
-    mutating func setNumber(_ kind: ValueStore.Kind, bits: UInt64, for object: Int) {
+    package mutating func setNumber(_ kind: ValueStore.Kind, bits: UInt64, for object: Int) {
         graph.values.setNumber(kind, bits: bits, for: object)
     }
 
-    mutating func setData(_ kind: ValueStore.Kind, _ data: UnsafeRawBufferPointer, length: Int, for object: Int) {
+    package mutating func setData(_ kind: ValueStore.Kind, _ data: UnsafeRawBufferPointer, length: Int, for object: Int) {
         graph.values.setData(kind, data, length: length, for: object)
     }
 
-    mutating func addClosure(address: UInt64, names: [String]) {
+    package mutating func addClosure(address: UInt64, names: [String]) {
         pendingClosures.append((address, names))
     }
 
-    mutating func addRoot(address: UInt64, kind: String, name: String) {
+    package mutating func addRoot(address: UInt64, kind: String, name: String) {
         pendingRoots.append((address, kind, name))
     }
 
     /// Resolves referent addresses to indices; unknown ones are dropped and
     /// counted, and so are later duplicates of an address.
-    consuming func finish() -> HeapGraph {
+    package consuming func finish() -> HeapGraph {
         if edgeAddresses.isEmpty, let graph = finishWithoutEdges() { return graph }
         var lookup = SortedAddresses(graph.addresses)
         var resolved = [UInt32](repeating: .max, count: edgeAddresses.count)

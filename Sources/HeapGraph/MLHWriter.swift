@@ -30,13 +30,13 @@ public enum MLHWriter {
                 types += [UInt8(utf8.count & 0xFF), UInt8(utf8.count >> 8)] + utf8 + le64(typeAddresses[name] ?? 0)
             }
             section(.types, types)
-            // Chunks of at most 8,192 objects that agree on the gc-tracked flag.
+            // Chunks of at most 8,192 objects that agree on their flags (gc-tracked, conservative, approximate).
             var start = 0
             while start < graph.count {
-                let tracked = graph.flags[start].contains(.gcTracked)
+                let flags = graph.flags[start]
                 var end = start + 1
-                while end < min(start + chunkObjects, graph.count), graph.flags[end].contains(.gcTracked) == tracked { end += 1 }
-                section(.objects, objectsPayload(graph, start..<end, tracked: tracked))
+                while end < min(start + chunkObjects, graph.count), graph.flags[end] == flags { end += 1 }
+                section(.objects, objectsPayload(graph, start..<end, flags: flags))
                 try out.flushIfFull()
                 start = end
             }
@@ -53,9 +53,9 @@ public enum MLHWriter {
         }
     }
 
-    private static func objectsPayload(_ graph: HeapGraph, _ range: Range<Int>, tracked: Bool) -> [UInt8] {
+    private static func objectsPayload(_ graph: HeapGraph, _ range: Range<Int>, flags: ObjectFlags) -> [UInt8] {
         let edges = Int(graph.edgeStarts[range.lowerBound])..<Int(graph.edgeStarts[range.upperBound])
-        var payload = le32(range.count) + le32(0) + [tracked ? 1 : 0]
+        var payload = le32(range.count) + le32(0) + [flags.rawValue]
         payload += column(range.map { graph.addresses[$0] })
         payload += column(range.map { UInt64(graph.typeIDs[$0]) })
         payload += column(range.map { graph.sizes[$0] })

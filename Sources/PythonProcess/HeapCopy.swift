@@ -86,10 +86,11 @@ public final class HeapCopy: MemorySource {
 
     deinit { for buffer in buffers { buffer.deallocate() } }
 
-    /// Private writable mappings other than the main stack and kernel pages.
+    /// Private writable mappings other than kernel pages. The main thread's
+    /// `[stack]` is copied too: 3.11–3.12 keep `tstate->cframe` on the C stack.
     static func worthCopying(_ mapping: Mapping, path: String) -> Bool {
         guard mapping.permissions.readable, mapping.permissions.writable, !mapping.permissions.shared else { return false }
-        return !(path.hasPrefix("[") && path != "[heap]" && !path.hasPrefix("[anon"))
+        return !(path.hasPrefix("[") && path != "[heap]" && path != "[stack]" && !path.hasPrefix("[anon"))
     }
 
     /// The index of the region holding `address`, or nil.

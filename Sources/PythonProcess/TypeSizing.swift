@@ -17,7 +17,13 @@ struct TypeSizing {
         case str
         /// `int.__sizeof__` of an int subclass instance.
         case long
+        /// 3.11+ `code.__sizeof__`: the variable size rounded to 8 (without `co_extra`, which is rare).
+        case code
     }
+
+    static let haveGC: UInt64 = 1 << 14
+    /// `sizeof(PyTypeObject)` (same 3.8–3.13): `type.__sizeof__` of a static type.
+    static let typeObjectBytes: UInt64 = 416
 
     var name: String
     var basicSize: UInt64
@@ -45,7 +51,8 @@ struct TypeSizing {
         name = try reader.typeName(type)
         basicSize = try memory.load(UInt64.self, at: type &+ layout.typeBasicSize)
         itemSize = try memory.load(UInt64.self, at: type &+ layout.typeItemSize)
-        preheaderBytes = layout.gcHeadSize &+ (flags & layout.preheaderFlags != 0 ? 16 : 0)
+        // Only collected types carry the GC header (str, int, code… do not).
+        preheaderBytes = (flags & Self.haveGC != 0 ? layout.gcHeadSize : 0) &+ (flags & layout.preheaderFlags != 0 ? 16 : 0)
         // The nearest static base decides the inherited __sizeof__; a Python
         // class defining __sizeof__ on the way makes the size approximate.
         var base = type, definedInPython = false, depth = 0
@@ -64,9 +71,10 @@ struct TypeSizing {
         case _ where flags & ObjectReader.unicodeSubclass != 0: rule = .str
         case _ where flags & ObjectReader.longSubclass != 0: rule = .long
         case "set", "frozenset": rule = .set
+        case "code" where layout.dictKeysLog2: rule = .code
         default: rule = .plain
         }
-        exact = !definedInPython && !Self.unmodelledSizeof.contains(staticName)
+        exact = !definedInPython && (rule == .code || !Self.unmodelledSizeof.contains(staticName))
     }
 
     /// `sys.getsizeof(object)`.
@@ -91,10 +99,15 @@ struct TypeSizing {
         case .dict:
             size = try dictSizeBytes(object, reader: reader)
         case .type:
+            // A static type is no collected object: `sizeof(PyTypeObject)`, no GC header.
+            guard try reader.flags(ofType: object) & ObjectReader.heapTypeFlag != 0 else { return Self.typeObjectBytes }
             let keys = try reader.word(object &+ layout.heapTypeCachedKeys)
             size = layout.heapTypeSize &+ (keys == 0 ? 0 : try reader.keysSizeBytes(keys))
         case .str:
             size = try strSizeBytes(object, reader: reader)
+        case .code:
+            let count = UInt64(clamping: try memory.load(Int64.self, at: object &+ 16))
+            size = (basicSize &+ count &* itemSize &+ 7) & ~7
         case .long:
             let field = try memory.load(Int64.self, at: object &+ 16)
             let digits = layout.longHasTag ? UInt64(bitPattern: field) >> 3 : field.magnitude

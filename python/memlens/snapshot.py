@@ -13,7 +13,8 @@ other half of this contract:
     section*: u8 kind, u32 payload length, payload
         1 TYPES    u32 count, then per type: u16 length + UTF-8 name (appended to the type table),
                    and from format 2 the type object's u64 address
-        2 OBJECTS  u32 count, u32 refcount bias, u8 flags (1: gc-tracked objects),
+        2 OBJECTS  u32 count, u32 refcount bias, u8 flags (1: gc-tracked objects; memlens's
+                   read-only walk adds 2: referents from a conservative scan, 4: approximate size),
                    columns address/type/size/refcount/referent-count,
                    u32 edge count, column edges (referent addresses), then values
         3 ROOTS    UTF-8 JSON list of {"address", "kind", "name"}
