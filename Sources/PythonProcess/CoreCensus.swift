@@ -103,7 +103,7 @@ extension Census {
         case .coreFile: return error
         case .notPython(_, let detail): return .coreFile(path: path, detail: "not a CPython process: \(detail)")
         case .unsupportedVersion(_, let version):
-            return .coreFile(path: path, detail: "the process ran Python \(version); memlens census reads CPython 3.8–3.13")
+            return .coreFile(path: path, detail: "the process ran Python \(version); memlens reads the memory of CPython 3.8–3.13 (census, snapshot)")
         case .inconsistent(_, let detail): return .coreFile(path: path, detail: "the interpreter state looks inconsistent: \(detail)")
         case .unreadable(_, let address, _):
             return .coreFile(path: path, detail: "address 0x\(String(address, radix: 16)) is neither in the core nor in a file it names"

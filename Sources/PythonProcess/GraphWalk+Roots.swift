@@ -47,7 +47,7 @@ extension GraphWalk {
             if !graph.frameIsObject, let owner = copy.word(at: frame &+ graph.frameOwner), owner & 0xFF == 3 { continue }
             let place = "\(thread) → \(functionName(code))() \(fileName(code)):\(line(frame: frame, code: code))"
             if graph.frameIsObject {
-                roots.append(PendingRoot(address: frame, kind: depth == 1 ? "thread" : "frame", name: place))
+                roots.append(PendingRoot(address: frame, kind: "frame", name: place))
             }
             for (variable, value) in locals(frame: frame, code: code) {
                 roots.append(PendingRoot(address: value, kind: "local", name: "\(place) → local '\(variable)'"))
