@@ -14,7 +14,7 @@ extension GraphWalk {
             var values: [UInt64] = [], keys: [UInt64] = []
             if (try? dictEntries(modules, values: &values, keys: &keys)) != nil {
                 for (key, module) in zip(keys, values) {
-                    roots.append(PendingRoot(address: module, kind: "module", name: strHead(key)?.0 ?? "?"))
+                    roots.append(PendingRoot(address: module, kind: "module", name: strHead(key, limit: 1024)?.0 ?? "?"))
                 }
             }
         }
@@ -62,12 +62,12 @@ extension GraphWalk {
     }
 
     private func functionName(_ code: UInt64) -> String {
-        let name = copy.word(at: code &+ (graph.codeQualname ?? graph.codeName)).flatMap { strHead($0)?.0 }
+        let name = copy.word(at: code &+ (graph.codeQualname ?? graph.codeName)).flatMap { strHead($0, limit: 1024)?.0 }
         return name ?? "?"
     }
 
     private func fileName(_ code: UInt64) -> String {
-        copy.word(at: code &+ graph.codeFilename).flatMap { strHead($0)?.0 } ?? "?"
+        copy.word(at: code &+ graph.codeFilename).flatMap { strHead($0, limit: 4096)?.0 } ?? "?"
     }
 
     /// The frame's locals, cells and free variables that hold something, by name.

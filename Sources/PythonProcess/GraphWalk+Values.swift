@@ -23,8 +23,8 @@ extension GraphWalk {
         }
     }
 
-    /// The first 100 characters of a str (every PEP 393 kind, compact or not) and its length.
-    func strHead(_ object: UInt64) -> (String, Int)? {
+    /// The first `limit` characters of a str (every PEP 393 kind, compact or not) and its length.
+    func strHead(_ object: UInt64, limit: Int = valueCharacters) -> (String, Int)? {
         let layout = reader.layout
         guard let lengthWord = copy.word(at: object &+ layout.unicodeLength), lengthWord < 1 << 40,
               let stateWord = copy.word(at: object &+ layout.unicodeState) else { return nil }
@@ -38,7 +38,7 @@ extension GraphWalk {
             guard let pointer = copy.word(at: object &+ layout.unicodeData), pointer != 0 else { return nil }
             data = pointer
         }
-        let head = Int(min(lengthWord, UInt64(Self.valueCharacters)))
+        let head = Int(min(lengthWord, UInt64(limit)))
         guard let bytes = try? copy.bytes(at: data, count: head * kind) else { return nil }
         var text = ""
         switch kind {

@@ -1,0 +1,67 @@
+"""GIVEN the LeakedThing heap (leaked_thing.py: 12,345 LeakedThing reachable
+only through a closure held by main()'s local `keeper`), this target prints
+one JSON line, then blocks its main thread until stdin reaches EOF, in the way
+argv[1] names:
+
+- ``read``: in read(2) on stdin;
+- ``lock``: in ``threading.Lock().acquire()``, released by a thread reading stdin;
+- ``asyncio``: in an idle asyncio loop with no timers, woken by a thread reading stdin;
+- ``freeze``: in read(2), after ``gc.freeze()`` of 100,000 new lists; the line
+  holds ``gc.get_freeze_count()`` and the ids and sizes of 100 of them;
+- ``dump PATH``: in read(2), after the agent's own dump (``memlens.snapshot.dump``,
+  what ``memlens run``'s signal handler and ``--agent`` run) wrote PATH.
+
+leaked_thing imports memlens.snapshot: PYTHONPATH must hold the repository's python/.
+
+After EOF it prints "done" and exits 0: the target carried on unharmed.
+"""
+
+import asyncio
+import gc
+import json
+import os
+import sys
+import threading
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from leaked_thing import build  # noqa: E402
+
+
+def main(mode):
+    keeper = build()
+    frozen = None
+    line = {"mode": mode, "pid": os.getpid()}
+    if mode == "freeze":
+        frozen = [[i] for i in range(100000)]
+        gc.freeze()
+        line["frozen"] = gc.get_freeze_count()
+        line["ids"] = [id(frozen[k]) for k in range(0, 100000, 1000)]
+        line["sizes"] = [sys.getsizeof(frozen[k]) for k in range(0, 100000, 1000)]
+    if mode == "dump":
+        from memlens.snapshot import dump
+        dump(sys.argv[2])
+    sys.stdout.write(json.dumps(line) + "\n")
+    sys.stdout.flush()
+    if mode == "lock":
+        lock = threading.Lock()
+        lock.acquire()
+        threading.Thread(target=lambda: (sys.stdin.read(), lock.release()), daemon=True).start()
+        lock.acquire()
+    elif mode == "asyncio":
+        asyncio.run(idle())
+    else:
+        sys.stdin.read()
+    sys.stdout.write("done\n")
+    sys.stdout.flush()
+    return keeper, frozen
+
+
+async def idle():
+    loop = asyncio.get_running_loop()
+    woken = loop.create_future()
+    threading.Thread(target=lambda: (sys.stdin.read(), loop.call_soon_threadsafe(woken.set_result, None)), daemon=True).start()
+    await woken
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,207 @@
+import Foundation
+import HeapGraph
+import Testing
+import TestSupport
+
+/// `memlens snapshot PID` read from outside (the default), judged against the
+/// injected agent (`--agent`, which asks the interpreter itself through
+/// `gc.get_referents` and `sys.getsizeof`) and against the targets' own truth.
+@Suite("memlens snapshot PID: read-only, no code run in the target", .serialized)
+struct ReadOnlySnapshotTests {
+    @Test("Interpreters to test on are installed")
+    func interpretersPresent() {
+        #expect(!PythonInterpreter.installed.isEmpty, "no pyenv CPython 3.8–3.13 under ~/.pyenv/versions")
+    }
+
+    @Test("Same paused process, read-only vs the agent's dump: 12,345 LeakedThing, ≥ 99.9% of the agent's objects, referents equal for ≥ 99.5% of built-in objects, top-30 types within 0.5%",
+          arguments: PythonInterpreter.installed)
+    func matchesTheAgent(python: PythonInterpreter) throws {
+        // GIVEN the LeakedThing target, paused in read(2) right after the agent's dump of itself
+        let folder = try TestPaths.temporaryFolder("readonly-agent-\(python.minor)")
+        let agentPath = folder.appending(path: "agent.mlh").path
+        let readOnlyPath = folder.appending(path: "readonly.mlh").path
+        let target = try readOnlyTarget(python, "dump", agentPath)
+        defer { target.finish() }
+
+        // WHEN memlens reads it from outside
+        let (result, line) = try memlensJSON(["snapshot", String(target.pid), "-o", readOnlyPath, "--json"])
+        try #require(result.status == 0, "\(result.stderr)")
+
+        // THEN the two snapshots agree, and the target carries on
+        #expect(target.isRunningFreely)
+        target.finish()
+        #expect(target.process.terminationStatus == 0)
+        #expect(line["method"] as? String == "read-only")
+        #expect((line["pause_ms"] as? Double ?? 0) > 0)
+        let agent = try SnapshotLoader.load(path: agentPath)
+        let readOnly = try SnapshotLoader.load(path: readOnlyPath)
+        #expect(readOnly.metadata.method == "read-only")
+        #expect(agent.metadata.method == nil)
+        #expect(count(of: "leaked_thing.LeakedThing", in: readOnly) == 12_345)
+        let comparison = SnapshotComparison(agent: agent, readOnly: readOnly)
+        print("Python \(python.version): \(comparison.summary)")
+        #expect(comparison.presentShare >= 0.999, "\(comparison.summary)")
+        #expect(comparison.equalReferentShare >= 0.995, "\(comparison.summary)")
+        #expect(comparison.topTypesOff.isEmpty, "\(comparison.topTypesOff)")
+    }
+
+    @Test("Main thread blocked in read(2), Lock().acquire() or an idle asyncio loop: the snapshot succeeds, LeakedThing is exact, paths name the frame's local, the target carries on",
+          arguments: PythonInterpreter.installed, ["read", "lock", "asyncio"])
+    func blockedMainThread(python: PythonInterpreter, mode: String) throws {
+        // GIVEN a target whose main thread waits in C, holding the LeakedThing closure in a local
+        let target = try readOnlyTarget(python, mode)
+        defer { target.finish() }
+        let path = try TestPaths.temporaryFolder("readonly-\(mode)-\(python.minor)").appending(path: "s.mlh").path
+
+        // WHEN memlens snapshots it from outside
+        let (result, _) = try memlensJSON(["snapshot", String(target.pid), "-o", path, "--json"])
+        try #require(result.status == 0, "\(result.stderr)")
+
+        // THEN it holds the heap, paths say which local of which function holds it, and the target goes on
+        let graph = try SnapshotLoader.load(path: path)
+        #expect(count(of: "leaked_thing.LeakedThing", in: graph) == 12_345)
+        let paths = try runCommand([TestPaths.memlens, "paths", path, "--type", "leaked_thing.LeakedThing", "--max", "1"])
+        #expect(paths.status == 0, "\(paths.stderr)")
+        #expect(paths.stdout.contains("main() ") && paths.stdout.contains("readonly_target.py:") && paths.stdout.contains("local 'keeper'"),
+                "\(paths.stdout)")
+        #expect(paths.stdout.contains("closure cell 'things'"), "\(paths.stdout)")
+        #expect(target.isRunningFreely)
+        target.finish()
+        #expect(target.process.terminationStatus == 0)
+    }
+
+    @Test("gc.freeze() of 100,000 objects: every one in the snapshot, with its size", arguments: PythonInterpreter.installed)
+    func frozenObjects(python: PythonInterpreter) throws {
+        // GIVEN a target that froze 100,000 lists
+        let target = try readOnlyTarget(python, "freeze")
+        defer { target.finish() }
+        struct Line: Decodable { var frozen: Int; var ids: [UInt64]; var sizes: [UInt64] }
+        let truth = try JSONDecoder().decode(Line.self, from: Data(target.firstLine.utf8))
+        let path = try TestPaths.temporaryFolder("readonly-freeze-\(python.minor)").appending(path: "s.mlh").path
+
+        // WHEN memlens snapshots it
+        let result = try runCommand([TestPaths.memlens, "snapshot", String(target.pid), "-o", path])
+        try #require(result.status == 0, "\(result.stderr)")
+
+        // THEN the frozen objects are there, sized as sys.getsizeof sizes them
+        let graph = try SnapshotLoader.load(path: path)
+        #expect(truth.frozen >= 100_000)
+        #expect(graph.metadata.gcFrozen == truth.frozen)
+        let index = Dictionary(graph.addresses.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        for (address, size) in zip(truth.ids, truth.sizes) {
+            let object = try #require(index[address], "frozen list 0x\(String(address, radix: 16)) missing")
+            #expect(graph.sizes[object] == size)
+            #expect(graph.typeName(of: object) == "list")
+        }
+        #expect(count(of: "list", in: graph) >= 100_000)
+    }
+
+    @Test("Not Python, CPython 3.7, no such process: one line, exit 1")
+    func badInput() throws {
+        let sleeper = Process()
+        sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        sleeper.arguments = ["30"]
+        try sleeper.run()
+        defer { sleeper.terminate() }
+        let notPython = try runCommand([TestPaths.memlens, "snapshot", String(sleeper.processIdentifier), "-o", "/tmp/none.mlh"])
+        #expect(notPython.status == 1)
+        #expect(notPython.stderr.hasPrefix("error: ") && notPython.stderr.contains("is not a CPython process"), "\(notPython.stderr)")
+        #expect(notPython.stderr.split(separator: "\n").count == 1)
+
+        let none = try runCommand([TestPaths.memlens, "snapshot", "999999", "-o", "/tmp/none.mlh"])
+        #expect(none.status == 1)
+        #expect(none.stderr.hasPrefix("error: no process with pid 999999"), "\(none.stderr)")
+
+        let home = ProcessInfo.processInfo.environment["PYENV_ROOT"] ?? (NSHomeDirectory() + "/.pyenv")
+        let old = (try? FileManager.default.contentsOfDirectory(atPath: home + "/versions"))?.first { $0.hasPrefix("3.7.") }
+        if let old {
+            let target = try WaitingTarget(executable: home + "/versions/\(old)/bin/python3.7",
+                                           arguments: ["-c", "import sys; print('ready', flush=True); sys.stdin.read(1)"])
+            defer { target.finish() }
+            let result = try runCommand([TestPaths.memlens, "snapshot", String(target.pid), "-o", "/tmp/none.mlh"])
+            #expect(result.status == 1)
+            #expect(result.stderr.hasPrefix("error: ") && result.stderr.contains("3.7") && result.stderr.contains("3.8–3.13"), "\(result.stderr)")
+            #expect(target.isRunningFreely)
+        }
+    }
+
+    /// readonly_target.py in `mode`, its first line read.
+    private func readOnlyTarget(_ python: PythonInterpreter, _ arguments: String...) throws -> WaitingTarget {
+        try WaitingTarget(python, arguments: [try fixture("readonly_target.py")] + arguments,
+                          environment: ["PYTHONPATH": TestPaths.packageRoot.appending(path: "python").path])
+    }
+
+    private func count(of type: String, in graph: HeapGraph) -> Int {
+        let ids = Set(graph.typeNames.indices.filter { graph.typeNames[$0] == type }.map(UInt32.init))
+        return graph.typeIDs.lazy.filter { ids.contains($0) }.count
+    }
+}
+
+/// How a read-only snapshot compares with the agent's of the same process.
+struct SnapshotComparison {
+    /// Share of the agent's objects present (by address) in the read-only snapshot.
+    var presentShare: Double
+    /// Among objects of built-in types (no `.` in the type name) present in both,
+    /// the share whose referent address multisets are equal.
+    var equalReferentShare: Double
+    var compared: Int
+    /// The agent's top-30 types (by count) whose count or size differ by more
+    /// than 0.5% rounded up to whole objects (plus the objects the agent cannot
+    /// see: gc.freeze()'s, which it misses).
+    var topTypesOff: [String]
+    var differing: [String: Int]
+    var conservativeShare: Double
+
+    init(agent: HeapGraph, readOnly: HeapGraph) {
+        var index: [UInt64: Int] = [:]
+        index.reserveCapacity(readOnly.count)
+        for (i, address) in readOnly.addresses.enumerated() { index[address] = i }
+        var present = 0, builtin = 0, equal = 0
+        var differing: [String: Int] = [:]
+        for i in 0..<agent.count {
+            guard let j = index[agent.addresses[i]] else { continue }
+            present += 1
+            let type = agent.typeName(of: i)
+            guard !type.contains(".") else { continue }
+            builtin += 1
+            let a = agent.referents(of: i).map { agent.addresses[Int($0)] }.sorted()
+            let b = readOnly.referents(of: j).map { readOnly.addresses[Int($0)] }.sorted()
+            if a == b { equal += 1 } else { differing[type, default: 0] += 1 }
+        }
+        presentShare = Double(present) / Double(max(agent.count, 1))
+        equalReferentShare = Double(equal) / Double(max(builtin, 1))
+        compared = builtin
+        self.differing = differing
+        func totals(_ graph: HeapGraph) -> [String: (count: Int, size: UInt64)] {
+            var result: [String: (count: Int, size: UInt64)] = [:]
+            for i in 0..<graph.count {
+                let old = result[graph.typeName(of: i)] ?? (0, 0)
+                result[graph.typeName(of: i)] = (old.count + 1, old.size + graph.sizes[i])
+            }
+            return result
+        }
+        let ours = totals(readOnly), theirs = totals(agent)
+        let agentAddresses = Set(agent.addresses)
+        var extraSizes: [String: UInt64] = [:]
+        for i in 0..<readOnly.count where !agentAddresses.contains(readOnly.addresses[i]) {
+            extraSizes[readOnly.typeName(of: i), default: 0] += readOnly.sizes[i]
+        }
+        let frozen = Double(readOnly.metadata.gcFrozen ?? 0)
+        topTypesOff = theirs.sorted { $0.value.count > $1.value.count }.prefix(30).compactMap { type, truth in
+            let measured = ours[type] ?? (0, 0)
+            // 0.5%, rounded up to whole objects.
+            let slack = (Double(truth.count) * 0.005).rounded(.up) + frozen
+            let countOK = abs(Double(measured.count - truth.count)) <= slack
+            // Sizes: 0.5%, plus the sizes of those few objects the agent did not have.
+            let sizeOK = abs(Double(measured.size) - Double(truth.size)) <= Double(truth.size) * 0.005 + Double(extraSizes[type] ?? 0)
+            return countOK && sizeOK ? nil : "\(type): agent \(truth.count) objects \(truth.size) B, read-only \(measured.count) objects \(measured.size) B"
+        }
+        conservativeShare = Double(readOnly.metadata.conservativeObjects ?? 0) / Double(max(readOnly.count, 1))
+    }
+
+    var summary: String {
+        String(format: "%.4f%% of the agent's objects present; referents equal for %.4f%% of %d built-in objects (differing: %@); %.3f%% of objects scanned conservatively",
+               presentShare * 100, equalReferentShare * 100, compared,
+               differing.sorted { $0.value > $1.value }.prefix(8).map { "\($0.key) \($0.value)" }.joined(separator: ", "), conservativeShare * 100)
+    }
+}
