@@ -54,6 +54,7 @@ public struct ReadOnlySnapshot: Sendable {
         let reader = ObjectReader(memory: copy, layout: state.layout)
         let heap = HeapWalk(copy: copy, reader: reader, gcState: state.gcState)
         var metadata = SnapshotMetadata()
+        metadata.format = Int(SnapshotFile.formatVersion)  // dict referents are values then keys
         metadata.python = image.version.description
         metadata.implementation = "cpython"
         metadata.pid = Int(pid)

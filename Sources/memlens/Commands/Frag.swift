@@ -28,12 +28,11 @@ struct Frag: ParsableCommand {
               memlens frag 1234 --trim          # call malloc_trim(0), measure it
               memlens frag app.mlh              # estimate from a snapshot alone
 
-            --paths, --malloc-stats and --trim run a small agent in the process through gdb
-            (like `memlens snapshot`); only --trim changes it, and the report says so.
-            --paths reads the arenas first and then takes a snapshot to a private
-            temporary file, deleted afterwards, so the agent's own allocations are not
-            counted among the pinners. A snapshot given with --snapshot must be of the
-            same process and taken while it held the pinning objects.
+            --malloc-stats and --trim run a small agent in the process through gdb
+            (like `memlens snapshot --agent`); only --trim changes it, and the report says so.
+            --paths reads the arenas first and then the whole heap, from outside (as
+            `memlens snapshot` does: no code runs in the process). A snapshot given with
+            --snapshot must be of the same process and taken while it held the pinning objects.
 
             Given a snapshot file instead of a process, memlens places the snapshot's
             objects in pymalloc pools by address. Arenas are not in a snapshot: aligned
@@ -59,7 +58,7 @@ struct Frag: ParsableCommand {
         valueName: "file.mlh"))
     var snapshot: String?
 
-    @Flag(help: "Take a snapshot (through the agent) to show where the pinning objects are held, from a root.")
+    @Flag(help: "Read the heap (as `memlens snapshot` does) to show where the pinning objects are held, from a root.")
     var paths = false
 
     @Option(help: ArgumentHelp("Write an SVG map of the arenas to this file.", valueName: "file"))
@@ -141,17 +140,13 @@ struct Frag: ParsableCommand {
         print(report.json ? try analysis.json() : analysis.text(top: top), terminator: report.json ? "\n" : "")
     }
 
-    /// Snapshots the target into a private temporary folder, finds the pinners in it, and deletes it.
+    /// Reads the target's heap from outside (the read-only snapshot's walk) and finds the pinners in it.
     private func takeSnapshotForHolders(_ pinning: Pinning) throws -> PinnerHolders {
-        let folder = try makePrivateFolder("memlens-frag")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let file = folder.appending(path: "snapshot.mlh").path
-        _ = try Attacher.snapshot(pid: pid, output: file, values: true, timeoutSeconds: timeout) { line in
+        let graph = try ReadOnlySnapshot.take(pid: pid, values: true) { line in
             if !report.json { printError("memlens: \(line)") }
-        }
-        let graph = try SnapshotLoader.load(path: file)
-        var holders = PinnerHolders(pinning: pinning, graph: graph, file: "(taken by --paths, deleted)", pid: pid)
-        holders.source = "a snapshot taken just after"
+        }.graph
+        var holders = PinnerHolders(pinning: pinning, graph: graph, file: "(read by --paths, not kept)", pid: pid)
+        holders.source = "a read-only snapshot taken just after"
         return holders
     }
 
