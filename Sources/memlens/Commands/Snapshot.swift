@@ -73,7 +73,8 @@ struct Snapshot: ParsableCommand {
             let bytes = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
             line = SnapshotLine(path: output, pid: pid ?? Int32(snapshot.graph.metadata.pid ?? 0), python: snapshot.python, method: "read-only",
                                 objects: snapshot.graph.count, bytes: bytes, pause_ms: snapshot.pauseMilliseconds,
-                                total_ms: Date().timeIntervalSince(started) * 1000,
+                                total_ms: Date().timeIntervalSince(started) * 1000, walk_ms: snapshot.walkMilliseconds,
+                                copied_bytes: snapshot.copiedBytes, edges: snapshot.graph.edgeCount,
                                 conservative_objects: snapshot.graph.metadata.conservativeObjects)
         }
         if report.json {
@@ -96,5 +97,9 @@ struct SnapshotLine: Encodable {
     var bytes: Int
     var pause_ms: Double
     var total_ms: Double
+    /// Read-only: walking the copy and building the graph; the bytes copied; edges; objects scanned conservatively.
+    var walk_ms: Double?
+    var copied_bytes: UInt64?
+    var edges: Int?
     var conservative_objects: Int?
 }
