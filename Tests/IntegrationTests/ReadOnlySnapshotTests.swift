@@ -2,6 +2,9 @@ import Foundation
 import HeapGraph
 import Testing
 import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `memlens snapshot PID` read from outside (the default), judged against the
 /// injected agent (`--agent`, which asks the interpreter itself through
@@ -94,6 +97,42 @@ struct ReadOnlySnapshotTests {
             #expect(graph.typeName(of: object) == "list")
         }
         #expect(count(of: "list", in: graph) >= 100_000)
+    }
+
+    @Test("A gcore of the target gives the same objects and edges as the live read-only snapshot", arguments: PythonInterpreter.installed)
+    func coreMatchesLive(python: PythonInterpreter) throws {
+        // GIVEN the LeakedThing target blocked in read(2), snapshotted live, then dumped by gcore and killed
+        let target = try readOnlyTarget(python, "read")
+        defer { target.finish() }
+        let folder = try TestPaths.temporaryFolder("readonly-core-\(python.minor)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let livePath = folder.appending(path: "live.mlh").path, corePath = folder.appending(path: "core.mlh").path
+        let live = try runCommand([TestPaths.memlens, "snapshot", String(target.pid), "-o", livePath])
+        try #require(live.status == 0, "\(live.stderr)")
+        let gcore = try runCommand(["/usr/bin/gcore", "-o", folder.appending(path: "core").path, String(target.pid)], timeoutSeconds: 120)
+        let core = folder.appending(path: "core.\(target.pid)").path
+        try #require(gcore.status == 0 && FileManager.default.fileExists(atPath: core), "gcore: \(gcore.stderr)")
+        kill(target.pid, SIGKILL)
+
+        // WHEN memlens snapshots the core, the process gone
+        let (result, line) = try memlensJSON(["snapshot", core, "-o", corePath, "--json"])
+        try #require(result.status == 0, "\(result.stderr)")
+
+        // THEN it holds what the live snapshot held
+        #expect(line["method"] as? String == "read-only")
+        let a = try SnapshotLoader.load(path: livePath), b = try SnapshotLoader.load(path: corePath)
+        #expect(count(of: "leaked_thing.LeakedThing", in: b) == 12_345)
+        var index: [UInt64: Int] = [:]
+        for (i, address) in b.addresses.enumerated() { index[address] = i }
+        var present = 0, same = 0
+        for i in 0..<a.count {
+            guard let j = index[a.addresses[i]] else { continue }
+            present += 1
+            if a.referents(of: i).map({ a.addresses[Int($0)] }) == b.referents(of: j).map({ b.addresses[Int($0)] }) { same += 1 }
+        }
+        #expect(Double(present) >= 0.999 * Double(a.count) && Double(b.count) <= 1.001 * Double(a.count), "live \(a.count), core \(b.count), common \(present)")
+        #expect(Double(same) >= 0.999 * Double(present), "\(same) of \(present) with the same referents")
+        #expect(a.roots.count == b.roots.count)
     }
 
     @Test("Not Python, CPython 3.7, no such process: one line, exit 1")
