@@ -55,6 +55,12 @@ package struct HeapGraphBuilder {
         return graph.addresses.count - 1
     }
 
+    /// Appends the referents of the object added last (an array: one copy, no per-element iteration).
+    package mutating func closeObject(referents: [UInt64]) {
+        edgeAddresses.append(contentsOf: referents)
+        graph.edgeStarts.append(UInt32(edgeAddresses.count))
+    }
+
     /// Appends the referents of the object added last.
     package mutating func closeObject<S: Sequence>(referents: S) where S.Element == UInt64 {
         edgeAddresses.append(contentsOf: referents)

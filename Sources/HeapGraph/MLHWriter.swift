@@ -86,11 +86,19 @@ public enum MLHWriter {
     static func column(_ values: [UInt64]) -> [UInt8] {
         let top = values.max() ?? 0
         let width = top < 1 << 8 ? 1 : top < 1 << 16 ? 2 : top < 1 << 32 ? 4 : top < 1 << 48 ? 6 : 8
-        var out = [UInt8(width)]
-        out.reserveCapacity(1 + values.count * width)
-        for value in values {
-            for byte in 0..<width { out.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(byte)))) }
+        let size = 1 + values.count * width
+        // Each value is stored as 8 little-endian bytes at its place; the next overwrites the excess.
+        var out = [UInt8](unsafeUninitializedCapacity: size + 8) { buffer, initialized in
+            guard let base = buffer.baseAddress else { initialized = 0; return }
+            base[0] = UInt8(width)
+            var at = UnsafeMutableRawPointer(base + 1)
+            for value in values {
+                at.storeBytes(of: value.littleEndian, as: UInt64.self)
+                at += width
+            }
+            initialized = size
         }
+        out.reserveCapacity(size)
         return out
     }
 

@@ -12,10 +12,10 @@ final class HeapWalk {
     /// `_gc_runtime_state` in the target.
     let gcState: UInt64
     /// Type object address → index into ``sizings``.
-    var typeSlots: [UInt64: Int] = [:]
-    var sizings: [TypeSizing] = []
+    @exclusivity(unchecked) var typeSlots: [UInt64: Int] = [:]
+    @exclusivity(unchecked) var sizings: [TypeSizing] = []
     /// Type object addresses, by slot.
-    var typeAddresses: [UInt64] = []
+    @exclusivity(unchecked) var typeAddresses: [UInt64] = []
 
     init(copy: HeapCopy, reader: ObjectReader, gcState: UInt64) {
         self.copy = copy

@@ -13,10 +13,21 @@ extension GraphWalk {
         case .int:
             if let value = intValue(object) { builder.setNumber(.int, bits: UInt64(bitPattern: value), for: index) }
         case .bytes:
-            guard let length = copy.word(at: object &+ 16), length < 1 << 40,
-                  let head = try? copy.bytes(at: object &+ 32, count: Int(min(length, UInt64(Self.valueCharacters)))) else { return }
-            head.withUnsafeBytes { builder.setData(.bytes, $0, length: Int(length), for: index) }
+            guard let length = copy.word(at: object &+ 16), length < 1 << 40 else { return }
+            _ = copy.withBytes(at: object &+ 32, count: Int(min(length, UInt64(Self.valueCharacters)))) {
+                builder.setData(.bytes, $0, length: Int(length), for: index)
+            }
         case .str:
+            // Compact ASCII (most strs): its bytes are already UTF-8, stored straight from the copy.
+            let layout = reader.layout
+            if let length = copy.word(at: object &+ layout.unicodeLength), length < 1 << 40,
+               let state = copy.word(at: object &+ layout.unicodeState), state >> 5 & 3 == 3 {
+                let head = Int(min(length, UInt64(Self.valueCharacters)))
+                let stored: Void? = copy.withBytes(at: object &+ layout.asciiObjectSize, count: head) {
+                    builder.setData(.text, $0, length: Int(length), for: index)
+                }
+                if stored != nil { return }
+            }
             guard let (text, length) = strHead(object) else { return }
             var utf8 = text
             utf8.withUTF8 { builder.setData(.text, UnsafeRawBufferPointer($0), length: length, for: index) }

@@ -11,10 +11,12 @@ import SystemPackage
 /// Not thread-safe: one walker at a time (it caches the last region hit).
 public final class HeapCopy: MemorySource {
     /// Copied bytes per region, sorted by address.
-    private var starts: [UInt64] = []
-    private var ends: [UInt64] = []
-    private var buffers: [UnsafeMutableRawBufferPointer] = []
-    private var last = 0
+    // Read per word by the walks: exempt from dynamic exclusivity checks (one walker at a time).
+    @exclusivity(unchecked) private var starts: [UInt64] = []
+    @exclusivity(unchecked) private var ends: [UInt64] = []
+    @exclusivity(unchecked) private var buffers: [UnsafeMutableRawBufferPointer] = []
+    @exclusivity(unchecked) private var last = 0
+    @exclusivity(unchecked) private var wordBases: [Int] = []
     /// Where addresses outside the copy are read from (nil: they fail).
     private let fallback: (any MemorySource)?
     /// Bytes copied.
@@ -113,6 +115,34 @@ public final class HeapCopy: MemorySource {
     public func word(at address: UInt64) -> UInt64? {
         guard let i = region(address), address + 8 <= ends[i] else { return nil }
         return UInt64(littleEndian: buffers[i].loadUnaligned(fromByteOffset: Int(address - starts[i]), as: UInt64.self))
+    }
+
+    /// Calls `body` with the copied bytes `address ..< address + count`, no copy
+    /// made; nil when they are not all in one copied region.
+    public func withBytes<R>(at address: UInt64, count: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R? {
+        guard count >= 0, let i = region(address), address + UInt64(count) <= ends[i] else { return nil }
+        let offset = Int(address - starts[i])
+        return body(UnsafeRawBufferPointer(rebasing: buffers[i][offset..<offset + count]))
+    }
+
+    /// Index of the 8-byte word at `address` among all copied words (regions in
+    /// address order), nil outside the copy: a dense key for per-address bits.
+    @inline(__always)
+    func wordIndex(_ address: UInt64) -> Int? {
+        guard let i = region(address) else { return nil }
+        if wordBases.count != starts.count { computeWordBases() }
+        return wordBases[i] &+ Int((address &- starts[i]) >> 3)
+    }
+
+    /// Copied 8-byte words in all.
+    var wordCount: Int { Int(byteCount >> 3) &+ starts.count }
+
+    private func computeWordBases() {
+        var base = 0
+        wordBases = starts.indices.map { i in
+            defer { base += Int((ends[i] - starts[i]) >> 3) + 1 }
+            return base
+        }
     }
 
     /// Whether `address ..< address + count` is all in the copy.

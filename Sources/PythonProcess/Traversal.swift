@@ -36,6 +36,13 @@ struct Traversal {
     var itemSize: UInt64 = 0
     var weaklistOffset: UInt64 = 0
     var heapType = false
+    /// The instances are type objects (named in the snapshot), or functions (whose closures are named).
+    var isType = false
+    var isFunction = false
+
+    /// A stand-in for a slot not read yet.
+    static let placeholder = Traversal()
+    private init() { rule = .none }
     /// A built-in heap type (no Python class) whose traverse visits its type.
     var nativeVisitsType = false
 
@@ -102,6 +109,8 @@ struct Traversal {
         // 3.9+: a heap type's own tp_traverse visits the type (extension types made heap types in 3.10+).
         nativeVisitsType = !pythonClass && heapType && graph.heapTypeModule != 0
         rule = try Self.rule(native: native, name: name, flags: nativeFlags, reader: reader, graph: graph)
+        isType = rule == .type
+        isFunction = rule == .fields(graph.functionFields) && name == "function"
     }
 
     /// The rule of a built-in (non-`subtype_traverse`) type.

@@ -77,6 +77,32 @@ struct TypeSizing {
         exact = !definedInPython && (rule == .code || !Self.unmodelledSizeof.contains(staticName))
     }
 
+    /// `sys.getsizeof(object)` read straight from a copy for the common cases
+    /// (fixed-size objects, var-sized ones, lists, compact ASCII strs); the rest as ``sizeBytes(of:reader:)``.
+    @inline(__always)
+    func sizeBytes(of object: UInt64, copy: HeapCopy, reader: ObjectReader) throws(ProcessAccessError) -> UInt64 {
+        switch rule {
+        case .plain where itemSize == 0 || !exact:
+            return basicSize &+ preheaderBytes
+        case .plain:
+            if let count = copy.word(at: object &+ 16) {
+                return UInt64(clamping: Int64(truncatingIfNeeded: basicSize) &+ Int64(bitPattern: count) &* Int64(truncatingIfNeeded: itemSize)) &+ preheaderBytes
+            }
+        case .list:
+            if let allocated = copy.word(at: object &+ reader.layout.listAllocated) {
+                return basicSize &+ 8 &* UInt64(clamping: Int64(bitPattern: allocated)) &+ preheaderBytes
+            }
+        case .str:
+            let layout = reader.layout
+            if let length = copy.word(at: object &+ layout.unicodeLength), let state = copy.word(at: object &+ layout.unicodeState),
+               state >> 5 & 3 == 3 {
+                return layout.asciiObjectSize &+ length &+ 1 &+ preheaderBytes
+            }
+        default: break
+        }
+        return try sizeBytes(of: object, reader: reader)
+    }
+
     /// `sys.getsizeof(object)`.
     func sizeBytes(of object: UInt64, reader: ObjectReader) throws(ProcessAccessError) -> UInt64 {
         let layout = reader.layout, memory = reader.memory
