@@ -145,6 +145,28 @@ public final class HeapCopy: MemorySource {
         }
     }
 
+    /// Tests: overwrites `count` words at random places of the copy with random
+    /// values, to fuzz the walks over it.
+    package func corrupt<G: RandomNumberGenerator>(words count: Int, using generator: inout G) {
+        guard byteCount >= 8 else { return }
+        for _ in 0..<count {
+            var offset = UInt64.random(in: 0..<byteCount / 8, using: &generator) * 8
+            for i in buffers.indices {
+                if offset + 8 <= UInt64(buffers[i].count) {
+                    buffers[i].storeBytes(of: generator.next(), toByteOffset: Int(offset), as: UInt64.self)
+                    break
+                }
+                offset -= min(offset, UInt64(buffers[i].count))
+            }
+        }
+    }
+
+    /// Tests: overwrites the word at `address` (if copied) with `value`.
+    package func overwrite(_ value: UInt64, at address: UInt64) {
+        guard let i = region(address), address + 8 <= ends[i] else { return }
+        buffers[i].storeBytes(of: value, toByteOffset: Int(address - starts[i]), as: UInt64.self)
+    }
+
     /// Whether `address ..< address + count` is all in the copy.
     public func contains(_ address: UInt64, count: Int = 1) -> Bool {
         guard let i = region(address) else { return false }

@@ -106,7 +106,7 @@ extension GraphWalk {
         case .conservative:
             var skip: Set<UInt64> = []
             if t.weaklistOffset > 0 { skip.insert(t.weaklistOffset) }
-            _ = scan(from: object &+ 16, byteCount: min(t.basicSize, 4096) &- 16, skipping: skip, base: object, into: &out)
+            if t.basicSize > 16 { _ = scan(from: object &+ 16, byteCount: min(t.basicSize, 4096) &- 16, skipping: skip, base: object, into: &out) }
             conservative = true
         }
         if t.dictSubclass, !t.exactDict {
@@ -229,7 +229,7 @@ extension GraphWalk {
         let locals = try reader.memory.load(Int32.self, at: code &+ graph.codeLocalsCount)
         var slots = Int64(locals)
         for names in [graph.codeCellNames, graph.codeFreeNames].compactMap({ $0 }) {
-            slots += Int64(bitPattern: try field(try field(code &+ names) &+ 16))
+            slots &+= Int64(bitPattern: try field(try field(code &+ names) &+ 16))
         }
         try appendWords(from: frame &+ graph.frameLocalsPlus, count: slots, to: &out)
         let stack = try field(frame &+ graph.frameValueStack)

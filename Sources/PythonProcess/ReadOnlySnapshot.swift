@@ -20,6 +20,8 @@ public struct ReadOnlySnapshot: Sendable {
     public var python: String
     /// Objects whose referents could not be read (skipped).
     public var unreadableObjects: Int
+    /// Objects in the graph.
+    public var objectCount: Int { graph.count }
 
     /// Stops `pid` only while its memory is copied, then walks the copy.
     /// `values`: record str/bytes/int/float values. Errors are one line each
