@@ -135,6 +135,30 @@ struct ReadOnlySnapshotTests {
         #expect(a.roots.count == b.roots.count)
     }
 
+    @Test("Churn: 50 snapshots in a row of a target whose two threads allocate and collect: all valid, ≥ 99.9% of referents resolve, the target unharmed",
+          arguments: PythonInterpreter.installed)
+    func churn(python: PythonInterpreter) throws {
+        // GIVEN the attach target with two threads allocating and collecting
+        let target = try AttachTarget(python, mode: "churn", label: "readonly-churn")
+        let path = target.folder.appending(path: "s.mlh").path
+        var worst = 1.0, pauses: [Double] = []
+        // WHEN memlens snapshots it 50 times
+        for run in 1...50 {
+            let (result, line) = try memlensJSON(["snapshot", String(target.pid), "-o", path, "--json"])
+            try #require(result.status == 0, "snapshot \(run): \(result.stderr)")
+            pauses.append(line["pause_ms"] as? Double ?? 0)
+            // THEN each file loads, and nearly every referent is an object in it
+            let graph = try SnapshotLoader.load(path: path)
+            let resolved = Double(graph.edgeCount) / Double(max(graph.edgeCount + graph.unresolvedEdgeCount, 1))
+            worst = min(worst, resolved)
+            #expect(resolved >= 0.999, "snapshot \(run): \(graph.unresolvedEdgeCount) of \(graph.edgeCount + graph.unresolvedEdgeCount) referents unresolved")
+            #expect(count(of: "__main__.LeakedThing", in: graph) == 12_345, "snapshot \(run)")
+        }
+        print("Python \(python.version): 50 snapshots under churn, worst share of referents resolved \(worst), pauses \(pauses.min() ?? 0)–\(pauses.max() ?? 0) ms")
+        let (same, _, report) = try target.finish()
+        #expect(same, "\(report)")
+    }
+
     @Test("Not Python, CPython 3.7, no such process: one line, exit 1")
     func badInput() throws {
         let sleeper = Process()
