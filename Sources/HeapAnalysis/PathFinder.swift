@@ -129,6 +129,10 @@ public struct EdgeLabels: Sendable {
             }
         default:
             if graph.typeObjectNames[UInt32(from)] != nil, targetType == "dict" { return "__dict__" }
+            // 3.11+ inline values, then the class: named by the class's shared keys when every one is set.
+            if let last = referents.last, let names = graph.attributeNames[last], names.count == referents.count - 1, position < names.count {
+                return ".\(names[position])"
+            }
             if referents.contains(where: { graph.typeObjectNames[$0] != nil }) {
                 return targetType == "dict" ? "__dict__" : "attribute #\(position) (name not recorded)"
             }

@@ -30,6 +30,10 @@ public struct HeapGraph: Sendable {
     public internal(set) var roots: [Root] = []
     /// Free variable names of closures (function index → names, in `__closure__` order).
     public internal(set) var closureNames: [UInt32: [String]] = [:]
+    /// Read-only snapshots of 3.11+: a class's instance attribute names, in the
+    /// order of its shared keys (class object index → names), so an instance's
+    /// inline values can be named.
+    public internal(set) var attributeNames: [UInt32: [String]] = [:]
     /// Names of the type objects that are in the snapshot (type object index → `module.Name`).
     public internal(set) var typeObjectNames: [UInt32: String] = [:]
     /// Referents whose address matched no object in the snapshot (dropped).

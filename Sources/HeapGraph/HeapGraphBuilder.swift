@@ -8,6 +8,7 @@ package struct HeapGraphBuilder {
     private var typeIDsByName: [String: UInt32] = [:]
     private var pendingRoots: [(address: UInt64, kind: String, name: String)] = []
     private var pendingClosures: [(address: UInt64, names: [String])] = []
+    private var pendingAttributes: [(address: UInt64, names: [String])] = []
     private var pendingTypeObjects: [(address: UInt64, name: String)] = []
 
     /// A builder sized for about `expectedObjects` objects and `expectedEdges` edges.
@@ -81,6 +82,11 @@ package struct HeapGraphBuilder {
         pendingClosures.append((address, names))
     }
 
+    /// Names the instance attributes of the class at `address` (its shared keys' order).
+    package mutating func addAttributeNames(address: UInt64, names: [String]) {
+        pendingAttributes.append((address, names))
+    }
+
     package mutating func addRoot(address: UInt64, kind: String, name: String) {
         pendingRoots.append((address, kind, name))
     }
@@ -128,6 +134,9 @@ package struct HeapGraphBuilder {
         for closure in pendingClosures {
             if let i = lookup.index(of: closure.address) { graph.closureNames[i] = closure.names }
         }
+        for attributes in pendingAttributes {
+            if let i = lookup.index(of: attributes.address) { graph.attributeNames[i] = attributes.names }
+        }
         for type in pendingTypeObjects {
             if let i = lookup.index(of: type.address) { graph.typeObjectNames[i] = type.name }
         }
@@ -159,6 +168,10 @@ package struct HeapGraphBuilder {
         }
         for (k, type) in pendingTypeObjects.enumerated() { if let i = found[typeBase + k] { graph.typeObjectNames[i] = type.name } }
         for (k, closure) in pendingClosures.enumerated() { if let i = found[closureBase + k] { graph.closureNames[i] = closure.names } }
+        if !pendingAttributes.isEmpty {
+            let classes = Dictionary(pendingAttributes.map { ($0.address, $0.names) }, uniquingKeysWith: { a, _ in a })
+            for (i, address) in graph.addresses.enumerated() { if let names = classes[address] { graph.attributeNames[UInt32(i)] = names } }
+        }
         return graph
     }
 

@@ -40,9 +40,9 @@ public enum MLHWriter {
                 try out.flushIfFull()
                 start = end
             }
-            if !graph.closureNames.isEmpty {
-                let records = graph.closureNames.map { "[\(graph.addresses[Int($0.key)]), \(jsonArray($0.value))]" }
-                section(.closures, Array("[\(records.joined(separator: ", "))]".utf8))
+            for (kind, names) in [(SnapshotFile.Section.closures, graph.closureNames), (.attributes, graph.attributeNames)] where !names.isEmpty {
+                let records = names.map { "[\(graph.addresses[Int($0.key)]), \(jsonArray($0.value))]" }
+                section(kind, Array("[\(records.joined(separator: ", "))]".utf8))
             }
             let roots = graph.roots.map {
                 "{\"address\": \(graph.addresses[Int($0.object)]), \"kind\": \(jsonString($0.kind)), \"name\": \(jsonString($0.name))}"

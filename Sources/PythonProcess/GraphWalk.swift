@@ -23,6 +23,8 @@ final class GraphWalk {
     @exclusivity(unchecked) var notTypes: Set<UInt64> = []
     @exclusivity(unchecked) var traversals: [Traversal] = []
     @exclusivity(unchecked) var traversalReady: [Bool] = []
+    /// Type slots whose attribute names were recorded.
+    var namedClasses: Set<Int> = []
     @exclusivity(unchecked) var typeIDs: [UInt32?] = []
     /// `subtype_traverse` in the target: the `tp_traverse` of Python classes.
     @exclusivity(unchecked) var subtypeTraverse: UInt64 = 0
@@ -143,6 +145,19 @@ final class GraphWalk {
         if values, value != .none { recordValue(object, value, index: index) }
         if traversals[slot].isType, let name = try? reader.typeName(object) { builder.nameTypeObject(address: object, name: name) }
         if traversals[slot].isFunction, let names = closureNames(object) { builder.addClosure(address: object, names: names) }
+        if traversals[slot].cachedKeys != 0, traversals[slot].slotOffsets.isEmpty, namedClasses.insert(slot).inserted,
+           let names = sharedKeyNames(traversals[slot].cachedKeys) {
+            builder.addAttributeNames(address: walk.typeAddresses[slot], names: names)
+        }
+    }
+
+    /// The str keys of a class's shared keys (3.11+), in entry order: its instances' attribute names.
+    private func sharedKeyNames(_ keys: UInt64) -> [String]? {
+        guard let shape = try? reader.keysShape(keys), shape.entries > 0, shape.entries < 4096 else { return nil }
+        let keyOffset: UInt64 = shape.entrySize == 24 ? 8 : 0
+        return (0..<UInt64(shape.entries)).map { i in
+            copy.word(at: shape.firstEntry &+ i &* shape.entrySize &+ keyOffset).flatMap { strHead($0, limit: 200)?.0 } ?? "?"
+        }
     }
 
     /// Whether `address` is an object in the snapshot, or one with a validated type.

@@ -1,4 +1,5 @@
 import Foundation
+import HeapAnalysis
 import HeapGraph
 import Testing
 import TestSupport
@@ -41,6 +42,14 @@ struct ReadOnlySnapshotTests {
         #expect(readOnly.metadata.method == "read-only")
         #expect(agent.metadata.method == nil)
         #expect(count(of: "leaked_thing.LeakedThing", in: readOnly) == 12_345)
+        // 3.11+: instance attributes named from the class's shared keys (the agent cannot name them)
+        if python.minor != "3.8", python.minor != "3.9", python.minor != "3.10" {
+            let thingClass = try #require(readOnly.typeObjectNames.first { $0.value == "leaked_thing.LeakedThing" }?.key)
+            #expect(readOnly.attributeNames[thingClass] == ["index", "payload"])
+            let thing = try #require((0..<readOnly.count).first { readOnly.typeName(of: $0) == "leaked_thing.LeakedThing" })
+            let payload = try #require(readOnly.referents(of: thing).first { readOnly.typeName(of: Int($0)) == "list" })
+            #expect(EdgeLabels(readOnly).edge(from: thing, to: Int(payload)) == ".payload")
+        }
         let comparison = SnapshotComparison(agent: agent, readOnly: readOnly)
         print("Python \(python.version): \(comparison.summary)")
         #expect(comparison.presentShare >= 0.999, "\(comparison.summary)")

@@ -19,6 +19,8 @@ other half of this contract:
                    u32 edge count, column edges (referent addresses), then values
         3 ROOTS    UTF-8 JSON list of {"address", "kind", "name"}
         4 CLOSURES UTF-8 JSON list of [function address, [free variable names]] (format 2+)
+        5 ATTRIBUTES UTF-8 JSON list of [class address, [attribute names in its shared keys'
+                   order]] (memlens's read-only walk, 3.11+: names an instance's inline values)
         255 END    u64 objects, u64 edges, u32 CRC-32 of every byte before this section
 
 A column is u8 width (1, 2, 4, 6 or 8) then the values at that width.
