@@ -55,6 +55,8 @@ struct GraphLayout: Sendable {
     var functionClosure: UInt64 { functionCode == 16 ? 48 : 72 }
     /// `PyBaseExceptionObject` fields.
     var exceptionFields: [UInt64]
+    /// `lru_cache_object` fields its traverse visits (3.10+ add `kwd_mark` and the link type).
+    var lruCacheFields: [UInt64] { heapTypeModule == 0 || lineTable == .lnotab ? [72, 88, 112, 120] : [72, 88, 112, 120, 128, 136] }
     /// `propertyobject` fields.
     var propertyFields: [UInt64]
     /// 3.9+: builtin functions with `METH_METHOD` hold their class at 56.

@@ -55,6 +55,26 @@ extension GraphWalk {
             let factory = try field(object &+ 48)
             if factory != 0 { out.append(factory) }
             try appendDict(object, t, into: &out)
+        case .dictExtended:
+            try appendDict(object, t, into: &out)
+            if t.basicSize > 48 { _ = scan(from: object &+ 48, byteCount: min(t.basicSize, 4096) &- 48, skipping: [], into: &out) }
+            conservative = true
+        case .lruCache(let offsets):
+            for offset in offsets {
+                let word = try field(object &+ offset)
+                if word != 0 { out.append(word) }
+            }
+            // The cache's links: a ring through `root.next` (the object is the root).
+            var link = try field(object &+ 24), links = 0
+            while link != object, link != 0, links < 1 << 20 {
+                // 3.10+: a link is an object of a heap type, visited too.
+                for offset: UInt64 in offsets.count > 4 ? [40, 48, 8] : [40, 48] {
+                    let word = try field(link &+ offset)
+                    if word != 0 { out.append(word) }
+                }
+                link = try field(link &+ 24)
+                links += 1
+            }
         case .set:
             let table = try field(object &+ layout.setTable)
             let mask = try field(object &+ layout.setMask)

@@ -12,6 +12,10 @@ struct Traversal {
         case fields([UInt64])
         /// `collections.defaultdict`: `default_factory` at 48, then the dict.
         case defaultDict
+        /// `functools._lru_cache_wrapper`: these fields, and each cached link's key and result.
+        case lruCache([UInt64])
+        /// A dict subclass written in C (ctypes' `StgDict`): the dict, then its own words scanned conservatively.
+        case dictExtended
         /// Every word of `tp_basicsize` that is a known object's address.
         case conservative
     }
@@ -115,10 +119,12 @@ struct Traversal {
 
     /// The rule of a built-in (non-`subtype_traverse`) type.
     private static func rule(native: UInt64, name: String, flags: UInt64, reader: ObjectReader, graph: GraphLayout) throws(ProcessAccessError) -> Rule {
+        // A base without Py_TPFLAGS_HAVE_GC (str, int, bytes, object…) has no tp_traverse of its own.
+        if flags & haveGC == 0 { return .none }
         if flags & ObjectReader.typeSubclass != 0 { return .type }
         if flags & ObjectReader.listSubclass != 0 { return .list }
         if flags & ObjectReader.tupleSubclass != 0 { return .tuple }
-        if flags & ObjectReader.dictSubclass != 0 { return name == "collections.defaultdict" ? .defaultDict : name == "dict" ? .dict : .conservative }
+        if flags & ObjectReader.dictSubclass != 0 { return name == "collections.defaultdict" ? .defaultDict : name == "dict" ? .dict : .dictExtended }
         switch name {
         case "set", "frozenset": return .set
         case "object": return .none
@@ -131,6 +137,7 @@ struct Traversal {
         case "property": return .fields(graph.propertyFields)
         case "function": return .fields(graph.functionFields)
         case "functools.partial": return .fields([16, 24, 32, 40])
+        case "functools._lru_cache_wrapper": return .lruCache(graph.lruCacheFields)
         case "builtin_function_or_method": return .builtinFunction
         case "module": return .module
         case "frame" where graph.frameIsObject: return .frame

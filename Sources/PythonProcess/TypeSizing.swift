@@ -17,7 +17,8 @@ struct TypeSizing {
         case str
         /// `int.__sizeof__` of an int subclass instance.
         case long
-        /// 3.11+ `code.__sizeof__`: the variable size rounded to 8 (without `co_extra`, which is rare).
+        /// `code.__sizeof__`: 3.11+ the variable size rounded to 8; 3.8–3.10 the
+        /// object, `co_cell2arg`, the opcache and its map (`co_extra`, rare, left out).
         case code
     }
 
@@ -71,7 +72,7 @@ struct TypeSizing {
         case _ where flags & ObjectReader.unicodeSubclass != 0: rule = .str
         case _ where flags & ObjectReader.longSubclass != 0: rule = .long
         case "set", "frozenset": rule = .set
-        case "code" where layout.dictKeysLog2: rule = .code
+        case "code": rule = .code
         default: rule = .plain
         }
         exact = !definedInPython && (rule == .code || !Self.unmodelledSizeof.contains(staticName))
@@ -131,9 +132,21 @@ struct TypeSizing {
             size = layout.heapTypeSize &+ (keys == 0 ? 0 : try reader.keysSizeBytes(keys))
         case .str:
             size = try strSizeBytes(object, reader: reader)
-        case .code:
+        case .code where layout.dictKeysLog2:
             let count = UInt64(clamping: try memory.load(Int64.self, at: object &+ 16))
             size = (basicSize &+ count &* itemSize &+ 7) & ~7
+        case .code:
+            // 3.8–3.10 PyCodeObject: co_code 48, co_cellvars 88, co_cell2arg 96, co_opcache 160, co_opcache_size 172.
+            size = basicSize
+            let cellvars = try reader.word(object &+ 88)
+            if try reader.word(object &+ 96) != 0, cellvars != 0 {
+                size &+= 8 &* UInt64(clamping: try memory.load(Int64.self, at: cellvars &+ 16))
+            }
+            if try reader.word(object &+ 160) != 0 {
+                let code = try reader.word(object &+ 48)
+                size &+= UInt64(clamping: try memory.load(Int64.self, at: code &+ 16)) / 2
+                size &+= 32 &* UInt64(try memory.load(UInt8.self, at: object &+ 172))
+            }
         case .long:
             let field = try memory.load(Int64.self, at: object &+ 16)
             let digits = layout.longHasTag ? UInt64(bitPattern: field) >> 3 : field.magnitude

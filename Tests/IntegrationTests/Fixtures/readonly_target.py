@@ -9,7 +9,9 @@ argv[1] names:
 - ``freeze``: in read(2), after ``gc.freeze()`` of 100,000 new lists; the line
   holds ``gc.get_freeze_count()`` and the ids and sizes of 100 of them;
 - ``dump PATH``: in read(2), after the agent's own dump (``memlens.snapshot.dump``,
-  what ``memlens run``'s signal handler and ``--agent`` run) wrote PATH.
+  what ``memlens run``'s signal handler and ``--agent`` run) wrote PATH;
+- ``libraries PATH``: the same after sympy and docutils did some work (a real
+  library heap; they must be importable).
 
 leaked_thing imports memlens.snapshot: PYTHONPATH must hold the repository's python/.
 
@@ -37,10 +39,20 @@ def main(mode):
         line["frozen"] = gc.get_freeze_count()
         line["ids"] = [id(frozen[k]) for k in range(0, 100000, 1000)]
         line["sizes"] = [sys.getsizeof(frozen[k]) for k in range(0, 100000, 1000)]
-    if mode == "dump":
+    if mode == "libraries":
+        line["results"] = len(library_work())
+    # Formatted before any dump: json's first use readies types (new dicts, descriptors).
+    text = json.dumps(line) + "\n"
+    if mode in ("dump", "libraries"):
         from memlens.snapshot import dump
+        # A first dump readies the types it uses (their dicts and descriptors
+        # would be new objects after the second one's gc.get_objects()); cyclic
+        # garbage would be in the dump, and could be freed by the time memlens
+        # reads the process: collect it first.
         dump(sys.argv[2])
-    sys.stdout.write(json.dumps(line) + "\n")
+        gc.collect()
+        dump(sys.argv[2])
+    sys.stdout.write(text)
     sys.stdout.flush()
     if mode == "lock":
         lock = threading.Lock()
@@ -54,6 +66,19 @@ def main(mode):
     sys.stdout.write("done\n")
     sys.stdout.flush()
     return keeper, frozen
+
+
+_kept = []
+
+
+def library_work():
+    import sympy
+    from docutils.core import publish_string
+    x, y = sympy.symbols("x y")
+    text = "\n\n".join("Section %d\n==========\n\nSome *text* with ``code`` and a list:\n\n- one\n- two\n" % i for i in range(30))
+    _kept.extend([sympy.expand((x + y + 1) ** 12), sympy.solve(x ** 2 - 2 * x - 3, x),
+                  sympy.integrate(sympy.sin(x) * sympy.exp(x), x), publish_string(text, writer_name="html")])
+    return _kept
 
 
 async def idle():
