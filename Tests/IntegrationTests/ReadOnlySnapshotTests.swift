@@ -179,6 +179,36 @@ struct ReadOnlySnapshotTests {
         #expect(a.roots.count == b.roots.count)
     }
 
+    /// The kernel writes `core` into the crashing process's folder (not a pipe to a collector).
+    static let kernelWritesCoreFiles: Bool = {
+        let pattern = (try? String(contentsOfFile: "/proc/sys/kernel/core_pattern", encoding: .utf8)) ?? ""
+        return pattern.trimmingCharacters(in: .whitespacesAndNewlines) == "core"
+    }()
+
+    @Test("A core the kernel writes when the target aborts: LeakedThing exact, paths name the frame's local",
+          .enabled(if: kernelWritesCoreFiles), arguments: PythonInterpreter.installed)
+    func kernelCore(python: PythonInterpreter) throws {
+        // GIVEN a LeakedThing target that aborted with core dumps enabled
+        let folder = try TestPaths.temporaryFolder("readonly-abort-\(python.minor)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let target = try readOnlyTarget(python, "abort", folder.path)
+        target.finish()
+        #expect(target.process.terminationReason == .uncaughtSignal && target.process.terminationStatus == SIGABRT)
+        let core = folder.appending(path: "core").path
+        try #require(FileManager.default.fileExists(atPath: core), "no core written in \(folder.path)")
+
+        // WHEN memlens snapshots the core
+        let path = folder.appending(path: "s.mlh").path
+        let result = try runCommand([TestPaths.memlens, "snapshot", core, "--exe", python.path, "-o", path])
+        try #require(result.status == 0, "\(result.stderr)")
+
+        // THEN the heap is there, held by main()'s local
+        let graph = try SnapshotLoader.load(path: path)
+        #expect(count(of: "leaked_thing.LeakedThing", in: graph) == 12_345)
+        let paths = try runCommand([TestPaths.memlens, "paths", path, "--type", "leaked_thing.LeakedThing", "--max", "1"])
+        #expect(paths.stdout.contains("main() ") && paths.stdout.contains("local 'keeper'"), "\(paths.stdout)")
+    }
+
     @Test("Churn: 50 snapshots in a row of a target whose two threads allocate and collect: all valid, ≥ 99.9% of referents resolve, the target unharmed",
           arguments: PythonInterpreter.installed)
     func churn(python: PythonInterpreter) throws {

@@ -11,7 +11,9 @@ argv[1] names:
 - ``dump PATH``: in read(2), after the agent's own dump (``memlens.snapshot.dump``,
   what ``memlens run``'s signal handler and ``--agent`` run) wrote PATH;
 - ``libraries PATH``: the same after sympy and docutils did some work (a real
-  library heap; they must be importable).
+  library heap; they must be importable);
+- ``abort FOLDER``: no wait: it aborts in FOLDER with core dumps enabled, for
+  the kernel to write a core file there (with core_pattern ``core``).
 
 leaked_thing imports memlens.snapshot: PYTHONPATH must hold the repository's python/.
 
@@ -54,6 +56,11 @@ def main(mode):
         dump(sys.argv[2])
     sys.stdout.write(text)
     sys.stdout.flush()
+    if mode == "abort":
+        import resource
+        os.chdir(sys.argv[2])
+        resource.setrlimit(resource.RLIMIT_CORE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+        os.abort()
     if mode == "lock":
         lock = threading.Lock()
         lock.acquire()
