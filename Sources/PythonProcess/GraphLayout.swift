@@ -14,6 +14,8 @@ struct GraphLayout: Sendable {
     var typeCache: UInt64 = 352
     /// `ht_module` (3.9+), 0 when absent.
     var heapTypeModule: UInt64
+    /// `_PyRuntime.main_thread`: the main thread's id (`threading.main_thread().ident`).
+    var runtimeMainThread: UInt64
     // PyInterpreterState
     var interpreterModules: UInt64
     var interpreterSysdict: UInt64
@@ -78,7 +80,7 @@ struct GraphLayout: Sendable {
         switch minor {
         case 8, 9:
             return GraphLayout(
-                heapTypeModule: minor == 9 ? 880 : 0,
+                heapTypeModule: minor == 9 ? 880 : 0, runtimeMainThread: 72,
                 interpreterModules: minor == 8 ? 56 : 856, interpreterSysdict: minor == 8 ? 72 : 872, interpreterBuiltins: minor == 8 ? 80 : 880,
                 threadID: 176, threadFrame: 24, cframeCurrentFrame: nil,
                 frameIsObject: true, frameBack: 24, frameCode: 32, frameLocalsPlus: 360, frameInstruction: 104, frameOwner: 0,
@@ -89,7 +91,7 @@ struct GraphLayout: Sendable {
                 dictValuesHeader: 0, inlineValuesFlag: 0, managedDictFlag: 0, managedDictTagged: false)
         case 10:
             return GraphLayout(
-                heapTypeModule: 880, interpreterModules: 856, interpreterSysdict: 872, interpreterBuiltins: 880,
+                heapTypeModule: 880, runtimeMainThread: 72, interpreterModules: 856, interpreterSysdict: 872, interpreterBuiltins: 880,
                 threadID: 176, threadFrame: 24, cframeCurrentFrame: nil,
                 frameIsObject: true, frameBack: 24, frameCode: 32, frameLocalsPlus: 352, frameInstruction: 96, frameOwner: 0,
                 codeFilename: 104, codeName: 112, codeQualname: nil, codeFirstLine: 40, codeLineTable: 120,
@@ -99,7 +101,7 @@ struct GraphLayout: Sendable {
                 dictValuesHeader: 0, inlineValuesFlag: 0, managedDictFlag: 0, managedDictTagged: false)
         case 11:
             return GraphLayout(
-                heapTypeModule: 880, interpreterModules: 888, interpreterSysdict: 904, interpreterBuiltins: 912,
+                heapTypeModule: 880, runtimeMainThread: 80, interpreterModules: 888, interpreterSysdict: 904, interpreterBuiltins: 912,
                 threadID: 152, threadFrame: 56, cframeCurrentFrame: 8,
                 frameIsObject: false, frameBack: 48, frameCode: 32, frameLocalsPlus: 72, frameInstruction: 56, frameOwner: 69,
                 codeFilename: 112, codeName: 120, codeQualname: 128, codeFirstLine: 72, codeLineTable: 136,
@@ -109,7 +111,7 @@ struct GraphLayout: Sendable {
                 dictValuesHeader: 0, inlineValuesFlag: 0, managedDictFlag: 1 << 4, managedDictTagged: false)
         case 12, 13:
             return GraphLayout(
-                heapTypeModule: 888, interpreterModules: minor == 12 ? 944 : 7656,
+                heapTypeModule: 888, runtimeMainThread: minor == 12 ? 64 : 656, interpreterModules: minor == 12 ? 944 : 7656,
                 interpreterSysdict: minor == 12 ? 352 : 7640, interpreterBuiltins: minor == 12 ? 360 : 7648,
                 threadID: minor == 12 ? 136 : 152, threadFrame: minor == 12 ? 56 : 72, cframeCurrentFrame: minor == 12 ? 0 : nil,
                 frameIsObject: false, frameBack: 8, frameCode: 0, frameLocalsPlus: 72, frameInstruction: 56, frameOwner: 70,

@@ -21,11 +21,12 @@ extension GraphWalk {
         let builtins = try field(interpreter &+ graph.interpreterBuiltins)
         if builtins != 0 { roots.append(PendingRoot(address: builtins, kind: "builtins", name: "builtins")) }
         var thread = try field(interpreter &+ reader.layout.interpreterThreadsHead)
+        let main = copy.word(at: runtime &+ graph.runtimeMainThread)
         var threads = 0
         while thread != 0, threads < 4096 {
             threads += 1
             let id = try field(thread &+ graph.threadID)
-            roots += threadRoots(thread, name: "thread \(id)")
+            roots += threadRoots(thread, name: id == main ? "thread MainThread" : "thread \(id)")
             thread = try field(thread &+ reader.layout.threadStateNext)
         }
         return roots

@@ -14,6 +14,8 @@ final class GraphWalk {
     let graph: GraphLayout
     let values: Bool
     let interpreter: UInt64
+    /// `_PyRuntime`.
+    let runtime: UInt64
     var copy: HeapCopy { walk.copy }
     var reader: ObjectReader { walk.reader }
 
@@ -42,7 +44,8 @@ final class GraphWalk {
         var firstUnreadable: String?
     }
 
-    init(walk: HeapWalk, graph: GraphLayout, interpreter: UInt64, values: Bool, metadata: SnapshotMetadata) {
+    init(walk: HeapWalk, graph: GraphLayout, runtime: UInt64, interpreter: UInt64, values: Bool, metadata: SnapshotMetadata) {
+        self.runtime = runtime
         self.walk = walk
         self.graph = graph
         self.values = values

@@ -65,7 +65,7 @@ public struct ReadOnlySnapshot: Sendable {
         metadata.values = values
         metadata.pointerBytes = 8
         metadata.method = "read-only"
-        let walker = GraphWalk(walk: heap, graph: layout, interpreter: state.interpreter, values: values, metadata: metadata)
+        let walker = GraphWalk(walk: heap, graph: layout, runtime: state.runtime, interpreter: state.interpreter, values: values, metadata: metadata)
         var graph = try walker.run(subtypeTraverse: image.address(of: "subtype_traverse"))
         let counts = walker.counts
         graph.metadata.conservativeObjects = counts.conservativeObjects

@@ -109,7 +109,7 @@ struct ReadOnlySnapshotTests {
         #expect(count(of: "leaked_thing.LeakedThing", in: graph) == 12_345)
         let paths = try runCommand([TestPaths.memlens, "paths", path, "--type", "leaked_thing.LeakedThing", "--max", "1"])
         #expect(paths.status == 0, "\(paths.stderr)")
-        #expect(paths.stdout.contains("main() ") && paths.stdout.contains("readonly_target.py:") && paths.stdout.contains("local 'keeper'"),
+        #expect(paths.stdout.contains("thread MainThread → main() ") && paths.stdout.contains("readonly_target.py:") && paths.stdout.contains("local 'keeper'"),
                 "\(paths.stdout)")
         #expect(paths.stdout.contains("closure cell 'things'"), "\(paths.stdout)")
         #expect(target.isRunningFreely)
