@@ -16,8 +16,9 @@ final class GraphWalk {
     let interpreter: UInt64
     /// `_PyRuntime`.
     let runtime: UInt64
-    var copy: HeapCopy { walk.copy }
-    var reader: ObjectReader { walk.reader }
+    // Stored, not forwarded to `walk`: read per word in the walk.
+    let copy: HeapCopy
+    let reader: ObjectReader
 
     /// Objects in the snapshot or queued for it.
     @exclusivity(unchecked) var known: AddressSet
@@ -46,6 +47,8 @@ final class GraphWalk {
 
     init(walk: HeapWalk, graph: GraphLayout, runtime: UInt64, interpreter: UInt64, values: Bool, metadata: SnapshotMetadata) {
         self.runtime = runtime
+        copy = walk.copy
+        reader = walk.reader
         self.walk = walk
         self.graph = graph
         self.values = values
