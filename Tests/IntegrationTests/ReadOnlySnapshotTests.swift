@@ -141,6 +141,15 @@ struct ReadOnlySnapshotTests {
             #expect(graph.typeName(of: object) == "list")
         }
         #expect(count(of: "list", in: graph) >= 100_000)
+        #expect(graph.values.count > 10_000)
+
+        // AND --no-values leaves every str/bytes/int/float value out
+        let bare = try runCommand([TestPaths.memlens, "snapshot", String(target.pid), "-o", path, "--no-values"])
+        try #require(bare.status == 0, "\(bare.stderr)")
+        let withoutValues = try SnapshotLoader.load(path: path)
+        #expect(withoutValues.values.count == 0)
+        #expect(withoutValues.metadata.values == false)
+        #expect(withoutValues.count >= graph.count - 100)
     }
 
     @Test("A gcore of the target gives the same objects and edges as the live read-only snapshot", arguments: PythonInterpreter.installed)
