@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "CProcessAccess"),
         .target(
             name: "PythonProcess",
-            dependencies: ["CProcessAccess", "ProcFS", "ProcessModels", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["CProcessAccess", "ProcFS", "ProcessModels", "HeapGraph", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -59,7 +59,13 @@ public struct EdgeLabels: Sendable {
         self.graph = graph
         var names: [Int: String] = [:]
         for root in graph.roots where names[Int(root.object)] == nil {
-            names[Int(root.object)] = root.kind == "module" ? "module \(root.name)" : root.kind == "thread" ? "thread \(root.name) frame" : root.kind
+            switch root.kind {
+            case "module": names[Int(root.object)] = "module \(root.name)"
+            case "thread": names[Int(root.object)] = "thread \(root.name) frame"
+            // Read-only snapshots: `thread 1234 → main() app.py:42 → local 'x'`, and frames (3.8–3.10) alike.
+            case "local", "frame": names[Int(root.object)] = "\(root.name) → \(Self.describe(Int(root.object), in: graph))"
+            default: names[Int(root.object)] = root.kind
+            }
         }
         rootNames = names
     }
@@ -69,7 +75,11 @@ public struct EdgeLabels: Sendable {
 
     /// A short description of object `index`: `module x`, `function f`, `class C`, `str 'abc'`, `dict 0x…`.
     public func object(_ index: Int) -> String {
-        if let name = rootNames[index] { return name }
+        rootNames[index] ?? Self.describe(index, in: graph)
+    }
+
+    /// `function f`, `class C`, `str 'abc'`, `dict 0x…`: an object by what it is, root or not.
+    static func describe(_ index: Int, in graph: HeapGraph) -> String {
         if let name = graph.typeObjectNames[UInt32(index)] { return "class \(name)" }
         let type = graph.typeName(of: index)
         switch graph.values.value(of: index) {
@@ -78,12 +88,12 @@ public struct EdgeLabels: Sendable {
         case .float(let v)?: return "float \(v)"
         default: break
         }
-        if type == "function", let name = functionName(index) { return "function \(name)" }
+        if type == "function", let name = functionName(index, in: graph) { return "function \(name)" }
         return "\(type) \(Self.hex(graph.addresses[index]))"
     }
 
     /// The qualified name of a function: its longest dotted-identifier str referent.
-    func functionName(_ index: Int) -> String? {
+    static func functionName(_ index: Int, in graph: HeapGraph) -> String? {
         var best: String?
         for r in graph.referents(of: index) {
             if case .text(let s, _)? = graph.values.value(of: Int(r)), !s.isEmpty,
@@ -119,6 +129,10 @@ public struct EdgeLabels: Sendable {
             }
         default:
             if graph.typeObjectNames[UInt32(from)] != nil, targetType == "dict" { return "__dict__" }
+            // 3.11+ inline values, then the class: named by the class's shared keys when every one is set.
+            if let last = referents.last, let names = graph.attributeNames[last], names.count == referents.count - 1, position < names.count {
+                return ".\(names[position])"
+            }
             if referents.contains(where: { graph.typeObjectNames[$0] != nil }) {
                 return targetType == "dict" ? "__dict__" : "attribute #\(position) (name not recorded)"
             }

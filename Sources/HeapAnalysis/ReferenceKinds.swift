@@ -93,7 +93,7 @@ public struct ReferenceKinds: Sendable {
     /// The name V8 would give object `index` (a str's own value aside):
     /// a function's qualified name, otherwise its type's.
     public func nodeName(of index: Int) -> String {
-        if kindOfType[Int(graph.typeIDs[index])] == .closure, let name = labels.functionName(index) { return name }
+        if kindOfType[Int(graph.typeIDs[index])] == .closure, let name = EdgeLabels.functionName(index, in: graph) { return name }
         return graph.typeName(of: index)
     }
 

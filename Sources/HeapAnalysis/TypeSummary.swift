@@ -11,6 +11,9 @@ public struct TypeStatistics: Sendable, Hashable, Codable {
     public var max: UInt64
     /// Address of the largest object.
     public var maxAddress: UInt64
+    /// Read-only snapshots: true when sizes of this type are approximate
+    /// (`tp_basicsize` + items; its `__sizeof__` is not modelled); nil otherwise.
+    public var approximate: Bool?
 }
 
 /// A heap by type, largest total size first (meliae's `summarize()`).
@@ -30,6 +33,7 @@ public struct TypeSummary: Sendable {
             let t = graph.typeIDs[i]
             let size = graph.sizes[i]
             var row = rows[t] ?? TypeStatistics(type: graph.typeNames[Int(t)], count: 0, size: 0, max: 0, maxAddress: graph.addresses[i])
+            if graph.flags[i].contains(.approximateSize) { row.approximate = true }
             row.count += 1
             row.size += size
             if size > row.max {
@@ -51,6 +55,7 @@ public struct TypeSummary: Sendable {
         var sizes = [UInt64](repeating: 0, count: graph.typeNames.count)
         var maxima = [UInt64](repeating: 0, count: graph.typeNames.count)
         var maxAddresses = [UInt64](repeating: 0, count: graph.typeNames.count)
+        var approximate = [Bool](repeating: false, count: graph.typeNames.count)
         var objectCount = 0
         var total: UInt64 = 0
         let objectSizes = graph.sizes
@@ -62,6 +67,7 @@ public struct TypeSummary: Sendable {
                     size &+= collapsing.extraBytes(i)
                 }
                 let t = Int(typeIDs[i])
+                if graph.flags[i].contains(.approximateSize) { approximate[t] = true }
                 counts[t] += 1
                 sizes[t] &+= size
                 if size > maxima[t] || counts[t] == 1 {
@@ -74,7 +80,8 @@ public struct TypeSummary: Sendable {
         }
         types = graph.typeNames.indices.compactMap { t in
             counts[t] == 0 ? nil : TypeStatistics(
-                type: graph.typeNames[t], count: counts[t], size: sizes[t], max: maxima[t], maxAddress: maxAddresses[t]
+                type: graph.typeNames[t], count: counts[t], size: sizes[t], max: maxima[t], maxAddress: maxAddresses[t],
+                approximate: approximate[t] ? true : nil
             )
         }
         types.sort { ($0.size, $0.count, $1.type) > ($1.size, $1.count, $0.type) }

@@ -30,6 +30,10 @@ public struct HeapGraph: Sendable {
     public internal(set) var roots: [Root] = []
     /// Free variable names of closures (function index → names, in `__closure__` order).
     public internal(set) var closureNames: [UInt32: [String]] = [:]
+    /// Read-only snapshots of 3.11+: a class's instance attribute names, in the
+    /// order of its shared keys (class object index → names), so an instance's
+    /// inline values can be named.
+    public internal(set) var attributeNames: [UInt32: [String]] = [:]
     /// Names of the type objects that are in the snapshot (type object index → `module.Name`).
     public internal(set) var typeObjectNames: [UInt32: String] = [:]
     /// Referents whose address matched no object in the snapshot (dropped).
@@ -65,6 +69,12 @@ public struct ObjectFlags: OptionSet, Sendable, Hashable {
 
     /// The object was tracked by the cyclic garbage collector (in `gc.get_objects()`).
     public static let gcTracked = ObjectFlags(rawValue: 1)
+    /// Read-only snapshots: the referents were found by a conservative scan of
+    /// the object's own bytes (an extension type whose layout memlens does not model).
+    public static let conservativeReferents = ObjectFlags(rawValue: 2)
+    /// Read-only snapshots: the size is `tp_basicsize` + `tp_itemsize` × length,
+    /// not the type's own `__sizeof__` (which memlens does not model).
+    public static let approximateSize = ObjectFlags(rawValue: 4)
 }
 
 /// A named starting point of the object graph.
@@ -105,11 +115,23 @@ public struct SnapshotMetadata: Sendable, Codable, Hashable {
     public var pointerBytes: Int?
     /// Where the snapshot came from: `mlh` or `meliae`.
     public var source: String?
+    /// How it was made: `agent` (code injected into the target; files without
+    /// the key) or `read-only` (memory copied and walked from outside).
+    public var method: String?
+    /// Read-only snapshots: the target's pause for the copy, in milliseconds.
+    public var pauseMilliseconds: Double?
+    /// Read-only snapshots: objects whose referents come from a conservative scan, and those edges.
+    public var conservativeObjects: Int?
+    public var conservativeEdges: Int?
+    /// Read-only snapshots: objects whose size is approximate.
+    public var approximateSizes: Int?
 
     enum CodingKeys: String, CodingKey {
         case format, python, implementation, pid, argv, executable, time, values, source
         case rssBytes = "rss_bytes", gcCounts = "gc_counts", gcThresholds = "gc_thresholds"
-        case gcFrozen = "gc_frozen", pointerBytes = "pointer_bytes"
+        case gcFrozen = "gc_frozen", pointerBytes = "pointer_bytes", method
+        case pauseMilliseconds = "pause_ms", conservativeObjects = "conservative_objects"
+        case conservativeEdges = "conservative_edges", approximateSizes = "approximate_sizes"
     }
 
     /// Metadata with every field unknown.

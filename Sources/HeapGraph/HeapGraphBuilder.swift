@@ -2,16 +2,17 @@
 /// addresses to object indices with two radix sorts and a merge. A second
 /// record for an address already seen is dropped with its referents (the
 /// agent may emit an object twice; meliae dumps can repeat objects).
-struct HeapGraphBuilder {
+package struct HeapGraphBuilder {
     private(set) var graph: HeapGraph
     private var edgeAddresses: [UInt64] = []
     private var typeIDsByName: [String: UInt32] = [:]
     private var pendingRoots: [(address: UInt64, kind: String, name: String)] = []
     private var pendingClosures: [(address: UInt64, names: [String])] = []
+    private var pendingAttributes: [(address: UInt64, names: [String])] = []
     private var pendingTypeObjects: [(address: UInt64, name: String)] = []
 
     /// A builder sized for about `expectedObjects` objects and `expectedEdges` edges.
-    init(metadata: SnapshotMetadata, expectedObjects: Int = 1024, expectedEdges: Int = 0) {
+    package init(metadata: SnapshotMetadata, expectedObjects: Int = 1024, expectedEdges: Int = 0) {
         graph = HeapGraph(metadata: metadata)
         graph.addresses.reserveCapacity(expectedObjects)
         graph.typeIDs.reserveCapacity(expectedObjects)
@@ -23,7 +24,7 @@ struct HeapGraphBuilder {
     }
 
     /// The id of type `name`, adding it if new.
-    mutating func typeID(named name: String) -> UInt32 {
+    package mutating func typeID(named name: String) -> UInt32 {
         if let id = typeIDsByName[name] { return id }
         let id = UInt32(graph.typeNames.count)
         graph.typeNames.append(name)
@@ -40,8 +41,13 @@ struct HeapGraphBuilder {
 
     var typeCount: Int { graph.typeNames.count }
 
+    /// Names the type object at `address` (a "class" in paths), once its object is added.
+    package mutating func nameTypeObject(address: UInt64, name: String) {
+        pendingTypeObjects.append((address, name))
+    }
+
     /// Adds an object and returns its index; `closeObject` must follow with its referents.
-    mutating func addObject(address: UInt64, typeID: UInt32, size: UInt64, refcount: UInt32, flags: UInt8 = 0) -> Int {
+    package mutating func addObject(address: UInt64, typeID: UInt32, size: UInt64, refcount: UInt32, flags: UInt8 = 0) -> Int {
         graph.addresses.append(address)
         graph.typeIDs.append(typeID)
         graph.sizes.append(size)
@@ -50,33 +56,44 @@ struct HeapGraphBuilder {
         return graph.addresses.count - 1
     }
 
-    /// Appends the referents of the object added last.
-    mutating func closeObject<S: Sequence>(referents: S) where S.Element == UInt64 {
+    /// Appends the referents of the object added last (an array: one copy, no per-element iteration).
+    package mutating func closeObject(referents: [UInt64]) {
         edgeAddresses.append(contentsOf: referents)
         graph.edgeStarts.append(UInt32(edgeAddresses.count))
     }
 
-    mutating func setValue(_ value: ObjectValue, for object: Int) { graph.values.set(value, for: object) }
+    /// Appends the referents of the object added last.
+    package mutating func closeObject<S: Sequence>(referents: S) where S.Element == UInt64 {
+        edgeAddresses.append(contentsOf: referents)
+        graph.edgeStarts.append(UInt32(edgeAddresses.count))
+    }
 
-    mutating func setNumber(_ kind: ValueStore.Kind, bits: UInt64, for object: Int) {
+    package mutating func setValue(_ value: ObjectValue, for object: Int) { graph.values.set(value, for: object) }
+
+    package mutating func setNumber(_ kind: ValueStore.Kind, bits: UInt64, for object: Int) {
         graph.values.setNumber(kind, bits: bits, for: object)
     }
 
-    mutating func setData(_ kind: ValueStore.Kind, _ data: UnsafeRawBufferPointer, length: Int, for object: Int) {
+    package mutating func setData(_ kind: ValueStore.Kind, _ data: UnsafeRawBufferPointer, length: Int, for object: Int) {
         graph.values.setData(kind, data, length: length, for: object)
     }
 
-    mutating func addClosure(address: UInt64, names: [String]) {
+    package mutating func addClosure(address: UInt64, names: [String]) {
         pendingClosures.append((address, names))
     }
 
-    mutating func addRoot(address: UInt64, kind: String, name: String) {
+    /// Names the instance attributes of the class at `address` (its shared keys' order).
+    package mutating func addAttributeNames(address: UInt64, names: [String]) {
+        pendingAttributes.append((address, names))
+    }
+
+    package mutating func addRoot(address: UInt64, kind: String, name: String) {
         pendingRoots.append((address, kind, name))
     }
 
     /// Resolves referent addresses to indices; unknown ones are dropped and
     /// counted, and so are later duplicates of an address.
-    consuming func finish() -> HeapGraph {
+    package consuming func finish() -> HeapGraph {
         if edgeAddresses.isEmpty, let graph = finishWithoutEdges() { return graph }
         var lookup = SortedAddresses(graph.addresses)
         var resolved = [UInt32](repeating: .max, count: edgeAddresses.count)
@@ -117,6 +134,9 @@ struct HeapGraphBuilder {
         for closure in pendingClosures {
             if let i = lookup.index(of: closure.address) { graph.closureNames[i] = closure.names }
         }
+        for attributes in pendingAttributes {
+            if let i = lookup.index(of: attributes.address) { graph.attributeNames[i] = attributes.names }
+        }
         for type in pendingTypeObjects {
             if let i = lookup.index(of: type.address) { graph.typeObjectNames[i] = type.name }
         }
@@ -148,6 +168,10 @@ struct HeapGraphBuilder {
         }
         for (k, type) in pendingTypeObjects.enumerated() { if let i = found[typeBase + k] { graph.typeObjectNames[i] = type.name } }
         for (k, closure) in pendingClosures.enumerated() { if let i = found[closureBase + k] { graph.closureNames[i] = closure.names } }
+        if !pendingAttributes.isEmpty {
+            let classes = Dictionary(pendingAttributes.map { ($0.address, $0.names) }, uniquingKeysWith: { a, _ in a })
+            for (i, address) in graph.addresses.enumerated() { if let names = classes[address] { graph.attributeNames[UInt32(i)] = names } }
+        }
         return graph
     }
 

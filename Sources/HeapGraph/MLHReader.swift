@@ -92,6 +92,10 @@ struct MLHReader {
                     edgesSeen += counts.edges
                 case .roots: try readRoots(&cursor, into: &builder)
                 case .closures: try readClosures(&cursor, into: &builder)
+                case .attributes:
+                    for record in try decodeRest([Closure].self, of: &cursor, section: "attributes") {
+                        builder.addAttributeNames(address: record.address, names: record.names)
+                    }
                 case .end, nil: break  // unknown sections are skipped: newer writers may add some
                 }
             }

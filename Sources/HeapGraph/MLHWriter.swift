@@ -30,19 +30,19 @@ public enum MLHWriter {
                 types += [UInt8(utf8.count & 0xFF), UInt8(utf8.count >> 8)] + utf8 + le64(typeAddresses[name] ?? 0)
             }
             section(.types, types)
-            // Chunks of at most 8,192 objects that agree on the gc-tracked flag.
+            // Chunks of at most 8,192 objects that agree on their flags (gc-tracked, conservative, approximate).
             var start = 0
             while start < graph.count {
-                let tracked = graph.flags[start].contains(.gcTracked)
+                let flags = graph.flags[start]
                 var end = start + 1
-                while end < min(start + chunkObjects, graph.count), graph.flags[end].contains(.gcTracked) == tracked { end += 1 }
-                section(.objects, objectsPayload(graph, start..<end, tracked: tracked))
+                while end < min(start + chunkObjects, graph.count), graph.flags[end] == flags { end += 1 }
+                section(.objects, objectsPayload(graph, start..<end, flags: flags))
                 try out.flushIfFull()
                 start = end
             }
-            if !graph.closureNames.isEmpty {
-                let records = graph.closureNames.map { "[\(graph.addresses[Int($0.key)]), \(jsonArray($0.value))]" }
-                section(.closures, Array("[\(records.joined(separator: ", "))]".utf8))
+            for (kind, names) in [(SnapshotFile.Section.closures, graph.closureNames), (.attributes, graph.attributeNames)] where !names.isEmpty {
+                let records = names.map { "[\(graph.addresses[Int($0.key)]), \(jsonArray($0.value))]" }
+                section(kind, Array("[\(records.joined(separator: ", "))]".utf8))
             }
             let roots = graph.roots.map {
                 "{\"address\": \(graph.addresses[Int($0.object)]), \"kind\": \(jsonString($0.kind)), \"name\": \(jsonString($0.name))}"
@@ -53,9 +53,9 @@ public enum MLHWriter {
         }
     }
 
-    private static func objectsPayload(_ graph: HeapGraph, _ range: Range<Int>, tracked: Bool) -> [UInt8] {
+    private static func objectsPayload(_ graph: HeapGraph, _ range: Range<Int>, flags: ObjectFlags) -> [UInt8] {
         let edges = Int(graph.edgeStarts[range.lowerBound])..<Int(graph.edgeStarts[range.upperBound])
-        var payload = le32(range.count) + le32(0) + [tracked ? 1 : 0]
+        var payload = le32(range.count) + le32(0) + [flags.rawValue]
         payload += column(range.map { graph.addresses[$0] })
         payload += column(range.map { UInt64(graph.typeIDs[$0]) })
         payload += column(range.map { graph.sizes[$0] })
@@ -86,11 +86,19 @@ public enum MLHWriter {
     static func column(_ values: [UInt64]) -> [UInt8] {
         let top = values.max() ?? 0
         let width = top < 1 << 8 ? 1 : top < 1 << 16 ? 2 : top < 1 << 32 ? 4 : top < 1 << 48 ? 6 : 8
-        var out = [UInt8(width)]
-        out.reserveCapacity(1 + values.count * width)
-        for value in values {
-            for byte in 0..<width { out.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(byte)))) }
+        let size = 1 + values.count * width
+        // Each value is stored as 8 little-endian bytes at its place; the next overwrites the excess.
+        var out = [UInt8](unsafeUninitializedCapacity: size + 8) { buffer, initialized in
+            guard let base = buffer.baseAddress else { initialized = 0; return }
+            base[0] = UInt8(width)
+            var at = UnsafeMutableRawPointer(base + 1)
+            for value in values {
+                at.storeBytes(of: value.littleEndian, as: UInt64.self)
+                at += width
+            }
+            initialized = size
         }
+        out.reserveCapacity(size)
         return out
     }
 

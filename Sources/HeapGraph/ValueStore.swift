@@ -14,7 +14,7 @@ public enum ObjectValue: Sendable, Hashable {
 /// (LEB128), bytes`, for numbers 8 little-endian bytes. About 3 bytes plus the
 /// text per value.
 public struct ValueStore: Sendable {
-    enum Kind: UInt8 { case text, bytes, int, float }
+    package enum Kind: UInt8 { case text, bytes, int, float }
 
     private static let none = UInt32.max
     private var offsetOfObject: [UInt32] = []

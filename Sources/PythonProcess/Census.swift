@@ -17,6 +17,32 @@ public enum Census {
     public static func take(pid: Int32, includeFrozen: Bool = false, maxAttempts: Int = 50,
                             progress: (String) -> Void = { _ in },
                             amend: (CensusMemory, inout CensusResult) -> Void = { _, _ in }) throws(ProcessAccessError) -> CensusResult {
+        let read = try readCopy(pid: pid, maxAttempts: maxAttempts, progress: progress) { (copy, state, image) throws(ProcessAccessError) in
+            var result = try census(of: copy, state: state, image: image, pid: pid, includeFrozen: includeFrozen)
+            amend(CensusMemory(memory: copy, image: image), &result)
+            return result
+        }
+        var result = read.value
+        result.pause_ms = read.pauseMilliseconds
+        result.attempts = read.attempts
+        result.os_threads = read.osThreads
+        return result
+    }
+
+    /// What ``readCopy(pid:maxAttempts:progress:walk:)`` returns: the walk's
+    /// result, the target's pause for the copy, the tries it took, its OS threads.
+    public struct CopyRead<Value> {
+        public var value: Value
+        public var pauseMilliseconds: Double
+        public var attempts: Int
+        public var osThreads: Int
+    }
+
+    /// Stops every thread of `pid` (never while the collector runs), copies its
+    /// writable memory, resumes it, then runs `walk` over the copy. A walk that
+    /// finds the copy inconsistent is retried with a new copy, up to `maxAttempts`.
+    static func readCopy<Value>(pid: Int32, maxAttempts: Int, progress: (String) -> Void,
+                                walk: (HeapCopy, InterpreterState, PythonImage) throws(ProcessAccessError) -> Value) throws(ProcessAccessError) -> CopyRead<Value> {
         let python = try PythonProcess(pid: pid)
         try python.requireSupportedVersion()
         let state = try InterpreterState(image: python.image, memory: python.memory, pid: pid)
@@ -45,20 +71,16 @@ public enum Census {
             }
             stopper.resume()
             let pause = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-
-            var result: CensusResult
-            do { result = try census(of: copy, state: state, image: python.image, pid: pid, includeFrozen: includeFrozen) } catch {
+            do {
+                let value = try walk(copy, state, python.image)
+                return CopyRead(value: value, pauseMilliseconds: pause, attempts: attempt, osThreads: osThreads)
+            } catch {
                 if case .inconsistent = error, attempt < maxAttempts {
                     progress("the heap copy was inconsistent (\(error)); retrying (try \(attempt))")
                     continue
                 }
                 throw error
             }
-            result.pause_ms = pause
-            result.attempts = attempt
-            result.os_threads = osThreads
-            amend(CensusMemory(memory: copy, image: python.image), &result)
-            return result
         }
         throw .alwaysCollecting(pid: pid, attempts: maxAttempts)
     }
@@ -69,7 +91,7 @@ public enum Census {
                        includeFrozen: Bool) throws(ProcessAccessError) -> CensusResult {
         let walkStart = DispatchTime.now().uptimeNanoseconds
         let reader = ObjectReader(memory: copy, layout: state.layout)
-        let totals = try CensusWalk(copy: copy, reader: reader, gcState: state.gcState).run()
+        let totals = try HeapWalk(copy: copy, reader: reader, gcState: state.gcState).censusTotals()
         let threads = try countThreads(interpreter: state.interpreter, reader: reader)
         let types = merged(includeFrozen ? totals.types + totals.permanentTypes : totals.types)
         return CensusResult(

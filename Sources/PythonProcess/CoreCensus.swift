@@ -22,8 +22,17 @@ extension Census {
         }
     }
 
-    private static func censusOfCore(path: String, executable: String?, includeFrozen: Bool,
-                                     amend: (CensusMemory, inout CensusResult) -> Void) throws(ProcessAccessError) -> CensusResult {
+    /// A core file opened for a walk: its memory, interpreter image and state.
+    struct OpenedCore {
+        let core: CoreFile
+        let memory: HeapCopy
+        let image: PythonImage
+        let state: InterpreterState
+        var pid: Int32 { core.pid ?? 0 }
+    }
+
+    /// Reads the core at `path` and finds the interpreter in it.
+    static func openCore(path: String, executable: String?) throws(ProcessAccessError) -> OpenedCore {
         let core = try CoreFile(path: path)
         guard !core.segments.isEmpty else { throw .coreFile(path: path, detail: "holds no memory (no PT_LOAD segment with bytes)") }
         guard !core.files.isEmpty else {
@@ -50,6 +59,13 @@ extension Census {
             throw error
         }
         let state = try InterpreterState(image: image, memory: memory, pid: pid)
+        return OpenedCore(core: core, memory: memory, image: image, state: state)
+    }
+
+    private static func censusOfCore(path: String, executable: String?, includeFrozen: Bool,
+                                     amend: (CensusMemory, inout CensusResult) -> Void) throws(ProcessAccessError) -> CensusResult {
+        let opened = try openCore(path: path, executable: executable)
+        let core = opened.core, memory = opened.memory, image = opened.image, state = opened.state, pid = opened.pid
         let collecting = try memory.load(Int32.self, at: state.collecting) != 0
         var result: CensusResult
         do { result = try census(of: memory, state: state, image: image, pid: pid, includeFrozen: includeFrozen) } catch {
@@ -87,7 +103,7 @@ extension Census {
         case .coreFile: return error
         case .notPython(_, let detail): return .coreFile(path: path, detail: "not a CPython process: \(detail)")
         case .unsupportedVersion(_, let version):
-            return .coreFile(path: path, detail: "the process ran Python \(version); memlens census reads CPython 3.8–3.13")
+            return .coreFile(path: path, detail: "the process ran Python \(version); memlens reads the memory of CPython 3.8–3.13 (census, snapshot)")
         case .inconsistent(_, let detail): return .coreFile(path: path, detail: "the interpreter state looks inconsistent: \(detail)")
         case .unreadable(_, let address, _):
             return .coreFile(path: path, detail: "address 0x\(String(address, radix: 16)) is neither in the core nor in a file it names"

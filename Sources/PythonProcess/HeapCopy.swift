@@ -11,10 +11,12 @@ import SystemPackage
 /// Not thread-safe: one walker at a time (it caches the last region hit).
 public final class HeapCopy: MemorySource {
     /// Copied bytes per region, sorted by address.
-    private var starts: [UInt64] = []
-    private var ends: [UInt64] = []
-    private var buffers: [UnsafeMutableRawBufferPointer] = []
-    private var last = 0
+    // Read per word by the walks: exempt from dynamic exclusivity checks (one walker at a time).
+    @exclusivity(unchecked) private var starts: [UInt64] = []
+    @exclusivity(unchecked) private var ends: [UInt64] = []
+    @exclusivity(unchecked) private var buffers: [UnsafeMutableRawBufferPointer] = []
+    @exclusivity(unchecked) private var last = 0
+    @exclusivity(unchecked) private var wordBases: [Int] = []
     /// Where addresses outside the copy are read from (nil: they fail).
     private let fallback: (any MemorySource)?
     /// Bytes copied.
@@ -86,10 +88,11 @@ public final class HeapCopy: MemorySource {
 
     deinit { for buffer in buffers { buffer.deallocate() } }
 
-    /// Private writable mappings other than the main stack and kernel pages.
+    /// Private writable mappings other than kernel pages. The main thread's
+    /// `[stack]` is copied too: 3.11–3.12 keep `tstate->cframe` on the C stack.
     static func worthCopying(_ mapping: Mapping, path: String) -> Bool {
         guard mapping.permissions.readable, mapping.permissions.writable, !mapping.permissions.shared else { return false }
-        return !(path.hasPrefix("[") && path != "[heap]" && !path.hasPrefix("[anon"))
+        return !(path.hasPrefix("[") && path != "[heap]" && path != "[stack]" && !path.hasPrefix("[anon"))
     }
 
     /// The index of the region holding `address`, or nil.
@@ -116,6 +119,56 @@ public final class HeapCopy: MemorySource {
 
     /// The address ranges copied, sorted.
     public var regions: [Range<UInt64>] { zip(starts, ends).map { $0..<$1 } }
+
+    /// Calls `body` with the copied bytes `address ..< address + count`, no copy
+    /// made; nil when they are not all in one copied region.
+    public func withBytes<R>(at address: UInt64, count: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R? {
+        guard count >= 0, let i = region(address), address + UInt64(count) <= ends[i] else { return nil }
+        let offset = Int(address - starts[i])
+        return body(UnsafeRawBufferPointer(rebasing: buffers[i][offset..<offset + count]))
+    }
+
+    /// Index of the 8-byte word at `address` among all copied words (regions in
+    /// address order), nil outside the copy: a dense key for per-address bits.
+    @inline(__always)
+    func wordIndex(_ address: UInt64) -> Int? {
+        guard let i = region(address) else { return nil }
+        if wordBases.count != starts.count { computeWordBases() }
+        return wordBases[i] &+ Int((address &- starts[i]) >> 3)
+    }
+
+    /// Copied 8-byte words in all.
+    var wordCount: Int { Int(byteCount >> 3) &+ starts.count }
+
+    private func computeWordBases() {
+        var base = 0
+        wordBases = starts.indices.map { i in
+            defer { base += Int((ends[i] - starts[i]) >> 3) + 1 }
+            return base
+        }
+    }
+
+    /// Tests: overwrites `count` words at random places of the copy with random
+    /// values, to fuzz the walks over it.
+    package func corrupt<G: RandomNumberGenerator>(words count: Int, using generator: inout G) {
+        guard byteCount >= 8 else { return }
+        for _ in 0..<count {
+            var offset = UInt64.random(in: 0..<byteCount / 8, using: &generator) * 8
+            for i in buffers.indices {
+                if offset + 8 <= UInt64(buffers[i].count) {
+                    buffers[i].storeBytes(of: generator.next(), toByteOffset: Int(offset), as: UInt64.self)
+                    break
+                }
+                offset -= min(offset, UInt64(buffers[i].count))
+            }
+        }
+    }
+
+    /// Tests: overwrites the word at `address` (if copied) with `value`.
+    package func overwrite(_ value: UInt64, at address: UInt64) {
+        guard let i = region(address), address + 8 <= ends[i] else { return }
+        buffers[i].storeBytes(of: value, toByteOffset: Int(address - starts[i]), as: UInt64.self)
+    }
 
     /// Whether `address ..< address + count` is all in the copy.
     public func contains(_ address: UInt64, count: Int = 1) -> Bool {

@@ -50,7 +50,7 @@ struct ObjectReader {
         guard dict != 0 else { return nil }
         let keys = try word(dict &+ layout.dictKeys)
         let shape = try keysShape(keys)
-        for i in 0..<min(max(shape.entries, 0), 1 << 16) {  // dk_nentries read from the target may be negative
+        for i in 0..<max(0, min(shape.entries, 1 << 16)) {
             let entry = shape.firstEntry &+ UInt64(i) &* shape.entrySize
             let keyOffset: UInt64 = shape.entrySize == 24 ? 8 : 0
             let key = try word(entry &+ keyOffset)

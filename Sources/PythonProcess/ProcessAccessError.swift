@@ -40,7 +40,7 @@ public enum ProcessAccessError: Error, Sendable, Equatable, CustomStringConverti
         case .notPython(let pid, let detail):
             return "process \(pid) is not a CPython process: \(detail)"
         case .unsupportedVersion(let pid, let version):
-            return "process \(pid) runs Python \(version); memlens census reads CPython 3.8–3.13"
+            return "process \(pid) runs Python \(version); memlens reads the memory of CPython 3.8–3.13 (census, snapshot)"
         case .unreadable(let pid, let address, let errno):
             return "cannot read memory of process \(pid) at 0x\(String(address, radix: 16)) (errno \(errno))"
         case .badELF(let path, let detail):

@@ -17,7 +17,14 @@ struct TypeSizing {
         case str
         /// `int.__sizeof__` of an int subclass instance.
         case long
+        /// `code.__sizeof__`: 3.11+ the variable size rounded to 8; 3.8–3.10 the
+        /// object, `co_cell2arg`, the opcache and its map (`co_extra`, rare, left out).
+        case code
     }
+
+    static let haveGC: UInt64 = 1 << 14
+    /// `sizeof(PyTypeObject)` (same 3.8–3.13): `type.__sizeof__` of a static type.
+    static let typeObjectBytes: UInt64 = 416
 
     var name: String
     var basicSize: UInt64
@@ -45,7 +52,8 @@ struct TypeSizing {
         name = try reader.typeName(type)
         basicSize = try memory.load(UInt64.self, at: type &+ layout.typeBasicSize)
         itemSize = try memory.load(UInt64.self, at: type &+ layout.typeItemSize)
-        preheaderBytes = layout.gcHeadSize &+ (flags & layout.preheaderFlags != 0 ? 16 : 0)
+        // Only collected types carry the GC header (str, int, code… do not).
+        preheaderBytes = (flags & Self.haveGC != 0 ? layout.gcHeadSize : 0) &+ (flags & layout.preheaderFlags != 0 ? 16 : 0)
         // The nearest static base decides the inherited __sizeof__; a Python
         // class defining __sizeof__ on the way makes the size approximate.
         var base = type, definedInPython = false, depth = 0
@@ -64,9 +72,36 @@ struct TypeSizing {
         case _ where flags & ObjectReader.unicodeSubclass != 0: rule = .str
         case _ where flags & ObjectReader.longSubclass != 0: rule = .long
         case "set", "frozenset": rule = .set
+        case "code": rule = .code
         default: rule = .plain
         }
-        exact = !definedInPython && !Self.unmodelledSizeof.contains(staticName)
+        exact = !definedInPython && (rule == .code || !Self.unmodelledSizeof.contains(staticName))
+    }
+
+    /// `sys.getsizeof(object)` read straight from a copy for the common cases
+    /// (fixed-size objects, var-sized ones, lists, compact ASCII strs); the rest as ``sizeBytes(of:reader:)``.
+    @inline(__always)
+    func sizeBytes(of object: UInt64, copy: HeapCopy, reader: ObjectReader) throws(ProcessAccessError) -> UInt64 {
+        switch rule {
+        case .plain where itemSize == 0 || !exact:
+            return basicSize &+ preheaderBytes
+        case .plain:
+            if let count = copy.word(at: object &+ 16) {
+                return UInt64(clamping: Int64(truncatingIfNeeded: basicSize) &+ Int64(bitPattern: count) &* Int64(truncatingIfNeeded: itemSize)) &+ preheaderBytes
+            }
+        case .list:
+            if let allocated = copy.word(at: object &+ reader.layout.listAllocated) {
+                return basicSize &+ 8 &* UInt64(clamping: Int64(bitPattern: allocated)) &+ preheaderBytes
+            }
+        case .str:
+            let layout = reader.layout
+            if let length = copy.word(at: object &+ layout.unicodeLength), let state = copy.word(at: object &+ layout.unicodeState),
+               state >> 5 & 3 == 3 {
+                return layout.asciiObjectSize &+ length &+ 1 &+ preheaderBytes
+            }
+        default: break
+        }
+        return try sizeBytes(of: object, reader: reader)
     }
 
     /// `sys.getsizeof(object)`.
@@ -91,10 +126,27 @@ struct TypeSizing {
         case .dict:
             size = try dictSizeBytes(object, reader: reader)
         case .type:
+            // A static type is no collected object: `sizeof(PyTypeObject)`, no GC header.
+            guard try reader.flags(ofType: object) & ObjectReader.heapTypeFlag != 0 else { return Self.typeObjectBytes }
             let keys = try reader.word(object &+ layout.heapTypeCachedKeys)
             size = layout.heapTypeSize &+ (keys == 0 ? 0 : try reader.keysSizeBytes(keys))
         case .str:
             size = try strSizeBytes(object, reader: reader)
+        case .code where layout.dictKeysLog2:
+            let count = UInt64(clamping: try memory.load(Int64.self, at: object &+ 16))
+            size = (basicSize &+ count &* itemSize &+ 7) & ~7
+        case .code:
+            // 3.8–3.10 PyCodeObject: co_code 48, co_cellvars 88, co_cell2arg 96, co_opcache 160, co_opcache_size 172.
+            size = basicSize
+            let cellvars = try reader.word(object &+ 88)
+            if try reader.word(object &+ 96) != 0, cellvars != 0 {
+                size &+= 8 &* UInt64(clamping: try memory.load(Int64.self, at: cellvars &+ 16))
+            }
+            if try reader.word(object &+ 160) != 0 {
+                let code = try reader.word(object &+ 48)
+                size &+= UInt64(clamping: try memory.load(Int64.self, at: code &+ 16)) / 2
+                size &+= 32 &* UInt64(try memory.load(UInt8.self, at: object &+ 172))
+            }
         case .long:
             let field = try memory.load(Int64.self, at: object &+ 16)
             let digits = layout.longHasTag ? UInt64(bitPattern: field) >> 3 : field.magnitude

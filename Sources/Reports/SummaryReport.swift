@@ -17,10 +17,13 @@ public enum SummaryReport {
                 String(index), String(row.count), percent(UInt64(row.count), of: UInt64(summary.objectCount)),
                 String(row.size), percent(row.size, of: summary.totalSizeBytes),
                 String(cumulative), percent(cumulative, of: summary.totalSizeBytes),
-                String(row.max), row.type,
+                String(row.max), row.type + (row.approximate == true ? " ~" : ""),
             ])
         }
         out += table.render()
+        if summary.types.prefix(top).contains(where: { $0.approximate == true }) {
+            out += "~ sizes approximate: tp_basicsize + items (the type's own __sizeof__ is not modelled by the read-only walk)\n"
+        }
         if summary.types.count > top {
             out += "… \(summary.types.count - top) more types (--top N to show more)\n"
         }
@@ -40,6 +43,11 @@ public enum SummaryReport {
         var out = "Snapshot \(path)" + (metadata.source == "meliae" ? " (meliae dump)" : "") + "\n"
         if !parts.isEmpty { out += parts.joined(separator: ", ") + "\n" }
         if let argv = metadata.argv, !argv.isEmpty { out += "Command: " + argv.joined(separator: " ") + "\n" }
+        if metadata.method == "read-only" {
+            out += "Read from outside (no code run in the process)"
+                + (metadata.pauseMilliseconds.map { String(format: "; paused %.0f ms", $0) } ?? "")
+                + (metadata.conservativeObjects.map { "; \($0) objects' referents by a conservative scan" } ?? "") + "\n"
+        }
         return out
     }
 
@@ -47,9 +55,9 @@ public enum SummaryReport {
         whole == 0 ? "0" : String(part * 100 / whole)
     }
 
-    /// The `--json` document: `{"objects", "total_size", "python", "types": [{"type", "count", "size", "max"}]}`.
+    /// The `--json` document: `{"objects", "total_size", "python", "types": [{"type", "count", "size", "max", "approximate"?}]}`.
     public static func json(_ summary: TypeSummary, metadata: SnapshotMetadata, top: Int?) throws -> String {
-        struct Row: Encodable { var type: String; var count: Int; var size: UInt64; var max: UInt64 }
+        struct Row: Encodable { var type: String; var count: Int; var size: UInt64; var max: UInt64; var approximate: Bool? }
         struct Document: Encodable {
             var objects: Int
             var total_size: UInt64
@@ -58,7 +66,7 @@ public enum SummaryReport {
             var rss: UInt64?
             var types: [Row]
         }
-        let rows = summary.types.prefix(top ?? Int.max).map { Row(type: $0.type, count: $0.count, size: $0.size, max: $0.max) }
+        let rows = summary.types.prefix(top ?? Int.max).map { Row(type: $0.type, count: $0.count, size: $0.size, max: $0.max, approximate: $0.approximate) }
         let document = Document(
             objects: summary.objectCount, total_size: summary.totalSizeBytes, python: metadata.python,
             pid: metadata.pid, rss: metadata.rssBytes, types: Array(rows)

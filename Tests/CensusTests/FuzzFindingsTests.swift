@@ -53,7 +53,7 @@ import Testing
         put(first + layout.gcHeadSize + 8, type, in: &objects, base: first)
         put(second + layout.gcHeadSize + 8, type, in: &objects, base: first)
         let copy = HeapCopy(regions: [(gc, state), (first, objects)])
-        let totals = try CensusWalk(copy: copy, reader: ObjectReader(memory: copy, layout: layout), gcState: gc).run()
+        let totals = try HeapWalk(copy: copy, reader: ObjectReader(memory: copy, layout: layout), gcState: gc).censusTotals()
         #expect(totals.types.map(\.count) == [2])
         #expect(totals.generations.first?.objects == 2)
     }

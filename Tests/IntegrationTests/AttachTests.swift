@@ -53,7 +53,7 @@ struct AttachTests {
         let target = try AttachTarget(python, mode: "idle", label: "attach")
         let output = target.folder.appending(path: "attached.mlh").path
         // WHEN memlens attaches
-        let result = try runCommand([TestPaths.memlens, "snapshot", String(target.pid), "-o", output, "--json"])
+        let result = try runCommand([TestPaths.memlens, "snapshot", "--agent", String(target.pid), "-o", output, "--json"])
         try #require(result.status == 0, "\(result.stderr)")
         // THEN the snapshot holds what gc.get_objects() held, type by type —
         // within a few objects: loading the agent's extension modules (zlib,
@@ -84,7 +84,7 @@ struct AttachTests {
         let target = try AttachTarget(python, mode: "churn", label: "churn")
         for round in 0..<10 {
             let output = target.folder.appending(path: "churn-\(round).mlh").path
-            let result = try runCommand([TestPaths.memlens, "snapshot", String(target.pid), "-o", output])
+            let result = try runCommand([TestPaths.memlens, "snapshot", "--agent", String(target.pid), "-o", output])
             try #require(result.status == 0, "round \(round): \(result.stderr)")
             let graph = try SnapshotLoader.load(path: output)
             #expect(graph.typeIDs.filter { graph.typeNames[Int($0)] == "__main__.LeakedThing" }.count == 12_345)
@@ -107,7 +107,7 @@ struct AttachTests {
         process.standardOutput = output
         try process.run()
         _ = output.fileHandleForReading.availableData
-        let result = try runCommand([TestPaths.memlens, "snapshot", String(process.processIdentifier), "-o", folder.appending(path: "x.mlh").path, "--timeout", "1"])
+        let result = try runCommand([TestPaths.memlens, "snapshot", "--agent", String(process.processIdentifier), "-o", folder.appending(path: "x.mlh").path, "--timeout", "1"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("no safe point"), "\(result.stderr)")
         #expect(result.stderr.contains("clock_nanosleep"), "\(result.stderr)")
@@ -137,7 +137,7 @@ struct AttachTests {
         // WHEN memlens attaches, and the target is killed once the agent has begun writing
         let memlens = Process()
         memlens.executableURL = URL(fileURLWithPath: TestPaths.memlens)
-        memlens.arguments = ["snapshot", String(target.processIdentifier), "-o", output]
+        memlens.arguments = ["snapshot", "--agent", String(target.processIdentifier), "-o", output]
         let stderr = Pipe()
         memlens.standardError = stderr
         try memlens.run()
@@ -172,7 +172,7 @@ struct AttachTests {
         let python = try #require(PythonInterpreter.installed.last)
         let target = try AttachTarget(python, mode: "idle", label: "attach-denied")
         let result = try runCommand(["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                                     TestPaths.memlens, "snapshot", String(target.pid), "-o", "/tmp/denied.mlh"])
+                                     TestPaths.memlens, "snapshot", "--agent", String(target.pid), "-o", "/tmp/denied.mlh"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("not allowed to attach to process \(target.pid)"), "\(result.stderr)")
         #expect(result.stderr.contains("run memlens as the user that owns process \(target.pid), or as root"), "\(result.stderr)")
@@ -197,7 +197,7 @@ struct AttachTests {
         let pid = process.processIdentifier
         #expect(!FileManager.default.fileExists(atPath: "/tmp/inside"))
         let snapshot = folder.appending(path: "ns.mlh").path
-        let result = try runCommand([TestPaths.memlens, "snapshot", String(pid), "-o", snapshot])
+        let result = try runCommand([TestPaths.memlens, "snapshot", "--agent", String(pid), "-o", snapshot])
         #expect(result.status == 0, "\(result.stderr)")
         let graph = try SnapshotLoader.load(path: snapshot)
         #expect(graph.typeIDs.filter { graph.typeNames[Int($0)] == "object" }.count >= 5000)
@@ -211,7 +211,7 @@ struct AttachTests {
         let target = try AttachTarget(python, mode: "idle", label: "nogdb")
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = "/nonexistent"
-        let result = try runCommand([TestPaths.memlens, "snapshot", String(target.pid), "-o", "/tmp/nogdb.mlh"], environment: environment)
+        let result = try runCommand([TestPaths.memlens, "snapshot", "--agent", String(target.pid), "-o", "/tmp/nogdb.mlh"], environment: environment)
         #expect(result.status == 1)
         #expect(result.stderr.contains("gdb is needed"), "\(result.stderr)")
         #expect(result.stderr.contains("apt-get install gdb"))
@@ -221,7 +221,7 @@ struct AttachTests {
 
     @Test("No such process, a zombie, not Python: one clear line, exit 1")
     func badTargets() throws {
-        let none = try runCommand([TestPaths.memlens, "snapshot", "999999", "-o", "/tmp/none.mlh"])
+        let none = try runCommand([TestPaths.memlens, "snapshot", "--agent", "999999", "-o", "/tmp/none.mlh"])
         #expect(none.status == 1)
         #expect(none.stderr.contains("no such process: 999999"))
 
@@ -230,7 +230,7 @@ struct AttachTests {
         sleeper.arguments = ["30"]
         try sleeper.run()
         defer { kill(sleeper.processIdentifier, SIGKILL) }
-        let notPython = try runCommand([TestPaths.memlens, "snapshot", String(sleeper.processIdentifier), "-o", "/tmp/none.mlh"])
+        let notPython = try runCommand([TestPaths.memlens, "snapshot", "--agent", String(sleeper.processIdentifier), "-o", "/tmp/none.mlh"])
         #expect(notPython.status == 1)
         #expect(notPython.stderr.contains("is not a CPython interpreter"))
 
@@ -245,7 +245,7 @@ struct AttachTests {
         defer { argv.forEach { free($0) } }
         try #require(posix_spawn(&pid, "/bin/true", nil, &attributes, argv, environ) == 0)
         usleep(300_000)  // exited; not waited for: a zombie of this test process
-        let zombieResult = try runCommand([TestPaths.memlens, "snapshot", String(pid), "-o", "/tmp/none.mlh"])
+        let zombieResult = try runCommand([TestPaths.memlens, "snapshot", "--agent", String(pid), "-o", "/tmp/none.mlh"])
         var status: Int32 = 0
         waitpid(pid, &status, 0)
         #expect(zombieResult.status == 1)

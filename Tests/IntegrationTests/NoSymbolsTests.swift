@@ -51,7 +51,7 @@ struct NoSymbolsTests {
         defer { target.finish() }
         #expect(target.firstLine == library)
         let output = folder.appending(path: "out.mlh").path
-        let result = try runCommand([TestPaths.memlens, "snapshot", String(target.pid), "-o", output])
+        let result = try runCommand([TestPaths.memlens, "snapshot", "--agent", String(target.pid), "-o", output])
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("error: Python without symbols: "), "\(result.stderr)")
         #expect(result.stderr.contains("(stripped or static build without exported symbols); memlens needs"))

@@ -30,7 +30,7 @@ struct LayerTests {
         "HeapGraph": ["SafeFiles", "Darwin"],  // Darwin: AtomicFile's `#if canImport` branch
         "HeapAnalysis": ["HeapGraph", "ProcessModels"],
         "ProcFS": [],
-        "PythonProcess": ["CProcessAccess", "ProcFS", "ProcessModels"],
+        "PythonProcess": ["CProcessAccess", "ProcFS", "ProcessModels", "HeapGraph"],  // the read-only snapshot builds the graph
         // Fragmentation reads arenas out of a stopped process (PythonProcess) and is the
         // census's arena summary (CensusArenas), so it sits above PythonProcess.
         "Fragmentation": ["ProcFS", "PythonProcess"],

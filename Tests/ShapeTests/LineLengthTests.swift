@@ -36,7 +36,6 @@ struct LineLengthTests {
         "Sources/HeapGraph/SnapshotFile.swift": 1,
         "Sources/ProcFS/ByteParsing.swift": 1,
         "Sources/ProcFS/MemoryCounters.swift": 2,
-        "Sources/PythonProcess/CensusWalk.swift": 3,
         "Sources/PythonProcess/CollectorSample.swift": 1,
         "Sources/PythonProcess/CoreCensus.swift": 3,
         "Sources/PythonProcess/CoreFile.swift": 1,

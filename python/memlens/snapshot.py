@@ -13,11 +13,14 @@ other half of this contract:
     section*: u8 kind, u32 payload length, payload
         1 TYPES    u32 count, then per type: u16 length + UTF-8 name (appended to the type table),
                    and from format 2 the type object's u64 address
-        2 OBJECTS  u32 count, u32 refcount bias, u8 flags (1: gc-tracked objects),
+        2 OBJECTS  u32 count, u32 refcount bias, u8 flags (1: gc-tracked objects; memlens's
+                   read-only walk adds 2: referents from a conservative scan, 4: approximate size),
                    columns address/type/size/refcount/referent-count,
                    u32 edge count, column edges (referent addresses), then values
         3 ROOTS    UTF-8 JSON list of {"address", "kind", "name"}
         4 CLOSURES UTF-8 JSON list of [function address, [free variable names]] (format 2+)
+        5 ATTRIBUTES UTF-8 JSON list of [class address, [attribute names in its shared keys'
+                   order]] (memlens's read-only walk, 3.11+: names an instance's inline values)
         255 END    u64 objects, u64 edges, u32 CRC-32 of every byte before this section
 
 A column is u8 width (1, 2, 4, 6 or 8) then the values at that width.

@@ -3,6 +3,7 @@ import Fragmentation
 import HeapAnalysis
 import HeapGraph
 import ProcFS
+import PythonProcess
 import Reports
 import SafeFiles
 
@@ -21,17 +22,13 @@ extension Frag {
                                                 ussBefore: before.ussBytes, ussAfter: after.ussBytes, measuredBytes: measured))
     }
 
-    /// Snapshots the target into a private temporary folder, finds the pinners in it, and deletes it.
+    /// Reads the target's heap from outside (the read-only snapshot's walk) and finds the pinners in it.
     func takeSnapshotForHolders(_ pinning: Pinning) throws -> PinnerHolders {
-        let folder = try PrivateFolder.create(prefix: "memlens-frag")
-        defer { folder.remove() }
-        let file = folder.path + "/snapshot.mlh"
-        _ = try Attacher.snapshot(pid: pid, output: file, values: true, timeoutSeconds: timeout.seconds) { line in
+        let graph = try ReadOnlySnapshot.take(pid: pid, values: true) { line in
             report.progress("memlens: \(line)")
-        }
-        let graph = try SnapshotLoader.load(path: file)
-        var holders = PinnerHolders(pinned: pinning.typedObjects, graph: graph, file: "(taken by --paths, deleted)", pid: pid)
-        holders.source = "a snapshot taken just after"
+        }.graph
+        var holders = PinnerHolders(pinned: pinning.typedObjects, graph: graph, file: "(read by --paths, not kept)", pid: pid)
+        holders.source = "a read-only snapshot taken just after"
         return holders
     }
 

@@ -26,12 +26,11 @@ struct Frag: ParsableCommand {
               memlens frag 1234 --trim          # call malloc_trim(0), measure it
               memlens frag app.mlh              # estimate from a snapshot alone
 
-            --paths, --malloc-stats and --trim run a small agent in the process through gdb
-            (like `memlens snapshot`); only --trim changes it, and the report says so.
-            --paths reads the arenas first and then takes a snapshot to a private
-            temporary file, deleted afterwards, so the agent's own allocations are not
-            counted among the pinners. A snapshot given with --snapshot must be of the
-            same process and taken while it held the pinning objects.
+            --malloc-stats and --trim run a small agent in the process through gdb
+            (like `memlens snapshot --agent`); only --trim changes it, and the report says so.
+            --paths reads the arenas first and then the whole heap, from outside (as
+            `memlens snapshot` does: no code runs in the process). A snapshot given with
+            --snapshot must be of the same process and taken while it held the pinning objects.
 
             Given a snapshot file instead of a process, memlens places the snapshot's
             objects in pymalloc pools by address. Arenas are not in a snapshot: aligned
@@ -57,7 +56,7 @@ struct Frag: ParsableCommand {
         valueName: "file.mlh"))
     var snapshot: String?
 
-    @Flag(help: "Take a snapshot (through the agent) to show where the pinning objects are held, from a root.")
+    @Flag(help: "Read the heap (as `memlens snapshot` does) to show where the pinning objects are held, from a root.")
     var paths = false
 
     @Option(help: ArgumentHelp("Write an SVG map of the arenas to this file.", valueName: "file"))

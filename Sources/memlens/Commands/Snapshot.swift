@@ -1,54 +1,104 @@
 import Agent
 import ArgumentParser
 import Foundation
+import HeapGraph
+import PythonProcess
 import Reports
 
 struct Snapshot: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Take a heap snapshot of a running Python process, without restarting it.",
+        abstract: "Take a heap snapshot of a running Python process (or a core file), without restarting it.",
         discussion: """
-            The agent runs on the main thread at its next safe point, writes the
-            snapshot and cleans up after itself (modules, sys.path, its buffer).
-            CPython 3.8–3.13: gdb queues it with Py_AddPendingCall; the process is
-            stopped only while gdb attaches. Needs gdb. CPython 3.14+: memlens
-            writes sys.remote_exec's request (PEP 768) into the main thread's state;
-            no gdb, no stop (not when the target disabled remote debugging). Both
-            need the right to ptrace the process (same user, or root).
+            By default nothing runs in the target: every thread is stopped only
+            while its writable memory is copied (as `census` does), then the copy
+            is walked from outside: every object the collector tracks (frozen ones
+            too), the untracked objects they reach, referents by layout, every
+            thread's frames and locals. Works when the main thread is blocked in C
+            and on core files (`gcore PID`, or the kernel's). CPython 3.8–3.13.
+
+            --agent injects the stdlib agent instead: it runs on the main thread at
+            its next safe point (3.8–3.13 through gdb, 3.14+ through sys.remote_exec).
+            Both need the right to ptrace the process (same user, or root).
 
               memlens snapshot 1234 -o app.mlh
-              memlens snapshot 1234 -o app.mlh --no-values --timeout 60
+              memlens snapshot core.1234 --exe /usr/bin/python3.11 -o app.mlh
+              memlens snapshot 1234 -o app.mlh --agent --timeout 60
             """
     )
 
-    @Argument(help: "Process id of a CPython 3.8–3.14 process.")
-    var pid: Int32
+    @Argument(help: "Process id of a CPython process, or the path of its core file.")
+    var target: String
 
     @Option(name: [.short, .customLong("output")], help: "Snapshot file to write (mode 0600).")
     var output: String
 
+    @Option(help: "With a core file: the Python executable, when the path the core names is not on this machine.")
+    var exe: String?
+
     @Flag(help: "Leave str/bytes/int/float values out (snapshots hold user data).")
     var noValues = false
 
-    @Option(help: "Seconds to wait for the main thread to reach a safe point.")
+    @Flag(help: "Inject the agent into the target instead of reading its memory from outside.")
+    var agent = false
+
+    @Option(help: "With --agent: seconds to wait for the main thread to reach a safe point.")
     var timeout = TimeSpan(seconds: 30)
 
     @OptionGroup var report: ReportOptions
 
+    var pid: Int32? { Int32(target) }
+
     func validate() throws {
+        if pid == nil, agent { throw ValidationError("--agent takes a pid: a core file can only be read") }
+        if pid != nil, exe != nil { throw ValidationError("--exe is for core files; a live process names its own executable") }
     }
 
     func run() throws {
-        let result = try reportingErrors {
-            try Attacher.snapshot(pid: pid, output: output, values: !noValues, timeoutSeconds: timeout.seconds) { line in
-                if !report.json { printError("memlens: \(line)") }
+        let note: (String) -> Void = { line in if !report.json { printError("memlens: \(line)") } }
+        let started = Date()
+        let line: SnapshotLine
+        if agent, let pid {
+            let result = try reportingErrors {
+                try Attacher.snapshot(pid: pid, output: output, values: !noValues, timeoutSeconds: timeout.seconds, progress: note)
             }
+            line = SnapshotLine(path: output, pid: pid, python: result.python, method: "agent", objects: result.objects, bytes: result.bytes,
+                                pause_ms: result.dumpSeconds * 1000, total_ms: result.totalSeconds * 1000)
+        } else {
+            let snapshot = try reportingErrors {
+                if let pid { return try ReadOnlySnapshot.take(pid: pid, values: !noValues, progress: note) }
+                return try ReadOnlySnapshot.take(core: target, executable: exe, values: !noValues)
+            }
+            try reportingErrors { try MLHWriter.write(snapshot.graph, to: output) }
+            let bytes = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
+            line = SnapshotLine(path: output, pid: pid ?? Int32(snapshot.graph.metadata.pid ?? 0), python: snapshot.python, method: "read-only",
+                                objects: snapshot.graph.count, bytes: bytes, pause_ms: snapshot.pauseMilliseconds,
+                                total_ms: Date().timeIntervalSince(started) * 1000, walk_ms: snapshot.walkMilliseconds,
+                                copied_bytes: snapshot.copiedBytes, edges: snapshot.graph.edgeCount,
+                                conservative_objects: snapshot.graph.metadata.conservativeObjects)
         }
         if report.json {
-            struct Document: Encodable { var path: String; var pid: Int32; var python: String; var objects: Int; var bytes: Int; var pause_ms: Double; var total_ms: Double }
-            print(try JSONOutput.string(Document(path: output, pid: pid, python: result.python, objects: result.objects, bytes: result.bytes,
-                                                 pause_ms: result.dumpSeconds * 1000, total_ms: result.totalSeconds * 1000)))
+            print(try JSONOutput.string(line))
         } else {
-            printError("memlens: wrote \(output): \(result.objects) objects, \(ByteFormat.string(UInt64(result.bytes))); the target paused \(Int(result.dumpSeconds * 1000)) ms (Python \(result.python)), \(Int(result.totalSeconds * 1000)) ms in all")
+            printError("memlens: wrote \(output) (\(line.method)): \(line.objects) objects, \(ByteFormat.string(UInt64(line.bytes))); "
+                + "the target paused \(Int(line.pause_ms)) ms (Python \(line.python)), \(Int(line.total_ms)) ms in all")
         }
     }
+}
+
+/// What `memlens snapshot --json` prints.
+struct SnapshotLine: Encodable {
+    var path: String
+    var pid: Int32
+    var python: String
+    /// `read-only` or `agent`.
+    var method: String
+    var objects: Int
+    var bytes: Int
+    var pause_ms: Double
+    var total_ms: Double
+    /// Read-only: walking the copy and building the graph; the bytes copied; edges; objects scanned conservatively.
+    var walk_ms: Double?
+    var copied_bytes: UInt64?
+    var edges: Int?
+    var conservative_objects: Int?
 }

@@ -1,0 +1,129 @@
+/// Offsets the read-only snapshot needs beyond the census's ``PythonLayout``:
+/// the pointer fields each built-in type's `tp_traverse` visits, frames,
+/// code objects and the interpreter's module tables, for one minor version on
+/// 64-bit Linux. Measured with `gdb -batch -ex 'ptype/o …' libpython3.X.so.1.0`
+/// on the pyenv builds ``PythonLayout`` names; checked against
+/// `gc.get_referents` by the snapshot tests.
+struct GraphLayout: Sendable {
+    // PyTypeObject (same 3.8–3.13)
+    var typeTraverse: UInt64 = 184
+    var typeWeaklistOffset: UInt64 = 208
+    var typeDictOffset: UInt64 = 288
+    var typeBases: UInt64 = 336
+    var typeMro: UInt64 = 344
+    var typeCache: UInt64 = 352
+    /// `ht_module` (3.9+), 0 when absent.
+    var heapTypeModule: UInt64
+    /// `_PyRuntime.main_thread`: the main thread's id (`threading.main_thread().ident`).
+    var runtimeMainThread: UInt64
+    // PyInterpreterState
+    var interpreterModules: UInt64
+    var interpreterSysdict: UInt64
+    var interpreterBuiltins: UInt64
+    // PyThreadState
+    var threadID: UInt64
+    /// 3.8–3.10: `tstate->frame` (a `PyFrameObject`); 3.11–3.12: `tstate->cframe`; 3.13: `tstate->current_frame`.
+    var threadFrame: UInt64
+    /// 3.11–3.12: `_PyCFrame.current_frame`; nil when ``threadFrame`` is the frame itself.
+    var cframeCurrentFrame: UInt64?
+    // Frames: 3.8–3.10 `PyFrameObject`, 3.11+ `_PyInterpreterFrame`.
+    var frameIsObject: Bool
+    var frameBack: UInt64
+    var frameCode: UInt64
+    var frameLocalsPlus: UInt64
+    /// 3.8–3.10 `f_lasti`; 3.11+ `prev_instr` / `instr_ptr` (a pointer into the code).
+    var frameInstruction: UInt64
+    /// 3.11+: `owner` byte (3 = a C stack shim frame without code, 3.12+).
+    var frameOwner: UInt64
+    // PyCodeObject
+    var codeFilename: UInt64
+    var codeName: UInt64
+    var codeQualname: UInt64?
+    var codeFirstLine: UInt64
+    var codeLineTable: UInt64
+    /// 3.8–3.10: `co_nlocals`, `co_varnames`, `co_cellvars`, `co_freevars`; 3.11+ `co_nlocalsplus`, `co_localsplusnames`.
+    var codeLocalsCount: UInt64
+    var codeLocalNames: UInt64
+    var codeCellNames: UInt64?
+    var codeFreeNames: UInt64?
+    /// 3.11+: offset of `co_code_adaptive` (the instructions).
+    var codeInstructions: UInt64
+    /// The line table's format.
+    var lineTable: LineTableFormat
+    /// `PyFunctionObject` fields `func_traverse` visits (every object field but the weakref list).
+    var functionFields: [UInt64]
+    /// `func_code` and `func_closure`: 3.8–3.9 16 and 48, 3.10+ 48 and 72.
+    var functionCode: UInt64 { lineTable == .lnotab ? 16 : 48 }
+    var functionClosure: UInt64 { functionCode == 16 ? 48 : 72 }
+    /// `PyBaseExceptionObject` fields.
+    var exceptionFields: [UInt64]
+    /// `lru_cache_object` fields its traverse visits (3.10+ add `kwd_mark` and the link type).
+    var lruCacheFields: [UInt64] { heapTypeModule == 0 || lineTable == .lnotab ? [72, 88, 112, 120] : [72, 88, 112, 120, 128, 136] }
+    /// `propertyobject` fields.
+    var propertyFields: [UInt64]
+    /// 3.9+: builtin functions with `METH_METHOD` hold their class at 56.
+    var cMethodClass: Bool
+    /// 3.8–3.10 frames are GC objects that visit their stack; the value-stack pointer field.
+    var frameValueStack: UInt64 = 64
+    /// `_PyDictValues`: 3.13 puts 8 bytes of header before the values.
+    var dictValuesHeader: UInt64
+    /// 3.13: `Py_TPFLAGS_INLINE_VALUES` instances keep their values at `tp_basicsize`.
+    var inlineValuesFlag: UInt64
+    /// 3.11–3.12: `Py_TPFLAGS_MANAGED_DICT`; the values pointer (3.11 at -32, 3.12 tagged at -24).
+    var managedDictFlag: UInt64
+    /// 3.12 `_PyDictOrValues`: one word at -24 holding the dict, or the values pointer tagged with bit 0.
+    var managedDictTagged: Bool
+
+    enum LineTableFormat: Sendable { case lnotab, linetable310, locations }
+
+    static func forVersion(minor: Int) -> GraphLayout? {
+        switch minor {
+        case 8, 9:
+            return GraphLayout(
+                heapTypeModule: minor == 9 ? 880 : 0, runtimeMainThread: 72,
+                interpreterModules: minor == 8 ? 56 : 856, interpreterSysdict: minor == 8 ? 72 : 872, interpreterBuiltins: minor == 8 ? 80 : 880,
+                threadID: 176, threadFrame: 24, cframeCurrentFrame: nil,
+                frameIsObject: true, frameBack: 24, frameCode: 32, frameLocalsPlus: 360, frameInstruction: 104, frameOwner: 0,
+                codeFilename: 104, codeName: 112, codeQualname: nil, codeFirstLine: 40, codeLineTable: 120,
+                codeLocalsCount: 28, codeLocalNames: 72, codeCellNames: 88, codeFreeNames: 80, codeInstructions: 48, lineTable: .lnotab,
+                functionFields: [16, 24, 32, 40, 48, 56, 64, 72, 88, 96, 104],
+                exceptionFields: [16, 24, 32, 40, 48], propertyFields: [16, 24, 32, 40], cMethodClass: minor == 9,
+                dictValuesHeader: 0, inlineValuesFlag: 0, managedDictFlag: 0, managedDictTagged: false)
+        case 10:
+            return GraphLayout(
+                heapTypeModule: 880, runtimeMainThread: 72, interpreterModules: 856, interpreterSysdict: 872, interpreterBuiltins: 880,
+                threadID: 176, threadFrame: 24, cframeCurrentFrame: nil,
+                frameIsObject: true, frameBack: 24, frameCode: 32, frameLocalsPlus: 352, frameInstruction: 96, frameOwner: 0,
+                codeFilename: 104, codeName: 112, codeQualname: nil, codeFirstLine: 40, codeLineTable: 120,
+                codeLocalsCount: 28, codeLocalNames: 72, codeCellNames: 88, codeFreeNames: 80, codeInstructions: 48, lineTable: .linetable310,
+                functionFields: [16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 104, 112],
+                exceptionFields: [16, 24, 32, 40, 48], propertyFields: [16, 24, 32, 40, 48], cMethodClass: true,
+                dictValuesHeader: 0, inlineValuesFlag: 0, managedDictFlag: 0, managedDictTagged: false)
+        case 11:
+            return GraphLayout(
+                heapTypeModule: 880, runtimeMainThread: 80, interpreterModules: 888, interpreterSysdict: 904, interpreterBuiltins: 912,
+                threadID: 152, threadFrame: 56, cframeCurrentFrame: 8,
+                frameIsObject: false, frameBack: 48, frameCode: 32, frameLocalsPlus: 72, frameInstruction: 56, frameOwner: 69,
+                codeFilename: 112, codeName: 120, codeQualname: 128, codeFirstLine: 72, codeLineTable: 136,
+                codeLocalsCount: 76, codeLocalNames: 96, codeCellNames: nil, codeFreeNames: nil, codeInstructions: 184, lineTable: .locations,
+                functionFields: [16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 104, 112],
+                exceptionFields: [16, 24, 32, 40, 48, 56], propertyFields: [16, 24, 32, 40, 48], cMethodClass: true,
+                dictValuesHeader: 0, inlineValuesFlag: 0, managedDictFlag: 1 << 4, managedDictTagged: false)
+        case 12, 13:
+            return GraphLayout(
+                heapTypeModule: 888, runtimeMainThread: minor == 12 ? 64 : 656, interpreterModules: minor == 12 ? 944 : 7656,
+                interpreterSysdict: minor == 12 ? 352 : 7640, interpreterBuiltins: minor == 12 ? 360 : 7648,
+                threadID: minor == 12 ? 136 : 152, threadFrame: minor == 12 ? 56 : 72, cframeCurrentFrame: minor == 12 ? 0 : nil,
+                frameIsObject: false, frameBack: 8, frameCode: 0, frameLocalsPlus: 72, frameInstruction: 56, frameOwner: 70,
+                codeFilename: 112, codeName: 120, codeQualname: 128, codeFirstLine: 68, codeLineTable: 136,
+                codeLocalsCount: 72, codeLocalNames: 96, codeCellNames: nil, codeFreeNames: nil,
+                codeInstructions: minor == 12 ? 192 : 200, lineTable: .locations,
+                functionFields: [16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 104, 112, 120],
+                exceptionFields: [16, 24, 32, 40, 48, 56], propertyFields: [16, 24, 32, 40, 48], cMethodClass: true,
+                dictValuesHeader: minor == 13 ? 8 : 0, inlineValuesFlag: minor == 13 ? 1 << 2 : 0,
+                managedDictFlag: 1 << 4, managedDictTagged: minor == 12)
+        default:
+            return nil
+        }
+    }
+}

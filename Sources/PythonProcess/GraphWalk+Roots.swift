@@ -1,0 +1,169 @@
+/// The snapshot's named roots: `sys.modules` and each module in it, the
+/// builtins, and every thread's Python stack read the way py-spy reads it
+/// (3.8–3.10 `tstate->frame` objects, 3.11–3.12 `tstate->cframe->current_frame`,
+/// 3.13 `tstate->current_frame`): each frame by function, file and line, and
+/// each local, cell and free variable by name.
+extension GraphWalk {
+    struct PendingRoot { var address: UInt64; var kind: String; var name: String }
+
+    func collectRoots() throws(ProcessAccessError) -> [PendingRoot] {
+        var roots: [PendingRoot] = []
+        let modules = try field(interpreter &+ graph.interpreterModules)
+        if modules != 0 {
+            roots.append(PendingRoot(address: modules, kind: "sys.modules", name: "sys.modules"))
+            var values: [UInt64] = [], keys: [UInt64] = []
+            if (try? dictEntries(modules, values: &values, keys: &keys)) != nil {
+                for (key, module) in zip(keys, values) {
+                    roots.append(PendingRoot(address: module, kind: "module", name: strHead(key, limit: 1024)?.0 ?? "?"))
+                }
+            }
+        }
+        let builtins = try field(interpreter &+ graph.interpreterBuiltins)
+        if builtins != 0 { roots.append(PendingRoot(address: builtins, kind: "builtins", name: "builtins")) }
+        var thread = try field(interpreter &+ reader.layout.interpreterThreadsHead)
+        let main = copy.word(at: runtime &+ graph.runtimeMainThread)
+        var threads = 0
+        while thread != 0, threads < 4096 {
+            threads += 1
+            let id = try field(thread &+ graph.threadID)
+            roots += threadRoots(thread, name: id == main ? "thread MainThread" : "thread \(id)")
+            thread = try field(thread &+ reader.layout.threadStateNext)
+        }
+        return roots
+    }
+
+    /// The frames of one thread state, innermost first, as roots.
+    private func threadRoots(_ state: UInt64, name thread: String) -> [PendingRoot] {
+        var roots: [PendingRoot] = []
+        guard var frame = copy.word(at: state &+ graph.threadFrame) else { return roots }
+        if let current = graph.cframeCurrentFrame {
+            guard frame != 0, let top = copy.word(at: frame &+ current) else { return roots }
+            frame = top
+        }
+        var depth = 0
+        while frame != 0, depth < 10_000 {
+            depth += 1
+            defer { frame = copy.word(at: frame &+ graph.frameBack) ?? 0 }
+            guard let code = copy.word(at: frame &+ graph.frameCode), isCode(code) else { continue }
+            if !graph.frameIsObject, let owner = copy.word(at: frame &+ graph.frameOwner), owner & 0xFF == 3 { continue }
+            let place = "\(thread) → \(functionName(code))() \(fileName(code)):\(line(frame: frame, code: code))"
+            if graph.frameIsObject {
+                roots.append(PendingRoot(address: frame, kind: "frame", name: place))
+            }
+            for (variable, value) in locals(frame: frame, code: code) {
+                roots.append(PendingRoot(address: value, kind: "local", name: "\(place) → local '\(variable)'"))
+            }
+        }
+        return roots
+    }
+
+    private func isCode(_ object: UInt64) -> Bool {
+        guard object != 0, let slot = slot(ofObject: object) else { return false }
+        return walk.sizings[slot].name == "code"
+    }
+
+    private func functionName(_ code: UInt64) -> String {
+        let name = copy.word(at: code &+ (graph.codeQualname ?? graph.codeName)).flatMap { strHead($0, limit: 1024)?.0 }
+        return name ?? "?"
+    }
+
+    private func fileName(_ code: UInt64) -> String {
+        copy.word(at: code &+ graph.codeFilename).flatMap { strHead($0, limit: 4096)?.0 } ?? "?"
+    }
+
+    /// The frame's locals, cells and free variables that hold something, by name.
+    private func locals(frame: UInt64, code: UInt64) -> [(String, UInt64)] {
+        var names: [String] = []
+        if let cells = graph.codeCellNames, let free = graph.codeFreeNames {
+            guard let count = try? reader.memory.load(Int32.self, at: code &+ graph.codeLocalsCount),
+                  let varnames = copy.word(at: code &+ graph.codeLocalNames) else { return [] }
+            names = Array(tupleStrings(varnames).prefix(Int(count)))
+            for offset in [cells, free] { names += copy.word(at: code &+ offset).map(tupleStrings) ?? [] }
+        } else {
+            guard let tuple = copy.word(at: code &+ graph.codeLocalNames) else { return [] }
+            names = tupleStrings(tuple)
+        }
+        var result: [(String, UInt64)] = []
+        for (i, name) in names.prefix(4096).enumerated() {
+            if let value = copy.word(at: frame &+ graph.frameLocalsPlus &+ UInt64(i) &* 8), value != 0 { result.append((name, value)) }
+        }
+        return result
+    }
+
+    /// The line the frame is at, from its code's line table (0 if unknown).
+    func line(frame: UInt64, code: UInt64) -> Int {
+        guard let firstWord = copy.word(at: code &+ graph.codeFirstLine), let table = copy.word(at: code &+ graph.codeLineTable),
+              let tableLength = copy.word(at: table &+ 16), tableLength < 1 << 20,
+              let bytes = try? copy.bytes(at: table &+ 32, count: Int(tableLength)),
+              let position = copy.word(at: frame &+ graph.frameInstruction) else { return 0 }
+        let first = Int(Int32(truncatingIfNeeded: firstWord))
+        switch graph.lineTable {
+        case .lnotab:
+            return LineTable.lnotab(bytes, firstLine: first, offset: Int(Int32(truncatingIfNeeded: position)))
+        case .linetable310:
+            return LineTable.linetable310(bytes, firstLine: first, offset: 2 * Int(Int32(truncatingIfNeeded: position)))
+        case .locations:
+            let start = code &+ graph.codeInstructions
+            guard position >= start else { return first }
+            return LineTable.locations(bytes, firstLine: first, unit: Int((position &- start) / 2))
+        }
+    }
+}
+
+/// CPython's line tables, decoded for one instruction.
+enum LineTable {
+    /// 3.8–3.9 `co_lnotab`: (byte offset increment, signed line increment) pairs.
+    static func lnotab(_ bytes: [UInt8], firstLine: Int, offset: Int) -> Int {
+        var line = firstLine, address = 0
+        for pair in stride(from: 0, to: bytes.count - 1, by: 2) {
+            address += Int(bytes[pair])
+            if address > offset { break }
+            line += Int(Int8(bitPattern: bytes[pair + 1]))
+        }
+        return line
+    }
+
+    /// 3.10 `co_linetable`: (byte length, signed line delta; -128 none) pairs.
+    static func linetable310(_ bytes: [UInt8], firstLine: Int, offset: Int) -> Int {
+        var line = firstLine, end = 0
+        for pair in stride(from: 0, to: bytes.count - 1, by: 2) {
+            let start = end
+            end += Int(bytes[pair])
+            let delta = Int8(bitPattern: bytes[pair + 1])
+            if delta != -128 { line += Int(delta) }
+            if start <= offset, offset < end { return line }
+        }
+        return line
+    }
+
+    /// 3.11+ location table (Objects/locations.md): entries of code units with a line delta.
+    static func locations(_ bytes: [UInt8], firstLine: Int, unit: Int) -> Int {
+        var line = firstLine, address = 0, i = 0
+        func varint() -> Int {
+            guard i < bytes.count else { return 0 }
+            var byte = bytes[i]; i += 1
+            var value = Int(byte & 63), shift = 6
+            while byte & 64 != 0, i < bytes.count, shift < 60 {
+                byte = bytes[i]; i += 1
+                value |= Int(byte & 63) << shift
+                shift += 6
+            }
+            return value
+        }
+        func svarint() -> Int { let v = varint(); return v & 1 != 0 ? -(v >> 1) : v >> 1 }
+        while i < bytes.count {
+            let first = bytes[i]; i += 1
+            let kind = Int(first >> 3 & 15), length = Int(first & 7) + 1
+            switch kind {
+            case 15: break
+            case 14: line += svarint(); _ = varint(); _ = varint(); _ = varint()
+            case 13: line += svarint()
+            case 10...12: line += kind - 10; i += 2
+            default: i += 1
+            }
+            if unit < address + length { return line }
+            address += length
+        }
+        return line
+    }
+}

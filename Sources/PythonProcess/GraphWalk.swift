@@ -1,0 +1,222 @@
+import HeapGraph
+
+/// The read-only snapshot's walk: the census's ``HeapWalk`` over the
+/// collector's lists, then, from every object it visits and from the roots
+/// (thread stacks, `sys.modules`, builtins), the referents each type's layout
+/// names (``Traversal``), adding the untracked objects they reach (str, int,
+/// tuples…) once their `ob_type` is a validated type object. Builds the
+/// ``HeapGraph`` the `.mlh` writer takes.
+///
+/// One walk, one thread: its state is exempt from dynamic exclusivity checks
+/// (`@exclusivity(unchecked)`), which otherwise cost a quarter of the walk.
+final class GraphWalk {
+    let walk: HeapWalk
+    let graph: GraphLayout
+    let values: Bool
+    let interpreter: UInt64
+    /// `_PyRuntime`.
+    let runtime: UInt64
+    // Stored, not forwarded to `walk`: read per word in the walk.
+    let copy: HeapCopy
+    let reader: ObjectReader
+
+    /// Objects in the snapshot or queued for it.
+    @exclusivity(unchecked) var known: AddressSet
+    /// Addresses that looked like types and are not.
+    @exclusivity(unchecked) var notTypes: Set<UInt64> = []
+    @exclusivity(unchecked) var traversals: [Traversal] = []
+    @exclusivity(unchecked) var traversalReady: [Bool] = []
+    /// Type slots whose attribute names were recorded.
+    var namedClasses: Set<Int> = []
+    @exclusivity(unchecked) var typeIDs: [UInt32?] = []
+    /// `subtype_traverse` in the target: the `tp_traverse` of Python classes.
+    @exclusivity(unchecked) var subtypeTraverse: UInt64 = 0
+    @exclusivity(unchecked) var builder: HeapGraphBuilder
+    @exclusivity(unchecked) var queue: [UInt64] = []
+    @exclusivity(unchecked) var counts = Counts()
+    /// The collector's generations, and the objects in the permanent one.
+    var generations: [CensusResult.Generation] = []
+    var permanentObjects = 0
+
+    struct Counts {
+        var objects = 0, edges = 0, conservativeObjects = 0, conservativeEdges = 0, approximateSizes = 0
+        /// Objects whose referents could not be read (a pointer outside the copy).
+        var unreadable = 0
+        var firstUnreadable: String?
+    }
+
+    init(walk: HeapWalk, graph: GraphLayout, runtime: UInt64, interpreter: UInt64, values: Bool, metadata: SnapshotMetadata) {
+        self.runtime = runtime
+        copy = walk.copy
+        reader = walk.reader
+        self.walk = walk
+        self.graph = graph
+        self.values = values
+        self.interpreter = interpreter
+        known = AddressSet(copy: walk.copy)
+        builder = HeapGraphBuilder(metadata: metadata, expectedObjects: 1 << 16, expectedEdges: 1 << 18)
+    }
+
+    /// Walks everything and returns the graph. `subtypeTraverse` is the
+    /// symbol's address when the image has it (nil: the most common
+    /// `tp_traverse` of the heap types found, Python classes outnumbering the rest).
+    func run(subtypeTraverse symbol: UInt64?) throws(ProcessAccessError) -> HeapGraph {
+        var tracked: [UInt64] = [], slots: [Int32] = []
+        generations = try walk.walkGenerations { (object, slot, permanent) throws(ProcessAccessError) in
+            tracked.append(object)
+            slots.append(Int32(slot))
+            if permanent { permanentObjects += 1 }
+        }
+        for object in tracked { known.insert(object) }
+        if let symbol { subtypeTraverse = symbol } else { subtypeTraverse = try mostCommonHeapTraverse() }
+        let roots = try collectRoots()
+        for root in roots where !known.contains(root.address) && slot(ofObject: root.address) != nil {
+            known.insert(root.address)
+            queue.append(root.address)
+        }
+        var scratch: [UInt64] = []
+        scratch.reserveCapacity(256)
+        for (object, slot) in zip(tracked, slots) { emit(object, slot: Int(slot), tracked: true, scratch: &scratch) }
+        tracked = []
+        slots = []
+        var next = 0
+        while next < queue.count {
+            let object = queue[next]
+            next += 1
+            if let slot = slot(ofObject: object) { emit(object, slot: slot, tracked: false, scratch: &scratch) }
+            if next >= 1 << 16 {  // keep the queue short
+                queue.removeFirst(next)
+                next = 0
+            }
+        }
+        if counts.unreadable * 100 > max(counts.objects, 100) {
+            throw .inconsistent(pid: 0, detail: "\(counts.unreadable) of \(counts.objects) objects could not be read (first: \(counts.firstUnreadable ?? "?"))")
+        }
+        for root in roots { builder.addRoot(address: root.address, kind: root.kind, name: root.name) }
+        return builder.finish()
+    }
+
+    /// Reads the traversal of type slot `slot` if not read yet (into ``traversals``).
+    @inline(__always)
+    func prepareTraversal(_ slot: Int) throws(ProcessAccessError) {
+        if slot < traversalReady.count, traversalReady[slot] { return }
+        while traversals.count <= slot { traversals.append(.placeholder); traversalReady.append(false); typeIDs.append(nil) }
+        traversals[slot] = try Traversal(type: walk.typeAddresses[slot], reader: reader, graph: graph, subtypeTraverse: subtypeTraverse)
+        traversalReady[slot] = true
+    }
+
+    private func typeID(_ slot: Int) -> UInt32 {
+        if let id = typeIDs[slot] { return id }
+        let id = builder.typeID(named: walk.sizings[slot].name)
+        typeIDs[slot] = id
+        return id
+    }
+
+    /// Adds `object` with its size, refcount, referents and value; queues the untracked objects it refers to.
+    private func emit(_ object: UInt64, slot: Int, tracked: Bool, scratch: inout [UInt64]) {
+        scratch.removeAll(keepingCapacity: true)
+        var flags: UInt8 = tracked ? ObjectFlags.gcTracked.rawValue : 0
+        var ready = false
+        do {
+            try prepareTraversal(slot)
+            ready = true
+            if try referents(of: object, type: walk.typeAddresses[slot], traversals[slot], into: &scratch) {
+                flags |= ObjectFlags.conservativeReferents.rawValue
+                counts.conservativeObjects += 1
+                counts.conservativeEdges += scratch.count
+            }
+        } catch {
+            scratch.removeAll(keepingCapacity: true)
+            counts.unreadable += 1
+            if counts.firstUnreadable == nil { counts.firstUnreadable = "\(walk.sizings[slot].name) at 0x\(String(object, radix: 16)): \(error)" }
+        }
+        let size = (try? walk.sizings[slot].sizeBytes(of: object, copy: copy, reader: reader)) ?? walk.sizings[slot].basicSize
+        if !walk.sizings[slot].exact {
+            flags |= ObjectFlags.approximateSize.rawValue
+            counts.approximateSizes += 1
+        }
+        let refcount = UInt32(clamping: Int64(bitPattern: copy.word(at: object) ?? 0))
+        let index = builder.addObject(address: object, typeID: typeID(slot), size: size, refcount: refcount, flags: flags)
+        for referent in scratch where !known.contains(referent) {
+            if self.slot(ofObject: referent) != nil {
+                known.insert(referent)
+                queue.append(referent)
+            }
+        }
+        builder.closeObject(referents: scratch)
+        counts.objects += 1
+        counts.edges += scratch.count
+        guard ready else { return }
+        let value = traversals[slot].value
+        if values, value != .none { recordValue(object, value, index: index) }
+        if traversals[slot].isType, let name = try? reader.typeName(object) { builder.nameTypeObject(address: object, name: name) }
+        if traversals[slot].isFunction, let names = closureNames(object) { builder.addClosure(address: object, names: names) }
+        if traversals[slot].cachedKeys != 0, traversals[slot].slotOffsets.isEmpty, namedClasses.insert(slot).inserted,
+           let names = sharedKeyNames(traversals[slot].cachedKeys) {
+            builder.addAttributeNames(address: walk.typeAddresses[slot], names: names)
+        }
+    }
+
+    /// The str keys of a class's shared keys (3.11+), in entry order: its instances' attribute names.
+    private func sharedKeyNames(_ keys: UInt64) -> [String]? {
+        guard let shape = try? reader.keysShape(keys), shape.entries > 0, shape.entries < 4096 else { return nil }
+        let keyOffset: UInt64 = shape.entrySize == 24 ? 8 : 0
+        return (0..<UInt64(shape.entries)).map { i in
+            copy.word(at: shape.firstEntry &+ i &* shape.entrySize &+ keyOffset).flatMap { strHead($0, limit: 200)?.0 } ?? "?"
+        }
+    }
+
+    /// Whether `address` is an object in the snapshot, or one with a validated type.
+    func isKnownObject(_ address: UInt64) -> Bool {
+        known.contains(address) || slot(ofObject: address) != nil
+    }
+
+    /// The type slot of the object at `address`, nil unless its `ob_type` is a
+    /// validated type object: readable, its own type a type (`Py_TPFLAGS_TYPE_SUBCLASS`),
+    /// a sane `tp_basicsize` and a readable name.
+    func slot(ofObject address: UInt64) -> Int? {
+        guard address & 7 == 0, let refcount = copy.word(at: address), refcount != 0, let type = copy.word(at: address &+ 8) else { return nil }
+        if let slot = walk.typeSlots[type] { return slot }
+        guard type & 7 == 0, type != 0, !notTypes.contains(type) else { return nil }
+        guard let meta = copy.word(at: type &+ 8), reader.flags(ofTypeOrZero: meta) & ObjectReader.typeSubclass != 0,
+              let basic = copy.word(at: type &+ reader.layout.typeBasicSize), basic >= 16, basic < 1 << 20,
+              let slot = try? walk.slot(ofType: type) else {
+            notTypes.insert(type)
+            return nil
+        }
+        return slot
+    }
+
+    /// The most common `tp_traverse` among the heap types of the collected objects.
+    private func mostCommonHeapTraverse() throws(ProcessAccessError) -> UInt64 {
+        var votes: [UInt64: Int] = [:]
+        for type in walk.typeAddresses where reader.flags(ofTypeOrZero: type) & ObjectReader.heapTypeFlag != 0 {
+            votes[try reader.word(type &+ graph.typeTraverse), default: 0] += 1
+        }
+        return votes.max { $0.value < $1.value }?.key ?? 0
+    }
+
+    /// The free variable names of a function's closure, in `__closure__` order.
+    private func closureNames(_ function: UInt64) -> [String]? {
+        guard let closure = copy.word(at: function &+ graph.functionClosure), closure != 0,
+              let count = copy.word(at: closure &+ 16), count > 0, count < 4096,
+              let code = copy.word(at: function &+ graph.functionCode), code != 0 else { return nil }
+        let names: [String]
+        if let free = graph.codeFreeNames {
+            guard let tuple = copy.word(at: code &+ free) else { return nil }
+            names = tupleStrings(tuple)
+        } else {
+            guard let tuple = copy.word(at: code &+ graph.codeLocalNames) else { return nil }
+            names = Array(tupleStrings(tuple).suffix(Int(count)))
+        }
+        return names.count == Int(count) ? names : nil
+    }
+
+    /// The str items of a tuple ("?" for others).
+    func tupleStrings(_ tuple: UInt64) -> [String] {
+        guard let count = copy.word(at: tuple &+ 16), count < 1 << 16 else { return [] }
+        return (0..<count).map { i in
+            copy.word(at: tuple &+ 24 &+ i &* 8).flatMap { try? reader.string(at: $0, maxLength: 1024) } ?? "?"
+        }
+    }
+}

@@ -1,0 +1,153 @@
+/// What `gc.get_referents` returns for the instances of one type, read by
+/// layout: the rule of the nearest base whose `tp_traverse` is not
+/// `subtype_traverse` (a built-in type's own), plus, for Python classes, what
+/// `subtype_traverse` adds (`__slots__`, the instance `__dict__` or its inline
+/// values, and the class itself). Types without `Py_TPFLAGS_HAVE_GC` have no
+/// referents (str, int, code…). Extension types memlens does not model get a
+/// conservative scan of their `tp_basicsize` bytes.
+struct Traversal {
+    enum Rule: Equatable {
+        case none, tuple, list, dict, set, type, module, builtinFunction, frame
+        /// Pointer fields at these offsets (a `Py_VISIT` each).
+        case fields([UInt64])
+        /// `collections.defaultdict`: `default_factory` at 48, then the dict.
+        case defaultDict
+        /// `functools._lru_cache_wrapper`: these fields, and each cached link's key and result.
+        case lruCache([UInt64])
+        /// A dict subclass written in C (ctypes' `StgDict`): the dict, then its own words scanned conservatively.
+        case dictExtended
+        /// Every word of `tp_basicsize` that is a known object's address.
+        case conservative
+    }
+    /// What a value the snapshot records is.
+    enum Value { case none, str, bytes, int, float }
+
+    var rule: Rule
+    var value: Value = .none
+    /// The instances are dicts (exact or subclass): the agent files keys after values.
+    var exactDict = false
+    var dictSubclass = false
+    // subtype_traverse (Python classes)
+    var pythonClass = false
+    var slotOffsets: [UInt64] = []
+    /// `tp_dictoffset` when this class added the `__dict__` (negative: from the end of a var-sized object).
+    var dictOffset: Int64 = 0
+    var managedDict = false
+    var inlineValues = false
+    /// The type's `ht_cached_keys` (shared keys of inline/split values).
+    var cachedKeys: UInt64 = 0
+    var basicSize: UInt64 = 0
+    var itemSize: UInt64 = 0
+    var weaklistOffset: UInt64 = 0
+    var heapType = false
+    /// The instances are type objects (named in the snapshot), or functions (whose closures are named).
+    var isType = false
+    var isFunction = false
+
+    /// A stand-in for a slot not read yet.
+    static let placeholder = Traversal()
+    private init() { rule = .none }
+    /// A built-in heap type (no Python class) whose traverse visits its type.
+    var nativeVisitsType = false
+
+    static let haveGC: UInt64 = 1 << 14
+    static let baseExceptionSubclass: UInt64 = 1 << 30
+    /// `T_OBJECT_EX` in `PyMemberDef.type`.
+    static let objectMember: Int32 = 16
+
+    /// The traversal of the type at `type`; `subtypeTraverse` is the address
+    /// of `subtype_traverse` in the target.
+    init(type: UInt64, reader: ObjectReader, graph: GraphLayout, subtypeTraverse: UInt64) throws(ProcessAccessError) {
+        let layout = reader.layout, memory = reader.memory
+        let flags = try reader.flags(ofType: type)
+        heapType = flags & ObjectReader.heapTypeFlag != 0
+        basicSize = try memory.load(UInt64.self, at: type &+ layout.typeBasicSize)
+        itemSize = try memory.load(UInt64.self, at: type &+ layout.typeItemSize)
+        weaklistOffset = try memory.load(UInt64.self, at: type &+ graph.typeWeaklistOffset)
+        // The chain of classes using subtype_traverse, down to the native base.
+        var native = type, depth = 0
+        while try reader.flags(ofType: native) & ObjectReader.heapTypeFlag != 0, depth < 64 {
+            let traverse = try reader.word(native &+ graph.typeTraverse)
+            guard traverse == subtypeTraverse else { break }
+            pythonClass = true
+            let memberCount = try memory.load(Int64.self, at: native &+ 16)
+            if memberCount > 0, memberCount < 4096 {
+                let members = native &+ (try memory.load(UInt64.self, at: reader.typeOf(native) &+ layout.typeBasicSize))
+                for i in 0..<UInt64(memberCount) {
+                    let member = members &+ i &* 40
+                    if try memory.load(Int32.self, at: member &+ 8) == Self.objectMember {
+                        slotOffsets.append(try memory.load(UInt64.self, at: member &+ 16))
+                    }
+                }
+            }
+            let next = try reader.word(native &+ layout.typeBase)
+            if next == 0 { break }
+            native = next
+            depth += 1
+        }
+        if pythonClass {
+            let own = try memory.load(Int64.self, at: type &+ graph.typeDictOffset)
+            let inherited = try memory.load(Int64.self, at: native &+ graph.typeDictOffset)
+            managedDict = graph.managedDictFlag != 0 && flags & graph.managedDictFlag != 0
+            inlineValues = graph.inlineValuesFlag != 0 && flags & graph.inlineValuesFlag != 0
+            if !managedDict, own != inherited { dictOffset = own }
+            if managedDict || inlineValues { cachedKeys = try reader.word(type &+ layout.heapTypeCachedKeys) }
+        }
+        let nativeFlags = try reader.flags(ofType: native)
+        dictSubclass = nativeFlags & ObjectReader.dictSubclass != 0
+        guard flags & Self.haveGC != 0 else {
+            rule = .none
+            if !heapType {
+                switch try reader.typeName(type) {
+                case "str": value = .str
+                case "bytes": value = .bytes
+                case "int": value = .int
+                case "float": value = .float
+                default: break
+                }
+            }
+            return
+        }
+        let name = try memory.cString(at: reader.word(native &+ layout.typeName), maxLength: 200)
+        exactDict = dictSubclass && !pythonClass && name == "dict"
+        // 3.9+: a heap type's own tp_traverse visits the type (extension types made heap types in 3.10+).
+        nativeVisitsType = !pythonClass && heapType && graph.heapTypeModule != 0
+        rule = try Self.rule(native: native, name: name, flags: nativeFlags, reader: reader, graph: graph)
+        isType = rule == .type
+        isFunction = rule == .fields(graph.functionFields) && name == "function"
+    }
+
+    /// The rule of a built-in (non-`subtype_traverse`) type.
+    private static func rule(native: UInt64, name: String, flags: UInt64, reader: ObjectReader, graph: GraphLayout) throws(ProcessAccessError) -> Rule {
+        // A base without Py_TPFLAGS_HAVE_GC (str, int, bytes, object…) has no tp_traverse of its own.
+        if flags & haveGC == 0 { return .none }
+        if flags & ObjectReader.typeSubclass != 0 { return .type }
+        if flags & ObjectReader.listSubclass != 0 { return .list }
+        if flags & ObjectReader.tupleSubclass != 0 { return .tuple }
+        if flags & ObjectReader.dictSubclass != 0 { return name == "collections.defaultdict" ? .defaultDict : name == "dict" ? .dict : .dictExtended }
+        switch name {
+        case "set", "frozenset": return .set
+        case "object": return .none
+        case "cell", "mappingproxy", "method_descriptor", "classmethod_descriptor", "member_descriptor", "getset_descriptor",
+             "wrapper_descriptor":
+            return .fields([16])
+        case "method", "classmethod", "staticmethod", "method-wrapper": return .fields([16, 24])
+        case "weakref", "weakref.ReferenceType", "weakproxy", "weakcallableproxy", "weakref.ProxyType", "weakref.CallableProxyType":
+            return .fields([24])
+        case "property": return .fields(graph.propertyFields)
+        case "function": return .fields(graph.functionFields)
+        case "functools.partial": return .fields([16, 24, 32, 40])
+        case "functools._lru_cache_wrapper": return .lruCache(graph.lruCacheFields)
+        case "builtin_function_or_method": return .builtinFunction
+        case "module": return .module
+        case "frame" where graph.frameIsObject: return .frame
+        default: break
+        }
+        if flags & baseExceptionSubclass != 0 {
+            let size = try reader.memory.load(UInt64.self, at: native &+ reader.layout.typeBasicSize)
+            // BaseException's own size (its fields, then `suppress_context`): subclasses that add no fields.
+            if size == 24 + 8 * UInt64(graph.exceptionFields.count) { return .fields(graph.exceptionFields) }
+        }
+        return .conservative
+    }
+}

@@ -1,0 +1,99 @@
+"""GIVEN the LeakedThing heap (leaked_thing.py: 12,345 LeakedThing reachable
+only through a closure held by main()'s local `keeper`), this target prints
+one JSON line, then blocks its main thread until stdin reaches EOF, in the way
+argv[1] names:
+
+- ``read``: in read(2) on stdin;
+- ``lock``: in ``threading.Lock().acquire()``, released by a thread reading stdin;
+- ``asyncio``: in an idle asyncio loop with no timers, woken by a thread reading stdin;
+- ``freeze``: in read(2), after ``gc.freeze()`` of 100,000 new lists; the line
+  holds ``gc.get_freeze_count()`` and the ids and sizes of 100 of them;
+- ``dump PATH``: in read(2), after the agent's own dump (``memlens.snapshot.dump``,
+  what ``memlens run``'s signal handler and ``--agent`` run) wrote PATH;
+- ``libraries PATH``: the same after sympy and docutils did some work (a real
+  library heap; they must be importable);
+- ``abort FOLDER``: no wait: it aborts in FOLDER with core dumps enabled, for
+  the kernel to write a core file there (with core_pattern ``core``).
+
+leaked_thing imports memlens.snapshot: PYTHONPATH must hold the repository's python/.
+
+After EOF it prints "done" and exits 0: the target carried on unharmed.
+"""
+
+import asyncio
+import gc
+import json
+import os
+import sys
+import threading
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from leaked_thing import build  # noqa: E402
+
+
+def main(mode):
+    keeper = build()
+    frozen = None
+    line = {"mode": mode, "pid": os.getpid()}
+    if mode == "freeze":
+        frozen = [[i] for i in range(100000)]
+        gc.freeze()
+        line["frozen"] = gc.get_freeze_count()
+        line["ids"] = [id(frozen[k]) for k in range(0, 100000, 1000)]
+        line["sizes"] = [sys.getsizeof(frozen[k]) for k in range(0, 100000, 1000)]
+    if mode == "libraries":
+        line["results"] = len(library_work())
+    # Formatted before any dump: json's first use readies types (new dicts, descriptors).
+    text = json.dumps(line) + "\n"
+    if mode in ("dump", "libraries"):
+        from memlens.snapshot import dump
+        # A first dump readies the types it uses (their dicts and descriptors
+        # would be new objects after the second one's gc.get_objects()); cyclic
+        # garbage would be in the dump, and could be freed by the time memlens
+        # reads the process: collect it first.
+        dump(sys.argv[2])
+        gc.collect()
+        dump(sys.argv[2])
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    if mode == "abort":
+        import resource
+        os.chdir(sys.argv[2])
+        resource.setrlimit(resource.RLIMIT_CORE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+        os.abort()
+    if mode == "lock":
+        lock = threading.Lock()
+        lock.acquire()
+        threading.Thread(target=lambda: (sys.stdin.read(), lock.release()), daemon=True).start()
+        lock.acquire()
+    elif mode == "asyncio":
+        asyncio.run(idle())
+    else:
+        sys.stdin.read()
+    sys.stdout.write("done\n")
+    sys.stdout.flush()
+    return keeper, frozen
+
+
+_kept = []
+
+
+def library_work():
+    import sympy
+    from docutils.core import publish_string
+    x, y = sympy.symbols("x y")
+    text = "\n\n".join("Section %d\n==========\n\nSome *text* with ``code`` and a list:\n\n- one\n- two\n" % i for i in range(30))
+    _kept.extend([sympy.expand((x + y + 1) ** 12), sympy.solve(x ** 2 - 2 * x - 3, x),
+                  sympy.integrate(sympy.sin(x) * sympy.exp(x), x), publish_string(text, writer_name="html")])
+    return _kept
+
+
+async def idle():
+    loop = asyncio.get_running_loop()
+    woken = loop.create_future()
+    threading.Thread(target=lambda: (sys.stdin.read(), loop.call_soon_threadsafe(woken.set_result, None)), daemon=True).start()
+    await woken
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

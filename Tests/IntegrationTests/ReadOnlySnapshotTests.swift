@@ -1,0 +1,353 @@
+import Foundation
+import HeapAnalysis
+import HeapGraph
+import Testing
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `memlens snapshot PID` read from outside (the default), judged against the
+/// injected agent (`--agent`, which asks the interpreter itself through
+/// `gc.get_referents` and `sys.getsizeof`) and against the targets' own truth.
+@Suite("memlens snapshot PID: read-only, no code run in the target", .serialized)
+struct ReadOnlySnapshotTests {
+    @Test("Interpreters to test on are installed")
+    func interpretersPresent() {
+        #expect(!PythonInterpreter.installed.isEmpty, "no pyenv CPython 3.8–3.13 under ~/.pyenv/versions")
+    }
+
+    @Test("Same paused process, read-only vs the agent's dump: 12,345 LeakedThing, ≥ 99.9% of the agent's objects, referents equal for ≥ 99.5% of built-in objects, top-30 types within 0.5%",
+          arguments: PythonInterpreter.installed)
+    func matchesTheAgent(python: PythonInterpreter) throws {
+        // GIVEN the LeakedThing target, paused in read(2) right after the agent's dump of itself
+        let folder = try TestPaths.temporaryFolder("readonly-agent-\(python.minor)")
+        let agentPath = folder.appending(path: "agent.mlh").path
+        let readOnlyPath = folder.appending(path: "readonly.mlh").path
+        let target = try readOnlyTarget(python, "dump", agentPath)
+        defer { target.finish() }
+
+        // WHEN memlens reads it from outside
+        let (result, line) = try memlensJSON(["snapshot", String(target.pid), "-o", readOnlyPath, "--json"])
+        try #require(result.status == 0, "\(result.stderr)")
+
+        // THEN the two snapshots agree, and the target carries on
+        #expect(target.isRunningFreely)
+        target.finish()
+        #expect(target.process.terminationStatus == 0)
+        #expect(line["method"] as? String == "read-only")
+        #expect((line["pause_ms"] as? Double ?? 0) > 0)
+        let agent = try SnapshotLoader.load(path: agentPath)
+        let readOnly = try SnapshotLoader.load(path: readOnlyPath)
+        #expect(readOnly.metadata.method == "read-only")
+        #expect(agent.metadata.method == nil)
+        #expect(count(of: "leaked_thing.LeakedThing", in: readOnly) == 12_345)
+        // 3.11+: instance attributes named from the class's shared keys (the agent cannot name them)
+        if python.minor != "3.8", python.minor != "3.9", python.minor != "3.10" {
+            let thingClass = try #require(readOnly.typeObjectNames.first { $0.value == "leaked_thing.LeakedThing" }?.key)
+            #expect(readOnly.attributeNames[thingClass] == ["index", "payload"])
+            let thing = try #require((0..<readOnly.count).first { readOnly.typeName(of: $0) == "leaked_thing.LeakedThing" })
+            let payload = try #require(readOnly.referents(of: thing).first { readOnly.typeName(of: Int($0)) == "list" })
+            #expect(EdgeLabels(readOnly).edge(from: thing, to: Int(payload)) == ".payload")
+        }
+        let comparison = SnapshotComparison(agent: agent, readOnly: readOnly)
+        print("Python \(python.version): \(comparison.summary)")
+        #expect(comparison.presentShare >= 0.999, "\(comparison.summary)")
+        #expect(comparison.equalReferentShare >= 0.995, "\(comparison.summary)")
+        #expect(comparison.topTypesOff.isEmpty, "\(comparison.topTypesOff)")
+    }
+
+    @Test("A real-library heap (sympy and docutils at work, installed into a venv by the test): the same comparison, ≤ 1% of objects scanned conservatively",
+          .timeLimit(.minutes(10)), arguments: PythonInterpreter.installed)
+    func realLibraries(python: PythonInterpreter) throws {
+        // GIVEN sympy and docutils in a venv of this Python (kept under .build between runs)
+        let venv = TestPaths.packageRoot.appending(path: ".build/test-venvs/py\(python.minor)")
+        let venvPython = venv.appending(path: "bin/python").path
+        if !FileManager.default.isExecutableFile(atPath: venvPython) {
+            let made = try runCommand([python.path, "-m", "venv", venv.path], timeoutSeconds: 120)
+            try #require(made.status == 0, "venv: \(made.stderr)")
+        }
+        if try runCommand([venvPython, "-c", "import sympy, docutils"]).status != 0 {
+            let pip = try runCommand([venvPython, "-m", "pip", "install", "--disable-pip-version-check", "-q", "sympy", "docutils"], timeoutSeconds: 600)
+            try #require(pip.status == 0, "pip install sympy docutils: \(pip.stderr.suffix(400))")
+        }
+        let folder = try TestPaths.temporaryFolder("readonly-libraries-\(python.minor)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let agentPath = folder.appending(path: "agent.mlh").path, readOnlyPath = folder.appending(path: "readonly.mlh").path
+        let target = try WaitingTarget(executable: venvPython, arguments: [try fixture("readonly_target.py"), "libraries", agentPath],
+                                       environment: ["PYTHONPATH": TestPaths.packageRoot.appending(path: "python").path])
+        defer { target.finish() }
+
+        // WHEN memlens reads it from outside, after the agent's own dump
+        let result = try runCommand([TestPaths.memlens, "snapshot", String(target.pid), "-o", readOnlyPath])
+        try #require(result.status == 0, "\(result.stderr)")
+
+        // THEN the snapshots agree as on the small heap, with few conservative scans
+        let comparison = SnapshotComparison(agent: try SnapshotLoader.load(path: agentPath), readOnly: try SnapshotLoader.load(path: readOnlyPath))
+        print("Python \(python.version), sympy + docutils: \(comparison.summary)")
+        #expect(comparison.presentShare >= 0.999, "\(comparison.summary)")
+        #expect(comparison.equalReferentShare >= 0.995, "\(comparison.summary)")
+        #expect(comparison.topTypesOff.isEmpty, "\(comparison.topTypesOff)")
+        #expect(comparison.conservativeShare <= 0.01, "\(comparison.summary)")
+        #expect(target.isRunningFreely)
+    }
+
+    @Test("Main thread blocked in read(2), Lock().acquire() or an idle asyncio loop: the snapshot succeeds, LeakedThing is exact, paths name the frame's local, the target carries on",
+          arguments: PythonInterpreter.installed, ["read", "lock", "asyncio"])
+    func blockedMainThread(python: PythonInterpreter, mode: String) throws {
+        // GIVEN a target whose main thread waits in C, holding the LeakedThing closure in a local
+        let target = try readOnlyTarget(python, mode)
+        defer { target.finish() }
+        let path = try TestPaths.temporaryFolder("readonly-\(mode)-\(python.minor)").appending(path: "s.mlh").path
+
+        // WHEN memlens snapshots it from outside
+        let (result, _) = try memlensJSON(["snapshot", String(target.pid), "-o", path, "--json"])
+        try #require(result.status == 0, "\(result.stderr)")
+
+        // THEN it holds the heap, paths say which local of which function holds it, and the target goes on
+        let graph = try SnapshotLoader.load(path: path)
+        #expect(count(of: "leaked_thing.LeakedThing", in: graph) == 12_345)
+        let paths = try runCommand([TestPaths.memlens, "paths", path, "--type", "leaked_thing.LeakedThing", "--max", "1"])
+        #expect(paths.status == 0, "\(paths.stderr)")
+        #expect(paths.stdout.contains("thread MainThread → main() ") && paths.stdout.contains("readonly_target.py:") && paths.stdout.contains("local 'keeper'"),
+                "\(paths.stdout)")
+        #expect(paths.stdout.contains("closure cell 'things'"), "\(paths.stdout)")
+        #expect(target.isRunningFreely)
+        target.finish()
+        #expect(target.process.terminationStatus == 0)
+    }
+
+    @Test("gc.freeze() of 100,000 objects: every one in the snapshot, with its size", arguments: PythonInterpreter.installed)
+    func frozenObjects(python: PythonInterpreter) throws {
+        // GIVEN a target that froze 100,000 lists
+        let target = try readOnlyTarget(python, "freeze")
+        defer { target.finish() }
+        struct Line: Decodable { var frozen: Int; var ids: [UInt64]; var sizes: [UInt64] }
+        let truth = try JSONDecoder().decode(Line.self, from: Data(target.firstLine.utf8))
+        let path = try TestPaths.temporaryFolder("readonly-freeze-\(python.minor)").appending(path: "s.mlh").path
+
+        // WHEN memlens snapshots it
+        let result = try runCommand([TestPaths.memlens, "snapshot", String(target.pid), "-o", path])
+        try #require(result.status == 0, "\(result.stderr)")
+
+        // THEN the frozen objects are there, sized as sys.getsizeof sizes them
+        let graph = try SnapshotLoader.load(path: path)
+        #expect(truth.frozen >= 100_000)
+        #expect(graph.metadata.gcFrozen == truth.frozen)
+        let index = Dictionary(graph.addresses.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        for (address, size) in zip(truth.ids, truth.sizes) {
+            let object = try #require(index[address], "frozen list 0x\(String(address, radix: 16)) missing")
+            #expect(graph.sizes[object] == size)
+            #expect(graph.typeName(of: object) == "list")
+        }
+        #expect(count(of: "list", in: graph) >= 100_000)
+        #expect(graph.values.count > 10_000)
+
+        // AND --no-values leaves every str/bytes/int/float value out
+        let bare = try runCommand([TestPaths.memlens, "snapshot", String(target.pid), "-o", path, "--no-values"])
+        try #require(bare.status == 0, "\(bare.stderr)")
+        let withoutValues = try SnapshotLoader.load(path: path)
+        #expect(withoutValues.values.count == 0)
+        #expect(withoutValues.metadata.values == false)
+        #expect(withoutValues.count >= graph.count - 100)
+    }
+
+    @Test("A gcore of the target gives the same objects and edges as the live read-only snapshot", arguments: PythonInterpreter.installed)
+    func coreMatchesLive(python: PythonInterpreter) throws {
+        // GIVEN the LeakedThing target blocked in read(2), snapshotted live, then dumped by gcore and killed
+        let target = try readOnlyTarget(python, "read")
+        defer { target.finish() }
+        let folder = try TestPaths.temporaryFolder("readonly-core-\(python.minor)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let livePath = folder.appending(path: "live.mlh").path, corePath = folder.appending(path: "core.mlh").path
+        let live = try runCommand([TestPaths.memlens, "snapshot", String(target.pid), "-o", livePath])
+        try #require(live.status == 0, "\(live.stderr)")
+        let gcore = try runCommand(["/usr/bin/gcore", "-o", folder.appending(path: "core").path, String(target.pid)], timeoutSeconds: 120)
+        let core = folder.appending(path: "core.\(target.pid)").path
+        try #require(gcore.status == 0 && FileManager.default.fileExists(atPath: core), "gcore: \(gcore.stderr)")
+        kill(target.pid, SIGKILL)
+
+        // WHEN memlens snapshots the core, the process gone
+        let (result, line) = try memlensJSON(["snapshot", core, "-o", corePath, "--json"])
+        try #require(result.status == 0, "\(result.stderr)")
+
+        // THEN it holds what the live snapshot held
+        #expect(line["method"] as? String == "read-only")
+        let a = try SnapshotLoader.load(path: livePath), b = try SnapshotLoader.load(path: corePath)
+        #expect(count(of: "leaked_thing.LeakedThing", in: b) == 12_345)
+        var index: [UInt64: Int] = [:]
+        for (i, address) in b.addresses.enumerated() { index[address] = i }
+        var present = 0, same = 0
+        for i in 0..<a.count {
+            guard let j = index[a.addresses[i]] else { continue }
+            present += 1
+            if a.referents(of: i).map({ a.addresses[Int($0)] }) == b.referents(of: j).map({ b.addresses[Int($0)] }) { same += 1 }
+        }
+        #expect(Double(present) >= 0.999 * Double(a.count) && Double(b.count) <= 1.001 * Double(a.count), "live \(a.count), core \(b.count), common \(present)")
+        #expect(Double(same) >= 0.999 * Double(present), "\(same) of \(present) with the same referents")
+        #expect(a.roots.count == b.roots.count)
+    }
+
+    /// The kernel writes `core` into the crashing process's folder (not a pipe to a collector).
+    static let kernelWritesCoreFiles: Bool = {
+        let pattern = (try? String(contentsOfFile: "/proc/sys/kernel/core_pattern", encoding: .utf8)) ?? ""
+        return pattern.trimmingCharacters(in: .whitespacesAndNewlines) == "core"
+    }()
+
+    @Test("A core the kernel writes when the target aborts: LeakedThing exact, paths name the frame's local",
+          .enabled(if: kernelWritesCoreFiles), arguments: PythonInterpreter.installed)
+    func kernelCore(python: PythonInterpreter) throws {
+        // GIVEN a LeakedThing target that aborted with core dumps enabled
+        let folder = try TestPaths.temporaryFolder("readonly-abort-\(python.minor)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let target = try readOnlyTarget(python, "abort", folder.path)
+        target.finish()
+        #expect(target.process.terminationReason == .uncaughtSignal && target.process.terminationStatus == SIGABRT)
+        let core = folder.appending(path: "core").path
+        try #require(FileManager.default.fileExists(atPath: core), "no core written in \(folder.path)")
+
+        // WHEN memlens snapshots the core
+        let path = folder.appending(path: "s.mlh").path
+        let result = try runCommand([TestPaths.memlens, "snapshot", core, "--exe", python.path, "-o", path])
+        try #require(result.status == 0, "\(result.stderr)")
+
+        // THEN the heap is there, held by main()'s local
+        let graph = try SnapshotLoader.load(path: path)
+        #expect(count(of: "leaked_thing.LeakedThing", in: graph) == 12_345)
+        let paths = try runCommand([TestPaths.memlens, "paths", path, "--type", "leaked_thing.LeakedThing", "--max", "1"])
+        #expect(paths.stdout.contains("main() ") && paths.stdout.contains("local 'keeper'"), "\(paths.stdout)")
+    }
+
+    @Test("Churn: 50 snapshots in a row of a target whose two threads allocate and collect: all valid, ≥ 99.9% of referents resolve, the target unharmed",
+          arguments: PythonInterpreter.installed)
+    func churn(python: PythonInterpreter) throws {
+        // GIVEN the attach target with two threads allocating and collecting
+        let target = try AttachTarget(python, mode: "churn", label: "readonly-churn")
+        let path = target.folder.appending(path: "s.mlh").path
+        var worst = 1.0, pauses: [Double] = []
+        // WHEN memlens snapshots it 50 times
+        for run in 1...50 {
+            let (result, line) = try memlensJSON(["snapshot", String(target.pid), "-o", path, "--json"])
+            try #require(result.status == 0, "snapshot \(run): \(result.stderr)")
+            pauses.append(line["pause_ms"] as? Double ?? 0)
+            // THEN each file loads, and nearly every referent is an object in it
+            let graph = try SnapshotLoader.load(path: path)
+            let resolved = Double(graph.edgeCount) / Double(max(graph.edgeCount + graph.unresolvedEdgeCount, 1))
+            worst = min(worst, resolved)
+            #expect(resolved >= 0.999, "snapshot \(run): \(graph.unresolvedEdgeCount) of \(graph.edgeCount + graph.unresolvedEdgeCount) referents unresolved")
+            #expect(count(of: "__main__.LeakedThing", in: graph) == 12_345, "snapshot \(run)")
+        }
+        print("Python \(python.version): 50 snapshots under churn, worst share of referents resolved \(worst), pauses \(pauses.min() ?? 0)–\(pauses.max() ?? 0) ms")
+        let (same, _, report) = try target.finish()
+        #expect(same, "\(report)")
+    }
+
+    @Test("Not Python, CPython 3.7, no such process: one line, exit 1")
+    func badInput() throws {
+        let sleeper = Process()
+        sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        sleeper.arguments = ["30"]
+        try sleeper.run()
+        defer { sleeper.terminate() }
+        let notPython = try runCommand([TestPaths.memlens, "snapshot", String(sleeper.processIdentifier), "-o", "/tmp/none.mlh"])
+        #expect(notPython.status == 1)
+        #expect(notPython.stderr.hasPrefix("error: ") && notPython.stderr.contains("is not a CPython process"), "\(notPython.stderr)")
+        #expect(notPython.stderr.split(separator: "\n").count == 1)
+
+        let none = try runCommand([TestPaths.memlens, "snapshot", "999999", "-o", "/tmp/none.mlh"])
+        #expect(none.status == 1)
+        #expect(none.stderr.hasPrefix("error: no process with pid 999999"), "\(none.stderr)")
+
+        let home = ProcessInfo.processInfo.environment["PYENV_ROOT"] ?? (NSHomeDirectory() + "/.pyenv")
+        let old = (try? FileManager.default.contentsOfDirectory(atPath: home + "/versions"))?.first { $0.hasPrefix("3.7.") }
+        if let old {
+            let target = try WaitingTarget(executable: home + "/versions/\(old)/bin/python3.7",
+                                           arguments: ["-c", "import sys; print('ready', flush=True); sys.stdin.read(1)"])
+            defer { target.finish() }
+            let result = try runCommand([TestPaths.memlens, "snapshot", String(target.pid), "-o", "/tmp/none.mlh"])
+            #expect(result.status == 1)
+            #expect(result.stderr.hasPrefix("error: ") && result.stderr.contains("3.7") && result.stderr.contains("3.8–3.13"), "\(result.stderr)")
+            #expect(target.isRunningFreely)
+        }
+    }
+
+    /// readonly_target.py in `mode`, its first line read.
+    private func readOnlyTarget(_ python: PythonInterpreter, _ arguments: String...) throws -> WaitingTarget {
+        try WaitingTarget(python, arguments: [try fixture("readonly_target.py")] + arguments,
+                          environment: ["PYTHONPATH": TestPaths.packageRoot.appending(path: "python").path])
+    }
+
+    private func count(of type: String, in graph: HeapGraph) -> Int {
+        let ids = Set(graph.typeNames.indices.filter { graph.typeNames[$0] == type }.map(UInt32.init))
+        return graph.typeIDs.lazy.filter { ids.contains($0) }.count
+    }
+}
+
+/// How a read-only snapshot compares with the agent's of the same process.
+struct SnapshotComparison {
+    /// Share of the agent's objects present (by address) in the read-only snapshot.
+    var presentShare: Double
+    /// Among objects of built-in types (no `.` in the type name) present in both,
+    /// the share whose referent address multisets are equal.
+    var equalReferentShare: Double
+    var compared: Int
+    /// The agent's top-30 types (by count) whose count or size differ by more
+    /// than 0.5% rounded up to whole objects (plus the objects the agent cannot
+    /// see: gc.freeze()'s, which it misses).
+    var topTypesOff: [String]
+    var differing: [String: Int]
+    var conservativeShare: Double
+
+    init(agent: HeapGraph, readOnly: HeapGraph) {
+        var index: [UInt64: Int] = [:]
+        index.reserveCapacity(readOnly.count)
+        for (i, address) in readOnly.addresses.enumerated() { index[address] = i }
+        var present = 0, builtin = 0, equal = 0
+        var differing: [String: Int] = [:]
+        for i in 0..<agent.count {
+            guard let j = index[agent.addresses[i]] else { continue }
+            present += 1
+            let type = agent.typeName(of: i)
+            guard !type.contains(".") else { continue }
+            builtin += 1
+            let a = agent.referents(of: i).map { agent.addresses[Int($0)] }.sorted()
+            let b = readOnly.referents(of: j).map { readOnly.addresses[Int($0)] }.sorted()
+            if a == b { equal += 1 } else { differing[type, default: 0] += 1 }
+        }
+        presentShare = Double(present) / Double(max(agent.count, 1))
+        equalReferentShare = Double(equal) / Double(max(builtin, 1))
+        compared = builtin
+        self.differing = differing
+        func totals(_ graph: HeapGraph) -> [String: (count: Int, size: UInt64)] {
+            var result: [String: (count: Int, size: UInt64)] = [:]
+            for i in 0..<graph.count {
+                let old = result[graph.typeName(of: i)] ?? (0, 0)
+                result[graph.typeName(of: i)] = (old.count + 1, old.size + graph.sizes[i])
+            }
+            return result
+        }
+        let ours = totals(readOnly), theirs = totals(agent)
+        let agentAddresses = Set(agent.addresses)
+        var extraSizes: [String: UInt64] = [:]
+        for i in 0..<readOnly.count where !agentAddresses.contains(readOnly.addresses[i]) {
+            extraSizes[readOnly.typeName(of: i), default: 0] += readOnly.sizes[i]
+        }
+        let frozen = Double(readOnly.metadata.gcFrozen ?? 0)
+        topTypesOff = theirs.sorted { $0.value.count > $1.value.count }.prefix(30).compactMap { type, truth in
+            let measured = ours[type] ?? (0, 0)
+            // 0.5%, rounded up to whole objects.
+            let slack = (Double(truth.count) * 0.005).rounded(.up) + frozen
+            let countOK = abs(Double(measured.count - truth.count)) <= slack
+            // Sizes: 0.5%, plus the sizes of those few objects the agent did not have.
+            let sizeOK = abs(Double(measured.size) - Double(truth.size)) <= Double(truth.size) * 0.005 + Double(extraSizes[type] ?? 0)
+            return countOK && sizeOK ? nil : "\(type): agent \(truth.count) objects \(truth.size) B, read-only \(measured.count) objects \(measured.size) B"
+        }
+        conservativeShare = Double(readOnly.metadata.conservativeObjects ?? 0) / Double(max(readOnly.count, 1))
+    }
+
+    var summary: String {
+        String(format: "%.4f%% of the agent's objects present; referents equal for %.4f%% of %d built-in objects (differing: %@); %.3f%% of objects scanned conservatively",
+               presentShare * 100, equalReferentShare * 100, compared,
+               differing.sorted { $0.value > $1.value }.prefix(8).map { "\($0.key) \($0.value)" }.joined(separator: ", "), conservativeShare * 100)
+    }
+}

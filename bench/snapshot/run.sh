@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# memlens snapshot PID on a 1 M-object heap (Python 3.11 by default), side by
+# side in one run: the read-only walk (the default), the injected agent
+# (--agent), and guppy3's in-process hpy().heap() on the same workload.
+# Prints per run the target's pause, the total time, objects and objects/s,
+# and memlens's peak RSS against the bytes it copied.
+#
+#   bench/snapshot/run.sh [RUNS]     (PYTHON=… picks the interpreter; SCRATCH_PATH=… swift's scratch folder)
+#
+# guppy3 is installed from PyPI into bench/.venvs/pyX.Y (never into the pyenv
+# interpreter itself); if it cannot be, its line says why.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+runs=${1:-3}
+. bench/census/common.sh
+minor=$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+cat > "$work/workload.py" <<'PY'
+import gc, sys, time
+class Record:
+    def __init__(self, i): self.i = i; self.name = "x%d" % i
+records = [Record(i) for i in range(100000)]
+pairs = [(i, [i, str(i)]) for i in range(150000)]
+if sys.argv[1:] == ["guppy"]:
+    from guppy import hpy
+    h = hpy()
+    start = time.perf_counter()
+    heap = h.heap()
+    seconds = time.perf_counter() - start
+    print("  %d objects: %.0f ms in all (in-process, the process busy throughout); %.2f M objects/s"
+          % (heap.count, seconds * 1000, heap.count / seconds / 1e6))
+    sys.exit(0)
+print("ready", len(gc.get_objects()), flush=True)
+while True:
+    time.sleep(0.05)
+PY
+"$python" "$work/workload.py" > "$work/out" &
+target=$!
+until grep -q ready "$work/out" 2>/dev/null; do sleep 0.1; done
+echo "Python $("$python" -c 'import sys; print(sys.version.split()[0])'), gc.get_objects(): $(cut -d' ' -f2 "$work/out") objects"
+
+# One snapshot with the given flags, timed with memlens's peak RSS: one line.
+snapshot() {
+  /usr/bin/time -f "%M" -o "$work/rss" "$memlens" snapshot "$target" -o "$work/s.mlh" --json "$@" > "$work/line.json"
+  python3 - "$work/line.json" "$(cat "$work/rss")" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); rss = int(sys.argv[2]) * 1024
+line = "  %d objects: paused %.0f ms, %.0f ms in all; %.2f M objects/s" % (d["objects"], d["pause_ms"], d["total_ms"], d["objects"] / d["total_ms"] / 1000)
+if d.get("walk_ms") is not None:
+    line += " (walk + graph %.0f ms: %.2f M/s); %d edges; copied %.0f MiB, peak RSS %.0f MiB = copied + %.0f B/object; file %.1f MiB" % (
+        d["walk_ms"], d["objects"] / d["walk_ms"] / 1000, d["edges"], d["copied_bytes"] / 2**20, rss / 2**20,
+        (rss - d["copied_bytes"]) / d["objects"], d["bytes"] / 2**20)
+else:
+    line += "; peak RSS %.0f MiB" % (rss / 2**20)
+print(line)
+PY
+}
+echo "== memlens snapshot PID (read-only: stop, copy, resume, walk the copy)"
+for i in $(seq 1 "$runs"); do snapshot; done
+echo "== memlens snapshot PID --agent (the agent injected through gdb)"
+for i in $(seq 1 "$runs"); do snapshot --agent; done
+echo "== guppy3 hpy().heap() in a process with the same workload"
+venv=bench/.venvs/py$minor
+if [[ ! -x $venv/bin/python ]]; then "$python" -m venv "$venv" > "$work/venv.log" 2>&1 || true; fi
+if ! "$venv/bin/python" -c "import guppy" 2>/dev/null; then
+  "$venv/bin/python" -m pip install --disable-pip-version-check -q guppy3 > "$work/pip.log" 2>&1 || echo "  pip install guppy3 failed: $(tail -2 "$work/pip.log" | tr '\n' ' ')"
+fi
+if "$venv/bin/python" -c "import guppy" 2>/dev/null; then
+  for i in $(seq 1 "$runs"); do "$venv/bin/python" "$work/workload.py" guppy; done
+fi
