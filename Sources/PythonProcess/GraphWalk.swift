@@ -57,10 +57,11 @@ final class GraphWalk {
         builder = HeapGraphBuilder(metadata: metadata, expectedObjects: 1 << 16, expectedEdges: 1 << 18)
     }
 
-    /// Walks everything and returns the graph. `subtypeTraverse` is the
+    /// Walks everything and returns the graph's builder, to be finished once the
+    /// copy is released (that keeps memlens's peak memory down). `subtypeTraverse` is the
     /// symbol's address when the image has it (nil: the most common
     /// `tp_traverse` of the heap types found, Python classes outnumbering the rest).
-    func run(subtypeTraverse symbol: UInt64?) throws(ProcessAccessError) -> HeapGraph {
+    func run(subtypeTraverse symbol: UInt64?) throws(ProcessAccessError) -> HeapGraphBuilder {
         var tracked: [UInt64] = [], slots: [Int32] = []
         generations = try walk.walkGenerations { (object, slot, permanent) throws(ProcessAccessError) in
             tracked.append(object)
@@ -93,7 +94,7 @@ final class GraphWalk {
             throw .inconsistent(pid: 0, detail: "\(counts.unreadable) of \(counts.objects) objects could not be read (first: \(counts.firstUnreadable ?? "?"))")
         }
         for root in roots { builder.addRoot(address: root.address, kind: root.kind, name: root.name) }
-        return builder.finish()
+        return builder  // finished by the caller, once the copy is let go
     }
 
     /// Reads the traversal of type slot `slot` if not read yet (into ``traversals``).

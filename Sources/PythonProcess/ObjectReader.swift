@@ -7,6 +7,8 @@ struct ObjectReader {
 
     // Type flags (Include/object.h, same 3.8–3.13).
     static let heapTypeFlag: UInt64 = 1 << 9
+    /// `Py_TPFLAGS_HAVE_GC`: instances are collected objects (with a GC header and a `tp_traverse`).
+    static let haveGC: UInt64 = 1 << 14
     static let longSubclass: UInt64 = 1 << 24
     static let listSubclass: UInt64 = 1 << 25
     static let tupleSubclass: UInt64 = 1 << 26

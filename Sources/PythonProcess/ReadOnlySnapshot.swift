@@ -30,7 +30,8 @@ public struct ReadOnlySnapshot: Sendable {
         let read = try Census.readCopy(pid: pid, maxAttempts: 20, progress: progress) { (copy, state, image) throws(ProcessAccessError) in
             try walk(copy, state: state, image: image, pid: pid, values: values)
         }
-        var snapshot = read.value
+        // The copy is gone by now: the graph is finished without it in memory.
+        var snapshot = finish(read.value)
         snapshot.pauseMilliseconds = read.pauseMilliseconds
         snapshot.graph.metadata.pauseMilliseconds = read.pauseMilliseconds
         snapshot.graph.metadata.argv = commandLine(pid)
@@ -40,15 +41,25 @@ public struct ReadOnlySnapshot: Sendable {
     /// Walks the heap held by the core file at `path` (see ``Census/take(core:executable:includeFrozen:amend:)``
     /// for how the files it names are found).
     public static func take(core path: String, executable: String?, values: Bool) throws(ProcessAccessError) -> ReadOnlySnapshot {
-        do {
+        func walkCore() throws(ProcessAccessError) -> Walked {
             let opened = try Census.openCore(path: path, executable: executable)
             return try walk(opened.memory, state: opened.state, image: opened.image, pid: opened.pid, values: values)
-        } catch {
-            throw Census.said(of: path, error)
         }
+        do { return finish(try walkCore()) } catch { throw Census.said(of: path, error) }
     }
 
-    static func walk(_ copy: HeapCopy, state: InterpreterState, image: PythonImage, pid: Int32, values: Bool) throws(ProcessAccessError) -> ReadOnlySnapshot {
+    /// A walk done, its graph not yet finished (which needs no copy).
+    struct Walked {
+        var builder: HeapGraphBuilder
+        var counts: GraphWalk.Counts
+        var generations: [CensusResult.Generation]
+        var permanentObjects: Int
+        var startNanoseconds: UInt64
+        var copiedBytes: UInt64
+        var python: String
+    }
+
+    static func walk(_ copy: HeapCopy, state: InterpreterState, image: PythonImage, pid: Int32, values: Bool) throws(ProcessAccessError) -> Walked {
         let start = DispatchTime.now().uptimeNanoseconds
         guard let layout = GraphLayout.forVersion(minor: image.version.minor) else {
             throw .unsupportedVersion(pid: pid, version: image.version.description)
@@ -66,17 +77,24 @@ public struct ReadOnlySnapshot: Sendable {
         metadata.pointerBytes = 8
         metadata.method = "read-only"
         let walker = GraphWalk(walk: heap, graph: layout, runtime: state.runtime, interpreter: state.interpreter, values: values, metadata: metadata)
-        var graph = try walker.run(subtypeTraverse: image.address(of: "subtype_traverse"))
-        let counts = walker.counts
+        let builder = try walker.run(subtypeTraverse: image.address(of: "subtype_traverse"))
+        return Walked(builder: builder, counts: walker.counts, generations: walker.generations, permanentObjects: walker.permanentObjects,
+                      startNanoseconds: start, copiedBytes: copy.byteCount, python: image.version.description)
+    }
+
+    /// Resolves the walk's referents into the graph and fills in its metadata.
+    static func finish(_ walked: consuming Walked) -> ReadOnlySnapshot {
+        let counts = walked.counts, generations = walked.generations
+        var graph = walked.builder.finish()
         graph.metadata.conservativeObjects = counts.conservativeObjects
         graph.metadata.conservativeEdges = counts.conservativeEdges
         graph.metadata.approximateSizes = counts.approximateSizes
-        graph.metadata.gcCounts = walker.generations.map(\.count)
-        graph.metadata.gcThresholds = walker.generations.map(\.threshold)
-        graph.metadata.gcFrozen = walker.permanentObjects
+        graph.metadata.gcCounts = generations.map(\.count)
+        graph.metadata.gcThresholds = generations.map(\.threshold)
+        graph.metadata.gcFrozen = walked.permanentObjects
         return ReadOnlySnapshot(graph: graph, pauseMilliseconds: 0,
-                                walkMilliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6,
-                                copiedBytes: copy.byteCount, python: image.version.description, unreadableObjects: counts.unreadable)
+                                walkMilliseconds: Double(DispatchTime.now().uptimeNanoseconds - walked.startNanoseconds) / 1e6,
+                                copiedBytes: walked.copiedBytes, python: walked.python, unreadableObjects: counts.unreadable)
     }
 
     /// The target's argv, as `/proc/PID/cmdline` gives it.

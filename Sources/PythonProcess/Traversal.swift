@@ -43,14 +43,13 @@ struct Traversal {
     /// The instances are type objects (named in the snapshot), or functions (whose closures are named).
     var isType = false
     var isFunction = false
+    /// A built-in heap type (no Python class) whose traverse visits its type.
+    var nativeVisitsType = false
 
     /// A stand-in for a slot not read yet.
     static let placeholder = Traversal()
     private init() { rule = .none }
-    /// A built-in heap type (no Python class) whose traverse visits its type.
-    var nativeVisitsType = false
 
-    static let haveGC: UInt64 = 1 << 14
     static let baseExceptionSubclass: UInt64 = 1 << 30
     /// `T_OBJECT_EX` in `PyMemberDef.type`.
     static let objectMember: Int32 = 16
@@ -95,7 +94,7 @@ struct Traversal {
         }
         let nativeFlags = try reader.flags(ofType: native)
         dictSubclass = nativeFlags & ObjectReader.dictSubclass != 0
-        guard flags & Self.haveGC != 0 else {
+        guard flags & ObjectReader.haveGC != 0 else {
             rule = .none
             if !heapType {
                 switch try reader.typeName(type) {
@@ -120,7 +119,7 @@ struct Traversal {
     /// The rule of a built-in (non-`subtype_traverse`) type.
     private static func rule(native: UInt64, name: String, flags: UInt64, reader: ObjectReader, graph: GraphLayout) throws(ProcessAccessError) -> Rule {
         // A base without Py_TPFLAGS_HAVE_GC (str, int, bytes, object…) has no tp_traverse of its own.
-        if flags & haveGC == 0 { return .none }
+        if flags & ObjectReader.haveGC == 0 { return .none }
         if flags & ObjectReader.typeSubclass != 0 { return .type }
         if flags & ObjectReader.listSubclass != 0 { return .list }
         if flags & ObjectReader.tupleSubclass != 0 { return .tuple }

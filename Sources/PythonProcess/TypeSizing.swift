@@ -22,7 +22,6 @@ struct TypeSizing {
         case code
     }
 
-    static let haveGC: UInt64 = 1 << 14
     /// `sizeof(PyTypeObject)` (same 3.8–3.13): `type.__sizeof__` of a static type.
     static let typeObjectBytes: UInt64 = 416
 
@@ -53,7 +52,7 @@ struct TypeSizing {
         basicSize = try memory.load(UInt64.self, at: type &+ layout.typeBasicSize)
         itemSize = try memory.load(UInt64.self, at: type &+ layout.typeItemSize)
         // Only collected types carry the GC header (str, int, code… do not).
-        preheaderBytes = (flags & Self.haveGC != 0 ? layout.gcHeadSize : 0) &+ (flags & layout.preheaderFlags != 0 ? 16 : 0)
+        preheaderBytes = (flags & ObjectReader.haveGC != 0 ? layout.gcHeadSize : 0) &+ (flags & layout.preheaderFlags != 0 ? 16 : 0)
         // The nearest static base decides the inherited __sizeof__; a Python
         // class defining __sizeof__ on the way makes the size approximate.
         var base = type, definedInPython = false, depth = 0

@@ -25,14 +25,14 @@ struct CorruptCopyTests {
         defer { target.finish() }
         let pid = target.pid
         let outcomes = try Census.readCopy(pid: pid, maxAttempts: 5, progress: { _ in }) { (copy, state, image) throws(ProcessAccessError) in
-            let clean = try ReadOnlySnapshot.walk(copy, state: state, image: image, pid: pid, values: true)
+            let clean = ReadOnlySnapshot.finish(try ReadOnlySnapshot.walk(copy, state: state, image: image, pid: pid, values: true))
             var generator = SeededGenerator(state: 0x9E37_79B9_7F4A_7C15)
             var graphs = 0, errors: [String] = []
             // WHEN 1, 2, 4 … 32,768 more words are overwritten before each walk
             for round in 0..<16 {
                 copy.corrupt(words: 1 << round, using: &generator)
                 do {
-                    let snapshot = try ReadOnlySnapshot.walk(copy, state: state, image: image, pid: pid, values: true)
+                    let snapshot = ReadOnlySnapshot.finish(try ReadOnlySnapshot.walk(copy, state: state, image: image, pid: pid, values: true))
                     #expect(snapshot.objectCount > 0)
                     graphs += 1
                 } catch {
@@ -54,7 +54,7 @@ struct CorruptCopyTests {
                         copy.overwrite(value, at: object &+ 8 &* (1 &+ generator.next() % 7))
                     }
                     do {
-                        _ = try ReadOnlySnapshot.walk(copy, state: state, image: image, pid: pid, values: true)
+                        _ = ReadOnlySnapshot.finish(try ReadOnlySnapshot.walk(copy, state: state, image: image, pid: pid, values: true))
                         inside += 1
                     } catch {
                         insideErrors += 1
