@@ -65,7 +65,10 @@ struct CensusWalk {
             let objects = try walk(head)
             let threshold = try reader.memory.load(Int32.self, at: head &+ layout.gcGenerationThreshold)
             let count = try reader.memory.load(Int32.self, at: head &+ layout.gcGenerationCount)
-            totals.generations.append(.init(count: Int(count), threshold: Int(threshold), objects: objects))
+            let stats = gcState &+ layout.gcGenerationStats &+ UInt64(generation) * layout.gcGenerationStatsSize
+            let collections = try reader.memory.load(Int64.self, at: stats)
+            totals.generations.append(.init(count: Int(count), threshold: Int(threshold), objects: objects,
+                                            collections: collections >= 0 ? Int(collections) : nil))
         }
         permanent = true
         _ = try walk(gcState &+ layout.gcPermanentGeneration)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Fragmentation
 import PythonProcess
 import Reports
 

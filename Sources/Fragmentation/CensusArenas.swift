@@ -1,11 +1,11 @@
-import Fragmentation
-import PythonProcess
+public import PythonProcess
 
 /// The census's pymalloc arena summary, read with `frag`'s arena walker from
 /// the same memory the census walked (PythonProcess does not depend on Fragmentation).
-enum CensusArenas {
-    /// Adds `arenas` to `result`, or a note saying why they could not be read.
-    static func amend(_ memory: CensusMemory, _ result: inout CensusResult) {
+public enum CensusArenas {
+    /// Adds `arenas` (with the pinned arenas' size, those at most 10% used) to
+    /// `result`, or a note saying why they could not be read.
+    public static func amend(_ memory: CensusMemory, _ result: inout CensusResult) {
         let version = memory.image.version
         guard let layout = ObmallocLayout.forVersion(major: version.major, minor: version.minor) else {
             result.notes.append("pymalloc arenas not read: no obmalloc layout for Python \(version)")
@@ -14,7 +14,9 @@ enum CensusArenas {
         do {
             let walk = ArenaWalk(layout: layout, memory: memory.memory)
             let map = try walk.read(walk.locateTable { memory.image.address(of: $0) })
-            result.arenas = CensusResult.Arenas(count: map.arenas.count, bytes: map.arenaBytes, used_bytes: map.usedBytes)
+            let pinned = Pinning(map: map, objects: [], residency: nil, threshold: 0.1)
+            result.arenas = CensusResult.Arenas(count: map.arenas.count, bytes: map.arenaBytes, used_bytes: map.usedBytes,
+                                                pinned_bytes: pinned.bytes)
         } catch {
             result.notes.append("pymalloc arenas not read: \(error)")
         }
