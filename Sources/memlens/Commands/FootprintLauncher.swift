@@ -1,6 +1,9 @@
 import Agent
 import Foundation
 import ProcFS
+#if canImport(CDispatch)
+import CDispatch  // timespec: with NIO in the build its initializers resolve to CDispatch's module
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
