@@ -17,6 +17,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(
@@ -37,6 +40,16 @@ let package = Package(
             dependencies: ["CProcessAccess", "ProcFS", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Exporter",
+            dependencies: [
+                "ProcFS", "PythonProcess", "Fragmentation",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "Reports", dependencies: ["HeapGraph", "HeapAnalysis", "ProcFS", "PythonProcess", "Fragmentation"], swiftSettings: swiftSettings),
         .executableTarget(name: "EmbedAgentTool", swiftSettings: swiftSettings),
         .plugin(name: "EmbedAgent", capability: .buildTool(), dependencies: ["EmbedAgentTool"]),
@@ -49,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "memlens",
             dependencies: [
-                "HeapGraph", "HeapAnalysis", "Reports", "Agent", "ProcFS", "PythonProcess", "Fragmentation",
+                "HeapGraph", "HeapAnalysis", "Reports", "Agent", "ProcFS", "PythonProcess", "Fragmentation", "Exporter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
