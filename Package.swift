@@ -101,6 +101,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ServeTests",
+            dependencies: ["Exporter", "TestSupport", "memlens"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: ["HeapGraph", "HeapAnalysis", "Agent", "PythonProcess", "TestSupport", "memlens"],
             resources: [.copy("Fixtures")],
