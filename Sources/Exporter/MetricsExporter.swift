@@ -23,6 +23,13 @@ public final class MetricsExporter: @unchecked Sendable {
     let censuses: CensusCache
     private let lock = NSLock()
     private var identities: [Int32: TargetIdentity] = [:]
+    /// One scrape at a time; requests that arrive meanwhile share its result.
+    private let scrapeLock = NSLock()
+    private var latest: (at: ContinuousClock.Instant, body: [UInt8])?
+    /// Scrapes within this of the last one share its reading (a burst of
+    /// requests costs one read of `/proc`; Prometheus's own scrapes, seconds
+    /// apart, always read anew).
+    public var reuseWindow: Duration = .milliseconds(250)
 
     public init(selector: TargetSelector, censusEvery: Duration, topTypes: Int) {
         self.selector = selector
@@ -30,8 +37,19 @@ public final class MetricsExporter: @unchecked Sendable {
         censuses = CensusCache(interval: censusEvery)
     }
 
-    /// One scrape: the `/metrics` body.
-    public func scrape() -> [UInt8] {
+    /// The `/metrics` body: a new scrape, or the last one if it is younger
+    /// than ``reuseWindow`` (also when it finished while this request waited for it).
+    public func metrics() -> [UInt8] {
+        scrapeLock.withLock {
+            if let latest, ContinuousClock.now - latest.at < reuseWindow { return latest.body }
+            let body = scrape()
+            latest = (ContinuousClock.now, body)
+            return body
+        }
+    }
+
+    /// One scrape: reads every selected process and renders.
+    func scrape() -> [UInt8] {
         let start = ContinuousClock.now
         let readings = read()
         return MetricsExposition.render(readings, topTypes: topTypes, scrapeSeconds: (ContinuousClock.now - start).seconds)

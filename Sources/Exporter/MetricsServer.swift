@@ -1,3 +1,4 @@
+import Dispatch
 import Hummingbird
 import NIOCore
 
@@ -17,7 +18,10 @@ public struct MetricsServer: Sendable {
         let router = Router()
         let exporter = exporter
         router.get("/metrics") { _, _ -> Response in
-            let body = exporter.scrape()
+            // Reading /proc blocks: off the concurrency pool, onto a dispatch thread.
+            let body = await withCheckedContinuation { done in
+                DispatchQueue.global().async { done.resume(returning: exporter.metrics()) }
+            }
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -5,7 +5,7 @@ seconds 5 and 30 of the load.
 
     swift build -c release && python3 bench/serve/load.py [.build/release/memlens] [--python python3.11]
 
-wrk (Debian's) has no fixed rate: each of 10 connections waits 50 ms after
+wrk (Debian's) has no fixed rate: each of 10 connections waits 44 ms after
 every response (a Lua delay), which gives about 200 requests/s when responses
 are fast; the script prints the rate reached.
 """
@@ -54,7 +54,7 @@ def main():
     # Let every target's first census land before the load starts.
     time.sleep(5)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
-        lua.write("function delay() return 50 end\n")
+        lua.write("function delay() return 44 end\n")
     wrk = subprocess.Popen(["wrk", "-t2", "-c10", "-d%ds" % args.seconds, "--latency", "-s", lua.name,
                             "http://127.0.0.1:%d/metrics" % port], stdout=subprocess.PIPE, text=True)
     time.sleep(5)
