@@ -90,9 +90,14 @@ public enum Launcher {
     private static func waitForExit(_ pid: Int32, forwarding waited: sigset_t) -> Int32 {
         var set = waited
         while true {
-            var status: Int32 = 0
-            let done = waitpid(pid, &status, WNOHANG)
-            if done == pid {
+            // Look without collecting (WNOWAIT) and reap only an exit: a ptrace
+            // stop of the child (a census by `watch -- CMD` traces it from another
+            // thread) is reported to every thread here, but is its tracer's to collect.
+            var seen = siginfo_t()
+            if waitid(P_PID, id_t(pid), &seen, WEXITED | WNOHANG | WNOWAIT) == 0, seen._sifields._sigchld.si_pid == pid,
+               [Int(CLD_EXITED), Int(CLD_KILLED), Int(CLD_DUMPED)].contains(Int(seen.si_code)) {
+                var status: Int32 = 0
+                _ = waitpid(pid, &status, 0)
                 if status & 0x7F == 0 { return (status >> 8) & 0xFF }  // WIFEXITED → WEXITSTATUS
                 return 128 + (status & 0x7F)                          // WTERMSIG
             }
