@@ -50,7 +50,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Reports", dependencies: ["HeapGraph", "HeapAnalysis", "ProcFS", "PythonProcess", "Fragmentation"], swiftSettings: swiftSettings),
+        .target(name: "Timeline", dependencies: ["ProcFS", "PythonProcess", "Fragmentation"], swiftSettings: swiftSettings),
+        .target(name: "Reports", dependencies: ["HeapGraph", "HeapAnalysis", "ProcFS", "PythonProcess", "Fragmentation", "Timeline"], swiftSettings: swiftSettings),
         .executableTarget(name: "EmbedAgentTool", swiftSettings: swiftSettings),
         .plugin(name: "EmbedAgent", capability: .buildTool(), dependencies: ["EmbedAgentTool"]),
         .target(
@@ -62,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "memlens",
             dependencies: [
-                "HeapGraph", "HeapAnalysis", "Reports", "Agent", "ProcFS", "PythonProcess", "Fragmentation", "Exporter",
+                "HeapGraph", "HeapAnalysis", "Reports", "Agent", "ProcFS", "PythonProcess", "Fragmentation", "Exporter", "Timeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -17,6 +17,6 @@ struct Memlens: ParsableCommand {
               memlens paths snaps/PID-1.mlh --type mod.Class
             """,
         version: "0.1.0",
-        subcommands: [Demo.self, Run.self, Snapshot.self, Summary.self, Retained.self, Paths.self, ReferrersCommand.self, Diff.self, CyclesCommand.self, Dupes.self, Suspects.self, Export.self, FootprintCommand.self, Imports.self, CensusCommand.self, GCCommand.self, Alloc.self, Frag.self, Serve.self]
+        subcommands: [Demo.self, Run.self, Snapshot.self, Summary.self, Retained.self, Paths.self, ReferrersCommand.self, Diff.self, CyclesCommand.self, Dupes.self, Suspects.self, Export.self, FootprintCommand.self, Imports.self, CensusCommand.self, GCCommand.self, Alloc.self, Frag.self, Serve.self, Watch.self]
     )
 }
