@@ -53,12 +53,12 @@ enum TimelineSVG {
             let px = x(event.t), color = colors[event.kind] ?? "#999"
             let rowY = event.kind == .import ? 12.0 : event.kind == .collection ? 24.0 : 36.0
             svg += "<g class=\"marker \(event.kind.rawValue)\"><title>\(ByteFormat.formatDecimal(event.t, places: 2)) s: \(HTML.escape(event.label))</title>"
-                + "<line x1=\"\(f(px))\" x2=\"\(f(px))\" y1=\"\(f(rowY))\" y2=\"\(f(bottom))\" stroke=\"\(color)\" stroke-width=\"1\" opacity=\"0.5\"/>"
+                + "<line x1=\"\(f(px))\" x2=\"\(f(px))\" y1=\"\(f(rowY))\" y2=\"\(f(event.from_t == nil ? top : bottom))\" stroke=\"\(color)\" stroke-width=\"1\" opacity=\"0.5\"/>"
                 + "<circle cx=\"\(f(px))\" cy=\"\(f(rowY))\" r=\"4\" fill=\"\(color)\"/></g>\n"
             if event.kind == .growth || event.kind == .drop {
                 let labelY = top + 14 + Double(row % 4) * 14
                 row += 1
-                let anchor = px > (left + right) / 2 ? "end" : "start"
+                let anchor = px > left + (right - left) * 0.7 ? "end" : "start"
                 let text = event.label.count > 70 ? String(event.label.prefix(69)) + "…" : event.label
                 svg += "<text x=\"\(f(px + (anchor == "end" ? -4 : 4)))\" y=\"\(f(labelY))\" text-anchor=\"\(anchor)\" style=\"fill:\(color)\">\(HTML.escape(text))</text>\n"
             }

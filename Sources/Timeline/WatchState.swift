@@ -187,7 +187,8 @@ enum StepLabel {
     static func text(delta: Int64, modules: [String], stacks: [[PythonFrame]]) -> String {
         var label = String(format: "%+.1f MiB writable", Double(delta) / 1_048_576)
         // The innermost frame of the deepest stack seen: where the work was.
-        if let frame = stacks.max(by: { $0.count < $1.count })?.first {
+        // (importlib's frozen frames say nothing about the program: the first frame outside them.)
+        if let stack = stacks.max(by: { $0.count < $1.count }), let frame = stack.first(where: { !$0.file.hasPrefix("<frozen") }) ?? stack.first {
             let file = frame.file.split(separator: "/").last.map(String.init) ?? frame.file
             label += " in \(frame.function) (\(file):\(frame.line))"
         }
