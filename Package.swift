@@ -107,6 +107,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "WatchTests",
+            dependencies: ["Timeline", "TestSupport", "memlens"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: ["HeapGraph", "HeapAnalysis", "Agent", "PythonProcess", "TestSupport", "memlens"],
             resources: [.copy("Fixtures")],
