@@ -17,7 +17,15 @@ public enum Census {
     public static func take(pid: Int32, includeFrozen: Bool = false, maxAttempts: Int = 50,
                             progress: (String) -> Void = { _ in },
                             amend: (CensusMemory, inout CensusResult) -> Void = { _, _ in }) throws(ProcessAccessError) -> CensusResult {
-        let python = try PythonProcess(pid: pid)
+        try take(python: PythonProcess(pid: pid), includeFrozen: includeFrozen, maxAttempts: maxAttempts, progress: progress, amend: amend)
+    }
+
+    /// Takes one census of the process `python` found (a caller taking many
+    /// censuses of one process locates its interpreter once).
+    public static func take(python: PythonProcess, includeFrozen: Bool = false, maxAttempts: Int = 50,
+                            progress: (String) -> Void = { _ in },
+                            amend: (CensusMemory, inout CensusResult) -> Void = { _, _ in }) throws(ProcessAccessError) -> CensusResult {
+        let pid = python.pid
         try python.requireSupportedVersion()
         let state = try InterpreterState(image: python.image, memory: python.memory, pid: pid)
 

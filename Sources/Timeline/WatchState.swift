@@ -152,10 +152,11 @@ struct WatchState {
     /// A census (the target stopped briefly): objects, types, the collector,
     /// arenas, and the module names in the same copy.
     mutating func takeCensus(pid: Int32, t: Double, timeline: inout Timeline, progress: (String) -> Void) {
+        guard let python else { return }
         var modules: [String] = []
         let result: CensusResult
         do {
-            result = try Census.take(pid: pid, maxAttempts: 5, amend: { memory, result in
+            result = try Census.take(python: python, maxAttempts: 5, amend: { memory, result in
                 CensusArenas.amend(memory, &result)
                 modules = (try? ModuleNames.read(memory, pid: pid)) ?? []
             })
