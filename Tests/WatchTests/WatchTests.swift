@@ -58,6 +58,11 @@ struct WatchTests {
             let stacks = event["stacks"] as? [[[String: Any]]] ?? []
             return stacks.contains { $0.contains { $0["function"] as? String == "parse_registry" } }
         }
+        // The frame's line is the line being run (each version's line table read right).
+        let fixtureLines = try String(contentsOfFile: Self.fixture, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let parseLine = (fixtureLines.firstIndex { $0.contains("return xml.dom.minidom.parseString(text)") } ?? -1) + 1
+        let frames = (parseStep?["stacks"] as? [[[String: Any]]] ?? []).flatMap { $0 }.filter { $0["function"] as? String == "parse_registry" }
+        #expect(!frames.isEmpty && frames.allSatisfy { ($0["line"] as? Int) == parseLine }, "\(python): parse_registry frames \(frames), line \(parseLine)")
         let bytes = (parseStep?["bytes"] as? Double) ?? 0
         #expect(abs(bytes - parse) <= 0.1 * parse, "\(python): parse step \(bytes) vs the target's \(parse); steps: \(growth.map { $0["label"] ?? "" })")
         // (c) the 50 MiB module's step, labelled with its name.
