@@ -11,9 +11,17 @@ final class ServeProcess {
     let port: Int
     private let errors = Pipe()
 
-    init(_ arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: TestPaths.memlens)
-        process.arguments = ["serve", "--listen", "127.0.0.1:0"] + arguments
+    /// `memlens serve --listen 127.0.0.1:0 arguments…`; `asNobody` runs it as
+    /// user nobody (setpriv), so that root's processes may not be read.
+    init(_ arguments: [String], asNobody: Bool = false) throws {
+        let serve = ["serve", "--listen", "127.0.0.1:0"] + arguments
+        if asNobody {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", TestPaths.memlens] + serve
+        } else {
+            process.executableURL = URL(fileURLWithPath: TestPaths.memlens)
+            process.arguments = serve
+        }
         process.standardError = errors
         process.standardOutput = FileHandle.standardError
         process.standardInput = FileHandle.nullDevice

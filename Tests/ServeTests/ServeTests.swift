@@ -96,6 +96,24 @@ struct ServeTests {
         second.finish()
     }
 
+    @Test(.enabled(if: getuid() == 0, "needs root: the server runs as nobody against root's target"))
+    func aProcessItMayNotReadIsAnErrorMetricNotAFailedScrape() throws {
+        let python = try #require(PythonInterpreter.installed.last, "no pyenv CPython 3.8–3.13 found")
+        // GIVEN root's target, and memlens serving as user nobody.
+        let target = try WaitingTarget(python, arguments: ["-c", targetScript, "root-owned"])
+        let server = try ServeProcess(["--census-every", "1s", "--pid", String(target.pid)], asNobody: true)
+        // WHEN it is scraped (after a census was tried), THEN the scrape succeeds and says why.
+        let pid = "pid=\"\(target.pid)\""
+        let body = try scrape(server) { $0.contains("source=\"census\"") }
+        let up = samples("memlens_target_up", in: body).first { $0.labels["pid"] == String(target.pid) }
+        #expect(up?.value == 0)
+        let errors = samples("memlens_target_read_error", in: body).filter { $0.labels["pid"] == String(target.pid) }
+        #expect(errors.contains { $0.labels["source"] == "memory" && $0.labels["reason"] == "permission_denied" }, "\(errors)")
+        #expect(errors.contains { $0.labels["source"] == "census" && $0.labels["reason"] == "permission_denied" }, "\(errors)")
+        #expect(!body.contains("memlens_process_resident_memory_bytes{\(pid)"))
+        target.finish()
+    }
+
     @Test(.timeLimit(.minutes(3))) func prometheusScrapesThreeTargetsForThirtySeconds() throws {
         let pythons = PythonInterpreter.installed
         try #require(!pythons.isEmpty, "no pyenv CPython 3.8–3.13 found")
