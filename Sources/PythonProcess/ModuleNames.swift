@@ -3,11 +3,19 @@
 public enum ModuleNames {
     /// The keys of `sys.modules` (str keys only; at most `limit`).
     public static func read(_ census: CensusMemory, pid: Int32, limit: Int = 100_000) throws(ProcessAccessError) -> [String] {
-        guard let frames = FrameLayout.forMinor(census.image.version.minor) else {
-            throw .unsupportedVersion(pid: pid, version: census.image.version.description)
+        try read(memory: census.memory, image: census.image, pid: pid, limit: limit)
+    }
+
+    /// The keys of `sys.modules` read through `memory`: a census copy, or the
+    /// live process (a dict that changes while it is read gives an error or
+    /// some names, never a trap).
+    public static func read(memory: any MemorySource, image: PythonImage, pid: Int32,
+                            limit: Int = 100_000) throws(ProcessAccessError) -> [String] {
+        guard let frames = FrameLayout.forMinor(image.version.minor) else {
+            throw .unsupportedVersion(pid: pid, version: image.version.description)
         }
-        let state = try InterpreterState(image: census.image, memory: census.memory, pid: pid)
-        let reader = ObjectReader(memory: census.memory, layout: state.layout)
+        let state = try InterpreterState(image: image, memory: memory, pid: pid)
+        let reader = ObjectReader(memory: memory, layout: state.layout)
         let dict = try reader.word(state.interpreter &+ frames.interpreterModules)
         guard dict != 0 else { return [] }
         let shape = try reader.keysShape(reader.word(dict &+ state.layout.dictKeys))
