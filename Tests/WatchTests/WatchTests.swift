@@ -98,6 +98,21 @@ struct WatchTests {
         print("timeline screenshot: \(shot.path)")
     }
 
+    @Test func aSnapshotTakenUnderCommandIsMarked() throws {
+        let python = try #require(PythonInterpreter.installed.last, "no pyenv CPython 3.8–3.13 found")
+        let folder = try TestPaths.temporaryFolder("watch-snapshot")
+        let jsonl = folder.appending(path: "s.jsonl")
+        // GIVEN a program that asks the agent for a snapshot (SIGUSR2, as a user's kill would).
+        let script = "import os, signal, time; keep = [[i] for i in range(1000)]; time.sleep(0.5); os.kill(os.getpid(), signal.SIGUSR2); time.sleep(1.5)"
+        let result = try runCommand([TestPaths.memlens, "watch", "--interval", "20ms", "-o", folder.appending(path: "t.html").path,
+                                     "--jsonl", jsonl.path, "--", python.path, "-c", script], timeoutSeconds: 120)
+        #expect(result.status == 0, "\(result.stderr)")
+        // THEN the timeline marks it, naming the file.
+        let text = try String(contentsOf: jsonl, encoding: .utf8)
+        let snapshots = text.split(separator: "\n").filter { $0.contains("\"kind\":\"snapshot\"") }
+        #expect(snapshots.count == 1 && snapshots.first?.contains(".mlh") == true, "\(result.stderr)")
+    }
+
     @Test func badArgumentsAreUsageErrors() throws {
         for arguments in [["watch", "-o", "x.html"], ["watch", "1", "-o", "x.html", "--", "python3"],
                           ["watch", "1", "-o", "x.html", "--interval", "0"], ["watch", "1", "-o", "x.html", "--census-every", "1ms"]] {
