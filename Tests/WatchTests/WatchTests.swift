@@ -119,5 +119,8 @@ struct WatchTests {
             let result = try runCommand([TestPaths.memlens] + arguments)
             #expect(result.status == 64, "\(arguments): \(result.status) \(result.stderr)")
         }
+        let gone = try runCommand([TestPaths.memlens, "watch", "999999999", "-o", "/tmp/never.html"])
+        #expect(gone.status == 1 && gone.stderr.hasPrefix("error: no process with pid 999999999"), "\(gone.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/never.html"))
     }
 }

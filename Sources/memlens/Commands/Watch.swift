@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeapGraph
+import ProcFS
 import Reports
 import Timeline
 
@@ -58,6 +59,7 @@ struct Watch: ParsableCommand {
     func run() throws {
         let timeline: Timeline
         if let pid {
+            _ = try reportingErrors { try ProcReader.stat(pid: pid) }  // no such process: one clear line, exit 1
             let watcher = Watcher(pid: pid, options: options)
             let stop = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
             signal(SIGINT, SIG_IGN)
