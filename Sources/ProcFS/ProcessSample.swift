@@ -51,3 +51,44 @@ extension ProcReader {
         return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
+
+extension ProcReader {
+    /// Resident pages from `/proc/PID/statm` (its second field): a cheap
+    /// check of whether anything was mapped in or out since the last look.
+    public static func residentPages(pid: Int32) throws(ProcFSError) -> UInt64 {
+        let bytes = try read(ProcFile(pid: pid, name: "statm"))
+        return bytes.withUnsafeBufferPointer { text -> UInt64 in
+            var i = 0
+            while i < text.count && text[i] != 0x20 { i += 1 }
+            i += 1
+            return ByteParsing.decimal(text, from: &i)
+        }
+    }
+}
+
+extension ProcessSample {
+    /// What was true just before `smaps_rollup` was last read: if it still
+    /// holds, nothing was mapped, touched or swapped since.
+    public struct RollupCheck: Sendable, Equatable {
+        var startTicks: UInt64
+        var residentPages: UInt64
+        var minorFaults: UInt64
+        var majorFaults: UInt64
+    }
+
+    /// Reads process `pid` like ``read(pid:)``, but keeps `previous`'s
+    /// `smaps_rollup` figures when nothing could have changed them: the same
+    /// resident pages (`statm`) and page-fault counts (`stat`) as just before
+    /// that rollup was read — so an idle process costs no walk of its page
+    /// tables. `check` is updated for the next call.
+    public static func read(pid: Int32, after previous: ProcessSample?, check: inout RollupCheck?) throws(ProcFSError) -> ProcessSample {
+        let stat = try ProcReader.stat(pid: pid)
+        if stat.isZombie { throw .zombie(pid: pid) }
+        let now = RollupCheck(startTicks: stat.startTicks, residentPages: try ProcReader.residentPages(pid: pid),
+                              minorFaults: stat.minorFaults, majorFaults: stat.majorFaults)
+        if let previous, now == check { return ProcessSample(pid: pid, memory: previous.memory, stat: stat) }
+        let sample = try read(pid: pid)
+        check = now
+        return sample
+    }
+}

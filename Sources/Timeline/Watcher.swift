@@ -46,12 +46,18 @@ public final class Watcher: @unchecked Sendable {
         var timeline = Timeline(pid: pid, command: command, interval: options.interval, censusEvery: options.censusEvery)
         var state = WatchState()
         var tick = 0
+        var previous: ProcessSample?
+        var rollupCheck: ProcessSample.RollupCheck?
         while true {
             let t = elapsed
             if let duration = options.duration, t >= duration { timeline.ended = "duration"; break }
             if lock.withLock({ stopRequested }) { timeline.ended = "interrupted"; break }
             let sample: ProcessSample
-            do { sample = try ProcessSample.read(pid: pid) } catch { timeline.ended = "exited"; break }
+            do { sample = try ProcessSample.read(pid: pid, after: previous, check: &rollupCheck) } catch {
+                timeline.ended = "exited"
+                break
+            }
+            previous = sample
             let stack = state.stack(pid: pid, t: t, timeline: &timeline)
             state.observe(sample: sample, stack: stack, t: t, pid: pid, timeline: &timeline)
             for path in lock.withLock({ () -> [String] in defer { pendingSnapshots = [] }; return pendingSnapshots }) {
