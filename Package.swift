@@ -18,6 +18,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(
@@ -45,9 +48,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "Reports", dependencies: ["HeapGraph", "HeapAnalysis", "ProcFS", "ProcessModels", "Fragmentation"],
+            name: "Reports", dependencies: ["HeapGraph", "HeapAnalysis", "ProcFS", "ProcessModels", "Fragmentation", "Timeline"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Exporter",
+            dependencies: [
+                "ProcFS", "PythonProcess", "Fragmentation",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "Timeline", dependencies: ["ProcFS", "PythonProcess", "Fragmentation"], swiftSettings: swiftSettings),
         .executableTarget(name: "EmbedAgentTool", swiftSettings: swiftSettings),
         .plugin(name: "EmbedAgent", capability: .buildTool(), dependencies: ["EmbedAgentTool"]),
         .target(
@@ -62,7 +76,7 @@ let package = Package(
             name: "memlens",
             dependencies: [
                 "HeapGraph", "HeapAnalysis", "Reports", "Agent", "ProcFS", "PythonProcess", "ProcessModels", "Fragmentation",
-                "SafeFiles",
+                "SafeFiles", "Exporter", "Timeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -99,6 +113,17 @@ let package = Package(
         .testTarget(
             name: "CensusTests",
             dependencies: ["PythonProcess", "TestSupport", "memlens"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ServeTests",
+            dependencies: ["Exporter", "TestSupport", "memlens"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WatchTests",
+            dependencies: ["Timeline", "TestSupport", "memlens"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -27,11 +27,16 @@ public enum ChildProcess {
     /// `pid`'s exit status if it has exited (reaping it), without waiting; 0
     /// if it is not (or no longer) a child of this process.
     public static func reap(_ pid: Int32) -> Int32? {
+        // Look without collecting (WNOWAIT) and reap only an exit: a ptrace stop
+        // of the child (a census by `watch -- CMD` traces it from another thread)
+        // is its tracer's to collect.
+        var seen = siginfo_t()
+        guard waitid(P_PID, id_t(pid), &seen, WEXITED | WNOHANG | WNOWAIT) == 0 else { return errno == ECHILD ? 0 : nil }
+        guard seen._sifields._sigchld.si_pid == pid,
+              [Int(CLD_EXITED), Int(CLD_KILLED), Int(CLD_DUMPED)].contains(Int(seen.si_code)) else { return nil }
         var status: Int32 = 0
-        let done = waitpid(pid, &status, WNOHANG)
-        if done == pid { return exitStatus(waitStatus: status) }
-        if done < 0 && errno == ECHILD { return 0 }
-        return nil
+        _ = waitpid(pid, &status, 0)
+        return exitStatus(waitStatus: status)
     }
 
     /// A new private folder (``PrivateFolder``) for a command run with one of

@@ -1,6 +1,9 @@
 import Foundation
 import ProcFS
 import SafeFiles
+#if canImport(CDispatch)
+import CDispatch  // timespec: with NIO in the build its initializers resolve to CDispatch's module
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -4,7 +4,8 @@ public import PythonProcess
 /// the same memory the census walked: passed to `Census.take(…, amend:)`, as
 /// PythonProcess cannot depend on this target.
 public enum CensusArenas {
-    /// Adds `arenas` to `result`, or a note saying why they could not be read.
+    /// Adds `arenas` (with the pinned arenas' size, those at most 10% used) to
+    /// `result`, or a note saying why they could not be read.
     public static func amend(_ memory: CensusMemory, _ result: inout CensusResult) {
         let version = memory.image.version
         guard let layout = ObmallocLayout.forVersion(major: version.major, minor: version.minor) else {
@@ -16,7 +17,9 @@ public enum CensusArenas {
             // The copy's regions bound the search for a stripped 3.8–3.11's table (the copy holds all writable memory).
             let readable = (memory.memory as? HeapCopy)?.regions ?? []
             let map = try walk.read(walk.locateTable(image: memory.image, readable: readable))
-            result.arenas = CensusResult.Arenas(count: map.arenas.count, bytes: map.arenaBytes, used_bytes: map.usedBytes)
+            let pinned = Pinning(map: map, objects: [], residency: nil, threshold: 0.1)
+            result.arenas = CensusResult.Arenas(count: map.arenas.count, bytes: map.arenaBytes, used_bytes: map.usedBytes,
+                                                pinned_bytes: pinned.bytes)
         } catch {
             result.notes.append("pymalloc arenas not read: \(error)")
         }

@@ -23,9 +23,11 @@ public struct CensusResult: Sendable, Codable, Equatable {
         public var threshold: Int
         /// Objects in the generation's list.
         public var objects: Int
+        /// Collections of this generation since start-up (`gc.get_stats()[i]["collections"]`).
+        public var collections: Int? = nil
 
-        public init(count: Int, threshold: Int, objects: Int) {
-            self.count = count; self.threshold = threshold; self.objects = objects
+        public init(count: Int, threshold: Int, objects: Int, collections: Int? = nil) {
+            self.count = count; self.threshold = threshold; self.objects = objects; self.collections = collections
         }
     }
 
@@ -37,9 +39,11 @@ public struct CensusResult: Sendable, Codable, Equatable {
         public var bytes: UInt64
         /// Bytes in allocated blocks (`# bytes in allocated blocks`).
         public var used_bytes: UInt64
+        /// Size of the arenas at most 10% used: kept mapped by a few blocks.
+        public var pinned_bytes: UInt64? = nil
 
-        public init(count: Int, bytes: UInt64, used_bytes: UInt64) {
-            self.count = count; self.bytes = bytes; self.used_bytes = used_bytes
+        public init(count: Int, bytes: UInt64, used_bytes: UInt64, pinned_bytes: UInt64? = nil) {
+            self.count = count; self.bytes = bytes; self.used_bytes = used_bytes; self.pinned_bytes = pinned_bytes
         }
     }
 

@@ -17,7 +17,16 @@ public enum Census {
     public static func take(pid: Int32, includeFrozen: Bool = false, maxAttempts: Int = 50,
                             progress: (String) -> Void = { _ in },
                             amend: (CensusMemory, inout CensusResult) -> Void = { _, _ in }) throws(ProcessAccessError) -> CensusResult {
-        let read = try readCopy(pid: pid, maxAttempts: maxAttempts, progress: progress) { (copy, state, image) throws(ProcessAccessError) in
+        try take(python: PythonProcess(pid: pid), includeFrozen: includeFrozen, maxAttempts: maxAttempts, progress: progress, amend: amend)
+    }
+
+    /// Takes one census of the process `python` found (a caller taking many
+    /// censuses of one process locates its interpreter once).
+    public static func take(python: PythonProcess, includeFrozen: Bool = false, maxAttempts: Int = 50,
+                            progress: (String) -> Void = { _ in },
+                            amend: (CensusMemory, inout CensusResult) -> Void = { _, _ in }) throws(ProcessAccessError) -> CensusResult {
+        let pid = python.pid
+        let read = try readCopy(python: python, maxAttempts: maxAttempts, progress: progress) { (copy, state, image) throws(ProcessAccessError) in
             var result = try census(of: copy, state: state, image: image, pid: pid, includeFrozen: includeFrozen)
             amend(CensusMemory(memory: copy, image: image), &result)
             return result
@@ -29,7 +38,7 @@ public enum Census {
         return result
     }
 
-    /// What ``readCopy(pid:maxAttempts:progress:walk:)`` returns: the walk's
+    /// What ``readCopy(python:maxAttempts:progress:walk:)`` returns: the walk's
     /// result, the target's pause for the copy, the tries it took, its OS threads.
     public struct CopyRead<Value> {
         public var value: Value
@@ -38,12 +47,12 @@ public enum Census {
         public var osThreads: Int
     }
 
-    /// Stops every thread of `pid` (never while the collector runs), copies its
+    /// Stops every thread of the process (never while the collector runs), copies its
     /// writable memory, resumes it, then runs `walk` over the copy. A walk that
     /// finds the copy inconsistent is retried with a new copy, up to `maxAttempts`.
-    static func readCopy<Value>(pid: Int32, maxAttempts: Int, progress: (String) -> Void,
+    static func readCopy<Value>(python: PythonProcess, maxAttempts: Int, progress: (String) -> Void,
                                 walk: (HeapCopy, InterpreterState, PythonImage) throws(ProcessAccessError) -> Value) throws(ProcessAccessError) -> CopyRead<Value> {
-        let python = try PythonProcess(pid: pid)
+        let pid = python.pid
         try python.requireSupportedVersion()
         let state = try InterpreterState(image: python.image, memory: python.memory, pid: pid)
 

@@ -77,7 +77,10 @@ final class HeapWalk {
             let objects = try walk(head, permanent: false)
             let threshold = try reader.memory.load(Int32.self, at: head &+ layout.gcGenerationThreshold)
             let count = try reader.memory.load(Int32.self, at: head &+ layout.gcGenerationCount)
-            generations.append(.init(count: Int(count), threshold: Int(threshold), objects: objects))
+            let stats = gcState &+ layout.gcGenerationStats &+ UInt64(generation) &* layout.gcGenerationStatsSize
+            let collections = try reader.memory.load(Int64.self, at: stats)
+            generations.append(.init(count: Int(count), threshold: Int(threshold), objects: objects,
+                                     collections: collections >= 0 ? Int(collections) : nil))
         }
         _ = try walk(gcState &+ layout.gcPermanentGeneration, permanent: true)
         return generations

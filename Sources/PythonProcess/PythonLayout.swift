@@ -17,6 +17,9 @@ public struct PythonLayout: Sendable, Equatable {
     // _gc_runtime_state (same 3.8–3.13): generations[3] of {PyGC_Head head; int threshold; int count}
     public var gcGenerations: UInt64 = 24
     public var gcPermanentGeneration: UInt64 = 104
+    /// `generation_stats[3]` of {Py_ssize_t collections, collected, uncollectable} (what `gc.get_stats()` returns).
+    public var gcGenerationStats: UInt64 = 128
+    public var gcGenerationStatsSize: UInt64 = 24
     public var gcCollecting: UInt64 = 200
     public var gcGenerationSize: UInt64 = 24
     public var gcGenerationThreshold: UInt64 = 16

@@ -27,7 +27,7 @@ public struct ReadOnlySnapshot: Sendable {
     /// `values`: record str/bytes/int/float values. Errors are one line each
     /// (not Python, 3.7, gone, ptrace denied, a corrupt heap with its address).
     public static func take(pid: Int32, values: Bool, progress: (String) -> Void = { _ in }) throws(ProcessAccessError) -> ReadOnlySnapshot {
-        let read = try Census.readCopy(pid: pid, maxAttempts: 20, progress: progress) { (copy, state, image) throws(ProcessAccessError) in
+        let read = try Census.readCopy(python: PythonProcess(pid: pid), maxAttempts: 20, progress: progress) { (copy, state, image) throws(ProcessAccessError) in
             try walk(copy, state: state, image: image, pid: pid, values: values)
         }
         // The copy is gone by now: the graph is finished without it in memory.

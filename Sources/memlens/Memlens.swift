@@ -17,6 +17,15 @@ struct Memlens: ParsableCommand {
               memlens paths snaps/PID-1.mlh --type mod.Class
             """,
         version: "0.1.0",
-        subcommands: [Demo.self, Run.self, Snapshot.self, Summary.self, Retained.self, Paths.self, ReferrersCommand.self, Diff.self, CyclesCommand.self, Dupes.self, Suspects.self, Report.self, Export.self, FootprintCommand.self, Imports.self, CensusCommand.self, GCCommand.self, Alloc.self, Frag.self]
+        groupedSubcommands: [
+            CommandGroup(name: "Capture", subcommands: [Demo.self, Run.self, Snapshot.self]),
+            CommandGroup(name: "Analyse a snapshot", subcommands: [
+                Summary.self, Retained.self, Paths.self, ReferrersCommand.self, Diff.self, CyclesCommand.self, Dupes.self, Suspects.self,
+            ]),
+            CommandGroup(name: "Live process", subcommands: [
+                FootprintCommand.self, Imports.self, CensusCommand.self, GCCommand.self, Alloc.self, Frag.self, Watch.self, Serve.self,
+            ]),
+            CommandGroup(name: "Pictures and export", subcommands: [Report.self, Export.self]),
+        ]
     )
 }

@@ -24,7 +24,7 @@ struct CorruptCopyTests {
         let target = try leakedThingTarget(python)
         defer { target.finish() }
         let pid = target.pid
-        let outcomes = try Census.readCopy(pid: pid, maxAttempts: 5, progress: { _ in }) { (copy, state, image) throws(ProcessAccessError) in
+        let outcomes = try Census.readCopy(python: PythonProcess(pid: pid), maxAttempts: 5, progress: { _ in }) { (copy, state, image) throws(ProcessAccessError) in
             let clean = ReadOnlySnapshot.finish(try ReadOnlySnapshot.walk(copy, state: state, image: image, pid: pid, values: true))
             var generator = SeededGenerator(state: 0x9E37_79B9_7F4A_7C15)
             var graphs = 0, errors: [String] = []
@@ -42,7 +42,7 @@ struct CorruptCopyTests {
             }
             // AND, from a clean copy again, the fields of collected objects overwritten
             // (their type, sizes, pointers), leaving the collector's lists whole
-            let fresh = try Census.readCopy(pid: pid, maxAttempts: 5, progress: { _ in }) { (copy, state, image) throws(ProcessAccessError) in
+            let fresh = try Census.readCopy(python: PythonProcess(pid: pid), maxAttempts: 5, progress: { _ in }) { (copy, state, image) throws(ProcessAccessError) in
                 var objects: [UInt64] = []
                 _ = try HeapWalk(copy: copy, reader: ObjectReader(memory: copy, layout: state.layout), gcState: state.gcState)
                     .walkGenerations { (object, _, _) throws(ProcessAccessError) in objects.append(object) }

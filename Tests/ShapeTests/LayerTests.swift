@@ -19,7 +19,7 @@ struct LayerTests {
     /// Libraries: every target but the CLI and the build tools.
     static let libraries: Set<String> = [
         "SafeFiles", "HeapGraph", "HeapAnalysis", "ProcFS", "ProcessModels", "Fragmentation", "CProcessAccess",
-        "PythonProcess", "Reports", "Agent",
+        "PythonProcess", "Reports", "Agent", "Timeline", "Exporter",
     ]
 
     /// The allowed arrows, target → the project targets and packages it may import.
@@ -36,13 +36,18 @@ struct LayerTests {
         "Fragmentation": ["ProcFS", "PythonProcess"],
         // Reports renders HeapAnalysis/ProcFS/ProcessModels values and Fragmentation's
         // FragAnalysis, ArenaMap and MallocStats (models in a target that also reads live arenas).
-        "Reports": ["HeapGraph", "HeapAnalysis", "ProcFS", "ProcessModels", "Fragmentation"],
+        "Reports": ["HeapGraph", "HeapAnalysis", "ProcFS", "ProcessModels", "Fragmentation", "Timeline"],
+        // watch's sampler (live reads) and the timeline it renders share a target for now.
+        "Timeline": ["ProcFS", "PythonProcess", "Fragmentation", "ProcessModels"],
+        // serve: Prometheus exposition over HTTP, fed by /proc and the census.
+        "Exporter": ["ProcFS", "PythonProcess", "Fragmentation", "ProcessModels", "Hummingbird", "Prometheus", "NIOCore"],
         // Agent runs commands (footprint's stop reads /proc stat) and decodes the agent's documents.
-        "Agent": ["PythonProcess", "ProcFS", "ProcessModels", "SafeFiles"],
+        // CDispatch: timespec's initializers, once NIO is in the build (footprint's launcher).
+        "Agent": ["PythonProcess", "ProcFS", "ProcessModels", "SafeFiles", "CDispatch"],
         "EmbedAgentTool": [],
         "memlens": [
             "ArgumentParser", "Agent", "Fragmentation", "HeapAnalysis", "HeapGraph", "ProcFS", "ProcessModels",
-            "PythonProcess", "Reports", "SafeFiles",
+            "PythonProcess", "Reports", "SafeFiles", "Exporter", "Timeline",
         ],
     ]
 

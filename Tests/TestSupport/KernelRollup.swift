@@ -1,7 +1,7 @@
 import Foundation
 
 /// `/proc/PID/smaps_rollup` parsed the plain way (independently of ProcFS), in bytes.
-func kernelRollup(_ pid: Int32) throws -> [String: UInt64] {
+public func kernelRollup(_ pid: Int32) throws -> [String: UInt64] {
     let text = try String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8)
     var fields: [String: UInt64] = [:]
     for line in text.split(separator: "\n") {

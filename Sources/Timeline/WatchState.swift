@@ -1,0 +1,201 @@
+import Foundation
+import Fragmentation
+import ProcFS
+import PythonProcess
+
+/// What a watch remembers between samples.
+struct WatchState {
+    /// A growth or drop in progress: consecutive samples where memory moved.
+    struct Step {
+        var growing: Bool
+        var fromT: Double
+        var baseWritable: UInt64
+        var stacks: [[PythonFrame]] = []
+        var causes: Set<String> = []
+        var modules: [String] = []
+        /// Samples since writable stopped moving, and where it stopped.
+        var quietSamples = 0
+        var end: (writable: UInt64, t: Double)?
+    }
+
+    var python: PythonProcess?
+    var stacks: StackReader?
+    var lastPythonTry = -Double.infinity
+    var knownModules: Set<String>?
+    var lastModuleRead = -Double.infinity
+    var memory: AnonymousMemory?
+    var step: Step?
+    /// The stacks of the last samples, oldest first (one per sample, at most 64).
+    var recentStacks: [[PythonFrame]] = []
+    var lastSample: TimelineSample?
+    var nextCensus = 0.0
+    var lastCollections: [Int]?
+
+    /// Steps smaller than this (writable change) are not marked.
+    static let stepBytes: Int64 = 1 << 20
+    /// A step goes on while writable still moves this much between samples.
+    static let settleBytes: Int64 = 256 << 10
+    /// Quiet samples that end a step.
+    static let quietSamples = 3
+
+    /// The main thread's stack now (empty until the interpreter can be read;
+    /// under `-- CMD` it is looked for again every 0.2 s until it is there).
+    mutating func stack(pid: Int32, t: Double, timeline: inout Timeline) -> [PythonFrame] {
+        if stacks == nil, t - lastPythonTry >= 0.2 {
+            lastPythonTry = t
+            if let found = try? PythonProcess(pid: pid), let reader = try? StackReader(python: found) {
+                python = found
+                stacks = reader
+                timeline.python = found.version.description
+            }
+        }
+        return (try? stacks?.mainThreadStack()) ?? []
+    }
+
+    mutating func observe(sample: ProcessSample, stack: [PythonFrame], t: Double, pid: Int32, timeline: inout Timeline) {
+        let row = TimelineSample(t: t, rss_bytes: sample.memory.rssBytes, pss_bytes: sample.memory.pssBytes,
+                                 uss_bytes: sample.memory.ussBytes, writable_bytes: sample.memory.writableBytes,
+                                 swap_bytes: sample.memory.swapBytes, minor_faults: sample.stat.minorFaults,
+                                 major_faults: sample.stat.majorFaults, threads: sample.stat.threadCount)
+        timeline.samples.append(row)
+        recentStacks.append(stack)
+        if recentStacks.count > 64 { recentStacks.removeFirst() }
+        defer { lastSample = row }
+        guard let table = try? ProcReader.maps(pid: pid) else { return }
+        let now = AnonymousMemory(table)
+        defer { memory = now }
+        guard let old = memory, let previous = lastSample else { return }
+        let change = now.change(from: old)
+        if change.growing || change.dropping {
+            let growing = change.growing
+            if let current = step, current.growing != growing { finishStep(endWritable: previous.writable_bytes, t: previous.t, timeline: &timeline) }
+            if step == nil { step = startStep(growing: growing, samples: timeline.samples) }
+            if !stack.isEmpty, step?.stacks.contains(stack) == false, (step?.stacks.count ?? 0) < 8 { step?.stacks.append(stack) }
+            step?.causes.insert(change.cause)
+            step?.quietSamples = 0
+            if growing {
+                let modules = newModules(pid: pid, t: t, timeline: &timeline)
+                step?.modules += modules
+            }
+        } else if let current = step {
+            // The mappings stopped moving; the step ends once writable does too
+            // (pages of a new mapping are dirtied after it appears).
+            let moved = Int64(row.writable_bytes) - Int64(previous.writable_bytes)
+            let stillMoving = current.growing ? moved >= Self.settleBytes : moved <= -Self.settleBytes
+            if stillMoving {
+                step?.quietSamples = 0
+            } else {
+                // Ends after a few quiet samples (a busy machine may not run the target for a sample or two), where the quiet began.
+                if current.quietSamples == 0 { step?.end = (row.writable_bytes, t) }
+                step?.quietSamples += 1
+                if current.quietSamples + 1 >= Self.quietSamples, let end = step?.end {
+                    finishStep(endWritable: end.writable, t: end.t, timeline: &timeline)
+                }
+            }
+        }
+    }
+
+    /// A step whose mappings moved at the last sample: it starts where writable
+    /// began to move (≥ ``settleBytes`` a sample, looking back at most 63
+    /// samples), with the stacks seen since.
+    func startStep(growing: Bool, samples: [TimelineSample]) -> Step {
+        // samples.last is this sample; the step starts at or before the one before it.
+        var start = samples.count - 2
+        let earliest = max(0, samples.count - recentStacks.count)
+        while start > earliest {
+            let moved = Int64(samples[start].writable_bytes) - Int64(samples[start - 1].writable_bytes)
+            guard growing ? moved >= Self.settleBytes : moved <= -Self.settleBytes else { break }
+            start -= 1
+        }
+        var step = Step(growing: growing, fromT: samples[start].t, baseWritable: samples[start].writable_bytes)
+        // recentStacks ends with this sample's stack, which observe() adds itself.
+        let offset = samples.count - recentStacks.count
+        for index in start..<(samples.count - 1) where index - offset >= 0 {
+            let stack = recentStacks[index - offset]
+            if !stack.isEmpty, !step.stacks.contains(stack), step.stacks.count < 8 { step.stacks.append(stack) }
+        }
+        return step
+    }
+
+    /// Names new in the live `sys.modules` (read at most every 0.1 s, and only
+    /// while memory grows), each marked as an import.
+    mutating func newModules(pid: Int32, t: Double, timeline: inout Timeline) -> [String] {
+        guard let python, t - lastModuleRead >= 0.1,
+              let names = try? ModuleNames.read(memory: python.memory, image: python.image, pid: pid) else { return [] }
+        lastModuleRead = t
+        return noteModules(names, t: t, timeline: &timeline)
+    }
+
+    /// Records import events for names not seen before; the new names.
+    mutating func noteModules(_ names: [String], t: Double, timeline: inout Timeline) -> [String] {
+        guard let known = knownModules else { knownModules = Set(names); return [] }
+        let new = names.filter { !known.contains($0) }
+        for name in new { timeline.events.append(TimelineEvent(t: t, kind: .import, label: "import \(name)")) }
+        knownModules = known.union(new)
+        return new
+    }
+
+    /// Closes the step in progress: an event if writable moved by a MiB or more.
+    mutating func finishStep(endWritable: UInt64, t: Double, timeline: inout Timeline) {
+        guard let current = step else { return }
+        step = nil
+        let (endWritable, t) = current.end ?? (endWritable, t)
+        let delta = Int64(endWritable) - Int64(current.baseWritable)
+        guard current.growing ? delta >= Self.stepBytes : delta <= -Self.stepBytes else { return }
+        timeline.events.append(TimelineEvent(
+            t: t, kind: current.growing ? .growth : .drop,
+            label: StepLabel.text(delta: delta, modules: current.modules, stacks: current.stacks),
+            bytes: delta, from_t: current.fromT, cause: current.causes.sorted().joined(separator: "+"),
+            stacks: current.stacks))
+    }
+
+    /// A census (the target stopped briefly): objects, types, the collector,
+    /// arenas, and the module names in the same copy.
+    mutating func takeCensus(pid: Int32, t: Double, timeline: inout Timeline, progress: (String) -> Void) {
+        guard let python else { return }
+        var modules: [String] = []
+        let result: CensusResult
+        do {
+            result = try Census.take(python: python, maxAttempts: 5, amend: { memory, result in
+                CensusArenas.amend(memory, &result)
+                modules = (try? ModuleNames.read(memory, pid: pid)) ?? []
+            })
+        } catch {
+            progress("census at \(String(format: "%.1f", t)) s failed: \(error)")
+            return
+        }
+        _ = noteModules(modules, t: t, timeline: &timeline)
+        let collections = result.generations.map { $0.collections ?? 0 }
+        if let last = lastCollections, last != collections {
+            let parts = zip(collections, last).enumerated().compactMap { index, pair in
+                pair.0 > pair.1 ? "gen\(index) ×\(pair.0 - pair.1)" : nil
+            }
+            if !parts.isEmpty {
+                timeline.events.append(TimelineEvent(t: t, kind: .collection, label: "collections: " + parts.joined(separator: ", ")))
+            }
+        }
+        lastCollections = collections
+        timeline.censuses.append(TimelineCensus(
+            t: t, objects: result.objects, size_bytes: result.total_size, generation_counts: result.generations.map(\.count),
+            collections: collections, arena_bytes: result.arenas?.bytes, arena_used_bytes: result.arenas?.used_bytes,
+            pause_ms: result.pause_ms,
+            types: result.types.prefix(20).map { TimelineCensus.TypeRow(type: $0.type, count: $0.count, size_bytes: $0.size) }))
+    }
+}
+
+/// The one-line label of a growth or drop step.
+enum StepLabel {
+    static func text(delta: Int64, modules: [String], stacks: [[PythonFrame]]) -> String {
+        var label = String(format: "%+.1f MiB writable", Double(delta) / 1_048_576)
+        // The innermost frame of the deepest stack seen: where the work was.
+        // (importlib's frozen frames say nothing about the program: the first frame outside them.)
+        if let stack = stacks.max(by: { $0.count < $1.count }), let frame = stack.first(where: { !$0.file.hasPrefix("<frozen") }) ?? stack.first {
+            let file = frame.file.split(separator: "/").last.map(String.init) ?? frame.file
+            label += " in \(frame.function) (\(file):\(frame.line))"
+        }
+        if !modules.isEmpty {
+            label += "; imported " + modules.prefix(3).joined(separator: ", ") + (modules.count > 3 ? " and \(modules.count - 3) more" : "")
+        }
+        return label
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import HeapGraph
+import ProcFS
+import Reports
+import Timeline
+
+struct Watch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Record a Python process's memory over time: an annotated timeline (HTML) and samples (JSONL).",
+        discussion: """
+            Every --interval: RSS, PSS, USS, writable and swap (smaps_rollup), page
+            faults and threads (stat), the main thread's Python stack and the heap's
+            mappings. Every --census-every: a read-only census (objects, types, the
+            collector, pymalloc arenas, sys.modules). Marks imports, collections,
+            heap growth and drop steps (brk or anonymous mappings of 1 MiB or more,
+            with the stacks seen during the step) and snapshots. Stops at
+            --duration, Ctrl-C, or when the process exits; prints a summary on stderr.
+
+              memlens watch 1234 -o timeline.html --duration 2m
+              memlens watch 1234 --interval 50ms -o t.html --jsonl samples.jsonl
+              memlens watch -o timeline.html -- python3 app.py
+            """
+    )
+
+    @Argument(help: "Process id to watch; or give the command to run after --.")
+    var pid: Int32?
+
+    @Option(help: "Time between samples (`100ms`, `1s`).")
+    var interval = TimeSpan(seconds: 0.1)
+
+    @Option(help: "Time between censuses (each stops the process briefly).")
+    var censusEvery = TimeSpan(seconds: 5)
+
+    @Option(help: "Stop after this long (`10m`); default: until Ctrl-C or the process exits.")
+    var duration: TimeSpan?
+
+    @Option(name: .shortAndLong, help: "The HTML timeline to write.")
+    var output: String
+
+    @Option(help: "Also write every sample, census and event as JSON lines here.")
+    var jsonl: String?
+
+    @Argument(parsing: .postTerminator, help: "Command to run and watch from its first instruction (after --).")
+    var command: [String] = []
+
+    func validate() throws {
+        guard (pid == nil) != command.isEmpty else { throw ValidationError("give a pid, or a command after --, not both") }
+        if let pid, pid <= 0 { throw ValidationError("the pid must be positive") }
+        guard interval.seconds >= 0.005 else { throw ValidationError("--interval must be at least 5ms") }
+        guard censusEvery.seconds >= interval.seconds else { throw ValidationError("--census-every must be at least --interval") }
+        if let duration, duration.seconds <= 0 { throw ValidationError("--duration must be positive") }
+    }
+
+    var options: Watcher.Options {
+        Watcher.Options(interval: interval.seconds, censusEvery: censusEvery.seconds, duration: duration?.seconds)
+    }
+
+    func run() throws {
+        let timeline: Timeline
+        if let pid {
+            _ = try reportingErrors { try ProcReader.stat(pid: pid) }  // no such process: one clear line, exit 1
+            let watcher = Watcher(pid: pid, options: options)
+            let stop = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+            signal(SIGINT, SIG_IGN)
+            stop.setEventHandler { watcher.stop() }
+            stop.resume()
+            let arguments = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
+            timeline = watcher.run(command: arguments.split(separator: "\0").joined(separator: " ")) { printError("memlens: \($0)") }
+        } else {
+            timeline = try reportingErrors { try WatchLauncher.run(command, options: options) }
+        }
+        printError(TimelineReport.summary(timeline))
+        try reportingErrors {
+            let html = try TimelineReport.html(timeline)
+            try AtomicFile.write(to: output) { buffer in buffer.append(html) }
+            if let jsonl {
+                let lines = try TimelineReport.jsonl(timeline)
+                try AtomicFile.write(to: jsonl) { buffer in buffer.append(lines) }
+            }
+        }
+        printError("memlens: wrote \(output)" + (jsonl.map { " and \($0)" } ?? ""))
+    }
+}

@@ -1,0 +1,44 @@
+import Agent
+import Foundation
+import SafeFiles
+import Timeline
+
+/// `watch -- CMD`: the command runs under the agent (`memlens run`'s
+/// launcher, so SIGUSR2 writes a snapshot, marked on the timeline) and is
+/// watched from its first instruction until it exits.
+enum WatchLauncher {
+    static func run(_ command: [String], options: Watcher.Options) throws -> Timeline {
+        let folder = try PrivateFolder.create(prefix: "memlens-watch")  // kept: the timeline names the snapshots in it
+        let box = TimelineBox()
+        var launch = LaunchOptions(outputDirectory: folder.path)
+        launch.values = false
+        _ = try Launcher.run(command, options: launch, started: { pid in
+            let watcher = Watcher(pid: pid, options: options)
+            box.watcher = watcher
+            Thread.detachNewThread {
+                box.finish(watcher.run(command: command.joined(separator: " ")) { printError("memlens: \($0)") })
+            }
+        }, onReport: { report in
+            if let path = report.snapshotPath { box.watcher?.noteSnapshot(path) }
+            printError("memlens: \(report.line)")
+        })
+        return box.wait()
+    }
+}
+
+/// Hands the watcher's timeline from its thread to the command's.
+private final class TimelineBox: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var stored: Timeline?
+    private var storedWatcher: Watcher?
+    var watcher: Watcher? {
+        get { lock.withLock { storedWatcher } }
+        set { lock.withLock { storedWatcher = newValue } }
+    }
+    func finish(_ timeline: Timeline) { lock.withLock { stored = timeline }; done.signal() }
+    func wait() -> Timeline {
+        done.wait()
+        return lock.withLock { stored } ?? Timeline(pid: 0, command: "", interval: 0, censusEvery: 0)
+    }
+}
