@@ -1,4 +1,5 @@
 public import Foundation
+import ProcFS
 public import SafeFiles
 import SystemPackage
 #if canImport(Glibc)
@@ -82,10 +83,10 @@ public enum Attacher {
             folder = try targetTmp.makeFolder(prefix: "memlens-attach", mode: .ownerReadWriteExecute, owner: nil)
             try folder.directory.createFile("job.py", contents: Array(jobSource.utf8), mode: AgentFiles.readable)
             try folder.directory.createFile("inject.py", contents: Array(runnerSource.utf8), mode: AgentFiles.readable)
-            if let owner = processOwner(pid), owner.uid != geteuid() {
-                guard fchown(folder.directory.descriptor.rawValue, owner.uid, owner.gid) == 0 else {
+            if let owner = try? ProcReader.status(pid: pid), owner.effectiveUID != geteuid() {
+                guard fchown(folder.directory.descriptor.rawValue, owner.effectiveUID, owner.effectiveGID) == 0 else {
                     folder.remove()
-                    throw FileSafetyError(path: folder.path, reason: "cannot hand the folder to uid \(owner.uid): \(String(cString: strerror(errno)))")
+                    throw FileSafetyError(path: folder.path, reason: "cannot hand the folder to uid \(owner.effectiveUID): \(String(cString: strerror(errno)))")
                 }
             }
         } catch {
@@ -151,18 +152,6 @@ public enum Attacher {
         queued.finish()
         guard line.hasPrefix("ok") else { throw AttachError.agentFailed(pid: pid, detail: String(line.prefix(2000))) }
         return try collect(JobOutput(status: String(line.dropFirst(2)).trimmingCharacters(in: .whitespaces), folder: folder.directory))
-    }
-
-    /// The effective user and group of process `pid` (`Uid:`/`Gid:` in its status).
-    static func processOwner(_ pid: Int32) -> (uid: UInt32, gid: UInt32)? {
-        guard let status = readProcFile("/proc/\(pid)/status") else { return nil }
-        func effective(_ key: String) -> UInt32? {
-            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key) }) else { return nil }
-            let fields = line.split(whereSeparator: { $0 == "\t" || $0 == " " })
-            return fields.count > 2 ? UInt32(fields[2]) : nil
-        }
-        guard let uid = effective("Uid:"), let gid = effective("Gid:") else { return nil }
-        return (uid, gid)
     }
 
     /// The process exists, is not a zombie, and we may read it.

@@ -53,6 +53,9 @@ public struct ProcessStatus: Sendable, Equatable {
     public var parentPID: Int32 = 0
     /// Real user id.
     public var uid: UInt32 = 0
+    /// Effective user and group ids: whose rights the process's file creations have.
+    public var effectiveUID: UInt32 = 0
+    public var effectiveGID: UInt32 = 0
     public var threads: UInt64 = 0
     /// Peak resident set size (`VmHWM`).
     public var peakRSSBytes: UInt64 = 0
@@ -77,6 +80,10 @@ public struct ProcessStatus: Sendable, Equatable {
                 s.parentPID = Int32(truncatingIfNeeded: ByteParsing.decimal(line, from: &i))
             } else if ByteParsing.key(line, is: "Uid", index: &i) {
                 s.uid = UInt32(truncatingIfNeeded: ByteParsing.decimal(line, from: &i))
+                s.effectiveUID = UInt32(truncatingIfNeeded: ByteParsing.decimal(line, from: &i))
+            } else if ByteParsing.key(line, is: "Gid", index: &i) {
+                _ = ByteParsing.decimal(line, from: &i)
+                s.effectiveGID = UInt32(truncatingIfNeeded: ByteParsing.decimal(line, from: &i))
             } else if ByteParsing.key(line, is: "Threads", index: &i) {
                 s.threads = ByteParsing.decimal(line, from: &i)
             } else if ByteParsing.key(line, is: "VmHWM", index: &i) {
