@@ -49,7 +49,12 @@ struct WatchState {
                 timeline.python = found.version.description
             }
         }
-        return (try? stacks?.mainThreadStack()) ?? []
+        // The target runs while its stack is read: a read torn by a frame that
+        // just returned is tried again (a few µs each) before the sample goes without.
+        for _ in 0..<3 {
+            if let stack = try? stacks?.mainThreadStack() { return stack }
+        }
+        return []
     }
 
     mutating func observe(sample: ProcessSample, stack: [PythonFrame], t: Double, pid: Int32, timeline: inout Timeline) {
