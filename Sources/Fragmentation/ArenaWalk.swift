@@ -78,6 +78,9 @@ public struct ArenaWalk {
     /// Above any user-space address (x86-64 and aarch64 use at most 57 bits).
     static let addressLimit: UInt64 = 1 << 57
 
+    /// Arena objects read at once (3 MiB of table).
+    static let tableChunkEntries = 65_536
+
     /// Reads every allocated arena and its pool headers.
     public func read(_ table: TableAddresses) throws -> ArenaMap {
         let base = try memory.pointer(at: table.arenasPointer)
@@ -86,14 +89,22 @@ public struct ArenaWalk {
         guard base != 0, maxArenas > 0 else { return ArenaMap(layout: layout, arenas: [], reportedArenaCount: reported) }
         guard maxArenas < 1 << 24 else { throw FragmentationError.implausible("maxarenas = \(maxArenas)") }
         let objectBytes = Int(ObmallocLayout.arenaObjectBytes)
-        let table = try memory.bytes(at: base, count: Int(maxArenas) * objectBytes)
 
         // Pass 1: the arena objects in use and the pools each has carved.
+        // The table is read a chunk at a time: a `maxarenas` the target made up
+        // costs memlens no more than the part of the table that is really there.
         var arenas: [Arena] = []
         var carved: [Int] = []           // pools carved per arena
         var headerAddresses: [UInt64] = []
+        var table: [UInt8] = []
+        var chunkStart = 0
         for index in 0..<Int(maxArenas) {
-            let at = index * objectBytes
+            if index == chunkStart + table.count / objectBytes {
+                chunkStart = index
+                let entries = min(Self.tableChunkEntries, Int(maxArenas) - index)
+                table = try memory.bytes(at: base &+ UInt64(index * objectBytes), count: entries * objectBytes)
+            }
+            let at = (index - chunkStart) * objectBytes
             let address = table.loadWord(at: at + ObmallocLayout.arenaAddress)
             guard address != 0 else { continue }  // an unused arena_object
             let poolAddress = table.loadWord(at: at + ObmallocLayout.arenaPoolAddress)

@@ -73,6 +73,40 @@ struct ImageMemory: MemorySource {
         return memory
     }
 
+    /// A `maxarenas` the target made up (16 M entries, 768 MiB of table) costs only
+    /// what is really there: the table is read a chunk at a time, and an arena past
+    /// the first chunk is still found.
+    @Test func tableIsReadInBoundedChunks() throws {
+        let layout = try #require(ObmallocLayout.forVersion(major: 3, minor: 11))
+        final class Largest: MemorySource, @unchecked Sendable {
+            let inner: ImageMemory
+            var largest = 0
+            init(_ inner: ImageMemory) { self.inner = inner }
+            func read(at address: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(ProcessAccessError) {
+                largest = max(largest, buffer.count)
+                try inner.read(at: address, into: buffer)
+            }
+        }
+        var memory = Self.oneArenaTable(address: 0x40_0000, poolAddress: 0x40_0000, totalPools: 64)
+        memory.putUInt32(0x18, (1 << 24) - 1)
+        let lying = Largest(memory)
+        #expect(throws: ProcessAccessError.self) {
+            try ArenaWalk(layout: layout, memory: lying).read(.init(arenasPointer: 0x10, maxArenas: 0x18, currentCount: nil))
+        }
+        #expect(lying.largest <= ArenaWalk.tableChunkEntries * 48)
+
+        var long = ImageMemory()
+        let entries = ArenaWalk.tableChunkEntries + 10, late = ArenaWalk.tableChunkEntries + 3
+        long.putWord(0x10, 0x100)
+        long.putUInt32(0x18, UInt32(entries))
+        long.put(0x100, [UInt8](repeating: 0, count: entries * 48))
+        long.putWord(0x100 + UInt64(late * 48), 0x40_0000)
+        long.putWord(0x100 + UInt64(late * 48) + 8, 0x40_0000)
+        long.putUInt32(0x100 + UInt64(late * 48) + 20, 64)
+        let map = try ArenaWalk(layout: layout, memory: long).read(.init(arenasPointer: 0x10, maxArenas: 0x18, currentCount: nil))
+        #expect(map.arenas.map(\.index) == [late])
+    }
+
     /// A pool header whose count exceeds what its size class fits is reported, not believed.
     @Test func rejectsImpossibleHeader() throws {
         let layout = try #require(ObmallocLayout.forVersion(major: 3, minor: 9))
