@@ -106,4 +106,59 @@ struct SafeFilesTests {
         #expect(tmp.path == "/proc/\(getpid())/root/tmp")
         #expect(throws: FileSafetyError.self) { try Directory.temporary(ofProcess: Int32.max) }
     }
+
+    /// GIVEN a process chrooted (as a container would be) into a root whose
+    /// `/tmp` is a link to a folder outside it, WHEN its /tmp is opened, THEN
+    /// it is refused and nothing appears outside; with a real `/tmp` there, a
+    /// new folder lands in the process's /tmp, not the host's.
+    @Test("A container whose /tmp is a link is refused; a real one is used", .enabled(if: geteuid() == 0, "chroot needs root"))
+    func containerTemporary() throws {
+        let base = try scratch()
+        defer { base.remove() }
+        let root = base.path + "/root", outside = base.path + "/outside"
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        // A root holding /bin/sleep and the libraries it loads.
+        let ldd = Process()
+        let pipe = Pipe()
+        ldd.executableURL = URL(fileURLWithPath: "/usr/bin/ldd")
+        ldd.arguments = ["/bin/sleep"]
+        ldd.standardOutput = pipe
+        try ldd.run()
+        let libraries = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .split(whereSeparator: \.isWhitespace).map(String.init).filter { $0.hasPrefix("/") }
+        ldd.waitUntilExit()
+        for file in libraries + ["/bin/sleep"] {
+            try FileManager.default.createDirectory(atPath: root + (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            // The file itself, not a link to it (ld.so is a link to where the libraries are).
+            try FileManager.default.copyItem(atPath: URL(fileURLWithPath: file).resolvingSymlinksInPath().path, toPath: root + file)
+        }
+        func chrooted(_ body: (Int32) throws -> Void) throws {
+            let sleeper = Process()
+            sleeper.executableURL = URL(fileURLWithPath: "/usr/sbin/chroot")
+            sleeper.arguments = [root, "/bin/sleep", "30"]
+            try sleeper.run()
+            defer { kill(sleeper.processIdentifier, SIGKILL); sleeper.waitUntilExit() }
+            // Until chroot has exec'd sleep inside its new root.
+            for _ in 0..<200 where (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(sleeper.processIdentifier)/root")) != root {
+                usleep(10_000)
+            }
+            let inside = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(sleeper.processIdentifier)/root")
+            try #require(inside == root && sleeper.isRunning, "the chrooted sleep did not start")
+            try body(sleeper.processIdentifier)
+        }
+        try FileManager.default.createSymbolicLink(atPath: root + "/tmp", withDestinationPath: outside)
+        try chrooted { pid in
+            #expect(throws: FileSafetyError.self) { try Directory.temporary(ofProcess: pid) }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty)
+
+        try FileManager.default.removeItem(atPath: root + "/tmp")
+        try FileManager.default.createDirectory(atPath: root + "/tmp", withIntermediateDirectories: false)
+        try chrooted { pid in
+            let folder = try Directory.temporary(ofProcess: pid).makeFolder(prefix: "memlens-test")
+            #expect(FileManager.default.fileExists(atPath: root + "/tmp/" + folder.name))
+            #expect(!FileManager.default.fileExists(atPath: "/tmp/" + folder.name))
+            folder.remove()
+        }
+    }
 }
