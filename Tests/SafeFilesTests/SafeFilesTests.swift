@@ -128,7 +128,8 @@ struct SafeFilesTests {
             .split(whereSeparator: \.isWhitespace).map(String.init).filter { $0.hasPrefix("/") }
         ldd.waitUntilExit()
         for file in libraries + ["/bin/sleep"] {
-            try FileManager.default.createDirectory(atPath: root + (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            let folder = root + (file as NSString).deletingLastPathComponent
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             // The file itself, not a link to it (ld.so is a link to where the libraries are).
             try FileManager.default.copyItem(atPath: URL(fileURLWithPath: file).resolvingSymlinksInPath().path, toPath: root + file)
         }
@@ -139,10 +140,11 @@ struct SafeFilesTests {
             try sleeper.run()
             defer { kill(sleeper.processIdentifier, SIGKILL); sleeper.waitUntilExit() }
             // Until chroot has exec'd sleep inside its new root.
-            for _ in 0..<200 where (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(sleeper.processIdentifier)/root")) != root {
+            let rootLink = "/proc/\(sleeper.processIdentifier)/root"
+            for _ in 0..<200 where (try? FileManager.default.destinationOfSymbolicLink(atPath: rootLink)) != root {
                 usleep(10_000)
             }
-            let inside = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(sleeper.processIdentifier)/root")
+            let inside = try FileManager.default.destinationOfSymbolicLink(atPath: rootLink)
             try #require(inside == root && sleeper.isRunning, "the chrooted sleep did not start")
             try body(sleeper.processIdentifier)
         }
