@@ -1,6 +1,5 @@
 import Foundation
-import ProcessModels
-public import Timeline
+public import ProcessModels
 
 /// `watch`'s outputs: the self-contained HTML page (server-side SVG, a small
 /// script of our own, readable with scripts off), the JSONL stream and the

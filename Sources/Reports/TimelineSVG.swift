@@ -1,4 +1,4 @@
-import Timeline
+import ProcessModels
 
 /// The timeline's SVG, laid out here: time against memory (writable stacked
 /// under the rest of RSS), growth steps shaded, event markers with hover text

@@ -1,7 +1,8 @@
 import Foundation
 import Fragmentation
 import ProcFS
-public import PythonProcess
+public import ProcessModels
+import PythonProcess
 
 /// Watches one process: a sample every interval (`smaps_rollup`, `stat`, the
 /// main thread's Python stack, `maps`), a read-only census every

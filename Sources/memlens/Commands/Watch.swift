@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HeapGraph
 import ProcFS
+import ProcessModels
 import Reports
 import Timeline
 

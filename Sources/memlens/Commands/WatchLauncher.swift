@@ -1,5 +1,6 @@
 import Agent
 import Foundation
+import ProcessModels
 import SafeFiles
 import Timeline
 

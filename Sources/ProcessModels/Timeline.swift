@@ -1,5 +1,3 @@
-public import PythonProcess
-
 /// One sample of a watched process, every interval: `smaps_rollup` and `stat`.
 public struct TimelineSample: Sendable, Codable, Equatable {
     /// Seconds since the watch started.
@@ -12,6 +10,13 @@ public struct TimelineSample: Sendable, Codable, Equatable {
     public var minor_faults: UInt64
     public var major_faults: UInt64
     public var threads: UInt64
+
+    public init(t: Double, rss_bytes: UInt64, pss_bytes: UInt64, uss_bytes: UInt64, writable_bytes: UInt64, swap_bytes: UInt64,
+                minor_faults: UInt64, major_faults: UInt64, threads: UInt64) {
+        self.t = t; self.rss_bytes = rss_bytes; self.pss_bytes = pss_bytes; self.uss_bytes = uss_bytes
+        self.writable_bytes = writable_bytes; self.swap_bytes = swap_bytes
+        self.minor_faults = minor_faults; self.major_faults = major_faults; self.threads = threads
+    }
 }
 
 /// A census taken during the watch (every `--census-every`).
@@ -20,6 +25,7 @@ public struct TimelineCensus: Sendable, Codable, Equatable {
         public var type: String
         public var count: Int
         public var size_bytes: UInt64
+        public init(type: String, count: Int, size_bytes: UInt64) { self.type = type; self.count = count; self.size_bytes = size_bytes }
     }
     public var t: Double
     public var objects: Int
@@ -33,6 +39,13 @@ public struct TimelineCensus: Sendable, Codable, Equatable {
     public var pause_ms: Double
     /// The largest types (at most 20).
     public var types: [TypeRow]
+
+    public init(t: Double, objects: Int, size_bytes: UInt64, generation_counts: [Int], collections: [Int],
+                arena_bytes: UInt64?, arena_used_bytes: UInt64?, pause_ms: Double, types: [TypeRow]) {
+        self.t = t; self.objects = objects; self.size_bytes = size_bytes; self.generation_counts = generation_counts
+        self.collections = collections; self.arena_bytes = arena_bytes; self.arena_used_bytes = arena_used_bytes
+        self.pause_ms = pause_ms; self.types = types
+    }
 }
 
 /// Something that happened, marked on the timeline.
@@ -44,7 +57,9 @@ public struct TimelineEvent: Sendable, Codable, Equatable {
     public var kind: Kind
     /// One line: `import xml.dom.minidom`, `+5.2 MiB writable in parse (app.py:12)`.
     public var label: String
-    /// Growth and drops: the writable change over the step, in bytes (negative for a drop).
+    /// Growth and drops: the writable change over the step, in bytes (negative
+    /// for a drop). Imports the agent timed: the target's Private_Dirty change
+    /// during the import.
     public var bytes: Int64?
     /// Growth and drops: where the step started (seconds).
     public var from_t: Double?
@@ -52,6 +67,26 @@ public struct TimelineEvent: Sendable, Codable, Equatable {
     public var cause: String?
     /// The main thread's Python stacks seen during the step, innermost frame first.
     public var stacks: [[PythonFrame]]?
+    /// Imports and collections the agent measured in the target (`-- CMD`):
+    /// `agent`; absent for what was read from outside.
+    public var source: String?
+    /// Imports (agent): wall time of the import, the imports it triggered
+    /// included. Collections (agent): the pause, summed over `count`.
+    public var duration_ms: Double?
+    /// Collections (agent): the generation collected, and how many
+    /// collections of it this event stands for (several in one sample
+    /// interval are one event; their pauses summed, the longest in `max_ms`).
+    public var generation: Int?
+    public var count: Int?
+    public var max_ms: Double?
+    /// Collections (agent): objects the collections freed and found uncollectable.
+    public var collected: Int?
+    public var uncollectable: Int?
+
+    public init(t: Double, kind: Kind, label: String, bytes: Int64? = nil, from_t: Double? = nil, cause: String? = nil,
+                stacks: [[PythonFrame]]? = nil) {
+        self.t = t; self.kind = kind; self.label = label; self.bytes = bytes; self.from_t = from_t; self.cause = cause; self.stacks = stacks
+    }
 }
 
 /// A whole watch: what `watch` writes as HTML and JSONL.
