@@ -50,7 +50,7 @@ public struct TimelineCensus: Sendable, Codable, Equatable {
 
 /// Something that happened, marked on the timeline.
 public struct TimelineEvent: Sendable, Codable, Equatable {
-    public enum Kind: String, Sendable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
         case `import`, collection, growth, drop, snapshot
     }
     public var t: Double
@@ -106,4 +106,13 @@ public struct Timeline: Sendable, Codable {
     public init(pid: Int32, command: String, interval: Double, censusEvery: Double) {
         self.pid = pid; self.command = command; interval_seconds = interval; census_every_seconds = censusEvery
     }
+}
+
+/// One record of the timeline as it is made (what `--jsonl` streams).
+public enum TimelineRecord: Sendable {
+    /// The watch began (no samples yet; the Python version may not be known).
+    case start(Timeline)
+    case sample(TimelineSample)
+    case census(TimelineCensus)
+    case event(TimelineEvent)
 }
