@@ -33,3 +33,55 @@ extension Timeline {
     /// Seconds watched.
     public var durationSeconds: Double { samples.last?.t ?? 0 }
 }
+
+/// What `watch` says when it stops: on stderr as text, or as the `--json` document.
+public struct TimelineSummary: Sendable, Encodable {
+    public var pid: Int32
+    public var command: String
+    public var python: String?
+    public var duration_seconds: Double
+    public var samples: Int
+    public var censuses: Int
+    /// `duration`, `interrupted` or `exited`.
+    public var ended: String
+    public var rss_bytes: Span?
+    public var writable_bytes: Span?
+    /// Events by kind (`import`, `collection`, `growth`, `drop`, `snapshot`), zeros included.
+    public var events: [String: Int]
+    /// Collections the agent timed (`-- CMD`): how many, their pauses summed, the longest.
+    public var collections_timed: Int
+    public var collection_pause_ms: Double
+    public var longest_pause_ms: Double
+    /// Imports the agent timed (`-- CMD`).
+    public var imports_timed: Int
+    /// The growth and drop steps, in time order.
+    public var steps: [TimelineEvent]
+    public var notes: [String]
+
+    /// First, last and peak over the samples.
+    public struct Span: Sendable, Encodable {
+        public var first: UInt64
+        public var last: UInt64
+        public var peak: UInt64
+    }
+
+    public init(_ timeline: Timeline) {
+        pid = timeline.pid; command = timeline.command; python = timeline.python
+        duration_seconds = timeline.durationSeconds; samples = timeline.samples.count; censuses = timeline.censuses.count
+        ended = timeline.ended; notes = timeline.notes
+        if let first = timeline.samples.first, let last = timeline.samples.last {
+            let peaks = timeline.peaks
+            rss_bytes = Span(first: first.rss_bytes, last: last.rss_bytes, peak: peaks.rss)
+            writable_bytes = Span(first: first.writable_bytes, last: last.writable_bytes, peak: peaks.writable)
+        }
+        events = Dictionary(uniqueKeysWithValues: TimelineEvent.Kind.allCases.map { kind in
+            (kind.rawValue, timeline.events.filter { $0.kind == kind }.count)
+        })
+        let timed = timeline.events.filter { $0.kind == .collection && $0.source == "agent" }
+        collections_timed = timed.reduce(0) { $0 + ($1.count ?? 1) }
+        collection_pause_ms = timed.reduce(0) { $0 + ($1.duration_ms ?? 0) }
+        longest_pause_ms = timed.compactMap(\.max_ms).max() ?? 0
+        imports_timed = timeline.events.filter { $0.kind == .import && $0.source == "agent" }.count
+        steps = timeline.events.filter { $0.kind == .growth || $0.kind == .drop }
+    }
+}
