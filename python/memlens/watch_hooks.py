@@ -47,6 +47,7 @@ class _Channel(object):
         self.flushed = 0
 
     def send(self, line):
+        """Queues a line (or a collection's tuple)."""
         if len(self.pending) < self.LIMIT:
             self.pending.append(line)
 
@@ -59,6 +60,8 @@ class _Channel(object):
             return
         lines, self.pending = self.pending, []
         self.flushed = _clock()
+        # Collections wait as tuples: formatted here, not inside the collector's callback.
+        lines = [line if isinstance(line, str) else "watch gc %d %d %d %d %d" % line for line in lines]
         try:
             for i in range(0, len(lines), self.BATCH):
                 os.write(self.fd, ("\n".join(lines[i:i + self.BATCH]) + "\n").encode("ascii", "replace"))
@@ -84,8 +87,7 @@ class _Collections(object):
         began, self.began = self.began, 0
         if began:
             try:
-                self.channel.send("watch gc %d %d %d %d %d" % (
-                    began, ended - began, info.get("generation", -1), info.get("collected", 0), info.get("uncollectable", 0)))
+                self.channel.send((began, ended - began, info["generation"], info["collected"], info["uncollectable"]))
             except Exception:  # a failing callback would print into the target's stderr
                 pass
 
