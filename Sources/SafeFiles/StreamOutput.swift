@@ -21,11 +21,7 @@ public final class StreamOutput {
 
     /// Creates `path` (0600 by default: outputs may hold user data).
     public init(path: String, mode: FilePermissions = .ownerReadWrite) throws(FileSafetyError) {
-        let slash = path.lastIndex(of: "/")
-        let parent = slash.map { path[..<$0].isEmpty ? "/" : String(path[..<$0]) } ?? "."
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        guard !name.isEmpty, name != ".", name != ".." else { throw FileSafetyError(path: path, reason: "not a file name") }
-        let folder = try Directory.open(parent, followingLink: true)  // the user named this folder
+        let (folder, name) = try Directory.openParent(of: path)
         let fd = openat(folder.descriptor.rawValue, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_APPEND, mode.rawValue)
         guard fd >= 0 else { throw .system(path, "cannot create", Errno(rawValue: errno)) }
         _ = fchmod(fd, mode.rawValue)  // the umask does not decide what others may read
