@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import Timeline
 
 /// Seed 004's scenario (Fixtures/seed004.py), watched by pid and as `-- CMD`.
 @Suite(.serialized, .timeLimit(.minutes(6)))
@@ -189,6 +190,21 @@ struct WatchTests {
         let text = try String(contentsOf: jsonl, encoding: .utf8)
         let snapshots = text.split(separator: "\n").filter { $0.contains("\"kind\":\"snapshot\"") }
         #expect(snapshots.count == 1 && snapshots.first?.contains(".mlh") == true, "\(result.stderr)")
+    }
+
+    /// The target writes the agent's lines: only well-formed ones count.
+    @Test func agentLinesAreParsedStrictly() {
+        #expect(AgentEvent(line: "watch hooks 12") == .hooks)
+        #expect(AgentEvent(line: "watch import 10 20 -4096 0 xml.dom")
+                == .import(name: "xml.dom", start: 10, duration: 20, dirtyBytes: -4096, failed: false))
+        #expect(AgentEvent(line: "watch gc 10 20 2 5 0")
+                == .collection(start: 10, duration: 20, generation: 2, collected: 5, uncollectable: 0))
+        for bad in ["snapshot /tmp/x.mlh objects=1", "watch", "watch gc 10 20 3 5 0", "watch gc 10 -20 2 5 0",
+                    "watch gc 10 20 2 5 0 9", "watch gc 10 99999999999999999 2 5 0",
+                    "watch import 10 20 0 2 x", "watch import 10 20 0 0 a b",
+                    "watch import 10 20 0 0 " + String(repeating: "a", count: 201), "watch import 10 20 0 0 bad\u{1B}[2J", "watch hooks"] {
+            #expect(AgentEvent(line: bad) == nil, "\(bad)")
+        }
     }
 
     @Test func badArgumentsAreUsageErrors() throws {
