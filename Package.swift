@@ -48,7 +48,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "Reports", dependencies: ["HeapGraph", "HeapAnalysis", "ProcFS", "ProcessModels", "Fragmentation", "Timeline"],
+            name: "Reports", dependencies: ["HeapGraph", "HeapAnalysis", "ProcFS", "ProcessModels", "Fragmentation"],
             swiftSettings: swiftSettings
         ),
         .target(

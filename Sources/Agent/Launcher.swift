@@ -14,6 +14,11 @@ public struct LaunchOptions: Sendable {
     public var snapshotAtExit = false
     /// Record str/bytes/int/float values.
     public var values = true
+    /// Report each import and each collection on the report pipe as it
+    /// happens (`python/memlens/watch_hooks.py`), for `watch -- CMD`.
+    public var watchHooks = false
+    /// The command's stdout goes to memlens's stderr (memlens's stdout is a report's).
+    public var stdoutToStderr = false
 
     /// Options writing snapshots into `outputDirectory`.
     public init(outputDirectory: String) {
@@ -59,11 +64,12 @@ public enum Launcher {
             "MEMLENS_AT_EXIT": options.snapshotAtExit ? "1" : "0",
             "MEMLENS_VALUES": options.values ? "1" : "0",
             "MEMLENS_REPORT_FD": String(writeEnd),
+            "MEMLENS_WATCH_HOOKS": options.watchHooks ? "1" : nil,
         ])
         let signals = ForwardedSignals()
         defer { signals.restore() }
 
-        let pid = try ProcessSpawner.spawn(command, environment: environment, closing: [readEnd])
+        let pid = try ProcessSpawner.spawn(command, environment: environment, closing: [readEnd], stdoutToStderr: options.stdoutToStderr)
         close(writeEnd)
         started(pid)
 

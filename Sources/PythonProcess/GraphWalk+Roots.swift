@@ -90,80 +90,23 @@ extension GraphWalk {
         return result
     }
 
-    /// The line the frame is at, from its code's line table (0 if unknown).
+    /// The line the frame is at, from its code's line table (``LineTable``):
+    /// its first line when the table gives none, 0 if the code is unreadable.
     func line(frame: UInt64, code: UInt64) -> Int {
         guard let firstWord = copy.word(at: code &+ graph.codeFirstLine), let table = copy.word(at: code &+ graph.codeLineTable),
               let tableLength = copy.word(at: table &+ 16), tableLength < 1 << 20,
               let bytes = try? copy.bytes(at: table &+ 32, count: Int(tableLength)),
-              let position = copy.word(at: frame &+ graph.frameInstruction) else { return 0 }
+              let word = copy.word(at: frame &+ graph.frameInstruction) else { return 0 }
         let first = Int(Int32(truncatingIfNeeded: firstWord))
+        let position: Int
         switch graph.lineTable {
-        case .lnotab:
-            return LineTable.lnotab(bytes, firstLine: first, offset: Int(Int32(truncatingIfNeeded: position)))
-        case .linetable310:
-            return LineTable.linetable310(bytes, firstLine: first, offset: 2 * Int(Int32(truncatingIfNeeded: position)))
+        case .lnotab: position = Int(Int32(truncatingIfNeeded: word))  // f_lasti: a byte offset
+        case .linetable310: position = 2 * Int(Int32(truncatingIfNeeded: word))  // f_lasti: code units
         case .locations:
             let start = code &+ graph.codeInstructions
-            guard position >= start else { return first }
-            return LineTable.locations(bytes, firstLine: first, unit: Int((position &- start) / 2))
+            guard word >= start, word - start < 1 << 32 else { return first }
+            position = Int((word - start) / 2)  // the instruction pointer: code units from the first
         }
-    }
-}
-
-/// CPython's line tables, decoded for one instruction.
-enum LineTable {
-    /// 3.8–3.9 `co_lnotab`: (byte offset increment, signed line increment) pairs.
-    static func lnotab(_ bytes: [UInt8], firstLine: Int, offset: Int) -> Int {
-        var line = firstLine, address = 0
-        for pair in stride(from: 0, to: bytes.count - 1, by: 2) {
-            address += Int(bytes[pair])
-            if address > offset { break }
-            line += Int(Int8(bitPattern: bytes[pair + 1]))
-        }
-        return line
-    }
-
-    /// 3.10 `co_linetable`: (byte length, signed line delta; -128 none) pairs.
-    static func linetable310(_ bytes: [UInt8], firstLine: Int, offset: Int) -> Int {
-        var line = firstLine, end = 0
-        for pair in stride(from: 0, to: bytes.count - 1, by: 2) {
-            let start = end
-            end += Int(bytes[pair])
-            let delta = Int8(bitPattern: bytes[pair + 1])
-            if delta != -128 { line += Int(delta) }
-            if start <= offset, offset < end { return line }
-        }
-        return line
-    }
-
-    /// 3.11+ location table (Objects/locations.md): entries of code units with a line delta.
-    static func locations(_ bytes: [UInt8], firstLine: Int, unit: Int) -> Int {
-        var line = firstLine, address = 0, i = 0
-        func varint() -> Int {
-            guard i < bytes.count else { return 0 }
-            var byte = bytes[i]; i += 1
-            var value = Int(byte & 63), shift = 6
-            while byte & 64 != 0, i < bytes.count, shift < 60 {
-                byte = bytes[i]; i += 1
-                value |= Int(byte & 63) << shift
-                shift += 6
-            }
-            return value
-        }
-        func svarint() -> Int { let v = varint(); return v & 1 != 0 ? -(v >> 1) : v >> 1 }
-        while i < bytes.count {
-            let first = bytes[i]; i += 1
-            let kind = Int(first >> 3 & 15), length = Int(first & 7) + 1
-            switch kind {
-            case 15: break
-            case 14: line += svarint(); _ = varint(); _ = varint(); _ = varint()
-            case 13: line += svarint()
-            case 10...12: line += kind - 10; i += 2
-            default: i += 1
-            }
-            if unit < address + length { return line }
-            address += length
-        }
-        return line
+        return LineTable.line(bytes, format: graph.lineTable, firstLine: first, position: position) ?? first
     }
 }

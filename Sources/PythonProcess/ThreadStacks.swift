@@ -66,7 +66,9 @@ public struct StackReader {
         let first = Int(try reader.memory.load(Int32.self, at: code &+ frames.codeFirstLine))
         var line = first
         if index >= 0, let table = try bytes(of: reader.word(code &+ frames.codeLineTable)) {
-            line = StackLineTable.line(table, firstLine: first, instruction: index, minor: frames.minor) ?? first
+            // 3.10's f_lasti counts 2-byte code units; the table, bytes.
+            let position = frames.minor == 10 ? 2 * index : index
+            line = LineTable.line(table, format: .init(minor: frames.minor), firstLine: first, position: position) ?? first
         }
         return PythonFrame(function: name, file: file, line: line)
     }
@@ -77,72 +79,5 @@ public struct StackReader {
         let length = try reader.memory.load(Int64.self, at: object &+ 16)
         guard length >= 0, length <= 1 << 16 else { return nil }
         return try reader.memory.bytes(at: object &+ 32, count: Int(length))  // PyBytesObject: ob_sval after ob_shash
-    }
-}
-
-/// CPython's line tables: `co_lnotab` (3.8–3.9), the 3.10 table, and the
-/// 3.11+ location table, each mapping an instruction to a line.
-enum StackLineTable {
-    static func line(_ table: [UInt8], firstLine: Int, instruction: Int, minor: Int) -> Int? {
-        switch minor {
-        case ..<10:
-            // (byte offset increment, signed line increment) pairs; `instruction` is f_lasti in bytes.
-            var line = firstLine, address = 0, i = 0
-            while i + 1 < table.count {
-                address += Int(table[i])
-                if address > instruction { break }
-                line += Int(Int8(bitPattern: table[i + 1]))
-                i += 2
-            }
-            return line
-        case 10:
-            // (byte length, signed line delta or -128 for none) pairs; f_lasti counts code units.
-            let target = instruction * 2
-            var line = firstLine, start = 0, i = 0
-            while i + 1 < table.count {
-                let end = start + Int(table[i])
-                let delta = Int8(bitPattern: table[i + 1])
-                if delta != -128 { line += Int(delta) }
-                if start <= target && target < end { return delta == -128 ? nil : line }
-                start = end
-                i += 2
-            }
-            return nil
-        default:
-            return locationLine(table, firstLine: firstLine, instruction: instruction)
-        }
-    }
-
-    /// 3.11+ (`Objects/locations.md`): entries of a header byte (bit 7 set,
-    /// code in bits 3–6, length−1 in bits 0–2) and varints.
-    static func locationLine(_ table: [UInt8], firstLine: Int, instruction: Int) -> Int? {
-        var i = 0, line = firstLine, address = 0
-        func varint() -> Int {
-            var value = 0, shift = 0
-            while i < table.count {
-                let byte = Int(table[i]); i += 1
-                value |= (byte & 63) << shift
-                shift += 6
-                if byte & 64 == 0 || shift > 60 { break }
-            }
-            return value
-        }
-        func signedVarint() -> Int { let v = varint(); return v & 1 != 0 ? -(v >> 1) : v >> 1 }
-        while i < table.count {
-            let header = Int(table[i]); i += 1
-            guard header & 0x80 != 0 else { return nil }
-            let code = header >> 3 & 15, length = (header & 7) + 1
-            var hasLine = true
-            switch code {
-            case 15: hasLine = false
-            case 14: line += signedVarint(); _ = varint(); _ = varint(); _ = varint()
-            case 13: line += signedVarint()
-            case 10...12: line += code - 10; i += 2
-            default: i += 1
-            }
-            if address <= instruction && instruction < address + length { return hasLine ? line : nil }
-            address += length
-        }
-        return nil
     }
 }

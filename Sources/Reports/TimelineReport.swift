@@ -1,50 +1,76 @@
 import Foundation
-import ProcessModels
-public import Timeline
+public import ProcessModels
 
 /// `watch`'s outputs: the self-contained HTML page (server-side SVG, a small
 /// script of our own, readable with scripts off), the JSONL stream and the
 /// summary printed on stderr.
 public enum TimelineReport {
-    /// One JSON object per line: `{"record":"start",…}`, then `sample`, `census`, `event`, and `end`.
-    public static func jsonl(_ timeline: Timeline) throws -> String {
+    /// One line of the JSONL stream (newline included): `{"record":"start",…}`
+    /// first, then `sample`, `census` and `event` records as the watch makes
+    /// them (events the agent reports arrive with the next sample, so their
+    /// `t` may be a little before the sample's), and `end` last.
+    public static func jsonlLine(_ record: TimelineRecord) throws -> String {
+        switch record {
+        case .start(let timeline):
+            try line("start", Header(pid: timeline.pid, command: timeline.command, python: timeline.python,
+                                     interval_seconds: timeline.interval_seconds, census_every_seconds: timeline.census_every_seconds))
+        case .sample(let sample): try line("sample", sample)
+        case .census(let census): try line("census", census)
+        case .event(let event): try line("event", event)
+        }
+    }
+
+    /// The stream's last line.
+    public static func jsonlEnd(_ timeline: Timeline) throws -> String {
+        try line("end", End(ended: timeline.ended, python: timeline.python, samples: timeline.samples.count, notes: timeline.notes))
+    }
+
+    private static func line(_ kind: String, _ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        var lines: [String] = []
-        func line(_ kind: String, _ value: some Encodable) throws {
-            let body = String(decoding: try encoder.encode(value), as: UTF8.self)
-            lines.append("{\"record\":\"\(kind)\"," + body.dropFirst())
-        }
-        try line("start", Header(pid: timeline.pid, command: timeline.command, python: timeline.python,
-                                 interval_seconds: timeline.interval_seconds, census_every_seconds: timeline.census_every_seconds))
-        for sample in timeline.samples { try line("sample", sample) }
-        for census in timeline.censuses { try line("census", census) }
-        for event in timeline.events { try line("event", event) }
-        try line("end", End(ended: timeline.ended, samples: timeline.samples.count, notes: timeline.notes))
-        return lines.joined(separator: "\n") + "\n"
+        let body = String(decoding: try encoder.encode(value), as: UTF8.self)
+        return "{\"record\":\"\(kind)\"," + body.dropFirst() + "\n"
     }
 
     private struct Header: Encodable {
         var pid: Int32; var command: String; var python: String?; var interval_seconds: Double; var census_every_seconds: Double
     }
-    private struct End: Encodable { var ended: String; var samples: Int; var notes: [String] }
+    private struct End: Encodable { var ended: String; var python: String?; var samples: Int; var notes: [String] }
+
+    /// `watch --json`: the summary as one document.
+    public static func summaryJSON(_ timeline: Timeline) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return String(decoding: try encoder.encode(TimelineSummary(timeline)), as: UTF8.self)
+    }
 
     /// The summary for stderr when the watch stops.
     public static func summary(_ timeline: Timeline) -> String {
-        let peaks = timeline.peaks
-        var lines = ["memlens: watched pid \(timeline.pid) for \(ByteFormat.formatDecimal(timeline.durationSeconds, places: 1)) s "
-            + "(\(timeline.samples.count) samples, \(timeline.censuses.count) censuses; \(timeline.ended))"]
-        if let first = timeline.samples.first, let last = timeline.samples.last {
-            lines.append("  RSS \(ByteFormat.string(first.rss_bytes)) → \(ByteFormat.string(last.rss_bytes)) (peak \(ByteFormat.string(peaks.rss))), "
-                + "writable \(ByteFormat.string(first.writable_bytes)) → \(ByteFormat.string(last.writable_bytes)) (peak \(ByteFormat.string(peaks.writable)))")
+        let summary = TimelineSummary(timeline)
+        var lines = ["memlens: watched pid \(summary.pid) for \(ByteFormat.formatDecimal(summary.duration_seconds, places: 1)) s "
+            + "(\(summary.samples) samples, \(summary.censuses) censuses; \(summary.ended))"]
+        if let rss = summary.rss_bytes, let writable = summary.writable_bytes {
+            lines.append("  RSS \(ByteFormat.string(rss.first)) → \(ByteFormat.string(rss.last)) (peak \(ByteFormat.string(rss.peak))), "
+                + "writable \(ByteFormat.string(writable.first)) → \(ByteFormat.string(writable.last)) (peak \(ByteFormat.string(writable.peak)))")
         }
-        let counts = Dictionary(grouping: timeline.events, by: \.kind).mapValues(\.count)
-        lines.append("  events: " + [TimelineEvent.Kind.import, .collection, .growth, .drop, .snapshot]
-            .map { "\(counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
-        for event in timeline.events where event.kind == .growth || event.kind == .drop {
+        lines.append("  events: " + TimelineEvent.Kind.allCases.map { "\(summary.events[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
+        if summary.collections_timed > 0 || summary.imports_timed > 0 {
+            lines.append("  agent: \(summary.imports_timed) imports timed; \(summary.collections_timed) collections, "
+                + "\(ByteFormat.formatDecimal(summary.collection_pause_ms, places: 1)) ms paused in all (longest "
+                + "\(ByteFormat.formatDecimal(summary.longest_pause_ms, places: 2)) ms)")
+        }
+        for event in summary.steps {
             lines.append("  \(ByteFormat.formatDecimal(event.t, places: 2)) s  \(event.label)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// An event's one line on the page: its label, and for an import the
+    /// agent timed, the time and writable change.
+    static func text(_ event: TimelineEvent) -> String {
+        guard event.kind == .import, let ms = event.duration_ms else { return event.label }
+        let bytes = event.bytes.map { String(format: ", %+.2f MiB writable", Double($0) / 1_048_576) } ?? ""
+        return event.label + " (" + ByteFormat.formatDecimal(ms, places: 2) + " ms" + bytes + ")"
     }
 
     /// The HTML page.
@@ -90,7 +116,7 @@ public enum TimelineReport {
             }
             let stackCell = stacks.isEmpty ? "" : "<details><summary>\(stacks.count) stack\(stacks.count == 1 ? "" : "s")</summary>\(stacks.joined())</details>"
             html += "<tr class=\"\(event.kind.rawValue)\"><td>\(ByteFormat.formatDecimal(event.t, places: 2)) s</td><td>\(event.kind.rawValue)</td>"
-                + "<td>\(HTML.escape(event.label))</td><td>\(stackCell)</td></tr>\n"
+                + "<td>\(HTML.escape(text(event)))</td><td>\(stackCell)</td></tr>\n"
         }
         return html + "</tbody></table>\n"
     }

@@ -1,4 +1,4 @@
-import Timeline
+import ProcessModels
 
 /// The timeline's SVG, laid out here: time against memory (writable stacked
 /// under the rest of RSS), growth steps shaded, event markers with hover text
@@ -52,7 +52,7 @@ enum TimelineSVG {
         for event in timeline.events {
             let px = x(event.t), color = colors[event.kind] ?? "#999"
             let rowY = event.kind == .import ? 12.0 : event.kind == .collection ? 24.0 : 36.0
-            svg += "<g class=\"marker \(event.kind.rawValue)\"><title>\(ByteFormat.formatDecimal(event.t, places: 2)) s: \(HTML.escape(event.label))</title>"
+            svg += "<g class=\"marker \(event.kind.rawValue)\"><title>\(ByteFormat.formatDecimal(event.t, places: 2)) s: \(HTML.escape(TimelineReport.text(event)))</title>"
                 + "<line x1=\"\(f(px))\" x2=\"\(f(px))\" y1=\"\(f(rowY))\" y2=\"\(f(event.from_t == nil ? top : bottom))\" stroke=\"\(color)\" stroke-width=\"1\" opacity=\"0.5\"/>"
                 + "<circle cx=\"\(f(px))\" cy=\"\(f(rowY))\" r=\"4\" fill=\"\(color)\"/></g>\n"
             if event.kind == .growth || event.kind == .drop {

@@ -19,13 +19,7 @@ public final class AtomicOutput {
 
     /// Starts writing `path` (created with `mode`, 0600 by default: outputs may hold user data).
     public init(path: String, mode: FilePermissions = .ownerReadWrite) throws(FileSafetyError) {
-        let slash = path.lastIndex(of: "/")
-        let parent = slash.map { path[..<$0].isEmpty ? "/" : String(path[..<$0]) } ?? "."
-        finalName = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        guard !finalName.isEmpty, finalName != ".", finalName != ".." else {
-            throw FileSafetyError(path: path, reason: "not a file name")
-        }
-        folder = try Directory.open(parent, followingLink: true)
+        (folder, finalName) = try Directory.openParent(of: path)
         self.path = path
         var created: (name: String, fd: Int32)?
         for _ in 0..<16 where created == nil {

@@ -31,6 +31,16 @@ public final class Directory: Sendable {
         return Directory(path: path, descriptor: FileDescriptor(rawValue: fd))
     }
 
+    /// The folder of an output file the user named (opened even if it is a
+    /// link: the user chose it), and the file's name in it.
+    static func openParent(of path: String) throws(FileSafetyError) -> (folder: Directory, name: String) {
+        let slash = path.lastIndex(of: "/")
+        let parent = slash.map { path[..<$0].isEmpty ? "/" : String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        guard !name.isEmpty, name != ".", name != ".." else { throw FileSafetyError(path: path, reason: "not a file name") }
+        return (try open(parent, followingLink: true), name)
+    }
+
     /// The temporary folder: `$TMPDIR` if set to an absolute path, else `/tmp`.
     public static func temporary() throws(FileSafetyError) -> Directory {
         let environment = getenv("TMPDIR").map { String(cString: $0) } ?? ""

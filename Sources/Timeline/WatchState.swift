@@ -30,6 +30,11 @@ struct WatchState {
     var lastSample: TimelineSample?
     var nextCensus = 0.0
     var lastCollections: [Int]?
+    /// The agent in the target reports imports and collections (`-- CMD`):
+    /// the ones read from outside are not marked.
+    var agentHooks = false
+    /// The agent said its hooks are in.
+    var agentReported = false
 
     /// Steps smaller than this (writable change) are not marked.
     static let stepBytes: Int64 = 1 << 20
@@ -135,7 +140,9 @@ struct WatchState {
     mutating func noteModules(_ names: [String], t: Double, timeline: inout Timeline) -> [String] {
         guard let known = knownModules else { knownModules = Set(names); return [] }
         let new = names.filter { !known.contains($0) }
-        for name in new { timeline.events.append(TimelineEvent(t: t, kind: .import, label: "import \(name)")) }
+        if !agentHooks {
+            for name in new { timeline.events.append(TimelineEvent(t: t, kind: .import, label: "import \(name)")) }
+        }
         knownModules = known.union(new)
         return new
     }
@@ -175,7 +182,7 @@ struct WatchState {
             let parts = zip(collections, last).enumerated().compactMap { index, pair in
                 pair.0 > pair.1 ? "gen\(index) ×\(pair.0 - pair.1)" : nil
             }
-            if !parts.isEmpty {
+            if !parts.isEmpty, !agentHooks {
                 timeline.events.append(TimelineEvent(t: t, kind: .collection, label: "collections: " + parts.joined(separator: ", ")))
             }
         }
@@ -193,8 +200,9 @@ enum StepLabel {
     static func text(delta: Int64, modules: [String], stacks: [[PythonFrame]]) -> String {
         var label = String(format: "%+.1f MiB writable", Double(delta) / 1_048_576)
         // The innermost frame of the deepest stack seen: where the work was.
-        // (importlib's frozen frames say nothing about the program: the first frame outside them.)
-        if let stack = stacks.max(by: { $0.count < $1.count }), let frame = stack.first(where: { !$0.file.hasPrefix("<frozen") }) ?? stack.first {
+        // (importlib's frozen frames and memlens's own agent say nothing about the program: the first frame outside them.)
+        let program = { (frame: PythonFrame) in !frame.file.hasPrefix("<frozen") && !frame.file.contains("/memlens-agent-") }
+        if let stack = stacks.max(by: { $0.count < $1.count }), let frame = stack.first(where: program) ?? stack.first {
             let file = frame.file.split(separator: "/").last.map(String.init) ?? frame.file
             label += " in \(frame.function) (\(file):\(frame.line))"
         }

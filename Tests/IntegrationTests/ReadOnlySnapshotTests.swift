@@ -112,6 +112,13 @@ struct ReadOnlySnapshotTests {
         #expect(paths.stdout.contains("thread MainThread → main() ") && paths.stdout.contains("readonly_target.py:") && paths.stdout.contains("local 'keeper'"),
                 "\(paths.stdout)")
         #expect(paths.stdout.contains("closure cell 'things'"), "\(paths.stdout)")
+        // The line is the one main() waits on (each version's line table read right).
+        let waitsOn = ["read": "sys.stdin.read()", "lock": "lock.acquire()", "asyncio": "asyncio.run(idle())"][mode] ?? ""
+        let fixtureText = try String(contentsOfFile: try fixture("readonly_target.py"), encoding: .utf8)
+        let fixtureLines = fixtureText.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = (fixtureLines.lastIndex { $0.trimmingCharacters(in: .whitespaces) == waitsOn } ?? -1) + 1
+        #expect(line > 0 && paths.stdout.range(of: "readonly_target.py:\(line)(?![0-9])", options: .regularExpression) != nil,
+                "\(python) \(mode): want readonly_target.py:\(line) in \(paths.stdout)")
         #expect(target.isRunningFreely)
         target.finish()
         #expect(target.process.terminationStatus == 0)

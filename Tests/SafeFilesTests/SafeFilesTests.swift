@@ -85,6 +85,27 @@ struct SafeFilesTests {
         #expect(base.directory.entries() == ["report.txt"])
     }
 
+    @Test("A stream is a new 0600 file, readable as it is written; never over a file or through a link")
+    func streamOutput() throws {
+        let base = try scratch()
+        defer { base.remove() }
+        let path = base.path + "/samples.jsonl"
+        let stream = try StreamOutput(path: path)
+        try stream.write(Array("one\n".utf8))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "one\n")  // before close: a reader follows it
+        try stream.write(Array("two\n".utf8))
+        try stream.close()
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "one\ntwo\n")
+        #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600)
+        #expect(throws: FileSafetyError.self) { try StreamOutput(path: path) }
+        let victim = base.path + "/victim", link = base.path + "/link.jsonl"
+        try Data("victim".utf8).write(to: URL(fileURLWithPath: victim))
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: victim)
+        #expect(throws: FileSafetyError.self) { try StreamOutput(path: link) }
+        #expect(try String(contentsOfFile: victim, encoding: .utf8) == "victim")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "one\ntwo\n")
+    }
+
     @Test("Removal goes through descriptors and never follows a link out of the folder")
     func removalStaysInside() throws {
         let base = try scratch()

@@ -36,8 +36,8 @@ struct LayerTests {
         "Fragmentation": ["ProcFS", "PythonProcess"],
         // Reports renders HeapAnalysis/ProcFS/ProcessModels values and Fragmentation's
         // FragAnalysis, ArenaMap and MallocStats (models in a target that also reads live arenas).
-        "Reports": ["HeapGraph", "HeapAnalysis", "ProcFS", "ProcessModels", "Fragmentation", "Timeline"],
-        // watch's sampler (live reads) and the timeline it renders share a target for now.
+        "Reports": ["HeapGraph", "HeapAnalysis", "ProcFS", "ProcessModels", "Fragmentation"],
+        // watch's sampler (live reads); the timeline model it fills (and Reports renders) is in ProcessModels.
         "Timeline": ["ProcFS", "PythonProcess", "Fragmentation", "ProcessModels"],
         // serve: Prometheus exposition over HTTP, fed by /proc and the census.
         "Exporter": ["ProcFS", "PythonProcess", "Fragmentation", "ProcessModels", "Hummingbird", "Prometheus", "NIOCore"],

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import Timeline
 
 /// Seed 004's scenario (Fixtures/seed004.py), watched by pid and as `-- CMD`.
 @Suite(.serialized, .timeLimit(.minutes(6)))
@@ -10,6 +11,8 @@ struct WatchTests {
     /// What the target measured itself and what the watch wrote.
     struct Run {
         var truth: [String: Double]
+        /// The pauses of the fixture's three full collections, as its own gc.callbacks entry timed them (ms).
+        var fullCollectionPauses: [Double]
         var events: [[String: Any]]
         var html: String
         var htmlPath: URL
@@ -42,7 +45,8 @@ struct WatchTests {
         let lines = try String(contentsOf: jsonl, encoding: .utf8).split(separator: "\n")
         let records = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         #expect(records.count == lines.count && records.first?["record"] as? String == "start")
-        return Run(truth: truth, events: records.filter { $0["record"] as? String == "event" },
+        let pauses = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: truthPath + ".gc"))) as? [Double] ?? []
+        return Run(truth: truth, fullCollectionPauses: pauses, events: records.filter { $0["record"] as? String == "event" },
                    html: try String(contentsOf: html, encoding: .utf8), htmlPath: html, stderr: result.stderr)
     }
 
@@ -80,7 +84,82 @@ struct WatchTests {
 
     @Test(arguments: PythonInterpreter.installed)
     func seed004UnderCommand(_ python: PythonInterpreter) throws {
-        try checkTimeline(try watchScenario(python, byPID: false), python)
+        let run = try watchScenario(python, byPID: false)
+        try checkTimeline(run, python)
+        checkAgentEvents(run, python)
+    }
+
+    /// Under `-- CMD` the agent's events replace the ones read from outside: an
+    /// import carries its exact duration, and each collection the pause the
+    /// target's own gc.callbacks entry measured.
+    func checkAgentEvents(_ run: Run, _ python: PythonInterpreter) {
+        let imports = run.events.filter { $0["kind"] as? String == "import" }
+        #expect(!imports.isEmpty && imports.allSatisfy { $0["source"] as? String == "agent" },
+                "\(python): imports read from outside too: \(imports.filter { $0["source"] == nil })")
+        let minidom = imports.filter { $0["label"] as? String == "import xml.dom.minidom" }
+        let milliseconds = minidom.first?["duration_ms"] as? Double ?? 0
+        // Its own execution and imports, inside the fixture's timing of the whole statement (which also imports xml and xml.dom).
+        let statement = (run.truth["minidom_import_seconds"] ?? 0) * 1000
+        #expect(minidom.count == 1 && milliseconds > 0 && milliseconds <= statement + 0.5,
+                "\(python): xml.dom.minidom import events \(minidom), the statement took \(statement) ms")
+        let collections = run.events.filter { $0["kind"] as? String == "collection" }
+        #expect(collections.allSatisfy { $0["source"] as? String == "agent" && $0["duration_ms"] is Double }, "\(python): \(collections)")
+        // The fixture's three explicit full collections are three gen2 events in a row, each alone in its
+        // sample (the interpreter's exit may collect once more after them), with the pauses it measured.
+        let full = collections.filter { $0["generation"] as? Int == 2 }
+        let pauses = full.map { $0["count"] as? Int == 1 ? $0["duration_ms"] as? Double ?? -1 : -1 }
+        let truth = run.fullCollectionPauses
+        let matches = truth.count == 3 && pauses.count >= 3 && (0...(pauses.count - 3)).contains { start in
+            zip(pauses[start...], truth).allSatisfy { abs($0 - $1) <= max(0.2, 0.1 * $1) }
+        }
+        #expect(matches, "\(python): gen2 pauses \(pauses) ms; the target measured \(truth) ms")
+    }
+
+    @Test func theJSONLStreamIsReadableWhileTheWatchRuns() throws {
+        let python = try #require(PythonInterpreter.installed.last, "no pyenv CPython 3.8–3.13 found")
+        let folder = try TestPaths.temporaryFolder("watch-stream")
+        let jsonl = folder.appending(path: "s.jsonl")
+        // GIVEN a watch of a program that runs for 3 s.
+        let watch = Process()
+        watch.executableURL = URL(fileURLWithPath: TestPaths.memlens)
+        watch.arguments = ["watch", "--interval", "20ms", "-o", folder.appending(path: "t.html").path, "--jsonl", jsonl.path,
+                           "--", python.path, "-c", "import time; time.sleep(3)"]
+        watch.standardError = FileHandle.nullDevice
+        try watch.run()
+        // WHEN the file is read while it runs, THEN it already holds the start and samples.
+        var seen: [String] = []
+        for _ in 0..<100 where watch.isRunning {
+            Thread.sleep(forTimeInterval: 0.02)
+            seen = ((try? String(contentsOf: jsonl, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+            if seen.filter({ $0.hasPrefix("{\"record\":\"sample\"") }).count >= 5 { break }
+        }
+        let running = watch.isRunning
+        watch.waitUntilExit()
+        #expect(running && seen.first?.hasPrefix("{\"record\":\"start\"") == true && seen.count >= 6, "\(seen.prefix(3))")
+        let all = try String(contentsOf: jsonl, encoding: .utf8).split(separator: "\n")
+        #expect(watch.terminationStatus == 0 && all.last?.hasPrefix("{\"record\":\"end\"") == true)
+        // An existing file is never written over: the watch refuses before it starts.
+        let again = try runCommand([TestPaths.memlens, "watch", "-o", folder.appending(path: "u.html").path, "--jsonl", jsonl.path,
+                                    "--", python.path, "-c", "pass"])
+        #expect(again.status == 1 && again.stderr.hasPrefix("error: ") && again.stderr.contains("s.jsonl"), "\(again.stderr)")
+        #expect(try String(contentsOf: jsonl, encoding: .utf8).split(separator: "\n").count == all.count)
+    }
+
+    @Test func jsonSummaryIsOneDocumentOnStdout() throws {
+        let python = try #require(PythonInterpreter.installed.last, "no pyenv CPython 3.8–3.13 found")
+        let folder = try TestPaths.temporaryFolder("watch-json")
+        // GIVEN a program that prints to its stdout; WHEN watched with --json.
+        let html = folder.appending(path: "t.html").path
+        let result = try runCommand([TestPaths.memlens, "watch", "--json", "--interval", "20ms", "-o", html,
+                                     "--", python.path, "-c", "import gc, time; print('hello'); gc.collect(); time.sleep(0.5)"],
+                                    timeoutSeconds: 120)
+        #expect(result.status == 0, "\(result.stderr)")
+        // THEN stdout is the summary alone (the program's output went to stderr).
+        let document = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
+        let events = document["events"] as? [String: Int] ?? [:]
+        #expect(document["ended"] as? String == "exited" && (document["samples"] as? Int ?? 0) > 5, "\(result.stdout)")
+        #expect((events["collection"] ?? 0) >= 1 && (document["collections_timed"] as? Int ?? 0) >= 1, "\(result.stdout)")
+        #expect(result.stderr.contains("hello") && !result.stderr.contains("memlens: watched"))
     }
 
     @Test func someInterpreterIsInstalled() {
@@ -111,6 +190,21 @@ struct WatchTests {
         let text = try String(contentsOf: jsonl, encoding: .utf8)
         let snapshots = text.split(separator: "\n").filter { $0.contains("\"kind\":\"snapshot\"") }
         #expect(snapshots.count == 1 && snapshots.first?.contains(".mlh") == true, "\(result.stderr)")
+    }
+
+    /// The target writes the agent's lines: only well-formed ones count.
+    @Test func agentLinesAreParsedStrictly() {
+        #expect(AgentEvent(line: "watch hooks 12") == .hooks)
+        #expect(AgentEvent(line: "watch import 10 20 -4096 0 xml.dom")
+                == .import(name: "xml.dom", start: 10, duration: 20, dirtyBytes: -4096, failed: false))
+        #expect(AgentEvent(line: "watch gc 10 20 2 5 0")
+                == .collection(start: 10, duration: 20, generation: 2, collected: 5, uncollectable: 0))
+        for bad in ["snapshot /tmp/x.mlh objects=1", "watch", "watch gc 10 20 3 5 0", "watch gc 10 -20 2 5 0",
+                    "watch gc 10 20 2 5 0 9", "watch gc 10 99999999999999999 2 5 0",
+                    "watch import 10 20 0 2 x", "watch import 10 20 0 0 a b",
+                    "watch import 10 20 0 0 " + String(repeating: "a", count: 201), "watch import 10 20 0 0 bad\u{1B}[2J", "watch hooks"] {
+            #expect(AgentEvent(line: bad) == nil, "\(bad)")
+        }
     }
 
     @Test func badArgumentsAreUsageErrors() throws {

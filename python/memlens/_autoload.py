@@ -37,6 +37,9 @@ def start():
         install_signal_handler(signum, directory, values=values, report=report)
         if os.environ.get("MEMLENS_AT_EXIT") == "1":
             atexit.register(snapshot_to, os.path.abspath(directory), values, report)
+        if os.environ.pop("MEMLENS_WATCH_HOOKS", None) == "1" and os.environ.get("MEMLENS_REPORT_FD"):
+            from .watch_hooks import start as start_watch_hooks
+            start_watch_hooks(int(os.environ["MEMLENS_REPORT_FD"]))
     except Exception as error:
         sys.stderr.write("memlens: agent not started: %s\n" % error)
     chain_sitecustomize(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

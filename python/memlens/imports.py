@@ -77,10 +77,12 @@ def _now_ns():
 class _Recorder(object):
     """Per-thread stacks of imports in progress and the finished tree."""
 
-    def __init__(self):
+    def __init__(self, listener=None):
         self.probe = _Probe()
         self.roots = []
         self.stacks = {}
+        # listener(start_ns, node), called as each import ends; with one, no tree is kept.
+        self.listener = listener
 
     def begin(self, name):
         probe = self.probe
@@ -113,6 +115,10 @@ class _Recorder(object):
         }
         if failed:
             node["failed"] = True
+        if self.listener is not None:
+            self.listener(frame[1], node)
+            if not stack:
+                return
         (stack[-1][6] if stack else self.roots).append(node)
 
 

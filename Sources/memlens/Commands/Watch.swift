@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HeapGraph
 import ProcFS
+import ProcessModels
 import Reports
 import Timeline
 
@@ -14,8 +15,11 @@ struct Watch: ParsableCommand {
             mappings. Every --census-every: a read-only census (objects, types, the
             collector, pymalloc arenas, sys.modules). Marks imports, collections,
             heap growth and drop steps (brk or anonymous mappings of 1 MiB or more,
-            with the stacks seen during the step) and snapshots. Stops at
-            --duration, Ctrl-C, or when the process exits; prints a summary on stderr.
+            with the stacks seen during the step) and snapshots. Under -- CMD the
+            agent in the target times each import and each collection's pause
+            exactly. Stops at --duration, Ctrl-C, or when the process exits; prints
+            a summary on stderr (with --json, one JSON document on stdout).
+            --jsonl streams every record into a new file as it is made.
 
               memlens watch 1234 -o timeline.html --duration 2m
               memlens watch 1234 --interval 50ms -o t.html --jsonl samples.jsonl
@@ -38,8 +42,10 @@ struct Watch: ParsableCommand {
     @Option(name: .shortAndLong, help: "The HTML timeline to write.")
     var output: String
 
-    @Option(help: "Also write every sample, census and event as JSON lines here.")
+    @Option(help: "Also stream every sample, census and event as JSON lines into this new file, as the watch goes.")
     var jsonl: String?
+
+    @OptionGroup var report: ReportOptions
 
     @Argument(parsing: .postTerminator, help: "Command to run and watch from its first instruction (after --).")
     var command: [String] = []
@@ -57,6 +63,9 @@ struct Watch: ParsableCommand {
     }
 
     func run() throws {
+        // Created before anything runs: an existing file is an error, not a loss.
+        let stream = try reportingErrors { try jsonl.map { try WatchStream(path: $0) } }
+        let record: @Sendable (TimelineRecord) -> Void = { stream?.write($0) }
         let timeline: Timeline
         if let pid {
             _ = try reportingErrors { try ProcReader.stat(pid: pid) }  // no such process: one clear line, exit 1
@@ -66,19 +75,18 @@ struct Watch: ParsableCommand {
             stop.setEventHandler { watcher.stop() }
             stop.resume()
             let arguments = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
-            timeline = watcher.run(command: arguments.split(separator: "\0").joined(separator: " ")) { printError("memlens: \($0)") }
+            let name = arguments.split(separator: "\0").joined(separator: " ")
+            timeline = watcher.run(command: name, progress: { printError("memlens: \($0)") }, record: record)
         } else {
-            timeline = try reportingErrors { try WatchLauncher.run(command, options: options) }
+            timeline = try reportingErrors { try WatchLauncher.run(command, options: options, quietStdout: report.json, record: record) }
         }
-        printError(TimelineReport.summary(timeline))
+        if !report.json { printError(TimelineReport.summary(timeline)) }
         try reportingErrors {
             let html = try TimelineReport.html(timeline)
             try AtomicFile.write(to: output) { buffer in buffer.append(html) }
-            if let jsonl {
-                let lines = try TimelineReport.jsonl(timeline)
-                try AtomicFile.write(to: jsonl) { buffer in buffer.append(lines) }
-            }
+            try stream?.finish(timeline)
+            if report.json { print(try TimelineReport.summaryJSON(timeline)) }
         }
-        printError("memlens: wrote \(output)" + (jsonl.map { " and \($0)" } ?? ""))
+        report.progress("memlens: wrote \(output)" + (jsonl.map { " and \($0)" } ?? ""))
     }
 }

@@ -1,27 +1,38 @@
 import Agent
 import Foundation
+import ProcessModels
 import SafeFiles
 import Timeline
 
 /// `watch -- CMD`: the command runs under the agent (`memlens run`'s
 /// launcher, so SIGUSR2 writes a snapshot, marked on the timeline) and is
-/// watched from its first instruction until it exits.
+/// watched from its first instruction until it exits. The agent's hooks
+/// report each import and collection on its report pipe as they happen.
+/// With `quietStdout` the command's stdout goes to stderr (stdout is the `--json` document's).
 enum WatchLauncher {
-    static func run(_ command: [String], options: Watcher.Options) throws -> Timeline {
+    static func run(_ command: [String], options: Watcher.Options, quietStdout: Bool,
+                    record: @escaping @Sendable (TimelineRecord) -> Void) throws -> Timeline {
         let folder = try PrivateFolder.create(prefix: "memlens-watch")  // kept: the timeline names the snapshots in it
         let box = TimelineBox()
         var launch = LaunchOptions(outputDirectory: folder.path)
         launch.values = false
-        _ = try Launcher.run(command, options: launch, started: { pid in
+        launch.watchHooks = true
+        launch.stdoutToStderr = quietStdout
+        var options = options
+        options.agentHooks = true
+        _ = try Launcher.run(command, options: launch, started: { [options] pid in
             let watcher = Watcher(pid: pid, options: options)
             box.watcher = watcher
             Thread.detachNewThread {
-                box.finish(watcher.run(command: command.joined(separator: " ")) { printError("memlens: \($0)") })
+                box.finish(watcher.run(command: command.joined(separator: " "), progress: { printError("memlens: \($0)") }, record: record))
             }
         }, onReport: { report in
+            if let event = AgentEvent(line: report.line) { return box.watcher?.noteAgent(event) ?? () }
+            if report.line.hasPrefix("watch ") { return }  // malformed: the target wrote it, it is not worth a line
             if let path = report.snapshotPath { box.watcher?.noteSnapshot(path) }
             printError("memlens: \(report.line)")
         })
+        box.watcher?.agentFinished()
         return box.wait()
     }
 }

@@ -6,8 +6,13 @@ smaps_rollup before and after the parse) as JSON to argv[1].
     python seed004.py TRUTH.json MODULE_DIR [GO_FILE] [IDLE_SECONDS]
 
 With GO_FILE it waits for that file first (so a watcher given the pid can
-start); short pauses separate the phases.
+start); short pauses separate the phases. Once the DOM is kept it runs three
+full collections, timed by a ``gc.callbacks`` entry of its own (appended
+after the memlens agent's, under ``watch -- CMD``), and writes those pauses
+as JSON to TRUTH.json.gc; the truth also has the time ``import
+xml.dom.minidom`` took.
 """
+import gc
 import json
 import os
 import sys
@@ -33,14 +38,32 @@ def parse_registry(text):
     return xml.dom.minidom.parseString(text)
 
 
+class PauseTimer(object):
+    """Times every collection; the pauses of the explicit ones are the truth."""
+
+    def __init__(self):
+        self.began = 0
+        self.pauses = []
+
+    def __call__(self, phase, info):
+        if phase == "start":
+            self.began = time.monotonic_ns()
+        else:
+            self.pauses.append((info["generation"], (time.monotonic_ns() - self.began) / 1e6))
+
+
 def main():
     truth_path, module_dir = sys.argv[1], sys.argv[2]
     go = sys.argv[3] if len(sys.argv) > 3 and sys.argv[3] != "-" else None
     idle = float(sys.argv[4]) if len(sys.argv) > 4 else 3.0
     while go and not os.path.exists(go):
         time.sleep(0.01)
+    timer = PauseTimer()
+    gc.callbacks.append(timer)
     time.sleep(0.5)
+    started = time.monotonic()
     import xml.dom.minidom  # noqa: F401
+    import_seconds = time.monotonic() - started
     time.sleep(0.5)
     text = generate_registry()
     time.sleep(0.5)
@@ -53,8 +76,16 @@ def main():
     sys.path.insert(0, module_dir)
     import big50  # noqa: F401
     time.sleep(0.5)
+    full = []
+    for _ in range(3):
+        gc.collect()
+        full.append(timer.pauses[-1][1])
+        time.sleep(0.2)
+    gc.callbacks.remove(timer)
+    with open(truth_path + ".gc", "w") as f:
+        json.dump(full, f)
     with open(truth_path, "w") as f:
-        json.dump({"xml_bytes": len(text), "parse_before": before, "parse_after": after,
+        json.dump({"xml_bytes": len(text), "parse_before": before, "parse_after": after, "minidom_import_seconds": import_seconds,
                    "parse_seconds": parse_seconds, "elements": len(dom.getElementsByTagName("entry"))}, f)
     time.sleep(idle)
 
