@@ -50,8 +50,8 @@ public enum DemoReport {
         return out
     }
 
-    /// The `--json` form: one entry per stage.
-    public static func json(_ stages: [DemoStage]) throws -> String {
+    /// The `--json` form: one entry per stage, and the path of the HTML report when one was written.
+    public static func json(_ stages: [DemoStage], reportPath: String? = nil) throws -> String {
         struct Stage: Encodable {
             var stage: String
             var path: String
@@ -60,9 +60,13 @@ public enum DemoReport {
             var rss: UInt64?
             var types: [TypeStatistics]
         }
-        return try JSONOutput.string(["stages": stages.map {
+        struct Document: Encodable {
+            var stages: [Stage]
+            var report: String?
+        }
+        return try JSONOutput.string(Document(stages: stages.map {
             Stage(stage: $0.name, path: $0.path, objects: $0.summary.objectCount, total_size: $0.summary.totalSizeBytes,
                   rss: $0.graph.metadata.rssBytes, types: Array($0.summary.types.prefix(20)))
-        }])
+        }, report: reportPath))
     }
 }

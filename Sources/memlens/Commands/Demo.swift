@@ -74,8 +74,8 @@ struct Demo: ParsableCommand {
         let page = URL(fileURLWithPath: folder).appending(path: "report.html").path
         let contents = HeapReportContents(stages[1].graph, older: stages[0].graph, canvas: HTMLReport.canvas)
         _ = try reportingErrors { try HTMLReport.write(contents, olderPath: stages[0].path, path: stages[1].path, to: page) }
-        try report.emit(text: DemoReport.text(stages) + "\nThe report (open it in a browser): \(page)\n", json: DemoReport.json(stages))
-        if report.json { printError("memlens demo: report written to \(page)") }
+        try report.emit(text: DemoReport.text(stages) + "\nThe report (open it in a browser): \(page)\n",
+                        json: DemoReport.json(stages, reportPath: page))
     }
 }
 
