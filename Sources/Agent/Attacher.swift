@@ -86,7 +86,7 @@ public enum Attacher {
             if let owner = try? ProcReader.status(pid: pid), owner.effectiveUID != geteuid() {
                 guard fchown(folder.directory.descriptor.rawValue, owner.effectiveUID, owner.effectiveGID) == 0 else {
                     folder.remove()
-                    throw FileSafetyError(path: folder.path, reason: "cannot hand the folder to uid \(owner.effectiveUID): \(String(cString: strerror(errno)))")
+                    throw FileSafetyError(path: folder.path, reason: "cannot hand the folder to uid \(owner.effectiveUID): \(Errno(rawValue: errno))")
                 }
             }
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 public import SafeFiles
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,6 +23,14 @@ public enum ChildProcess {
     /// 128 + the number of the signal that ended the process.
     public static func exitStatus(waitStatus status: Int32) -> Int32 {
         status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)  // WIFEXITED ? WEXITSTATUS : WTERMSIG
+    }
+
+    /// A new pipe: its read and write ends (both inherited across exec until the
+    /// caller sets close-on-exec on its own end). The corresponding C call is `pipe`.
+    static func makePipe() throws(LaunchError) -> (read: Int32, write: Int32) {
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { throw .system("pipe", Errno(rawValue: errno)) }
+        return (ends[0], ends[1])
     }
 
     /// `pid`'s exit status if it has exited (reaping it), without waiting; 0

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SystemPackage
 
 /// Stops every thread of a process with PTRACE_SEIZE + PTRACE_INTERRUPT and
 /// always lets them go again: on success, on any error, and when memlens gets
@@ -57,25 +58,32 @@ public final class ThreadStopper {
     /// Detaches every thread (each resumes) and re-raises a deferred signal. Idempotent.
     public func resume() {
         for (tid, state) in threads {
-            if !state.stopped, Ptrace.interrupt(tid) == nil { _ = Ptrace.wait(tid, block: true) }
-            _ = Ptrace.detach(tid, signal: state.signal)
+            // Best effort: a thread that is gone needs no letting go.
+            if !state.stopped, (try? Ptrace.interrupt(tid)) != nil { _ = Ptrace.wait(tid, block: true) }
+            try? Ptrace.detach(tid, signal: state.signal)
         }
         threads = [:]
         restoreSignals()
     }
 
     private func seize(_ tid: Int32) throws(ProcessAccessError) {
-        if let code = Ptrace.seize(tid) {
-            if code == ESRCH { return }  // the thread exited meanwhile
-            if code == EPERM || code == EACCES {
-                if let tracer = tracerPid(), tracer != 0, tracer != getpid() { throw .alreadyTraced(pid: pid, tracer: tracer) }
-                throw .permissionDenied(pid: pid, operation: "ptrace (stop)", ptraceScope: ProcessAccessError.currentPtraceScope())
-            }
-            throw .inconsistent(pid: pid, detail: "ptrace(SEIZE) of thread \(tid) failed with errno \(code)")
+        do {
+            try Ptrace.seize(tid)
+        } catch .noSuchProcess {
+            return  // the thread exited meanwhile
+        } catch .notPermitted, .permissionDenied {
+            if let tracer = tracerPid(), tracer != 0, tracer != getpid() { throw .alreadyTraced(pid: pid, tracer: tracer) }
+            throw .permissionDenied(pid: pid, operation: "ptrace (stop)", ptraceScope: ProcessAccessError.currentPtraceScope())
+        } catch {
+            throw .ptraceFailed(pid: pid, thread: tid, request: "SEIZE", errno: error)
         }
         threads[tid] = (false, 0)
-        if let code = Ptrace.interrupt(tid), code != ESRCH {
-            throw .inconsistent(pid: pid, detail: "ptrace(INTERRUPT) of thread \(tid) failed with errno \(code)")
+        do {
+            try Ptrace.interrupt(tid)
+        } catch .noSuchProcess {
+            // Gone meanwhile: waitForStop sees it go.
+        } catch {
+            throw .ptraceFailed(pid: pid, thread: tid, request: "INTERRUPT", errno: error)
         }
     }
 
