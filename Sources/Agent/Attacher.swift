@@ -156,12 +156,8 @@ public enum Attacher {
 
     /// The process exists, is not a zombie, and we may read it.
     static func checkTarget(_ pid: Int32) throws {
-        guard pid > 0, let stat = readProcFile("/proc/\(pid)/stat") else {
-            throw AttachError.noSuchProcess(pid: pid)
-        }
-        if let close = stat.lastIndex(of: ")"), stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z") {
-            throw AttachError.zombie(pid: pid)
-        }
+        guard pid > 0, let stat = try? ProcReader.stat(pid: pid) else { throw AttachError.noSuchProcess(pid: pid) }
+        if stat.isZombie { throw AttachError.zombie(pid: pid) }
         guard (try? Directory.temporary(ofProcess: pid)) != nil else {
             throw AttachError.ptraceDenied(pid: pid, detail: "permission denied; " + ptraceHint(pid))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import ProcFS
 
 /// Why the kernel refused memlens `ptrace` or `process_vm_readv` on a process,
 /// as far as `/proc` tells: who memlens runs as and with which capability,
@@ -28,10 +29,8 @@ public struct PtraceDiagnosis: Sendable, Equatable {
 
     /// Reads what `/proc` says now about memlens and process `pid`; `scope` when already read.
     public static func current(pid: Int32, scope: Int?? = nil) -> PtraceDiagnosis {
-        let own = statusFields("/proc/self/status")
-        let target = statusFields("/proc/\(pid)/status")
-        let capabilities = own["CapEff"].flatMap { UInt64($0, radix: 16) } ?? 0
-        let targetUID = target["Uid"].flatMap { $0.split(whereSeparator: \.isWhitespace).first }.flatMap { UInt32($0) }
+        let capabilities = (try? ProcReader.status(pid: getpid()))?.effectiveCapabilities ?? 0
+        let targetUID = (try? ProcReader.status(pid: pid))?.uid
         var dumpable: Bool?
         if let targetUID, targetUID != 0, let owner = (try? FileManager.default.attributesOfItem(atPath: "/proc/\(pid)/status"))?[.ownerAccountID] as? NSNumber {
             dumpable = owner.uint32Value != 0
@@ -81,16 +80,5 @@ public struct PtraceDiagnosis: Sendable, Equatable {
             return "process \(pid) is not dumpable (prctl PR_SET_DUMPABLE 0, or it changed credentials): only root with CAP_SYS_PTRACE may read it"
         }
         return "run memlens as the user that owns process \(pid), or as root (with CAP_SYS_PTRACE)"
-    }
-
-    /// `Key:\tvalue` lines of a /proc status file.
-    static func statusFields(_ path: String) -> [String: String] {
-        guard let bytes = try? FileBytes.read(path) else { return [:] }
-        var fields: [String: String] = [:]
-        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            fields[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        }
-        return fields
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import ProcFS
 import SystemPackage
 
 /// Stops every thread of a process with PTRACE_SEIZE + PTRACE_INTERRUPT and
@@ -113,11 +114,7 @@ public final class ThreadStopper {
         return names.compactMap { Int32($0) }.sorted()
     }
 
-    private func tracerPid() -> Int32? {
-        guard let bytes = try? FileBytes.read("/proc/\(pid)/status") else { return nil }
-        let line = String(decoding: bytes, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("TracerPid:") }
-        return line.flatMap { Int32($0.dropFirst("TracerPid:".count).trimmingCharacters(in: .whitespaces)) }
-    }
+    private func tracerPid() -> Int32? { (try? ProcReader.status(pid: pid))?.tracerPID }
 
     // MARK: signals to memlens while the target is stopped
 
