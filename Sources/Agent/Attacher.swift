@@ -21,7 +21,7 @@ public enum Attacher {
     /// Size of the buffer gdb maps in the target for the code it queues.
     static let bufferBytes = 65536
 
-    /// One piece of agent work run in a target by `python/memlens/inject.py`.
+    /// One piece of agent work run in a target by `python/target/inject.py`.
     public struct Job: Sendable {
         /// Embedded source that defines the entry, e.g. `memlens/snapshot.py`.
         public var source: String
@@ -71,7 +71,7 @@ public enum Attacher {
         try checkTarget(pid)
         let injection = try chooseInjection(pid: pid)
         guard let jobSource = AgentFiles.text(of: job.source),
-              let runnerSource = AgentFiles.text(of: "memlens/inject.py") else { throw AttachError.agentMissing }
+              let runnerSource = AgentFiles.text(of: "target/inject.py") else { throw AttachError.agentMissing }
 
         // The job's folder: new, in the target's own /tmp (a container sees it
         // there), reached through a descriptor so that nothing the target's user

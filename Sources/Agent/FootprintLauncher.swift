@@ -10,7 +10,7 @@ import Glibc
 #endif
 
 /// Runs a Python command for `memlens footprint -- CMD`: the hook
-/// `python/memlens/footprint_hook.py`, loaded by a `sitecustomize` of its own,
+/// `python/target/footprint_hook.py`, loaded by a `sitecustomize` of its own,
 /// makes the interpreter pause itself once — when it is about to exit
 /// (an `atexit` hook), or after `--after SECONDS` — by writing `PID REASON\n`
 /// to a pipe memlens gave it and blocking on a read of another. memlens then

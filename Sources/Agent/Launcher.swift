@@ -105,14 +105,14 @@ public enum LaunchError: Error, CustomStringConvertible {
     case commandNotFound(String)
     /// A system call (`what`) failed.
     case system(String, Errno)
-    /// The agent file `memlens/NAME` is missing from this build.
+    /// The agent file `target/NAME` is missing from this build.
     case hookMissing(String)
 
     public var description: String {
         switch self {
         case .commandNotFound(let name): return "command not found: \(name) (not a file, and not on PATH)"
         case .system(let what, let errno): return "\(what): \(errno)"
-        case .hookMissing(let name): return "this memlens was built without python/memlens/\(name)"
+        case .hookMissing(let name): return "this memlens was built without python/target/\(name)"
         }
     }
 }
