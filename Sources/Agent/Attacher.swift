@@ -86,7 +86,8 @@ public enum Attacher {
             if let owner = try? ProcReader.status(pid: pid), owner.effectiveUID != geteuid() {
                 guard fchown(folder.directory.descriptor.rawValue, owner.effectiveUID, owner.effectiveGID) == 0 else {
                     folder.remove()
-                    throw FileSafetyError(path: folder.path, reason: "cannot hand the folder to uid \(owner.effectiveUID): \(Errno(rawValue: errno))")
+                    throw FileSafetyError(path: folder.path,
+                        reason: "cannot hand the folder to uid \(owner.effectiveUID): \(Errno(rawValue: errno))")
                 }
             }
         } catch {
@@ -116,7 +117,8 @@ public enum Attacher {
             + "{'__name__': '_memlens_inject', '__file__': '\(visible)/inject.py', 'CONFIG': \(config)})\n"
             + "except BaseException:\n    pass\n"
         guard code.utf8.count < bufferBytes else { throw AttachError.agentMissing }
-        let queued = try queue(code, injection: injection, pid: pid, token: token, folder: folder.directory, visible: visible, progress: progress)
+        let queued = try queue(code, injection: injection, pid: pid, token: token, folder: folder.directory, visible: visible,
+            progress: progress)
         // Until the agent has run: withdraw a remote exec request still pending (timeout, Ctrl-C, exit).
         var finished = false
         defer { if !finished { queued.withdraw() } }
@@ -169,9 +171,11 @@ public enum Attacher {
         let wchan = (readProcFile(base + "/wchan")) ?? "?"
         let syscall = ((readProcFile(base + "/syscall")) ?? "").split(separator: " ").first.map(String.init) ?? "?"
         let names = ["0": "read", "7": "poll", "23": "select", "35": "nanosleep", "61": "wait4", "202": "futex (a lock or GIL wait)",
-                     "230": "clock_nanosleep (time.sleep)", "232": "epoll_wait", "270": "pselect6", "271": "ppoll", "281": "epoll_pwait", "43": "accept", "288": "accept4"]
+                     "230": "clock_nanosleep (time.sleep)", "232": "epoll_wait", "270": "pselect6", "271": "ppoll",
+                     "281": "epoll_pwait", "43": "accept", "288": "accept4"]
         let call = names[syscall].map { "\($0), syscall \(syscall)" } ?? "syscall \(syscall)"
-        return "the main thread is blocked in \(call) (kernel wait channel \(wchan)) and does not reach a point where Python can run the agent"
+        return "the main thread is blocked in \(call) (kernel wait channel \(wchan)) and does not reach a point where Python can " +
+            "run the agent"
     }
 
     /// A /proc file read to its end (they report size 0, and

@@ -85,7 +85,8 @@ public enum ObserverError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .watcherLeftBehind(let pid, let cause, let seconds):
-            return "\(cause). memlens's watcher is still in gc.callbacks of process \(pid): it goes inert by itself \(seconds) s after it began (stopping tracemalloc if memlens started it) and stays an inert entry until the process exits"
+            return "\(cause). memlens's watcher is still in gc.callbacks of process \(pid): it goes inert by itself \(seconds) s after " +
+                "it began (stopping tracemalloc if memlens started it) and stays an inert entry until the process exits"
         }
     }
 }

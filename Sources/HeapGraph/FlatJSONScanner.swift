@@ -167,7 +167,8 @@ struct FlatJSONScanner {
             throw .syntax(position)
         default:
             let start = position
-            while position < line.count, ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]")].contains(line[position]) { position += 1 }
+            while position < line.count, ![UInt8(ascii: ","), UInt8(ascii: "}"),
+                UInt8(ascii: "]")].contains(line[position]) { position += 1 }
             guard position > start else { throw .syntax(position) }
         }
     }

@@ -40,7 +40,8 @@ public enum MLHWriter {
                 try out.flushIfFull()
                 start = end
             }
-            for (kind, names) in [(SnapshotFile.Section.closures, graph.closureNames), (.attributes, graph.attributeNames)] where !names.isEmpty {
+            for (kind, names) in [(SnapshotFile.Section.closures, graph.closureNames),
+                (.attributes, graph.attributeNames)] where !names.isEmpty {
                 let records = names.map { "[\(graph.addresses[Int($0.key)]), \(jsonArray($0.value))]" }
                 section(kind, Array("[\(records.joined(separator: ", "))]".utf8))
             }

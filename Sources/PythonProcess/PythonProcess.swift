@@ -45,7 +45,8 @@ public struct PythonProcess: Sendable {
         do { mappings = try ProcReader.maps(pid: pid) } catch {
             switch error {
             case .noSuchProcess, .zombie: throw .noSuchProcess(pid: pid)
-            case .permissionDenied: throw .permissionDenied(pid: pid, operation: "read the mappings of", ptraceScope: ProcessAccessError.currentPtraceScope())
+            case .permissionDenied: throw .permissionDenied(pid: pid, operation: "read the mappings " +
+                "of", ptraceScope: ProcessAccessError.currentPtraceScope())
             default: throw .notPython(pid: pid, detail: "\(error)")
             }
         }

@@ -26,7 +26,8 @@ public final class ThreadStopper {
 
     /// Runs `body` with every thread of `pid` stopped, then resumes them.
     /// Returns `body`'s value and how long the process was stopped, in seconds.
-    public static func whileStopped<T>(pid: Int32, _ body: () throws(ProcessAccessError) -> T) throws(ProcessAccessError) -> (value: T, pauseSeconds: Double) {
+    public static func whileStopped<T>(pid: Int32, _ body: () throws(ProcessAccessError) -> T) throws(ProcessAccessError) -> (value: T,
+        pauseSeconds: Double) {
         let stopper = ThreadStopper(pid: pid)
         defer { stopper.resume() }
         let start = DispatchTime.now().uptimeNanoseconds

@@ -117,7 +117,8 @@ struct Traversal {
     }
 
     /// The rule of a built-in (non-`subtype_traverse`) type.
-    private static func rule(native: UInt64, name: String, flags: UInt64, reader: ObjectReader, graph: GraphLayout) throws(ProcessAccessError) -> Rule {
+    private static func rule(native: UInt64, name: String, flags: UInt64, reader: ObjectReader,
+        graph: GraphLayout) throws(ProcessAccessError) -> Rule {
         // A base without Py_TPFLAGS_HAVE_GC (str, int, bytes, object…) has no tp_traverse of its own.
         if flags & ObjectReader.haveGC == 0 { return .none }
         if flags & ObjectReader.typeSubclass != 0 { return .type }

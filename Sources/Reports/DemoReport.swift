@@ -44,7 +44,8 @@ public enum DemoReport {
             let peakRSS = peak.graph.metadata.rssBytes ?? 0, afterRSS = after.graph.metadata.rssBytes ?? 0
             let returned = peakRSS > afterRSS ? peakRSS - afterRSS : 0
             out += "The program freed \(ByteFormat.string(freed)) of objects, but RSS fell by only \(ByteFormat.string(returned)):\n"
-            out += "\(ByteFormat.string(afterRSS > after.summary.totalSizeBytes ? afterRSS - after.summary.totalSizeBytes : 0)) stays resident with no live object in it. "
+            out += "\(ByteFormat.string(afterRSS > after.summary.totalSizeBytes ? afterRSS - after.summary.totalSizeBytes : 0)) stays " +
+                "resident with no live object in it. "
             out += "That is fragmentation: the allocator keeps memory\nthat a few survivors pin, or that it has not returned to the OS.\n"
         }
         return out

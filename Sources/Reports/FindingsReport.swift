@@ -47,7 +47,8 @@ public enum FindingsReport {
         struct Document: Encodable { var wasted: UInt64; var uncompared: Int; var values: [Row] }
         return try JSONOutput.string(Document(
             wasted: dupes.wastedBytes, uncompared: dupes.uncomparedCount,
-            values: dupes.groups.prefix(top).map { Row(type: $0.type, value: $0.value, count: $0.count, size: $0.sizeBytes, wasted: $0.wastedBytes) }))
+            values: dupes.groups.prefix(top).map { Row(type: $0.type, value: $0.value, count: $0.count, size: $0.sizeBytes,
+                wasted: $0.wastedBytes) }))
     }
 
     static func quoted(_ value: String) -> String {

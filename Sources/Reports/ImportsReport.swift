@@ -75,7 +75,8 @@ public enum ImportsReport {
                 self_us: node.selfNanoseconds / 1000, cumulative_us: node.cumulativeNanoseconds / 1000,
                 objects: node.objects, self_objects: node.selfObjects, failed: node.failed)
         }
-        return try JSONOutput.string(Document(python: profile.python, pid: profile.pid, probe: profile.probe, command: command, modules: rows))
+        return try JSONOutput.string(Document(python: profile.python, pid: profile.pid, probe: profile.probe, command: command,
+            modules: rows))
     }
 
     static func probeDescription(_ probe: String) -> String {

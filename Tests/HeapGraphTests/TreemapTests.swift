@@ -63,7 +63,8 @@ struct TreemapTests {
         let sizes = RetainedSizes(graph)
 
         // WHEN it is laid out with few groups, types and objects kept
-        let treemap = RetainedTreemap(graph, sizes: sizes, canvas: LayoutRect(x: 0, y: 0, width: 1000, height: 560), groups: 5, types: 3, objects: 4)
+        let treemap = RetainedTreemap(graph, sizes: sizes, canvas: LayoutRect(x: 0, y: 0, width: 1000, height: 560), groups: 5, types: 3,
+            objects: 4)
         let nodes = treemap.nodes
 
         // THEN the root holds every byte, each group rooted at an object is that object's retained size,

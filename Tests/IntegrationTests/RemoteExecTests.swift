@@ -117,7 +117,8 @@ struct RemoteExecTests {
         #expect(Attacher.method(forTableVersion: nil) == .gdb)  // 3.8–3.12: no table
         #expect(Attacher.method(forTableVersion: PythonVersion(major: 3, minor: 13, micro: 0)) == .gdb)
         #expect(Attacher.method(forTableVersion: PythonVersion(major: 3, minor: 14, micro: 0)) == .remoteExec)
-        #expect(Attacher.method(forTableVersion: PythonVersion(major: 3, minor: 15, micro: 0)) == .remoteExec)  // then refused by the table check
+        #expect(Attacher.method(forTableVersion: PythonVersion(major: 3, minor: 15,
+            micro: 0)) == .remoteExec)  // then refused by the table check
         #expect(RemoteDebugOffsets.version(ofTable: F.table()) == PythonVersion(major: 3, minor: 14, micro: 0))
         #expect(RemoteDebugOffsets.version(ofTable: [UInt8](repeating: 0, count: 16)) == nil)
     }

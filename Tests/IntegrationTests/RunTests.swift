@@ -12,9 +12,11 @@ struct RunTests {
     @Test("Exit status is passed through", .enabled(if: !PythonInterpreter.installed.isEmpty))
     func exitStatus() throws {
         let python = try #require(PythonInterpreter.installed.first)
-        let result = try runCommand([TestPaths.memlens, "run", "-o", NSTemporaryDirectory(), "--", python.path, "-c", "import sys; sys.exit(7)"])
+        let result = try runCommand([TestPaths.memlens, "run", "-o", NSTemporaryDirectory(), "--", python.path, "-c",
+            "import sys; sys.exit(7)"])
         #expect(result.status == 7)
-        let killed = try runCommand([TestPaths.memlens, "run", "-o", NSTemporaryDirectory(), "--", python.path, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGTERM)"])
+        let killed = try runCommand([TestPaths.memlens, "run", "-o", NSTemporaryDirectory(), "--", python.path, "-c",
+            "import os, signal; os.kill(os.getpid(), signal.SIGTERM)"])
         #expect(killed.status == 128 + SIGTERM)
     }
 
@@ -90,7 +92,8 @@ struct RunTests {
         var environment = ProcessInfo.processInfo.environment
         environment["PYTHONPATH"] = folder.path
         let result = try runCommand([TestPaths.memlens, "run", "-o", folder.path, "--", python.path, "-c",
-                                     "import builtins, signal; print(builtins.USER_SITECUSTOMIZE, callable(signal.getsignal(signal.SIGUSR2)))"],
+                                     "import builtins, signal; print(builtins.USER_SITECUSTOMIZE, " +
+                                         "callable(signal.getsignal(signal.SIGUSR2)))"],
                                     environment: environment)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "ran True\n")

@@ -69,7 +69,8 @@ struct CensusCommand: ParsableCommand {
 
     private func takeCensus(pid: Int32) throws -> CensusResult {
         try reportingErrors {
-            try Census.take(pid: pid, includeFrozen: frozen, progress: { note in printError("memlens: \(note)") }, amend: CensusArenas.amend)
+            try Census.take(pid: pid, includeFrozen: frozen, progress: { note in printError("memlens: \(note)") },
+                amend: CensusArenas.amend)
         }
     }
 

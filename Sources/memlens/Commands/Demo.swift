@@ -45,7 +45,8 @@ struct Demo: ParsableCommand {
         let folder = output ?? work.path
         let script = work.path + "/fragmentation.py"
         try reportingErrors {
-            guard let text = AgentFiles.text(of: "examples/fragmentation.py") else { throw ValidationError("the example is missing from this build") }
+            guard let text = AgentFiles.text(of: "examples/fragmentation.py") else { throw ValidationError("the example is missing from " +
+                "this build") }
             try work.directory.createFile("fragmentation.py", contents: Array(text.utf8), mode: AgentFiles.readable)
         }
         report.progress("memlens demo: running \(python) \(script) \(scale), snapshots in \(folder)")

@@ -60,7 +60,8 @@ struct Snapshot: ParsableCommand {
             let result = try reportingErrors {
                 try Attacher.snapshot(pid: pid, output: output, values: !noValues, timeoutSeconds: timeout.seconds, progress: note)
             }
-            line = SnapshotLine(path: output, pid: pid, python: result.python, method: "agent", objects: result.objects, bytes: result.bytes,
+            line = SnapshotLine(path: output, pid: pid, python: result.python, method: "agent", objects: result.objects,
+                bytes: result.bytes,
                                 pause_ms: result.dumpSeconds * 1000, total_ms: result.totalSeconds * 1000)
         } else {
             let snapshot = try reportingErrors {
@@ -71,7 +72,8 @@ struct Snapshot: ParsableCommand {
             }
             try reportingErrors { try MLHWriter.write(snapshot.graph, to: output) }
             let bytes = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
-            line = SnapshotLine(path: output, pid: pid ?? Int32(snapshot.graph.metadata.pid ?? 0), python: snapshot.python, method: "read-only",
+            line = SnapshotLine(path: output, pid: pid ?? Int32(snapshot.graph.metadata.pid ?? 0), python: snapshot.python,
+                method: "read-only",
                                 objects: snapshot.graph.count, bytes: bytes, pause_ms: snapshot.pauseMilliseconds,
                                 total_ms: Date().timeIntervalSince(started) * 1000, walk_ms: snapshot.walkMilliseconds,
                                 copied_bytes: snapshot.copiedBytes, edges: snapshot.graph.edgeCount,
