@@ -93,7 +93,8 @@ public struct RetainedTreemap: Sendable {
         var largest: [[Int]] = []
         var shownTypes: [Int: [Int]] = [:]   // group → kept type ids
         for g in keptGroups.prefix(groupLimit) {
-            let types = (0..<typeCount).filter { counts[g * typeCount + $0] > 0 }.sorted { bytes[g * typeCount + $0] > bytes[g * typeCount + $1] }
+            let types = (0..<typeCount).filter { counts[g * typeCount + $0] > 0 }
+                .sorted { bytes[g * typeCount + $0] > bytes[g * typeCount + $1] }
             shownTypes[g] = Array(types.prefix(typeLimit))
             for t in types.prefix(typeLimit) {
                 keptCells[g * typeCount + t] = largest.count

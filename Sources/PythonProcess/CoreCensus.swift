@@ -94,7 +94,8 @@ extension Census {
             if path == named { return executable }
             if FileManager.default.fileExists(atPath: path) { return path }
             let name = (path as NSString).lastPathComponent
-            let nearby = [folder, (folder as NSString).appendingPathComponent("../lib")].map { ($0 as NSString).appendingPathComponent(name) }
+            let nearby = [folder, (folder as NSString).appendingPathComponent("../lib")]
+                .map { ($0 as NSString).appendingPathComponent(name) }
             return nearby.first { FileManager.default.fileExists(atPath: $0) } ?? path
         }
     }

@@ -32,7 +32,8 @@ public struct PtraceDiagnosis: Sendable, Equatable {
         let capabilities = (try? ProcReader.status(pid: getpid()))?.effectiveCapabilities ?? 0
         let targetUID = (try? ProcReader.status(pid: pid))?.uid
         var dumpable: Bool?
-        if let targetUID, targetUID != 0, let owner = (try? FileManager.default.attributesOfItem(atPath: "/proc/\(pid)/status"))?[.ownerAccountID] as? NSNumber {
+        if let targetUID, targetUID != 0,
+           let owner = (try? FileManager.default.attributesOfItem(atPath: "/proc/\(pid)/status"))?[.ownerAccountID] as? NSNumber {
             dumpable = owner.uint32Value != 0
         }
         let namespaces = ["/proc/self/ns/user", "/proc/\(pid)/ns/user"]

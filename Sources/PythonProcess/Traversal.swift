@@ -124,7 +124,9 @@ struct Traversal {
         if flags & ObjectReader.typeSubclass != 0 { return .type }
         if flags & ObjectReader.listSubclass != 0 { return .list }
         if flags & ObjectReader.tupleSubclass != 0 { return .tuple }
-        if flags & ObjectReader.dictSubclass != 0 { return name == "collections.defaultdict" ? .defaultDict : name == "dict" ? .dict : .dictExtended }
+        if flags & ObjectReader.dictSubclass != 0 {
+            return name == "collections.defaultdict" ? .defaultDict : name == "dict" ? .dict : .dictExtended
+        }
         switch name {
         case "set", "frozenset": return .set
         case "object": return .none

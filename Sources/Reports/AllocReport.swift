@@ -31,7 +31,8 @@ public enum AllocReport {
             Site(file: $0.file, line: $0.line, size_diff: $0.sizeDiff, count_diff: $0.countDiff, traceback: $0.traceback)
         }
         return try JSONOutput.string(Document(
-            pid: pid, seconds: observation.seconds ?? 0, depth: observation.depth ?? 0, started_tracing: observation.startedTracing ?? false,
+            pid: pid, seconds: observation.seconds ?? 0, depth: observation.depth ?? 0,
+            started_tracing: observation.startedTracing ?? false,
             baseline: observation.baseline ?? false, total_size_diff: observation.totalSizeDiff ?? 0, lost: observation.lost ?? false,
             sites: sites))
     }

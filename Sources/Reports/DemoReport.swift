@@ -40,7 +40,8 @@ public enum DemoReport {
             out += types.render() + "\n"
         }
         if let peak = stages.first, let after = stages.last, stages.count > 1 {
-            let freed = peak.summary.totalSizeBytes > after.summary.totalSizeBytes ? peak.summary.totalSizeBytes - after.summary.totalSizeBytes : 0
+            let (peakBytes, afterBytes) = (peak.summary.totalSizeBytes, after.summary.totalSizeBytes)
+            let freed = peakBytes > afterBytes ? peakBytes - afterBytes : 0
             let peakRSS = peak.graph.metadata.rssBytes ?? 0, afterRSS = after.graph.metadata.rssBytes ?? 0
             let returned = peakRSS > afterRSS ? peakRSS - afterRSS : 0
             out += "The program freed \(ByteFormat.string(freed)) of objects, but RSS fell by only \(ByteFormat.string(returned)):\n"

@@ -41,7 +41,8 @@ public enum FragReport {
         if let holders, !a.pinning.arenas.isEmpty { out += "\n" + holders.text(top: top) }
         out += "\n" + glibc(a, malloc: malloc)
         if let trim {
-            let error = trim.measuredBytes == 0 ? 0 : (Double(trim.predictedBytes) - Double(trim.measuredBytes)) / Double(trim.measuredBytes) * 100
+            let measured = Double(trim.measuredBytes)
+            let error = trim.measuredBytes == 0 ? 0 : (Double(trim.predictedBytes) - measured) / measured * 100
             out += "\nmalloc_trim(0) was called in process \(a.pid) (--trim): RSS \(size(trim.rssBefore)) → \(size(trim.rssAfter)), "
                 + "USS \(size(trim.ussBefore)) → \(size(trim.ussAfter)).\n"
                 + "  returned \(size(trim.measuredBytes)) (measured in the target around the call); predicted \(size(trim.predictedBytes)) "

@@ -8,8 +8,8 @@ extension HTMLReport {
         var out = "<section id=\"treemap\"><h2>Where the memory is retained</h2>\n"
         out += "<p class=\"hint\">The dominator tree in groups, each split by type, then into its largest objects: a module or thread " +
             "frame with what it alone retains; "
-        out += "the largest other objects that no single root dominates; the rest of those by type (“other roots”: held by C code or by " +
-            "several roots). "
+        out += "the largest other objects that no single root dominates; the rest of those by type (“other roots”: held by C code or " +
+            "by several roots). "
         out += "Hover for sizes; click to zoom in, and use the path above the map to zoom out.</p>\n"
         out += "<div class=\"crumbs\" id=\"treemap-crumbs\"><button type=\"button\" data-node=\"0\">all objects · " +
             "\(ByteFormat.string(nodes[0].sizeBytes))</button></div>\n"
@@ -79,7 +79,8 @@ extension HTMLReport {
         for (index, node) in treemap.nodes.enumerated() {
             if index > 0 { out += ",\n" }
             let r = node.rect, q = node.nestedRect
-            out += "[" + jsonString(node.name) + ",\"\(node.kind.rawValue)\",\(node.sizeBytes),\(node.retainedBytes),\(node.count),\(node.parent),"
+            out += "[" + jsonString(node.name) + ",\"\(node.kind.rawValue)\","
+            out += "\(node.sizeBytes),\(node.retainedBytes),\(node.count),\(node.parent),"
             out += "[\(n(r.x)),\(n(r.y)),\(n(r.width)),\(n(r.height))],[\(n(q.x)),\(n(q.y)),\(n(q.width)),\(n(q.height))],\(hues[index])]"
         }
         return out + "]}"
@@ -161,7 +162,8 @@ extension HTMLReport {
                 "class=\"num\">Retained</th><th>Types</th></tr></thead><tbody>\n"
             for c in report.cycles {
                 out += "<tr><td class=\"num\">\(grouped(c.members.count))</td><td class=\"num\">\(ByteFormat.string(c.sizeBytes))</td>"
-                out += "<td class=\"num\">\(ByteFormat.string(c.retainedBytes))</td><td>\(html(FindingsReport.typeMix(c, graph: graph)))</td></tr>\n"
+                out += "<td class=\"num\">\(ByteFormat.string(c.retainedBytes))</td>"
+                out += "<td>\(html(FindingsReport.typeMix(c, graph: graph)))</td></tr>\n"
             }
             out += "</tbody></table>\n"
         }

@@ -74,7 +74,8 @@ public enum HTMLReport {
         }
         if report.unreachableCount > 0 { rows.append(("Unreachable",
             "\(grouped(report.unreachableCount)) objects no root reaches (counted as roots)")) }
-        return "<dl class=\"facts\">" + rows.map { "<div\($0.1.count > 40 ? " class=\"wide\"" : "")><dt>\(html($0.0))</dt><dd>\(html($0.1))</dd></div>" }.joined() + "</dl>"
+        let items = rows.map { "<div\($0.1.count > 40 ? " class=\"wide\"" : "")><dt>\(html($0.0))</dt><dd>\(html($0.1))</dd></div>" }
+        return "<dl class=\"facts\">" + items.joined() + "</dl>"
     }
 
     static func navigation(hasGrowth: Bool) -> String {

@@ -37,7 +37,8 @@ public enum ImportsReport {
         var failed: Bool
 
         enum CodingKeys: String, CodingKey {
-            case name, parent, depth, self_bytes, cumulative_bytes, cumulative_rss_bytes, self_us, cumulative_us, objects, self_objects, failed
+            case name, parent, depth, self_bytes, cumulative_bytes, cumulative_rss_bytes, self_us, cumulative_us
+            case objects, self_objects, failed
         }
 
         // Written by hand so a top-level module has `"parent": null` rather than no key.
