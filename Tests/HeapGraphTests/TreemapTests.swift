@@ -80,7 +80,8 @@ struct TreemapTests {
             let inside = RetainedTreemap.inside(node.rect)
             for child in node.children where node.parent >= 0 {
                 let r = nodes[child].nestedRect
-                #expect(r.x >= inside.x - 1e-6 && r.y >= inside.y - 1e-6 && r.x + r.width <= inside.x + inside.width + 1e-6 && r.y + r.height <= inside.y + inside.height + 1e-6)
+                #expect(r.x >= inside.x - 1e-6 && r.y >= inside.y - 1e-6
+                        && r.x + r.width <= inside.x + inside.width + 1e-6 && r.y + r.height <= inside.y + inside.height + 1e-6)
             }
         }
         // AND children come largest first

@@ -150,7 +150,8 @@ struct AttachTests {
         // snapshot is named after the writing process's pid).
         var ours: [String] = []
         while ours.isEmpty, Date() < deadline, memlens.isRunning {
-            let folders = (try? FileManager.default.contentsOfDirectory(atPath: "/tmp").filter { $0.hasPrefix("memlens-attach-") && !before.contains($0) }) ?? []
+            let folders = (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")
+                .filter { $0.hasPrefix("memlens-attach-") && !before.contains($0) }) ?? []
             ours = folders.filter { folder in
                 let names = (try? FileManager.default.contentsOfDirectory(atPath: "/tmp/" + folder)) ?? []
                 return names.contains { $0.hasPrefix("snapshot.mlh.\(target.processIdentifier).") }
@@ -170,7 +171,8 @@ struct AttachTests {
     }
 
     @Test("Another user's process: not allowed, says how to fix it",
-          .enabled(if: !PythonInterpreter.installed.isEmpty && getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+          .enabled(if: !PythonInterpreter.installed.isEmpty && getuid() == 0
+                   && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
     func anotherUsersProcess() throws {
         let python = try #require(PythonInterpreter.installed.last)
         let target = try AttachTarget(python, mode: "idle", label: "attach-denied")
@@ -184,7 +186,8 @@ struct AttachTests {
     }
 
     @Test("A target in its own mount namespace, with a private /tmp",
-          .enabled(if: !PythonInterpreter.installed.isEmpty && getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")))
+          .enabled(if: !PythonInterpreter.installed.isEmpty && getuid() == 0
+                   && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")))
     func otherMountNamespace() throws {
         let python = try #require(PythonInterpreter.installed.last)
         let folder = try TestPaths.temporaryFolder("namespace")

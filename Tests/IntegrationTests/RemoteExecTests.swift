@@ -136,7 +136,8 @@ struct RemoteExecTests {
         #expect(try memory.load(Int32.self, at: F.thread + F.support + F.pendingCall) == 1)
         #expect(try memory.load(UInt64.self, at: F.thread + F.evalBreaker) == 0x81 | 1 << 5)  // other bits kept
         let changed = Set(zip(before, memory.bytes).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset))
-        let allowed = Set(pathStart..<pathStart + path.count).union(Int(F.thread + F.support - F.base)..<Int(F.thread + F.support - F.base) + 4)
+        let support = Int(F.thread + F.support - F.base)
+        let allowed = Set(pathStart..<pathStart + path.count).union(support..<support + 4)
             .union(Int(F.thread + F.evalBreaker - F.base)..<Int(F.thread + F.evalBreaker - F.base) + 8)
         #expect(changed.isSubset(of: allowed))
         #expect(!exec.taken(request, memory: memory))

@@ -70,7 +70,8 @@ struct RunTests {
         // WHEN memlens itself (not the target) gets SIGUSR2, then SIGTERM
         kill(process.processIdentifier, SIGUSR2)
         let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline, (try FileManager.default.contentsOfDirectory(atPath: folder.path)).filter({ $0.hasSuffix(".mlh") }).isEmpty {
+        while Date() < deadline,
+              (try FileManager.default.contentsOfDirectory(atPath: folder.path)).filter({ $0.hasSuffix(".mlh") }).isEmpty {
             usleep(10_000)
         }
         usleep(300_000)  // the agent reports just after the rename
@@ -133,7 +134,9 @@ struct AgentAPITests {
     func pythonDashM(python: PythonInterpreter) throws {
         let folder = try TestPaths.temporaryFolder("dashm-\(python.minor)")
         let script = folder.appending(path: "app.py")
-        try Data("import os, signal, sys\nkeep = [object() for _ in range(1000)]\nos.kill(os.getpid(), signal.SIGUSR2)\nprint(sys.argv[1:])\n".utf8).write(to: script)
+        let source = "import os, signal, sys\nkeep = [object() for _ in range(1000)]\n"
+            + "os.kill(os.getpid(), signal.SIGUSR2)\nprint(sys.argv[1:])\n"
+        try Data(source.utf8).write(to: script)
         let environment = ProcessInfo.processInfo.environment.merging(
             ["PYTHONPATH": TestPaths.packageRoot.appending(path: "python").path]) { $1 }
         let result = try runCommand([python.path, "-m", "memlens", "run", "-o", folder.path, "--at-exit", script.path, "a", "--b"],
