@@ -15,7 +15,6 @@ struct LineLengthTests {
         "Package.swift": 1,
         "Sources/PythonProcess/GraphWalk+Referents.swift": 3,
         "Sources/PythonProcess/GraphWalk.swift": 3,
-        "Sources/Reports/HTMLReport+Assets.swift": 7,
         "Sources/Reports/TimelineReport.swift": 8,
         "Sources/Reports/TimelineSVG.swift": 10,
         "Sources/Timeline/AnonymousMemory.swift": 1,
