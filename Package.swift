@@ -40,7 +40,11 @@ let package = Package(
             dependencies: [.product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Fragmentation", dependencies: ["ProcFS", "PythonProcess"], swiftSettings: swiftSettings),
+        .target(
+            name: "Fragmentation",
+            dependencies: ["ProcFS", "PythonProcess", .product(name: "SystemPackage", package: "swift-system")],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "CProcessAccess"),
         .target(
             name: "PythonProcess",

@@ -1,14 +1,15 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds the Python agent (`python/memlens/*.py`) and the bundled examples
-/// (`python/examples/*.py`) into the `Agent` target as Swift string literals,
-/// so the `memlens` binary needs no `pip install` and no resource bundle.
+/// Embeds the Python agent (`python/memlens/*.py`, the importable package; `python/target/*.py`,
+/// the files run inside a target) and the bundled examples (`python/examples/*.py`) into
+/// the `Agent` target as Swift string literals, so the `memlens` binary needs no
+/// `pip install` and no resource bundle.
 @main
 struct EmbedAgent: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: any Target) throws -> [Command] {
         let python = context.package.directoryURL.appending(path: "python")
-        let folders = ["memlens", "examples"]
+        let folders = ["memlens", "target", "examples"]
         var inputs: [URL] = []
         for folder in folders {
             let dir = python.appending(path: folder)

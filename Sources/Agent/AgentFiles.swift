@@ -16,7 +16,8 @@ public enum AgentFiles {
     /// just made), with the standalone `_memlens_chain.py` beside it for
     /// `chain_sitecustomize(__file__)`, which runs the user's own sitecustomize after it.
     public static func writeSitecustomize(_ text: String, into folder: Directory) throws {
-        guard let chain = Self.text(of: "memlens/_chain.py") else { throw FileSafetyError(path: folder.path, reason: "memlens/_chain.py is missing from this build") }
+        guard let chain = Self.text(of: "memlens/_chain.py") else { throw FileSafetyError(path: folder.path,
+            reason: "memlens/_chain.py is missing from this build") }
         try folder.createFile("_memlens_chain.py", contents: Array(chain.utf8), mode: readable)
         try folder.createFile("sitecustomize.py", contents: Array(text.utf8), mode: readable)
     }

@@ -32,21 +32,27 @@ public enum AttachError: Error, CustomStringConvertible {
         case .notPython(let pid):
             return "process \(pid) is not a CPython interpreter memlens can attach to (no CPython in its executable or a mapped libpython)"
         case .noSymbols(let pid, let image, let missing):
-            return "Python without symbols: process \(pid) runs \(image), which does not define \(missing.joined(separator: " or ")) in .dynsym or .symtab (stripped or static build without exported symbols); memlens needs them to run its agent through gdb on CPython 3.8–3.13: use a build with --enable-shared or linked with -Wl,--export-dynamic, or install its debug symbols (CPython 3.14+ needs none)"
+            return "Python without symbols: process \(pid) runs \(image), which does not define \(missing.joined(separator: " or ")) in " +
+                ".dynsym or .symtab (stripped or static build without exported symbols); memlens needs them to run its agent through gdb " +
+                "on CPython 3.8–3.13: use a build with --enable-shared or linked with -Wl,--export-dynamic, or install its debug symbols " +
+                "(CPython 3.14+ needs none)"
         case .remoteExec(let pid, let error):
             return "cannot attach to process \(pid) through sys.remote_exec's protocol: \(error)"
         case .gdbMissing: return "gdb is needed to attach to a running process and is not on PATH (Debian: apt-get install gdb)"
         case .agentMissing: return "this memlens build lacks the embedded agent"
         case .ptraceDenied(let pid, let detail): return "not allowed to attach to process \(pid): \(detail)"
-        case .cannotPlaceAgent(let pid, let detail): return "cannot write the agent where process \(pid) can read it (/proc/\(pid)/root/tmp): \(detail)"
+        case .cannotPlaceAgent(let pid, let detail): return "cannot write the agent where process \(pid) can read it " +
+            "(/proc/\(pid)/root/tmp): \(detail)"
         case .gdbFailed(let pid, let detail): return "gdb could not queue the agent in process \(pid): \(detail)"
         case .timedOut(let pid, let seconds, let state):
-            return "no safe point in process \(pid) within \(Int(seconds)) s: \(state). The target is unharmed; the queued call will do nothing when it runs. Try again when the process is busy, or raise --timeout"
+            return "no safe point in process \(pid) within \(Int(seconds)) s: \(state). The target is unharmed; the queued call will do " +
+                "nothing when it runs. Try again when the process is busy, or raise --timeout"
         case .targetExited(let pid): return "process \(pid) exited before the snapshot was written"
         case .agentFailed(let pid, let detail): return "the agent failed inside process \(pid): \(detail)"
         case .cannotWrite(let path, let detail): return "cannot write \(path): \(detail)"
         case .interrupted(let pid, let signal):
-            return "interrupted (\(String(cString: strsignal(signal)))): memlens has let go of \(pid) (gdb detached, or the remote exec request withdrawn) and the agent's files are removed, so a queued call does nothing; process \(pid) runs on unharmed"
+            return "interrupted (\(String(cString: strsignal(signal)))): memlens has let go of \(pid) (gdb detached, or the remote exec " +
+                "request withdrawn) and the agent's files are removed, so a queued call does nothing; process \(pid) runs on unharmed"
         }
     }
 }

@@ -21,7 +21,7 @@ public enum Attacher {
     /// Size of the buffer gdb maps in the target for the code it queues.
     static let bufferBytes = 65536
 
-    /// One piece of agent work run in a target by `python/memlens/inject.py`.
+    /// One piece of agent work run in a target by `python/target/inject.py`.
     public struct Job: Sendable {
         /// Embedded source that defines the entry, e.g. `memlens/snapshot.py`.
         public var source: String
@@ -71,7 +71,7 @@ public enum Attacher {
         try checkTarget(pid)
         let injection = try chooseInjection(pid: pid)
         guard let jobSource = AgentFiles.text(of: job.source),
-              let runnerSource = AgentFiles.text(of: "memlens/inject.py") else { throw AttachError.agentMissing }
+              let runnerSource = AgentFiles.text(of: "target/inject.py") else { throw AttachError.agentMissing }
 
         // The job's folder: new, in the target's own /tmp (a container sees it
         // there), reached through a descriptor so that nothing the target's user
@@ -86,7 +86,8 @@ public enum Attacher {
             if let owner = try? ProcReader.status(pid: pid), owner.effectiveUID != geteuid() {
                 guard fchown(folder.directory.descriptor.rawValue, owner.effectiveUID, owner.effectiveGID) == 0 else {
                     folder.remove()
-                    throw FileSafetyError(path: folder.path, reason: "cannot hand the folder to uid \(owner.effectiveUID): \(String(cString: strerror(errno)))")
+                    throw FileSafetyError(path: folder.path,
+                        reason: "cannot hand the folder to uid \(owner.effectiveUID): \(Errno(rawValue: errno))")
                 }
             }
         } catch {
@@ -116,7 +117,8 @@ public enum Attacher {
             + "{'__name__': '_memlens_inject', '__file__': '\(visible)/inject.py', 'CONFIG': \(config)})\n"
             + "except BaseException:\n    pass\n"
         guard code.utf8.count < bufferBytes else { throw AttachError.agentMissing }
-        let queued = try queue(code, injection: injection, pid: pid, token: token, folder: folder.directory, visible: visible, progress: progress)
+        let queued = try queue(code, injection: injection, pid: pid, token: token, folder: folder.directory, visible: visible,
+            progress: progress)
         // Until the agent has run: withdraw a remote exec request still pending (timeout, Ctrl-C, exit).
         var finished = false
         defer { if !finished { queued.withdraw() } }
@@ -156,12 +158,8 @@ public enum Attacher {
 
     /// The process exists, is not a zombie, and we may read it.
     static func checkTarget(_ pid: Int32) throws {
-        guard pid > 0, let stat = readProcFile("/proc/\(pid)/stat") else {
-            throw AttachError.noSuchProcess(pid: pid)
-        }
-        if let close = stat.lastIndex(of: ")"), stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z") {
-            throw AttachError.zombie(pid: pid)
-        }
+        guard pid > 0, let stat = try? ProcReader.stat(pid: pid) else { throw AttachError.noSuchProcess(pid: pid) }
+        if stat.isZombie { throw AttachError.zombie(pid: pid) }
         guard (try? Directory.temporary(ofProcess: pid)) != nil else {
             throw AttachError.ptraceDenied(pid: pid, detail: "permission denied; " + ptraceHint(pid))
         }
@@ -173,9 +171,11 @@ public enum Attacher {
         let wchan = (readProcFile(base + "/wchan")) ?? "?"
         let syscall = ((readProcFile(base + "/syscall")) ?? "").split(separator: " ").first.map(String.init) ?? "?"
         let names = ["0": "read", "7": "poll", "23": "select", "35": "nanosleep", "61": "wait4", "202": "futex (a lock or GIL wait)",
-                     "230": "clock_nanosleep (time.sleep)", "232": "epoll_wait", "270": "pselect6", "271": "ppoll", "281": "epoll_pwait", "43": "accept", "288": "accept4"]
+                     "230": "clock_nanosleep (time.sleep)", "232": "epoll_wait", "270": "pselect6", "271": "ppoll",
+                     "281": "epoll_pwait", "43": "accept", "288": "accept4"]
         let call = names[syscall].map { "\($0), syscall \(syscall)" } ?? "syscall \(syscall)"
-        return "the main thread is blocked in \(call) (kernel wait channel \(wchan)) and does not reach a point where Python can run the agent"
+        return "the main thread is blocked in \(call) (kernel wait channel \(wchan)) and does not reach a point where Python can " +
+            "run the agent"
     }
 
     /// A /proc file read to its end (they report size 0, and

@@ -1,5 +1,6 @@
 import Foundation
 public import SafeFiles
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,6 +25,14 @@ public enum ChildProcess {
         status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)  // WIFEXITED ? WEXITSTATUS : WTERMSIG
     }
 
+    /// A new pipe: its read and write ends (both inherited across exec until the
+    /// caller sets close-on-exec on its own end). The corresponding C call is `pipe`.
+    static func makePipe() throws(LaunchError) -> (read: Int32, write: Int32) {
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { throw .system("pipe", Errno(rawValue: errno)) }
+        return (ends[0], ends[1])
+    }
+
     /// `pid`'s exit status if it has exited (reaping it), without waiting; 0
     /// if it is not (or no longer) a child of this process.
     public static func reap(_ pid: Int32) -> Int32? {
@@ -40,11 +49,11 @@ public enum ChildProcess {
     }
 
     /// A new private folder (``PrivateFolder``) for a command run with one of
-    /// the agent's hooks: the embedded `memlens/<hook>` written as `<module>.py`,
+    /// the agent's hooks: the embedded `target/<hook>` written as `<module>.py`,
     /// and a `sitecustomize.py` that imports it, calls its `start()`, then runs
     /// the user's own sitecustomize. Put its path first on `PYTHONPATH`.
     public static func hookFolder(_ hook: String, module: String, prefix: String) throws -> PrivateFolder {
-        guard let source = AgentFiles.text(of: "memlens/\(hook)") else { throw LaunchError.hookMissing(hook) }
+        guard let source = AgentFiles.text(of: "target/\(hook)") else { throw LaunchError.hookMissing(hook) }
         let folder = try PrivateFolder.create(prefix: prefix)
         do {
             try folder.directory.createFile("\(module).py", contents: Array(source.utf8), mode: AgentFiles.readable)

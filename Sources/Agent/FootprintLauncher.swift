@@ -1,6 +1,7 @@
 import Foundation
 import ProcFS
 import SafeFiles
+import SystemPackage
 #if canImport(CDispatch)
 import CDispatch  // timespec: with NIO in the build its initializers resolve to CDispatch's module
 #endif
@@ -9,7 +10,7 @@ import Glibc
 #endif
 
 /// Runs a Python command for `memlens footprint -- CMD`: the hook
-/// `python/memlens/footprint_hook.py`, loaded by a `sitecustomize` of its own,
+/// `python/target/footprint_hook.py`, loaded by a `sitecustomize` of its own,
 /// makes the interpreter pause itself once — when it is about to exit
 /// (an `atexit` hook), or after `--after SECONDS` — by writing `PID REASON\n`
 /// to a pipe memlens gave it and blocking on a read of another. memlens then
@@ -26,14 +27,12 @@ public enum FootprintLauncher {
 
     /// Why the command could not be measured.
     public enum Failure: Error, CustomStringConvertible {
-        case system(String, Int32)
         case neverPaused(status: Int32)
         case badMessage(String)
         case notOurs(Int32)
 
         public var description: String {
             switch self {
-            case .system(let what, let code): return "\(what): \(String(cString: strerror(code)))"
             case .neverPaused(let status):
                 return "the command exited (status \(status)) without reaching the point of measurement: is it CPython 3.8 or later, "
                     + "and did it exit normally (not os._exit, exec or a signal)?"
@@ -57,8 +56,8 @@ public enum FootprintLauncher {
         defer { folder.remove() }
 
         // `paused`: target → memlens; `resume`: memlens → target. Our ends are close-on-exec.
-        let (pausedRead, pausedWrite) = try makePipe()
-        let (resumeRead, resumeWrite) = try makePipe()
+        let (pausedRead, pausedWrite) = try ChildProcess.makePipe()
+        let (resumeRead, resumeWrite) = try ChildProcess.makePipe()
         _ = fcntl(pausedRead, F_SETFD, FD_CLOEXEC)
         _ = fcntl(resumeWrite, F_SETFD, FD_CLOEXEC)
         var resumeOpen = true
@@ -100,7 +99,7 @@ public enum FootprintLauncher {
             }
             var fds = [pollfd(fd: pausedRead, events: Int16(POLLIN), revents: 0)]
             let ready = poll(&fds, 1, status == nil ? 50 : 0)
-            if ready < 0 && errno != EINTR { throw Failure.system("poll", errno) }
+            if ready < 0 && errno != EINTR { throw LaunchError.system("poll", Errno(rawValue: errno)) }
             if ready <= 0 {
                 if status != nil { break }  // exited, and nothing more to read
                 continue
@@ -169,11 +168,5 @@ public enum FootprintLauncher {
             if !"TtZX".utf8.contains(stat.state) { return false }
         }
         return true
-    }
-
-    private static func makePipe() throws -> (Int32, Int32) {
-        var ends: [Int32] = [0, 0]
-        guard pipe(&ends) == 0 else { throw Failure.system("pipe", errno) }
-        return (ends[0], ends[1])
     }
 }

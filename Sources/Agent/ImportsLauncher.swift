@@ -3,7 +3,7 @@ import Foundation
 import SafeFiles
 
 /// Runs a Python command for `memlens imports -- CMD` with the import-cost
-/// hook (`python/memlens/imports.py`) loaded through a `sitecustomize` of its
+/// hook (`python/target/imports.py`) loaded through a `sitecustomize` of its
 /// own, and reads back its report.
 public enum ImportsLauncher {
     /// Why no profile came back.

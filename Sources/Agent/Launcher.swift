@@ -1,5 +1,6 @@
 import Foundation
 import SafeFiles
+public import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -53,9 +54,7 @@ public enum Launcher {
         defer { agent.remove() }
         try FileManager.default.createDirectory(atPath: options.outputDirectory, withIntermediateDirectories: true)
 
-        var pipeEnds: [Int32] = [0, 0]
-        guard pipe(&pipeEnds) == 0 else { throw LaunchError.system("pipe", errno) }
-        let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])
+        let (readEnd, writeEnd) = try ChildProcess.makePipe()
         _ = fcntl(readEnd, F_SETFD, FD_CLOEXEC)
 
         let environment = ChildProcess.environment(pythonPathFirst: agent.path, [
@@ -110,15 +109,16 @@ public enum Launcher {
 /// Why a command could not be launched.
 public enum LaunchError: Error, CustomStringConvertible {
     case commandNotFound(String)
-    case system(String, Int32)
-    /// The agent file `memlens/NAME` is missing from this build.
+    /// A system call (`what`) failed.
+    case system(String, Errno)
+    /// The agent file `target/NAME` is missing from this build.
     case hookMissing(String)
 
     public var description: String {
         switch self {
         case .commandNotFound(let name): return "command not found: \(name) (not a file, and not on PATH)"
-        case .system(let what, let code): return "\(what): \(String(cString: strerror(code)))"
-        case .hookMissing(let name): return "this memlens was built without python/memlens/\(name)"
+        case .system(let what, let errno): return "\(what): \(errno)"
+        case .hookMissing(let name): return "this memlens was built without python/target/\(name)"
         }
     }
 }

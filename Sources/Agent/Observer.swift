@@ -1,7 +1,7 @@
 import Foundation
 
 /// Watches a running CPython for a while through two agent jobs
-/// (`python/memlens/observe.py`): the first installs a watcher in
+/// (`python/target/observe.py`): the first installs a watcher in
 /// `gc.callbacks`, the second removes it and reports. Ctrl-C during the
 /// window ends it early; the second job still runs, so the target is always
 /// left as it was.
@@ -42,7 +42,7 @@ public enum Observer {
         let deadline = seconds + timeoutSeconds + 60
         // The start's modules stay until the stop, which then imports nothing
         // anew (under tracemalloc, that would show as growth).
-        var start = Attacher.Job(source: "memlens/observe.py", entry: entry, keepsModules: true,
+        var start = Attacher.Job(source: "target/observe.py", entry: entry, keepsModules: true,
                                  settings: ["ACTION": "'start'", "TOKEN": token, "DEADLINE": String(deadline)])
         start.settings.merge(startSettings) { $1 }
         try Attacher.run(start, pid: pid, timeoutSeconds: timeoutSeconds, interrupts: interrupts, progress: progress) { _ in }
@@ -52,7 +52,7 @@ public enum Observer {
         while Date() < end, !interrupted {
             interrupted = interrupts.wait(milliseconds: min(200, max(1, Int(end.timeIntervalSinceNow * 1000)))) != nil
         }
-        var stop = Attacher.Job(source: "memlens/observe.py", entry: entry, settings: ["ACTION": "'stop'", "TOKEN": token])
+        var stop = Attacher.Job(source: "target/observe.py", entry: entry, settings: ["ACTION": "'stop'", "TOKEN": token])
         stop.settings.merge(stopSettings) { $1 }
         do {
             // Asked again while the call lands inside a collection's callbacks.
@@ -85,7 +85,8 @@ public enum ObserverError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .watcherLeftBehind(let pid, let cause, let seconds):
-            return "\(cause). memlens's watcher is still in gc.callbacks of process \(pid): it goes inert by itself \(seconds) s after it began (stopping tracemalloc if memlens started it) and stays an inert entry until the process exits"
+            return "\(cause). memlens's watcher is still in gc.callbacks of process \(pid): it goes inert by itself \(seconds) s after " +
+                "it began (stopping tracemalloc if memlens started it) and stays an inert entry until the process exits"
         }
     }
 }

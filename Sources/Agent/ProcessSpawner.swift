@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SystemPackage
 
 /// Starts a command the way every memlens launcher does: `posix_spawnp`
 /// (looked up on `PATH`), every signal unblocked and the forwarded ones at
@@ -53,7 +54,7 @@ public enum ProcessSpawner {
         let result = posix_spawnp(&pid, command[0], &actions, &attributes, argv, envp)
         guard result == 0 else {
             if result == ENOENT { throw LaunchError.commandNotFound(command[0]) }
-            throw LaunchError.system("cannot start \(command[0])", result)
+            throw LaunchError.system("cannot start \(command[0])", Errno(rawValue: result))
         }
         return pid
     }

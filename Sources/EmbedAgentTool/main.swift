@@ -3,6 +3,13 @@ import Foundation
 // Usage: EmbedAgentTool PYTHON_ROOT OUTPUT FILE...
 // Writes a Swift file declaring `EmbeddedPython.files`: each FILE's path
 // relative to PYTHON_ROOT and its text, as a raw string literal.
+//
+// The files memlens runs inside a target (python/target/, and memlens/snapshot.py, which
+// `snapshot --agent` executes whole) cannot import the memlens package there, yet share
+// helpers with it. Each imports them in one line, `from memlens._shared import …` (or
+// `from ._shared import …`), and here that line is replaced by the text of
+// memlens/_shared.py: one source for the helpers, files that still read and lint as
+// Python, and shipped texts that need nothing beside them.
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
@@ -19,11 +26,30 @@ func rawLiteral(_ text: String) -> String {
     return hashes + "\"\"\"\n" + text + (text.hasSuffix("\n") ? "" : "\n") + "\"\"\"" + hashes
 }
 
+let sharedPath = root + "memlens/_shared.py"
+let shared = try String(contentsOfFile: sharedPath, encoding: .utf8)
+
+/// `text` with each import of the shared helpers replaced by their source.
+func inliningShared(_ text: String, of relative: String) -> String {
+    guard relative != "memlens/_shared.py" else { return text }
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let imports = ["from memlens._shared import ", "from ._shared import "]
+    for (index, line) in lines.enumerated() where imports.contains(where: line.hasPrefix) {
+        // The built-in text defines the helpers under their own names: no `as`.
+        guard !line.contains(" as ") else {
+            FileHandle.standardError.write(Data("error: \(relative): import the shared helpers without `as`: \(line)\n".utf8))
+            exit(1)
+        }
+        lines[index] = "# memlens/_shared.py, built in by EmbedAgentTool in place of: " + line + "\n" + shared
+    }
+    return lines.joined(separator: "\n")
+}
+
 var entries: [String] = []
 for path in arguments.dropFirst(3) {
     let full = URL(fileURLWithPath: path).standardizedFileURL.path
     let relative = full.hasPrefix(root) ? String(full.dropFirst(root.count)) : full
-    let text = try String(contentsOfFile: full, encoding: .utf8)
+    let text = inliningShared(try String(contentsOfFile: full, encoding: .utf8), of: relative)
     entries.append("        (\"\(relative)\", \(rawLiteral(text))),")
 }
 let source = """

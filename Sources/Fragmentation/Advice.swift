@@ -14,7 +14,8 @@ public enum Advice {
         let pinning = analysis.pinning
         if !pinning.arenas.isEmpty, share(pinning.bytes) > 0.05 {
             let top = pinning.pinners.first.map { " (mostly \($0.type): \($0.objects) objects)" } ?? ""
-            lines.append("\(pinning.arenas.count) arenas (\(mib(pinning.bytes))) stay mapped for \(pinning.objects.count) small blocks\(top): "
+            lines.append("\(pinning.arenas.count) arenas (\(mib(pinning.bytes))) stay mapped for \(pinning.objects.count) small " +
+                "blocks\(top): "
                 + "long-lived objects allocated late, among short-lived ones, pin whole arenas. Create persistent data first, "
                 + "before the transient peak, or rebuild the survivors after it (a copy allocates them afresh, packed).")
             if pinning.pinners.contains(where: { ["dict", "list", "tuple", "set"].contains($0.type) }) {

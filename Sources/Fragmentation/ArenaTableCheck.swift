@@ -37,7 +37,8 @@ struct ArenaTableCheck {
     /// Nil when the `count` entries in `table` (read at `base`) are consistent,
     /// else what is not. Never traps: every value is bounded first.
     static func inconsistency(table: [UInt8], base: UInt64, count: Int, layout: ObmallocLayout) -> String? {
-        guard count > 0, table.count >= count * Int(ObmallocLayout.arenaObjectBytes) else { return "\(table.count) bytes for \(count) entries" }
+        guard count > 0, table.count >= count * Int(ObmallocLayout.arenaObjectBytes) else { return "\(table.count) bytes for " +
+            "\(count) entries" }
         var check = ArenaTableCheck(base: base, count: count, layout: layout)
         return check.add(table, at: 0) ?? check.finish()
     }
@@ -64,7 +65,8 @@ struct ArenaTableCheck {
                     return "unused entry \(index) links outside the table"
                 }
                 let target = Int((next - base) / UInt64(size))
-                guard target != index, pointedAt.insert(target).inserted else { return "unused entry \(index) links to entry \(target) twice" }
+                guard target != index, pointedAt.insert(target).inserted else { return "unused entry \(index) links to entry " +
+                    "\(target) twice" }
                 links.append((index, target))
                 continue
             }

@@ -71,10 +71,12 @@ public struct ArenaTableSearch {
             if !found.isEmpty { break }
         }
         guard let best = found.first else {
-            throw .tableNotFound("no pointer in \(words.reduce(0) { $0 + $1.bytes.count }) bytes of writable data is a consistent table for \(pools.count) sampled pools")
+            throw .tableNotFound("no pointer in \(words.reduce(0) { $0 + $1.bytes.count }) bytes of writable data is a consistent table " +
+                "for \(pools.count) sampled pools")
         }
         guard found.count == 1 else {
-            throw .tableNotFound("\(found.count) candidate tables (at " + found.map { "0x" + String($0.table, radix: 16) }.joined(separator: ", ") + ")")
+            throw .tableNotFound("\(found.count) candidate tables (at " + found.map { "0x" + String($0.table,
+                radix: 16) }.joined(separator: ", ") + ")")
         }
         // Any stored copy of either value reads the same now; take the nearest pair (both are obmalloc.c statics).
         let maxLocations = locations(ofUInt32: UInt32(best.maxArenas), in: words)

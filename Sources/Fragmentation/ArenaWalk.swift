@@ -64,7 +64,8 @@ public struct ArenaWalk {
             let interpreter = try memory.pointer(at: runtime &+ mainOffset)
             guard interpreter != 0 else { throw FragmentationError.notInitialized }
             // Pointers read from the target (or a corrupt core) must not overflow the sums below.
-            guard interpreter < Self.addressLimit else { throw FragmentationError.implausible("interpreter at 0x\(String(interpreter, radix: 16))") }
+            guard interpreter < Self.addressLimit else { throw FragmentationError.implausible("interpreter at " +
+                "0x\(String(interpreter, radix: 16))") }
             var state = interpreter + obmallocOffset
             if isPointer { state = try memory.pointer(at: state) }
             guard state != 0 else { throw FragmentationError.notInitialized }

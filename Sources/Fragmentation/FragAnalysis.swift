@@ -70,7 +70,8 @@ public struct FragAnalysis: Sendable {
                 let heap = heapRange.map { range in
                     Result { try GlibcHeap.walk(start: range.0, end: range.1, memory: memory) }
                 }
-                return .success(Stopped(map: map, origin: table?.origin ?? .search, locateSeconds: locateSeconds, pinned: pinned, heap: heap))
+                return .success(Stopped(map: map, origin: table?.origin ?? .search, locateSeconds: locateSeconds, pinned: pinned,
+                    heap: heap))
             } catch {
                 return .failure(error)
             }
@@ -92,7 +93,8 @@ public struct FragAnalysis: Sendable {
         let footprint = try FootprintReader().read(pid: pid, detail: .mappings)
         let account = MemoryAccount.build(mappings: footprint.mappings ?? MappingTable(), arenas: state.map, residency: residency,
                                           heap: heap, memory: memory, pages: pages)
-        return FragAnalysis(pid: pid, python: python.version.description, layout: layout, arenas: state.map, tableOrigin: state.origin, tableLocateSeconds: state.locateSeconds, residency: residency,
+        return FragAnalysis(pid: pid, python: python.version.description, layout: layout, arenas: state.map, tableOrigin: state.origin,
+            tableLocateSeconds: state.locateSeconds, residency: residency,
                             pinning: pinning, heap: heap, heapNote: heapNote, account: account, allocators: allocators,
                             rssBytes: footprint.rssBytes, ussBytes: footprint.ussBytes, pauseSeconds: pause)
     }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+public import SystemPackage
 
 /// Which pages of a process are resident, from `/proc/PID/pagemap` (one
 /// 8-byte entry per virtual page; bit 63 present, bit 62 swapped). Reading
@@ -13,7 +14,7 @@ public final class PageMap {
     /// Opens process `pid`'s pagemap.
     public init(pid: Int32) throws {
         fd = open("/proc/\(pid)/pagemap", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw PageMapError.cannotOpen(pid: pid, errno: errno) }
+        guard fd >= 0 else { throw PageMapError.cannotOpen(pid: pid, errno: Errno(rawValue: errno)) }
         pageBytes = UInt64(sysconf(Int32(_SC_PAGESIZE)))
     }
 
@@ -47,11 +48,11 @@ public final class PageMap {
 
 /// Why a pagemap could not be read.
 public enum PageMapError: Error, CustomStringConvertible {
-    case cannotOpen(pid: Int32, errno: Int32)
+    case cannotOpen(pid: Int32, errno: Errno)
 
     public var description: String {
         switch self {
-        case .cannotOpen(let pid, let code): return "cannot open /proc/\(pid)/pagemap: \(String(cString: strerror(code)))"
+        case .cannotOpen(let pid, let errno): return "cannot open /proc/\(pid)/pagemap: \(errno)"
         }
     }
 }

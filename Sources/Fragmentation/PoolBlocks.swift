@@ -17,7 +17,8 @@ enum PoolBlocks {
         var link = pool.loadWord(at: 8)
         var steps: UInt64 = 0
         while link != 0, steps <= carved {
-            guard link >= poolAddress + header, link < poolAddress + nextOffset else { break }  // the virgin block at nextoffset−size is carved; beyond is not
+            // The virgin block at nextoffset−size is carved; beyond is not.
+            guard link >= poolAddress + header, link < poolAddress + nextOffset else { break }
             let offset = link - poolAddress
             guard (offset - header) % size == 0, (offset - header) / size < carved else { return nil }
             free[Int((offset - header) / size)] = true

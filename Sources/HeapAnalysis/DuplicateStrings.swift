@@ -46,10 +46,12 @@ public struct DuplicateStrings: Sendable {
                 group.wastedBytes += graph.sizes[i]
                 groups[key] = group
             } else {
-                groups[key] = Group(type: graph.typeName(of: i), value: key.value, count: 1, sizeBytes: graph.sizes[i], wastedBytes: 0, example: graph.addresses[i])
+                groups[key] = Group(type: graph.typeName(of: i), value: key.value, count: 1, sizeBytes: graph.sizes[i], wastedBytes: 0,
+                    example: graph.addresses[i])
             }
         }
-        self.groups = groups.values.filter { $0.count > 1 }.sorted { ($0.wastedBytes, $0.count, $1.value) > ($1.wastedBytes, $1.count, $0.value) }
+        self.groups = groups.values.filter { $0.count > 1 }.sorted { ($0.wastedBytes, $0.count, $1.value) > ($1.wastedBytes, $1.count,
+            $0.value) }
         uncomparedCount = uncompared
     }
 }

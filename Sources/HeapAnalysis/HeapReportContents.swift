@@ -63,7 +63,8 @@ public struct HeapReportContents: Sendable {
         treemap = RetainedTreemap(graph, sizes: sizes, canvas: canvas)
         let summary = TypeSummary(graph)
         let retainedByType = Dictionary(sizes.byType(graph).map { ($0.type, $0.retained) }, uniquingKeysWith: { a, _ in a })
-        types = summary.types.map { TypeRow(type: $0.type, count: $0.count, sizeBytes: $0.size, retainedBytes: retainedByType[$0.type] ?? 0) }
+        types = summary.types.map { TypeRow(type: $0.type, count: $0.count, sizeBytes: $0.size,
+            retainedBytes: retainedByType[$0.type] ?? 0) }
             .sorted { ($0.retainedBytes, $0.sizeBytes, $1.type) > ($1.retainedBytes, $1.sizeBytes, $0.type) }
         let top = TopDominators(sizes, top: topRetainers).objects
         let leak = LeakSuspects(graph, retained: sizes)
@@ -96,7 +97,8 @@ public struct HeapReportContents: Sendable {
         let finder = PathFinder(graph, targets: Set(top + suspectObjects + survivorSample))
         let labels = EdgeLabels(graph)
         func retainer(_ object: Int) -> Retainer {
-            Retainer(object: object, retainedBytes: sizes.retainedBytes[object], steps: finder.path(to: object).map(labels.steps) ?? ["(no root reaches it)"])
+            Retainer(object: object, retainedBytes: sizes.retainedBytes[object],
+                steps: finder.path(to: object).map(labels.steps) ?? ["(no root reaches it)"])
         }
         retainers = top.map(retainer)
         suspects = suspectObjects.map(retainer)
@@ -109,7 +111,8 @@ public struct HeapReportContents: Sendable {
 
     /// Holders grouped by the types along the path to them, so 12,345 lists each
     /// held by its own LeakedThing read as one line with one example path.
-    private static func survivorGroups(_ graph: HeapGraph, sample: [Int], diff: HeapDiff, finder: PathFinder, labels: EdgeLabels) -> [SurvivorGroup] {
+    private static func survivorGroups(_ graph: HeapGraph, sample: [Int], diff: HeapDiff, finder: PathFinder,
+        labels: EdgeLabels) -> [SurvivorGroup] {
         var holders: [String: [[UInt32]: (example: [Int], count: Int)]] = [:]   // type → types along the holder path → example, count
         for object in sample {
             guard let path = finder.path(to: object) else { continue }
@@ -120,7 +123,8 @@ public struct HeapReportContents: Sendable {
         return diff.types.filter { holders[$0.type] != nil }.sorted { $0.newSize > $1.newSize }.map { row in
             let top = (holders[row.type] ?? [:]).values.sorted { ($0.count, $1.example.count) > ($1.count, $0.example.count) }.prefix(3)
             return SurvivorGroup(type: row.type, count: row.newCount, sizeBytes: row.newSize,
-                                 holders: top.map { (steps: $0.example.isEmpty ? ["(a root)"] : labels.steps($0.example), count: $0.count) },
+                                 holders: top.map { (steps: $0.example.isEmpty ? ["(a root)"] : labels.steps($0.example),
+                                     count: $0.count) },
                                  examined: (holders[row.type] ?? [:]).values.reduce(0) { $0 + $1.count })
         }
     }

@@ -24,7 +24,8 @@ public struct InstanceDictCollapse: Sendable {
         let id = { (name: String) in graph.typeNames.firstIndex(of: name).map(UInt32.init) }
         guard let dictType = id("dict") else { return }
         let typeType = id("type"), moduleType = id("module")
-        let skipped: Set<String> = ["str", "dict", "tuple", "list", "type", "function", "wrapper_descriptor", "code", "classobj", "int", "weakref"]
+        let skipped: Set<String> = ["str", "dict", "tuple", "list", "type", "function", "wrapper_descriptor", "code", "classobj",
+            "int", "weakref"]
         let skippedIDs = Set(graph.typeNames.indices.filter { skipped.contains(graph.typeNames[$0]) }.map(UInt32.init))
         for owner in 0..<n where !skippedIDs.contains(graph.typeIDs[owner]) {
             let referents = graph.referents(of: owner)

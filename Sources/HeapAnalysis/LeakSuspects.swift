@@ -37,7 +37,8 @@ public struct LeakSuspects: Sendable {
         }
         let named = Set(graph.roots.map { Int($0.object) })
         accumulations = (0..<graph.count).filter { big[$0] && !bigChild[$0] && !named.contains($0) }
-            .map { Accumulation(object: $0, retainedBytes: retained.retainedBytes[$0], share: Double(retained.retainedBytes[$0]) / Double(max(total, 1))) }
+            .map { Accumulation(object: $0, retainedBytes: retained.retainedBytes[$0],
+                share: Double(retained.retainedBytes[$0]) / Double(max(total, 1))) }
             .sorted { $0.retainedBytes > $1.retainedBytes }
         guard let older else {
             growing = []

@@ -130,7 +130,8 @@ public struct EdgeLabels: Sendable {
         default:
             if graph.typeObjectNames[UInt32(from)] != nil, targetType == "dict" { return "__dict__" }
             // 3.11+ inline values, then the class: named by the class's shared keys when every one is set.
-            if let last = referents.last, let names = graph.attributeNames[last], names.count == referents.count - 1, position < names.count {
+            if let last = referents.last, let names = graph.attributeNames[last],
+               names.count == referents.count - 1, position < names.count {
                 return ".\(names[position])"
             }
             if referents.contains(where: { graph.typeObjectNames[$0] != nil }) {
@@ -160,7 +161,8 @@ public struct EdgeLabels: Sendable {
             if graph.typeName(of: previous) == "function", graph.typeName(of: node) == "tuple",
                i + 1 < path.count, graph.typeName(of: path[i + 1]) == "cell",
                let names = graph.closureNames[UInt32(previous)] {
-                let cellPosition = graph.referents(of: node).firstIndex(of: UInt32(path[i + 1])).map { $0 - graph.referents(of: node).startIndex }
+                let referents = graph.referents(of: node)
+                let cellPosition = referents.firstIndex(of: UInt32(path[i + 1])).map { $0 - referents.startIndex }
                 let name = cellPosition.flatMap { $0 < names.count ? names[$0] : nil } ?? "?"
                 steps.append("closure cell '\(name)'")
                 i += 2

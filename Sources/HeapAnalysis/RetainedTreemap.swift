@@ -38,7 +38,8 @@ public struct RetainedTreemap: Sendable {
     /// Builds the tree from `sizes` over `graph`, keeping the `groups` largest
     /// groups, `types` largest types per group and `objects` largest objects
     /// per type (the rest summed into one "rest" node per level), laid out in `canvas`.
-    public init(_ graph: HeapGraph, sizes: RetainedSizes, canvas: LayoutRect, groups groupLimit: Int = 20, types typeLimit: Int = 14, objects objectLimit: Int = 8) {
+    public init(_ graph: HeapGraph, sizes: RetainedSizes, canvas: LayoutRect, groups groupLimit: Int = 20, types typeLimit: Int = 14,
+        objects objectLimit: Int = 8) {
         let idom = sizes.tree.idom
         // Groups: each named root (module, thread frame, sys.modules); each of the
         // 12 largest other top-level dominators; the remaining top-level
@@ -53,7 +54,8 @@ public struct RetainedTreemap: Sendable {
             return UInt32(groupNames.count - 1)
         }
         for root in graph.roots where groupOf[Int(root.object)] == .max {
-            groupOf[Int(root.object)] = newGroup(root.kind == "module" ? root.name : root.kind == "thread" ? "thread \(root.name)" : root.kind, root: Int(root.object))
+            groupOf[Int(root.object)] = newGroup(root.kind == "module" ? root.name : root.kind == "thread" ? "thread " +
+                "\(root.name)" : root.kind, root: Int(root.object))
         }
         let topLevel = (0..<graph.count).filter { idom[$0] == DominatorTree.virtualRoot && groupOf[$0] == .max }
         for v in TopDominators.largest(topLevel, by: sizes.retainedBytes, count: 12) {
@@ -91,7 +93,8 @@ public struct RetainedTreemap: Sendable {
         var largest: [[Int]] = []
         var shownTypes: [Int: [Int]] = [:]   // group → kept type ids
         for g in keptGroups.prefix(groupLimit) {
-            let types = (0..<typeCount).filter { counts[g * typeCount + $0] > 0 }.sorted { bytes[g * typeCount + $0] > bytes[g * typeCount + $1] }
+            let types = (0..<typeCount).filter { counts[g * typeCount + $0] > 0 }
+                .sorted { bytes[g * typeCount + $0] > bytes[g * typeCount + $1] }
             shownTypes[g] = Array(types.prefix(typeLimit))
             for t in types.prefix(typeLimit) {
                 keptCells[g * typeCount + t] = largest.count
@@ -109,25 +112,30 @@ public struct RetainedTreemap: Sendable {
         }
 
         let (allBytes, allCount) = groupTotals.reduce((UInt64(0), 0)) { ($0.0 &+ $1.0, $0.1 + $1.1) }
-        nodes = [Node(name: "all objects", kind: .root, sizeBytes: allBytes, count: allCount, retainedBytes: allBytes, object: nil, parent: -1)]
+        nodes = [Node(name: "all objects", kind: .root, sizeBytes: allBytes, count: allCount, retainedBytes: allBytes, object: nil,
+            parent: -1)]
         var restBytes: UInt64 = 0, restCount = 0
         for (rank, g) in keptGroups.enumerated() {
             guard rank < groupLimit else { restBytes &+= groupTotals[g].0; restCount += groupTotals[g].1; continue }
-            let groupNode = add(Node(name: groupNames[g], kind: .group, sizeBytes: groupTotals[g].0, count: groupTotals[g].1, object: groupRoot[g], parent: 0))
+            let groupNode = add(Node(name: groupNames[g], kind: .group, sizeBytes: groupTotals[g].0, count: groupTotals[g].1,
+                object: groupRoot[g], parent: 0))
             var typeRestBytes = groupTotals[g].0, typeRestCount = groupTotals[g].1
             for t in shownTypes[g] ?? [] {
                 let cell = g * typeCount + t
                 typeRestBytes -= bytes[cell]
                 typeRestCount -= counts[cell]
-                let typeNode = add(Node(name: graph.typeNames[t], kind: .type, sizeBytes: bytes[cell], count: counts[cell], object: nil, parent: groupNode))
+                let typeNode = add(Node(name: graph.typeNames[t], kind: .type, sizeBytes: bytes[cell], count: counts[cell], object: nil,
+                    parent: groupNode))
                 var objectRestBytes = bytes[cell], objectRestCount = counts[cell]
                 for object in largest[keptCells[cell]!] {
                     objectRestBytes -= graph.sizes[object]
                     objectRestCount -= 1
-                    add(Node(name: labels.object(object), kind: .object, sizeBytes: graph.sizes[object], count: 1, object: object, parent: typeNode), retained: sizes.retainedBytes[object])
+                    add(Node(name: labels.object(object), kind: .object, sizeBytes: graph.sizes[object], count: 1, object: object,
+                        parent: typeNode), retained: sizes.retainedBytes[object])
                 }
                 if objectRestCount > 0 {
-                    add(Node(name: "\(objectRestCount.groupedDigits) more", kind: .rest, sizeBytes: objectRestBytes, count: objectRestCount, object: nil, parent: typeNode))
+                    add(Node(name: "\(objectRestCount.groupedDigits) more", kind: .rest, sizeBytes: objectRestBytes, count: objectRestCount,
+                        object: nil, parent: typeNode))
                 }
             }
             if typeRestCount > 0 {
@@ -135,7 +143,8 @@ public struct RetainedTreemap: Sendable {
             }
         }
         if restCount > 0 {
-            add(Node(name: "\((keptGroups.count - groupLimit).groupedDigits) more groups", kind: .rest, sizeBytes: restBytes, count: restCount, object: nil, parent: 0))
+            add(Node(name: "\((keptGroups.count - groupLimit).groupedDigits) more groups", kind: .rest, sizeBytes: restBytes,
+                count: restCount, object: nil, parent: 0))
         }
         layOut(canvas)
     }

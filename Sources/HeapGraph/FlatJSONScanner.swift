@@ -78,7 +78,11 @@ struct FlatJSONScanner {
                     let save = position
                     position += 2
                     let low = try hex4()
-                    if (0xDC00..<0xE000).contains(low) { code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00) } else { position = save }
+                    if (0xDC00..<0xE000).contains(low) {
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    } else {
+                        position = save
+                    }
                 }
                 flush()
                 scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
@@ -167,7 +171,8 @@ struct FlatJSONScanner {
             throw .syntax(position)
         default:
             let start = position
-            while position < line.count, ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]")].contains(line[position]) { position += 1 }
+            while position < line.count, ![UInt8(ascii: ","), UInt8(ascii: "}"),
+                UInt8(ascii: "]")].contains(line[position]) { position += 1 }
             guard position > start else { throw .syntax(position) }
         }
     }

@@ -21,7 +21,8 @@ struct MLHReader {
         guard version >= 1, version <= SnapshotFile.formatVersion else {
             throw SnapshotError(
                 path: path, offset: 8,
-                reason: "snapshot format version \(version) is newer than this memlens reads (\(SnapshotFile.formatVersion)); upgrade memlens"
+                reason: "snapshot format version \(version) is newer than this memlens reads (\(SnapshotFile.formatVersion)); " +
+                    "upgrade memlens"
             )
         }
         let metaLength = Int(header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 12, as: UInt32.self).littleEndian })
@@ -41,7 +42,8 @@ struct MLHReader {
         (header + metaBytes).withUnsafeBytes { crc.update($0) }
 
         let totals = try expectedTotals()
-        var builder = HeapGraphBuilder(metadata: metadata, expectedObjects: totals.objects, expectedEdges: contents == .full ? totals.edges : 0)
+        var builder = HeapGraphBuilder(metadata: metadata, expectedObjects: totals.objects,
+            expectedEdges: contents == .full ? totals.edges : 0)
         var offset = 16 + metaLength
         var buffer: [UInt8] = []
         var sectionHeader = [UInt8](repeating: 0, count: 5)
@@ -52,7 +54,8 @@ struct MLHReader {
                 if offset == file.size {
                     throw SnapshotError(
                         path: path, offset: offset,
-                        reason: "truncated: the file ends at offset \(offset) before its END section; the dump did not finish or the file was cut"
+                        reason: "truncated: the file ends at offset \(offset) before its END section; the dump did not finish or the " +
+                            "file was cut"
                     )
                 }
                 throw SnapshotError.truncated(path, fileSize: file.size, section: offset, needs: 5)
@@ -72,10 +75,13 @@ struct MLHReader {
                     var cursor = ByteCursor(raw, fileOffset: payloadOffset, path: path)
                     let objects = try cursor.u64(), edges = try cursor.u64(), stored = try cursor.u32()
                     guard stored == crc.value else {
-                        throw SnapshotError(path: path, offset: offset, reason: "corrupt snapshot: checksum mismatch (the file was modified after it was written)")
+                        throw SnapshotError(path: path, offset: offset,
+                            reason: "corrupt snapshot: checksum mismatch (the file was modified after it was written)")
                     }
                     guard objects == objectsSeen, edges == edgesSeen else {
-                        throw SnapshotError(path: path, offset: offset, reason: "corrupt snapshot: END counts \(objects) objects and \(edges) edges, the file holds \(objectsSeen) and \(edgesSeen)")
+                        throw SnapshotError(path: path, offset: offset,
+                            reason: "corrupt snapshot: END counts \(objects) objects and \(edges) edges, the file holds \(objectsSeen) " +
+                            "and \(edgesSeen)")
                     }
                 }
                 break
@@ -208,7 +214,8 @@ struct MLHReader {
                 guard byteCount <= blob.count - start else { throw cursor.corrupt("value text runs past its section") }
                 let position = Int(clamping: positions[j])
                 guard position < local.count else { throw cursor.corrupt("value for object \(position) outside its chunk") }
-                builder.setData(kind, UnsafeRawBufferPointer(rebasing: blob[start..<start + byteCount]), length: Int(clamping: lengths[j]), for: local[position])
+                builder.setData(kind, UnsafeRawBufferPointer(rebasing: blob[start..<start + byteCount]), length: Int(clamping: lengths[j]),
+                    for: local[position])
                 start += byteCount
             }
         }

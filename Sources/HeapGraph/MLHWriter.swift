@@ -40,7 +40,8 @@ public enum MLHWriter {
                 try out.flushIfFull()
                 start = end
             }
-            for (kind, names) in [(SnapshotFile.Section.closures, graph.closureNames), (.attributes, graph.attributeNames)] where !names.isEmpty {
+            for (kind, names) in [(SnapshotFile.Section.closures, graph.closureNames),
+                (.attributes, graph.attributeNames)] where !names.isEmpty {
                 let records = names.map { "[\(graph.addresses[Int($0.key)]), \(jsonArray($0.value))]" }
                 section(kind, Array("[\(records.joined(separator: ", "))]".utf8))
             }
@@ -74,7 +75,8 @@ public enum MLHWriter {
         }
         let textBlobs = text.map { Array($0.1.utf8) }
         payload += le32(text.count) + column(text.map { UInt64($0.0) }) + column(text.map { UInt64($0.2) })
-            + column(text.map { UInt64($0.1.unicodeScalars.count) }) + le32(textBlobs.reduce(0) { $0 + $1.count }) + textBlobs.flatMap { $0 }
+            + column(text.map { UInt64($0.1.unicodeScalars.count) })
+            + le32(textBlobs.reduce(0) { $0 + $1.count }) + textBlobs.flatMap { $0 }
         payload += le32(bytes.count) + column(bytes.map { UInt64($0.0) }) + column(bytes.map { UInt64($0.2) })
             + column(bytes.map { UInt64($0.1.count) }) + le32(bytes.reduce(0) { $0 + $1.1.count }) + bytes.flatMap { $0.1 }
         payload += le32(ints.count) + column(ints.map { UInt64($0.0) }) + ints.flatMap { le64(UInt64(bitPattern: $0.1)) }

@@ -23,7 +23,8 @@ enum MeliaeReader {
                     }
                     lineNumber += 1
                     let line = UnsafeRawBufferPointer(rebasing: raw[lineStart..<newline])
-                    try parse(line, at: blockStart + lineStart, lineNumber: lineNumber, path: file.path, contents: contents, refs: &refs, into: &builder)
+                    try parse(line, at: blockStart + lineStart, lineNumber: lineNumber, path: file.path, contents: contents, refs: &refs,
+                        into: &builder)
                     lineStart = newline + 1
                     if lineStart >= raw.count { return raw.count }
                 }
@@ -66,7 +67,8 @@ enum MeliaeReader {
             }
         } catch {
             let reason: String
-            switch error { case .syntax(let p): reason = "line \(lineNumber) is not a meliae JSON record (syntax error at column \(p + 1))" }
+            switch error { case .syntax(let p): reason = "line \(lineNumber) is not a meliae JSON record (syntax error at column " +
+                "\(p + 1))" }
             let position: Int
             switch error { case .syntax(let p): position = fileOffset + p }
             throw SnapshotError(path: path, offset: position, reason: reason)

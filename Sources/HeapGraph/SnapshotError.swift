@@ -23,7 +23,8 @@ public struct SnapshotError: Error, CustomStringConvertible, Sendable {
     static func truncated(_ path: String, fileSize: Int, section: Int, needs: Int) -> SnapshotError {
         SnapshotError(
             path: path, offset: fileSize,
-            reason: "truncated: the file ends at offset \(fileSize), inside the section that starts at offset \(section) and needs \(needs) bytes; the dump did not finish or the file was cut"
+            reason: "truncated: the file ends at offset \(fileSize), inside the section that starts at offset \(section) and needs " +
+                "\(needs) bytes; the dump did not finish or the file was cut"
         )
     }
 }

@@ -71,7 +71,8 @@ public enum SnapshotLoader {
             if !prefix.isEmpty, prefix.count < SnapshotFile.magic.count, SnapshotFile.magic.starts(with: prefix) {
                 throw SnapshotError(
                     path: path, offset: prefix.count,
-                    reason: "truncated: the file ends at offset \(prefix.count), inside the 8-byte .mlh signature; the dump did not finish or the file was cut"
+                    reason: "truncated: the file ends at offset \(prefix.count), inside the 8-byte .mlh signature; the dump did not " +
+                        "finish or the file was cut"
                 )
             }
             throw SnapshotError(

@@ -43,7 +43,15 @@ enum ByteParsing {
         while index < line.count {
             let c = line[index]
             let digit: UInt8
-            if c &- 0x30 <= 9 { digit = c &- 0x30 } else if c &- 0x61 <= 5 { digit = c &- 0x61 &+ 10 } else if c &- 0x41 <= 5 { digit = c &- 0x41 &+ 10 } else { break }
+            if c &- 0x30 <= 9 {
+                digit = c &- 0x30
+            } else if c &- 0x61 <= 5 {
+                digit = c &- 0x61 &+ 10
+            } else if c &- 0x41 <= 5 {
+                digit = c &- 0x41 &+ 10
+            } else {
+                break
+            }
             value = value << 4 | UInt64(digit)
             index += 1
         }

@@ -54,8 +54,10 @@ public struct MemoryCounters: Sendable, Equatable, Codable {
             if ByteParsing.key(line, is: "Rss", index: &i) { rssBytes = ByteParsing.kilobytes(line, from: i); return true }
         case 0x50: // P
             if ByteParsing.key(line, is: "Pss", index: &i) { pssBytes = ByteParsing.kilobytes(line, from: i); return true }
-            if ByteParsing.key(line, is: "Private_Clean", index: &i) { privateCleanBytes = ByteParsing.kilobytes(line, from: i); return true }
-            if ByteParsing.key(line, is: "Private_Dirty", index: &i) { privateDirtyBytes = ByteParsing.kilobytes(line, from: i); return true }
+            if ByteParsing.key(line, is: "Private_Clean",
+                index: &i) { privateCleanBytes = ByteParsing.kilobytes(line, from: i); return true }
+            if ByteParsing.key(line, is: "Private_Dirty",
+                index: &i) { privateDirtyBytes = ByteParsing.kilobytes(line, from: i); return true }
             if ByteParsing.key(line, is: "Pss_Dirty", index: &i) { pssDirtyBytes = ByteParsing.kilobytes(line, from: i); return true }
         case 0x53: // S
             if ByteParsing.key(line, is: "Size", index: &i) { sizeBytes = ByteParsing.kilobytes(line, from: i); return true }

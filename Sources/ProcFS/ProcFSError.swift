@@ -1,3 +1,5 @@
+public import SystemPackage
+
 /// Why a process's `/proc` files could not be read. Every case names the pid
 /// and says what to do about it.
 public enum ProcFSError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -11,8 +13,8 @@ public enum ProcFSError: Error, Sendable, Equatable, CustomStringConvertible {
     case permissionDenied(pid: Int32, file: String)
     /// The process exited (or its pid was reused) while its files were being read.
     case exitedDuringRead(pid: Int32)
-    /// A read failed for another reason (`errno` value).
-    case unreadable(pid: Int32, file: String, errno: Int32)
+    /// A read failed for another reason.
+    case unreadable(pid: Int32, file: String, errno: Errno)
     /// The file did not look like the kernel's format.
     case malformed(pid: Int32, file: String, detail: String)
 
@@ -29,7 +31,7 @@ public enum ProcFSError: Error, Sendable, Equatable, CustomStringConvertible {
         case .exitedDuringRead(let pid):
             return "process \(pid) exited while its memory was being read; nothing reported (the figures would be partial)"
         case .unreadable(let pid, let file, let errno):
-            return "cannot read \(file) of process \(pid): \(ProcFSError.errnoName(errno))"
+            return "cannot read \(file) of process \(pid): \(errno)"
         case .malformed(let pid, let file, let detail):
             return "unexpected format in \(file) of process \(pid): \(detail)"
         }
@@ -40,17 +42,6 @@ public enum ProcFSError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .noSuchProcess(let pid), .zombie(let pid), .kernelThread(let pid), .exitedDuringRead(let pid): return pid
         case .permissionDenied(let pid, _), .unreadable(let pid, _, _), .malformed(let pid, _, _): return pid
-        }
-    }
-
-    static func errnoName(_ code: Int32) -> String {
-        switch code {
-        case 1: return "operation not permitted (EPERM)"
-        case 2: return "no such file (ENOENT)"
-        case 3: return "no such process (ESRCH)"
-        case 5: return "I/O error (EIO)"
-        case 13: return "permission denied (EACCES)"
-        default: return "errno \(code)"
         }
     }
 }

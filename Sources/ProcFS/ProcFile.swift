@@ -8,7 +8,7 @@ struct ProcFile {
         case missing          // ENOENT: no such file (the process, or a kernel without this file)
         case gone             // ESRCH: the process exited
         case denied           // EACCES / EPERM
-        case other(Int32)
+        case other(Errno)
     }
 
     let pid: Int32
@@ -85,12 +85,13 @@ struct ProcFile {
     }
 
     static func failure(_ error: any Error) -> Failure {
-        guard let errno = error as? Errno else { return .other(-1) }
+        // FileDescriptor's calls throw only Errno.
+        guard let errno = error as? Errno else { return .other(.ioError) }
         switch errno {
         case .noSuchFileOrDirectory: return .missing
         case .noSuchProcess: return .gone
         case .permissionDenied, .notPermitted: return .denied
-        default: return .other(errno.rawValue)
+        default: return .other(errno)
         }
     }
 

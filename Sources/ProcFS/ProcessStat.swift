@@ -56,6 +56,10 @@ public struct ProcessStatus: Sendable, Equatable {
     /// Effective user and group ids: whose rights the process's file creations have.
     public var effectiveUID: UInt32 = 0
     public var effectiveGID: UInt32 = 0
+    /// The process tracing this one (a debugger, strace), 0 when none (`TracerPid`).
+    public var tracerPID: Int32 = 0
+    /// The effective capability set (`CapEff`, a bit per capability).
+    public var effectiveCapabilities: UInt64 = 0
     public var threads: UInt64 = 0
     /// Peak resident set size (`VmHWM`).
     public var peakRSSBytes: UInt64 = 0
@@ -84,6 +88,11 @@ public struct ProcessStatus: Sendable, Equatable {
             } else if ByteParsing.key(line, is: "Gid", index: &i) {
                 _ = ByteParsing.decimal(line, from: &i)
                 s.effectiveGID = UInt32(truncatingIfNeeded: ByteParsing.decimal(line, from: &i))
+            } else if ByteParsing.key(line, is: "TracerPid", index: &i) {
+                s.tracerPID = Int32(truncatingIfNeeded: ByteParsing.decimal(line, from: &i))
+            } else if ByteParsing.key(line, is: "CapEff", index: &i) {
+                while i < line.count && line[i] == 0x09 { i += 1 }
+                s.effectiveCapabilities = ByteParsing.hex(line, from: &i)
             } else if ByteParsing.key(line, is: "Threads", index: &i) {
                 s.threads = ByteParsing.decimal(line, from: &i)
             } else if ByteParsing.key(line, is: "VmHWM", index: &i) {

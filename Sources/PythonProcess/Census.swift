@@ -26,7 +26,8 @@ public enum Census {
                             progress: (String) -> Void = { _ in },
                             amend: (CensusMemory, inout CensusResult) -> Void = { _, _ in }) throws(ProcessAccessError) -> CensusResult {
         let pid = python.pid
-        let read = try readCopy(python: python, maxAttempts: maxAttempts, progress: progress) { (copy, state, image) throws(ProcessAccessError) in
+        let read = try readCopy(python: python, maxAttempts: maxAttempts,
+            progress: progress) { (copy, state, image) throws(ProcessAccessError) in
             var result = try census(of: copy, state: state, image: image, pid: pid, includeFrozen: includeFrozen)
             amend(CensusMemory(memory: copy, image: image), &result)
             return result
@@ -51,7 +52,8 @@ public enum Census {
     /// writable memory, resumes it, then runs `walk` over the copy. A walk that
     /// finds the copy inconsistent is retried with a new copy, up to `maxAttempts`.
     static func readCopy<Value>(python: PythonProcess, maxAttempts: Int, progress: (String) -> Void,
-                                walk: (HeapCopy, InterpreterState, PythonImage) throws(ProcessAccessError) -> Value) throws(ProcessAccessError) -> CopyRead<Value> {
+                                walk: (HeapCopy, InterpreterState,
+                                    PythonImage) throws(ProcessAccessError) -> Value) throws(ProcessAccessError) -> CopyRead<Value> {
         let pid = python.pid
         try python.requireSupportedVersion()
         let state = try InterpreterState(image: python.image, memory: python.memory, pid: pid)

@@ -5,7 +5,8 @@ public enum CollectorSample {
     /// The `PyGC_Head` addresses of up to `perEnd` objects from each end of
     /// each generation list and the permanent one (`gc.freeze()`), in list order.
     /// Reads stop quietly at a pointer that cannot be read: this is a sample.
-    public static func blockAddresses(image: PythonImage, memory: any MemorySource, perEnd: Int = 32) throws(ProcessAccessError) -> [UInt64] {
+    public static func blockAddresses(image: PythonImage, memory: any MemorySource,
+        perEnd: Int = 32) throws(ProcessAccessError) -> [UInt64] {
         let state = try InterpreterState(image: image, memory: memory, pid: 0)
         let layout = state.layout
         var heads = (0..<3).map { state.gcState &+ layout.gcGenerations &+ UInt64($0) &* layout.gcGenerationSize }

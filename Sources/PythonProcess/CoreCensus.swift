@@ -53,8 +53,10 @@ extension Census {
         } catch {
             let missing = candidates.filter { !FileManager.default.isReadableFile(atPath: local($0)) }
             guard missing.isEmpty else {
-                let hint = executable == nil ? " (pass --exe with the Python executable; its libpython is looked for beside it and in ../lib)" : ""
-                throw .coreFile(path: path, detail: "files the process mapped are not on this machine: \(missing.joined(separator: ", "))\(hint)")
+                let hint = executable == nil ? " (pass --exe with the Python executable; its libpython is looked for beside it and in " +
+                    "../lib)" : ""
+                throw .coreFile(path: path, detail: "files the process mapped are not on this machine: " +
+                    "\(missing.joined(separator: ", "))\(hint)")
             }
             throw error
         }
@@ -92,7 +94,8 @@ extension Census {
             if path == named { return executable }
             if FileManager.default.fileExists(atPath: path) { return path }
             let name = (path as NSString).lastPathComponent
-            let nearby = [folder, (folder as NSString).appendingPathComponent("../lib")].map { ($0 as NSString).appendingPathComponent(name) }
+            let nearby = [folder, (folder as NSString).appendingPathComponent("../lib")]
+                .map { ($0 as NSString).appendingPathComponent(name) }
             return nearby.first { FileManager.default.fileExists(atPath: $0) } ?? path
         }
     }
@@ -103,7 +106,8 @@ extension Census {
         case .coreFile: return error
         case .notPython(_, let detail): return .coreFile(path: path, detail: "not a CPython process: \(detail)")
         case .unsupportedVersion(_, let version):
-            return .coreFile(path: path, detail: "the process ran Python \(version); memlens reads the memory of CPython 3.8–3.13 (census, snapshot)")
+            return .coreFile(path: path, detail: "the process ran Python \(version); memlens reads the memory of CPython 3.8–3.13 " +
+                "(census, snapshot)")
         case .inconsistent(_, let detail): return .coreFile(path: path, detail: "the interpreter state looks inconsistent: \(detail)")
         case .unreadable(_, let address, _):
             return .coreFile(path: path, detail: "address 0x\(String(address, radix: 16)) is neither in the core nor in a file it names"

@@ -58,7 +58,8 @@ public struct CoreFile: Sendable {
                         + "needs bytes up to offset \(segment.offset &+ segment.fileSize), the file ends at \(elf.byteCount)")
                 }
                 guard segment.virtualAddress <= UInt64.max - segment.fileSize else {
-                    throw .coreFile(path: path, detail: "corrupt program header: a segment at 0x\(String(segment.virtualAddress, radix: 16)) runs past the address space")
+                    throw .coreFile(path: path, detail: "corrupt program header: a segment at " +
+                        "0x\(String(segment.virtualAddress, radix: 16)) runs past the address space")
                 }
                 segments.append(Segment(address: segment.virtualAddress, fileOffset: segment.offset, size: segment.fileSize))
             } else if segment.type == ELFFile.noteSegment {

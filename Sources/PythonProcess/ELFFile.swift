@@ -56,7 +56,8 @@ public struct ELFFile: Sendable {
         }
         let header = try read(0, Int(min(64, length)))
         guard header.starts(with: [0x7F, 0x45, 0x4C, 0x46]) else { throw .badELF(path: path, detail: "not an ELF file") }
-        guard header.count == 64 else { throw .badELF(path: path, detail: "truncated: the ELF header needs 64 bytes, the file ends at \(length)") }
+        guard header.count == 64 else { throw .badELF(path: path,
+            detail: "truncated: the ELF header needs 64 bytes, the file ends at \(length)") }
         guard header[4] == 2, header[5] == 1 else { throw .badELF(path: path, detail: "not 64-bit little-endian") }
         fileType = header.le(UInt16.self, 16)
         let phoff = header.le(UInt64.self, 0x20), shoff = header.le(UInt64.self, 0x28)
@@ -86,7 +87,8 @@ public struct ELFFile: Sendable {
                     name: "", type: table.le(UInt32.self, b + 4), address: table.le(UInt64.self, b + 16),
                     offset: table.le(UInt64.self, b + 24), size: table.le(UInt64.self, b + 32), link: table.le(UInt32.self, b + 40))))
             }
-            let names = shstrndx < raw.count ? try Self.read(fd, path: path, length: length, offset: raw[shstrndx].1.offset, count: raw[shstrndx].1.size) : []
+            let names = shstrndx < raw.count ? try Self.read(fd, path: path, length: length, offset: raw[shstrndx].1.offset,
+                count: raw[shstrndx].1.size) : []
             for (nameOffset, var section) in raw {
                 section.name = names.cString(at: Int(nameOffset))
                 sections.append(section)
@@ -112,7 +114,8 @@ public struct ELFFile: Sendable {
     }
 
     /// `count` bytes of `fd` from `offset`, checked against the file's `length` first.
-    static func read(_ fd: FileDescriptor, path: String, length: UInt64, offset: UInt64, count: UInt64) throws(ProcessAccessError) -> [UInt8] {
+    static func read(_ fd: FileDescriptor, path: String, length: UInt64, offset: UInt64,
+        count: UInt64) throws(ProcessAccessError) -> [UInt8] {
         guard offset <= length, count <= length - offset, count < 1 << 40 else {
             throw .badELF(path: path, detail: "truncated: needs bytes up to offset \(offset &+ count), the file ends at \(length)")
         }

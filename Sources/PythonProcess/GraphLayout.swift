@@ -81,7 +81,8 @@ struct GraphLayout: Sendable {
         case 8, 9:
             return GraphLayout(
                 heapTypeModule: minor == 9 ? 880 : 0, runtimeMainThread: 72,
-                interpreterModules: minor == 8 ? 56 : 856, interpreterSysdict: minor == 8 ? 72 : 872, interpreterBuiltins: minor == 8 ? 80 : 880,
+                interpreterModules: minor == 8 ? 56 : 856, interpreterSysdict: minor == 8 ? 72 : 872,
+                interpreterBuiltins: minor == 8 ? 80 : 880,
                 threadID: 176, threadFrame: 24, cframeCurrentFrame: nil,
                 frameIsObject: true, frameBack: 24, frameCode: 32, frameLocalsPlus: 360, frameInstruction: 104, frameOwner: 0,
                 codeFilename: 104, codeName: 112, codeQualname: nil, codeFirstLine: 40, codeLineTable: 120,
@@ -95,7 +96,8 @@ struct GraphLayout: Sendable {
                 threadID: 176, threadFrame: 24, cframeCurrentFrame: nil,
                 frameIsObject: true, frameBack: 24, frameCode: 32, frameLocalsPlus: 352, frameInstruction: 96, frameOwner: 0,
                 codeFilename: 104, codeName: 112, codeQualname: nil, codeFirstLine: 40, codeLineTable: 120,
-                codeLocalsCount: 28, codeLocalNames: 72, codeCellNames: 88, codeFreeNames: 80, codeInstructions: 48, lineTable: .linetable310,
+                codeLocalsCount: 28, codeLocalNames: 72, codeCellNames: 88, codeFreeNames: 80, codeInstructions: 48,
+                lineTable: .linetable310,
                 functionFields: [16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 104, 112],
                 exceptionFields: [16, 24, 32, 40, 48], propertyFields: [16, 24, 32, 40, 48], cMethodClass: true,
                 dictValuesHeader: 0, inlineValuesFlag: 0, managedDictFlag: 0, managedDictTagged: false)
@@ -105,7 +107,8 @@ struct GraphLayout: Sendable {
                 threadID: 152, threadFrame: 56, cframeCurrentFrame: 8,
                 frameIsObject: false, frameBack: 48, frameCode: 32, frameLocalsPlus: 72, frameInstruction: 56, frameOwner: 69,
                 codeFilename: 112, codeName: 120, codeQualname: 128, codeFirstLine: 72, codeLineTable: 136,
-                codeLocalsCount: 76, codeLocalNames: 96, codeCellNames: nil, codeFreeNames: nil, codeInstructions: 184, lineTable: .locations,
+                codeLocalsCount: 76, codeLocalNames: 96, codeCellNames: nil, codeFreeNames: nil, codeInstructions: 184,
+                lineTable: .locations,
                 functionFields: [16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 104, 112],
                 exceptionFields: [16, 24, 32, 40, 48, 56], propertyFields: [16, 24, 32, 40, 48], cMethodClass: true,
                 dictValuesHeader: 0, inlineValuesFlag: 0, managedDictFlag: 1 << 4, managedDictTagged: false)

@@ -29,11 +29,11 @@ public final class HeapCopy: MemorySource {
         for mapping in mappings.mappings where Self.worthCopying(mapping, path: mappings.path(of: mapping)) {
             let size = Int(mapping.sizeBytes)
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
-            let (count, code) = memory.readAvailable(at: mapping.start, into: buffer)
+            let (count, stop) = memory.readAvailable(at: mapping.start, into: buffer)
             if count == 0 {
                 buffer.deallocate()
-                if code == ESRCH { throw .exited(pid: memory.pid) }
-                if code == EPERM { throw memory.error(for: code, at: mapping.start) }
+                if stop == .noSuchProcess { throw .exited(pid: memory.pid) }
+                if let stop, stop == .notPermitted { throw memory.error(for: stop, at: mapping.start) }
                 continue
             }
             starts.append(mapping.start)

@@ -43,7 +43,8 @@ final class HeapWalk {
     /// Walks the three generations, then the permanent one, calling
     /// `visit(object, typeSlot, permanent)` for every object. Returns the
     /// generations' counters. A broken or looping list throws `.inconsistent` with the address.
-    func walkGenerations(_ visit: (UInt64, Int, Bool) throws(ProcessAccessError) -> Void) throws(ProcessAccessError) -> [CensusResult.Generation] {
+    func walkGenerations(_ visit: (UInt64, Int,
+        Bool) throws(ProcessAccessError) -> Void) throws(ProcessAccessError) -> [CensusResult.Generation] {
         let layout = reader.layout
         let limit = Int(copy.byteCount / 16)
         var visited = 0
@@ -51,7 +52,8 @@ final class HeapWalk {
         func walk(_ head: UInt64, permanent: Bool) throws(ProcessAccessError) -> Int {
             var objects = 0
             var previous = head
-            guard var node = copy.word(at: head) else { throw .inconsistent(pid: 0, detail: "GC list head 0x\(String(head, radix: 16)) not copied") }
+            guard var node = copy.word(at: head) else { throw .inconsistent(pid: 0,
+                detail: "GC list head 0x\(String(head, radix: 16)) not copied") }
             while node != head {
                 // 3.8+: `_gc_prev` keeps flags in its 2 low bits; `_gc_next` is a plain pointer outside a collection.
                 guard let next = copy.word(at: node), let prev = copy.word(at: node &+ 8), prev & ~3 == previous else {
@@ -102,9 +104,11 @@ final class HeapWalk {
         }
         for slot in counts.indices {
             let sizing = sizings[slot]
-            if counts[slot] > 0 { totals.types.append(.init(type: sizing.name, count: counts[slot], size: sizes[slot], exact: sizing.exact)) }
+            if counts[slot] > 0 { totals.types.append(.init(type: sizing.name, count: counts[slot], size: sizes[slot],
+                exact: sizing.exact)) }
             if permanentCounts[slot] > 0 {
-                totals.permanentTypes.append(.init(type: sizing.name, count: permanentCounts[slot], size: permanentSizes[slot], exact: sizing.exact))
+                totals.permanentTypes.append(.init(type: sizing.name, count: permanentCounts[slot], size: permanentSizes[slot],
+                    exact: sizing.exact))
             }
         }
         return totals

@@ -1,5 +1,6 @@
 import CProcessAccess
 import Glibc
+import SystemPackage
 
 /// Something that writes a process's memory by address. Memlens writes only
 /// for `sys.remote_exec`'s protocol (``RemoteExec``): a script path and two
@@ -19,7 +20,7 @@ extension ProcessMemory: MemoryWriter {
                 memlens_process_vm_writev(pid, raw.baseAddress.map { $0 + done }, bytes.count - done, address + UInt64(done))
             }
             if n < 0 && errno == EINTR { continue }
-            if n <= 0 { throw error(for: n < 0 ? errno : EFAULT, at: address + UInt64(done)) }
+            if n <= 0 { throw error(for: n < 0 ? Errno(rawValue: errno) : .badAddress, at: address + UInt64(done)) }
             done += n
         }
     }

@@ -63,13 +63,15 @@ struct ObjectReader {
     }
 
     /// Where a keys object's entries start, how many are in use and their size.
-    func keysShape(_ keys: UInt64) throws(ProcessAccessError) -> (firstEntry: UInt64, entries: Int, entrySize: UInt64, size: UInt64, indexBytes: UInt64, usable: UInt64) {
+    func keysShape(_ keys: UInt64) throws(ProcessAccessError) -> (firstEntry: UInt64, entries: Int, entrySize: UInt64, size: UInt64,
+        indexBytes: UInt64, usable: UInt64) {
         let entries = Int(clamping: try memory.load(Int64.self, at: keys &+ layout.dictKeysEntries))
         if layout.dictKeysLog2 {
             let log2Size = try memory.load(UInt8.self, at: keys &+ 8)
             let log2IndexBytes = try memory.load(UInt8.self, at: keys &+ 9)
             let kind = try memory.load(UInt8.self, at: keys &+ 10)
-            guard log2Size < 40, log2IndexBytes < 44 else { throw .inconsistent(pid: 0, detail: "dict keys at 0x\(String(keys, radix: 16))") }
+            guard log2Size < 40, log2IndexBytes < 44 else { throw .inconsistent(pid: 0,
+                detail: "dict keys at 0x\(String(keys, radix: 16))") }
             let size = UInt64(1) << log2Size, indexBytes = UInt64(1) << log2IndexBytes
             return (keys &+ layout.dictKeysHeaderSize &+ indexBytes, entries, kind == 0 ? 24 : 16, size, indexBytes, size &* 2 / 3)
         }
@@ -91,7 +93,8 @@ struct ObjectReader {
     func typeName(_ type: UInt64) throws(ProcessAccessError) -> String {
         let flags = try flags(ofType: type)
         if flags & Self.heapTypeFlag != 0, let qualname = try string(at: word(type &+ layout.heapTypeQualname)) {
-            let module = try lookup("__module__", inDict: word(type &+ layout.typeDict)).flatMap { (v) throws(ProcessAccessError) in try string(at: v) }
+            let module = try lookup("__module__",
+                inDict: word(type &+ layout.typeDict)).flatMap { (v) throws(ProcessAccessError) in try string(at: v) }
             guard let module, module != "builtins" else { return qualname }
             return module + "." + qualname
         }

@@ -1,3 +1,5 @@
+public import SystemPackage
+
 /// Why memlens could not read a process. Every case names the pid and, where
 /// there is one, says what to do about it. `description` is one line, ready to
 /// print after `error: `.
@@ -17,6 +19,8 @@ public enum ProcessAccessError: Error, Sendable, Equatable, CustomStringConverti
     case unsupportedVersion(pid: Int32, version: String)
     /// Memory at `address` could not be read (`errno`).
     case unreadable(pid: Int32, address: UInt64, errno: Int32)
+    /// `ptrace(request)` on thread `thread` failed for a reason other than permission or the thread's exit.
+    case ptraceFailed(pid: Int32, thread: Int32, request: String, errno: Errno)
     /// An ELF file could not be parsed.
     case badELF(path: String, detail: String)
     /// The interpreter's state did not look right (a pointer out of range, a cycle).
@@ -42,7 +46,9 @@ public enum ProcessAccessError: Error, Sendable, Equatable, CustomStringConverti
         case .unsupportedVersion(let pid, let version):
             return "process \(pid) runs Python \(version); memlens reads the memory of CPython 3.8–3.13 (census, snapshot)"
         case .unreadable(let pid, let address, let errno):
-            return "cannot read memory of process \(pid) at 0x\(String(address, radix: 16)) (errno \(errno))"
+            return "cannot read memory of process \(pid) at 0x\(String(address, radix: 16)): \(Errno(rawValue: errno))"
+        case .ptraceFailed(let pid, let thread, let request, let errno):
+            return "ptrace(\(request)) of thread \(thread) of process \(pid) failed: \(errno)"
         case .badELF(let path, let detail):
             return "cannot read ELF file \(path): \(detail)"
         case .inconsistent(let pid, let detail):

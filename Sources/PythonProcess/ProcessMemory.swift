@@ -1,5 +1,6 @@
 import CProcessAccess
 import Glibc
+public import SystemPackage
 
 /// Reads another process's memory with `process_vm_readv` (no ptrace needed,
 /// but the same permission: same user or CAP_SYS_PTRACE). Nothing is written.
@@ -20,24 +21,24 @@ public struct ProcessMemory: MemorySource, Sendable {
     /// corresponding C function is `process_vm_readv`.
     public func read(at address: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(ProcessAccessError) {
         let done = readAvailable(at: address, into: buffer)
-        if done.count < buffer.count { throw error(for: done.errno, at: address + UInt64(done.count)) }
+        if let stop = done.error { throw error(for: stop, at: address + UInt64(done.count)) }
     }
 
     /// Fills as much of `buffer` as is readable from `address`: how many bytes
-    /// were read, and the errno that stopped the read (0 when it was complete).
-    public func readAvailable(at address: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> (count: Int, errno: Int32) {
-        guard let base = buffer.baseAddress else { return (0, 0) }
+    /// were read, and the error that stopped the read (nil when it was complete).
+    public func readAvailable(at address: UInt64, into buffer: UnsafeMutableRawBufferPointer) -> (count: Int, error: Errno?) {
+        guard let base = buffer.baseAddress else { return (0, nil) }
         var done = 0
         while done < buffer.count {
             let n = memlens_process_vm_readv(pid, base + done, buffer.count - done, address + UInt64(done))
             if n < 0 {
                 if errno == EINTR { continue }
-                return (done, errno)
+                return (done, Errno(rawValue: errno))
             }
-            if n == 0 { return (done, EFAULT) }
+            if n == 0 { return (done, .badAddress) }
             done += n
         }
-        return (done, 0)
+        return (done, nil)
     }
 
     /// Most spans one call reads with ``readSpans(_:count:into:)``.
@@ -56,13 +57,14 @@ public struct ProcessMemory: MemorySource, Sendable {
     }
 
     /// The error for a failed read at `address`.
-    func error(for code: Int32, at address: UInt64) -> ProcessAccessError {
+    func error(for code: Errno, at address: UInt64) -> ProcessAccessError {
         switch code {
-        case ESRCH: return .exited(pid: pid)
-        case EPERM, EACCES:
+        case .noSuchProcess: return .exited(pid: pid)
+        case .notPermitted, .permissionDenied:
             return .permissionDenied(pid: pid, operation: "read the memory of", ptraceScope: ProcessAccessError.currentPtraceScope())
         default:
-            return kill(pid, 0) != 0 && Glibc.errno == ESRCH ? .exited(pid: pid) : .unreadable(pid: pid, address: address, errno: code)
+            let gone = kill(pid, 0) != 0 && Errno(rawValue: errno) == .noSuchProcess
+            return gone ? .exited(pid: pid) : .unreadable(pid: pid, address: address, errno: code.rawValue)
         }
     }
 }

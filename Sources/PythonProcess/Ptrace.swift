@@ -1,17 +1,18 @@
 import CProcessAccess
 import Glibc
+import SystemPackage
 
-/// The ptrace calls the stopper needs, each wrapped once: a failure comes back
-/// as its errno. All calls for one tracee must come from the thread that seized it.
+/// The ptrace calls the stopper needs, each wrapped once: a failure is thrown
+/// as its `Errno`. All calls for one tracee must come from the thread that seized it.
 enum Ptrace {
     /// Attaches to thread `tid` without stopping it. The corresponding C call is `ptrace(PTRACE_SEIZE)`.
-    static func seize(_ tid: Int32) -> Int32? { check(memlens_ptrace_seize(tid)) }
+    static func seize(_ tid: Int32) throws(Errno) { try check(memlens_ptrace_seize(tid)) }
 
     /// Asks a seized thread to stop. The corresponding C call is `ptrace(PTRACE_INTERRUPT)`.
-    static func interrupt(_ tid: Int32) -> Int32? { check(memlens_ptrace_interrupt(tid)) }
+    static func interrupt(_ tid: Int32) throws(Errno) { try check(memlens_ptrace_interrupt(tid)) }
 
     /// Lets a stopped thread go, delivering `signal` (0: none). The corresponding C call is `ptrace(PTRACE_DETACH)`.
-    static func detach(_ tid: Int32, signal: Int32) -> Int32? { check(memlens_ptrace_detach(tid, signal)) }
+    static func detach(_ tid: Int32, signal: Int32) throws(Errno) { try check(memlens_ptrace_detach(tid, signal)) }
 
     /// What `waitpid` saw for one thread.
     enum Report: Equatable {
@@ -44,5 +45,7 @@ enum Ptrace {
         }
     }
 
-    private static func check(_ result: Int32) -> Int32? { result == 0 ? nil : errno }
+    private static func check(_ result: Int32) throws(Errno) {
+        if result != 0 { throw Errno(rawValue: errno) }
+    }
 }

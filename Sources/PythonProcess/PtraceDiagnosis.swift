@@ -1,4 +1,5 @@
 import Foundation
+import ProcFS
 
 /// Why the kernel refused memlens `ptrace` or `process_vm_readv` on a process,
 /// as far as `/proc` tells: who memlens runs as and with which capability,
@@ -28,15 +29,15 @@ public struct PtraceDiagnosis: Sendable, Equatable {
 
     /// Reads what `/proc` says now about memlens and process `pid`; `scope` when already read.
     public static func current(pid: Int32, scope: Int?? = nil) -> PtraceDiagnosis {
-        let own = statusFields("/proc/self/status")
-        let target = statusFields("/proc/\(pid)/status")
-        let capabilities = own["CapEff"].flatMap { UInt64($0, radix: 16) } ?? 0
-        let targetUID = target["Uid"].flatMap { $0.split(whereSeparator: \.isWhitespace).first }.flatMap { UInt32($0) }
+        let capabilities = (try? ProcReader.status(pid: getpid()))?.effectiveCapabilities ?? 0
+        let targetUID = (try? ProcReader.status(pid: pid))?.uid
         var dumpable: Bool?
-        if let targetUID, targetUID != 0, let owner = (try? FileManager.default.attributesOfItem(atPath: "/proc/\(pid)/status"))?[.ownerAccountID] as? NSNumber {
+        if let targetUID, targetUID != 0,
+           let owner = (try? FileManager.default.attributesOfItem(atPath: "/proc/\(pid)/status"))?[.ownerAccountID] as? NSNumber {
             dumpable = owner.uint32Value != 0
         }
-        let namespaces = ["/proc/self/ns/user", "/proc/\(pid)/ns/user"].map { try? FileManager.default.destinationOfSymbolicLink(atPath: $0) }
+        let namespaces = ["/proc/self/ns/user", "/proc/\(pid)/ns/user"]
+            .map { try? FileManager.default.destinationOfSymbolicLink(atPath: $0) }
         return PtraceDiagnosis(pid: pid, effectiveUID: geteuid(), hasPtraceCapability: capabilities & ptraceCapabilityBit != 0,
                                yamaScope: scope ?? ProcessAccessError.currentPtraceScope(), targetUID: targetUID, targetDumpable: dumpable,
                                otherUserNamespace: namespaces[0] != nil && namespaces[1] != nil && namespaces[0] != namespaces[1])
@@ -55,13 +56,15 @@ public struct PtraceDiagnosis: Sendable, Equatable {
             if targetDumpable == false || (targetUID == 0 && needs.isEmpty) {
                 let subject = needs.last?.hasPrefix("process") == true ? "it" : "process \(pid)"
                 needs.append(targetDumpable == false ? "\(subject) is not dumpable"
-                                                     : "\(subject) may not be dumpable (prctl PR_SET_DUMPABLE 0, or it changed credentials)")
+                                                     : "\(subject) may not be dumpable (prctl PR_SET_DUMPABLE 0, or it changed " +
+                                                         "credentials)")
             }
             return "memlens runs as root but without CAP_SYS_PTRACE (in a container: start it with --cap-add=SYS_PTRACE), and "
                 + (needs.isEmpty ? "the kernel requires it here" : needs.joined(separator: " and ") + ", which requires it")
         }
         if otherUserNamespace {
-            return "process \(pid) is in another user namespace, where memlens's CAP_SYS_PTRACE does not count: run memlens in that namespace's owner (the host)"
+            return "process \(pid) is in another user namespace, where memlens's CAP_SYS_PTRACE does not count: run memlens in that " +
+                "namespace's owner (the host)"
         }
         return "root with CAP_SYS_PTRACE was refused, so a seccomp filter on memlens (a container's default profile may block ptrace "
             + "and process_vm_readv) or a security module (AppArmor, SELinux: see the kernel log) forbids it"
@@ -70,27 +73,19 @@ public struct PtraceDiagnosis: Sendable, Equatable {
     /// The hint when memlens does not run as root.
     private var userHint: String {
         switch yamaScope {
-        case 1?: return "kernel.yama.ptrace_scope is 1 (only a parent may trace): run memlens as root, or `sudo sysctl kernel.yama.ptrace_scope=0`"
+        case 1?: return "kernel.yama.ptrace_scope is 1 (only a parent may trace): run memlens as root, or `sudo sysctl " +
+            "kernel.yama.ptrace_scope=0`"
         case 2?: return "kernel.yama.ptrace_scope is 2 (admin only): run memlens as root (with CAP_SYS_PTRACE)"
         default: break
         }
         if let uid = targetUID, uid != effectiveUID {
-            return "run memlens as the user that owns process \(pid), or as root (with CAP_SYS_PTRACE); it runs as uid \(uid), memlens as uid \(effectiveUID): not the same user"
+            return "run memlens as the user that owns process \(pid), or as root (with CAP_SYS_PTRACE); it runs as uid \(uid), memlens " +
+                "as uid \(effectiveUID): not the same user"
         }
         if targetDumpable == false {
-            return "process \(pid) is not dumpable (prctl PR_SET_DUMPABLE 0, or it changed credentials): only root with CAP_SYS_PTRACE may read it"
+            return "process \(pid) is not dumpable (prctl PR_SET_DUMPABLE 0, or it changed credentials): only root with CAP_SYS_PTRACE " +
+                "may read it"
         }
         return "run memlens as the user that owns process \(pid), or as root (with CAP_SYS_PTRACE)"
-    }
-
-    /// `Key:\tvalue` lines of a /proc status file.
-    static func statusFields(_ path: String) -> [String: String] {
-        guard let bytes = try? FileBytes.read(path) else { return [:] }
-        var fields: [String: String] = [:]
-        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            fields[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        }
-        return fields
     }
 }

@@ -55,7 +55,8 @@ public struct PythonImage: Sendable {
 
     /// `Py_Version` (3.11+), else the buffer `Py_GetVersion()` filled at
     /// startup (`version.0`, a static in `.symtab`), else the file name.
-    static func detectVersion(symbols: ELFSymbols, bias: UInt64, memory: any MemorySource, path: String, pid: Int32) throws(ProcessAccessError) -> PythonVersion {
+    static func detectVersion(symbols: ELFSymbols, bias: UInt64, memory: any MemorySource, path: String,
+        pid: Int32) throws(ProcessAccessError) -> PythonVersion {
         if let address = symbols.address(of: "Py_Version") {
             return PythonVersion(hex: try memory.load(UInt32.self, at: address &+ bias))
         }

@@ -45,11 +45,12 @@ public struct PythonProcess: Sendable {
         do { mappings = try ProcReader.maps(pid: pid) } catch {
             switch error {
             case .noSuchProcess, .zombie: throw .noSuchProcess(pid: pid)
-            case .permissionDenied: throw .permissionDenied(pid: pid, operation: "read the mappings of", ptraceScope: ProcessAccessError.currentPtraceScope())
+            case .permissionDenied: throw .permissionDenied(pid: pid, operation: "read the mappings " +
+                "of", ptraceScope: ProcessAccessError.currentPtraceScope())
             default: throw .notPython(pid: pid, detail: "\(error)")
             }
         }
-        if mappings.mappings.isEmpty, Self.isZombie(pid) { throw .exited(pid: pid) }
+        if mappings.mappings.isEmpty, (try? ProcReader.stat(pid: pid))?.isZombie == true { throw .exited(pid: pid) }
         self.mappings = mappings
         let candidates = RuntimeLocation.candidateImages(pid: pid, mappings: mappings)
         if candidates.isEmpty, Self.executableDenied(pid) {
@@ -76,11 +77,5 @@ public struct PythonProcess: Sendable {
     static func executableDenied(_ pid: Int32) -> Bool {
         var buffer = [CChar](repeating: 0, count: 4096)
         return readlink("/proc/\(pid)/exe", &buffer, buffer.count) < 0 && (errno == EACCES || errno == EPERM)
-    }
-
-    /// Whether `/proc/PID/stat` says the process has exited and waits to be reaped.
-    static func isZombie(_ pid: Int32) -> Bool {
-        guard let stat = try? FileBytes.read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: 0x29) else { return false }
-        return close + 2 < stat.count && stat[close + 2] == 0x5A  // ") Z"
     }
 }

@@ -26,8 +26,10 @@ public struct ReadOnlySnapshot: Sendable {
     /// Stops `pid` only while its memory is copied, then walks the copy.
     /// `values`: record str/bytes/int/float values. Errors are one line each
     /// (not Python, 3.7, gone, ptrace denied, a corrupt heap with its address).
-    public static func take(pid: Int32, values: Bool, progress: (String) -> Void = { _ in }) throws(ProcessAccessError) -> ReadOnlySnapshot {
-        let read = try Census.readCopy(python: PythonProcess(pid: pid), maxAttempts: 20, progress: progress) { (copy, state, image) throws(ProcessAccessError) in
+    public static func take(pid: Int32, values: Bool,
+        progress: (String) -> Void = { _ in }) throws(ProcessAccessError) -> ReadOnlySnapshot {
+        let read = try Census.readCopy(python: PythonProcess(pid: pid), maxAttempts: 20,
+            progress: progress) { (copy, state, image) throws(ProcessAccessError) in
             try walk(copy, state: state, image: image, pid: pid, values: values)
         }
         // The copy is gone by now: the graph is finished without it in memory.
@@ -59,7 +61,8 @@ public struct ReadOnlySnapshot: Sendable {
         var python: String
     }
 
-    static func walk(_ copy: HeapCopy, state: InterpreterState, image: PythonImage, pid: Int32, values: Bool) throws(ProcessAccessError) -> Walked {
+    static func walk(_ copy: HeapCopy, state: InterpreterState, image: PythonImage, pid: Int32,
+        values: Bool) throws(ProcessAccessError) -> Walked {
         let start = DispatchTime.now().uptimeNanoseconds
         guard let layout = GraphLayout.forVersion(minor: image.version.minor) else {
             throw .unsupportedVersion(pid: pid, version: image.version.description)
@@ -76,7 +79,8 @@ public struct ReadOnlySnapshot: Sendable {
         metadata.values = values
         metadata.pointerBytes = 8
         metadata.method = "read-only"
-        let walker = GraphWalk(walk: heap, graph: layout, runtime: state.runtime, interpreter: state.interpreter, values: values, metadata: metadata)
+        let walker = GraphWalk(walk: heap, graph: layout, runtime: state.runtime, interpreter: state.interpreter, values: values,
+            metadata: metadata)
         let builder = try walker.run(subtypeTraverse: image.address(of: "subtype_traverse"))
         return Walked(builder: builder, counts: walker.counts, generations: walker.generations, permanentObjects: walker.permanentObjects,
                       startNanoseconds: start, copiedBytes: copy.byteCount, python: image.version.description)

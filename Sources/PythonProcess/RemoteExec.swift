@@ -47,7 +47,8 @@ public struct RemoteExec: Sendable {
         let o = offsets
         let interpreter = try Self.access { () throws(ProcessAccessError) in try memory.pointer(at: runtime + o.interpretersHead) }
         guard interpreter != 0 else { throw .noInterpreter }
-        let enabled = try Self.access { () throws(ProcessAccessError) in try memory.load(Int32.self, at: interpreter + o.remoteDebuggingEnabled) }
+        let enabled = try Self.access { () throws(ProcessAccessError) in try memory.load(Int32.self,
+            at: interpreter + o.remoteDebuggingEnabled) }
         guard enabled == 1 else { throw .disabled }
         let thread = try Self.access { () throws(ProcessAccessError) in try memory.pointer(at: interpreter + o.threadsMain) }
         guard thread != 0 else { throw .noMainThread }

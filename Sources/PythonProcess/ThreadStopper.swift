@@ -1,5 +1,7 @@
 import Foundation
 import Glibc
+import ProcFS
+import SystemPackage
 
 /// Stops every thread of a process with PTRACE_SEIZE + PTRACE_INTERRUPT and
 /// always lets them go again: on success, on any error, and when memlens gets
@@ -24,7 +26,8 @@ public final class ThreadStopper {
 
     /// Runs `body` with every thread of `pid` stopped, then resumes them.
     /// Returns `body`'s value and how long the process was stopped, in seconds.
-    public static func whileStopped<T>(pid: Int32, _ body: () throws(ProcessAccessError) -> T) throws(ProcessAccessError) -> (value: T, pauseSeconds: Double) {
+    public static func whileStopped<T>(pid: Int32, _ body: () throws(ProcessAccessError) -> T) throws(ProcessAccessError) -> (value: T,
+        pauseSeconds: Double) {
         let stopper = ThreadStopper(pid: pid)
         defer { stopper.resume() }
         let start = DispatchTime.now().uptimeNanoseconds
@@ -57,25 +60,32 @@ public final class ThreadStopper {
     /// Detaches every thread (each resumes) and re-raises a deferred signal. Idempotent.
     public func resume() {
         for (tid, state) in threads {
-            if !state.stopped, Ptrace.interrupt(tid) == nil { _ = Ptrace.wait(tid, block: true) }
-            _ = Ptrace.detach(tid, signal: state.signal)
+            // Best effort: a thread that is gone needs no letting go.
+            if !state.stopped, (try? Ptrace.interrupt(tid)) != nil { _ = Ptrace.wait(tid, block: true) }
+            try? Ptrace.detach(tid, signal: state.signal)
         }
         threads = [:]
         restoreSignals()
     }
 
     private func seize(_ tid: Int32) throws(ProcessAccessError) {
-        if let code = Ptrace.seize(tid) {
-            if code == ESRCH { return }  // the thread exited meanwhile
-            if code == EPERM || code == EACCES {
-                if let tracer = tracerPid(), tracer != 0, tracer != getpid() { throw .alreadyTraced(pid: pid, tracer: tracer) }
-                throw .permissionDenied(pid: pid, operation: "ptrace (stop)", ptraceScope: ProcessAccessError.currentPtraceScope())
-            }
-            throw .inconsistent(pid: pid, detail: "ptrace(SEIZE) of thread \(tid) failed with errno \(code)")
+        do {
+            try Ptrace.seize(tid)
+        } catch .noSuchProcess {
+            return  // the thread exited meanwhile
+        } catch .notPermitted, .permissionDenied {
+            if let tracer = tracerPid(), tracer != 0, tracer != getpid() { throw .alreadyTraced(pid: pid, tracer: tracer) }
+            throw .permissionDenied(pid: pid, operation: "ptrace (stop)", ptraceScope: ProcessAccessError.currentPtraceScope())
+        } catch {
+            throw .ptraceFailed(pid: pid, thread: tid, request: "SEIZE", errno: error)
         }
         threads[tid] = (false, 0)
-        if let code = Ptrace.interrupt(tid), code != ESRCH {
-            throw .inconsistent(pid: pid, detail: "ptrace(INTERRUPT) of thread \(tid) failed with errno \(code)")
+        do {
+            try Ptrace.interrupt(tid)
+        } catch .noSuchProcess {
+            // Gone meanwhile: waitForStop sees it go.
+        } catch {
+            throw .ptraceFailed(pid: pid, thread: tid, request: "INTERRUPT", errno: error)
         }
     }
 
@@ -105,11 +115,7 @@ public final class ThreadStopper {
         return names.compactMap { Int32($0) }.sorted()
     }
 
-    private func tracerPid() -> Int32? {
-        guard let bytes = try? FileBytes.read("/proc/\(pid)/status") else { return nil }
-        let line = String(decoding: bytes, as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("TracerPid:") }
-        return line.flatMap { Int32($0.dropFirst("TracerPid:".count).trimmingCharacters(in: .whitespaces)) }
-    }
+    private func tracerPid() -> Int32? { (try? ProcReader.status(pid: pid))?.tracerPID }
 
     // MARK: signals to memlens while the target is stopped
 

@@ -117,13 +117,16 @@ struct Traversal {
     }
 
     /// The rule of a built-in (non-`subtype_traverse`) type.
-    private static func rule(native: UInt64, name: String, flags: UInt64, reader: ObjectReader, graph: GraphLayout) throws(ProcessAccessError) -> Rule {
+    private static func rule(native: UInt64, name: String, flags: UInt64, reader: ObjectReader,
+        graph: GraphLayout) throws(ProcessAccessError) -> Rule {
         // A base without Py_TPFLAGS_HAVE_GC (str, int, bytes, object…) has no tp_traverse of its own.
         if flags & ObjectReader.haveGC == 0 { return .none }
         if flags & ObjectReader.typeSubclass != 0 { return .type }
         if flags & ObjectReader.listSubclass != 0 { return .list }
         if flags & ObjectReader.tupleSubclass != 0 { return .tuple }
-        if flags & ObjectReader.dictSubclass != 0 { return name == "collections.defaultdict" ? .defaultDict : name == "dict" ? .dict : .dictExtended }
+        if flags & ObjectReader.dictSubclass != 0 {
+            return name == "collections.defaultdict" ? .defaultDict : name == "dict" ? .dict : .dictExtended
+        }
         switch name {
         case "set", "frozenset": return .set
         case "object": return .none

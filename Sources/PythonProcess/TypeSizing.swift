@@ -86,7 +86,8 @@ struct TypeSizing {
             return basicSize &+ preheaderBytes
         case .plain:
             if let count = copy.word(at: object &+ 16) {
-                return UInt64(clamping: Int64(truncatingIfNeeded: basicSize) &+ Int64(bitPattern: count) &* Int64(truncatingIfNeeded: itemSize)) &+ preheaderBytes
+                let bytes = Int64(truncatingIfNeeded: basicSize) &+ Int64(bitPattern: count) &* Int64(truncatingIfNeeded: itemSize)
+                return UInt64(clamping: bytes) &+ preheaderBytes
             }
         case .list:
             if let allocated = copy.word(at: object &+ reader.layout.listAllocated) {

@@ -3,12 +3,14 @@ public import ProcessModels
 public enum AllocReport {
     public static func text(_ observation: AllocObservation, pid: Int32) -> String {
         if observation.lost == true {
-            return "tracemalloc was no longer tracing in process \(pid) when memlens came back (stopped by the program, or the window outlived its deadline)\n"
+            return "tracemalloc was no longer tracing in process \(pid) when memlens came back (stopped by the program, or the window " +
+                "outlived its deadline)\n"
         }
         let how = observation.baseline == true
             ? "tracemalloc was already tracing: growth since a baseline snapshot"
             : "tracemalloc started by memlens (and stopped again): everything still allocated that was allocated in the window"
-        var out = "process \(pid): \(GCReport.decimal(observation.seconds ?? 0)) s, \(how); \(observation.depth ?? 1) frames per allocation\n"
+        var out = "process \(pid): \(GCReport.decimal(observation.seconds ?? 0)) s, \(how); \(observation.depth ?? 1) frames per " +
+            "allocation\n"
         out += "growth in all: \(signed(observation.totalSizeDiff ?? 0))\n\n"
         var table = TextTable(headers: ["size", "blocks", "site"], leftAligned: [2])
         for site in observation.sites ?? [] {
@@ -29,7 +31,8 @@ public enum AllocReport {
             Site(file: $0.file, line: $0.line, size_diff: $0.sizeDiff, count_diff: $0.countDiff, traceback: $0.traceback)
         }
         return try JSONOutput.string(Document(
-            pid: pid, seconds: observation.seconds ?? 0, depth: observation.depth ?? 0, started_tracing: observation.startedTracing ?? false,
+            pid: pid, seconds: observation.seconds ?? 0, depth: observation.depth ?? 0,
+            started_tracing: observation.startedTracing ?? false,
             baseline: observation.baseline ?? false, total_size_diff: observation.totalSizeDiff ?? 0, lost: observation.lost ?? false,
             sites: sites))
     }

@@ -3,7 +3,8 @@ public import ProcessModels
 extension CensusReport {
     /// One line per census as it is taken (`census --every`).
     public static func progressLine(_ census: CensusResult, index: Int) -> String {
-        "#\(index) \(census.objects) objects, \(ByteFormat.string(census.total_size)), paused \(ByteFormat.formatDecimal(census.pause_ms, places: 1)) ms"
+        "#\(index) \(census.objects) objects, \(ByteFormat.string(census.total_size)), paused " +
+            "\(ByteFormat.formatDecimal(census.pause_ms, places: 1)) ms"
     }
 
     /// The growth table of a series: the `top` types with the largest size change.
@@ -11,7 +12,8 @@ extension CensusReport {
         guard let first = series.censuses.first, let last = series.censuses.last else { return "" }
         let seconds = last.seconds - first.seconds
         var out = "\(series.censuses.count) censuses over \(ByteFormat.formatDecimal(seconds, places: 1)) s: objects "
-            + "\(first.result.objects) → \(last.result.objects), \(ByteFormat.string(first.result.total_size)) → \(ByteFormat.string(last.result.total_size))\n"
+            + "\(first.result.objects) → \(last.result.objects), \(ByteFormat.string(first.result.total_size)) → " +
+                "\(ByteFormat.string(last.result.total_size))\n"
         var table = TextTable(headers: ["Δ Count", "Δ Size", "Size/min", "Count", "Type"], leftAligned: [4])
         let rows = series.growth()
         for row in rows.prefix(top) {

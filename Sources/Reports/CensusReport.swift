@@ -19,7 +19,8 @@ public enum CensusReport {
             "gen\(index) \(g.objects) objects (count \(g.count)/\(g.threshold))"
         }
         out += "GC: " + generations.joined(separator: ", ") + ", permanent (gc.freeze) \(census.permanent_objects) objects, "
-            + ByteFormat.string(census.permanent_size) + (census.includes_frozen ? " (counted below)" : " (not counted below; --frozen)") + "\n"
+            + ByteFormat.string(census.permanent_size) + (census.includes_frozen ? " (counted below)" : " (not counted below; " +
+                "--frozen)") + "\n"
         if let arenas = census.arenas {
             out += "pymalloc: \(arenas.count) arena" + (arenas.count == 1 ? "" : "s") + ", \(ByteFormat.string(arenas.bytes)), "
                 + "\(ByteFormat.string(arenas.used_bytes)) in allocated blocks (\(percent(arenas.used_bytes, of: arenas.bytes))%)\n"

@@ -40,18 +40,20 @@ public enum DemoReport {
             out += types.render() + "\n"
         }
         if let peak = stages.first, let after = stages.last, stages.count > 1 {
-            let freed = peak.summary.totalSizeBytes > after.summary.totalSizeBytes ? peak.summary.totalSizeBytes - after.summary.totalSizeBytes : 0
+            let (peakBytes, afterBytes) = (peak.summary.totalSizeBytes, after.summary.totalSizeBytes)
+            let freed = peakBytes > afterBytes ? peakBytes - afterBytes : 0
             let peakRSS = peak.graph.metadata.rssBytes ?? 0, afterRSS = after.graph.metadata.rssBytes ?? 0
             let returned = peakRSS > afterRSS ? peakRSS - afterRSS : 0
             out += "The program freed \(ByteFormat.string(freed)) of objects, but RSS fell by only \(ByteFormat.string(returned)):\n"
-            out += "\(ByteFormat.string(afterRSS > after.summary.totalSizeBytes ? afterRSS - after.summary.totalSizeBytes : 0)) stays resident with no live object in it. "
+            out += "\(ByteFormat.string(afterRSS > after.summary.totalSizeBytes ? afterRSS - after.summary.totalSizeBytes : 0)) stays " +
+                "resident with no live object in it. "
             out += "That is fragmentation: the allocator keeps memory\nthat a few survivors pin, or that it has not returned to the OS.\n"
         }
         return out
     }
 
-    /// The `--json` form: one entry per stage.
-    public static func json(_ stages: [DemoStage]) throws -> String {
+    /// The `--json` form: one entry per stage, and the path of the HTML report when one was written.
+    public static func json(_ stages: [DemoStage], reportPath: String? = nil) throws -> String {
         struct Stage: Encodable {
             var stage: String
             var path: String
@@ -60,9 +62,13 @@ public enum DemoReport {
             var rss: UInt64?
             var types: [TypeStatistics]
         }
-        return try JSONOutput.string(["stages": stages.map {
+        struct Document: Encodable {
+            var stages: [Stage]
+            var report: String?
+        }
+        return try JSONOutput.string(Document(stages: stages.map {
             Stage(stage: $0.name, path: $0.path, objects: $0.summary.objectCount, total_size: $0.summary.totalSizeBytes,
                   rss: $0.graph.metadata.rssBytes, types: Array($0.summary.types.prefix(20)))
-        }])
+        }, report: reportPath))
     }
 }

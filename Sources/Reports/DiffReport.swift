@@ -16,7 +16,8 @@ public enum DiffReport {
         return out + table.render()
     }
 
-    /// `{"new_objects", "freed_objects", "types": [{"type", "count_delta", "size_delta", "new_count", "new_size", "freed_count", "freed_size"}]}`.
+    /// `{"new_objects", "freed_objects", "types": [{"type", "count_delta", "size_delta", "new_count", "new_size", "freed_count",
+    /// "freed_size"}]}`.
     public static func json(_ diff: HeapDiff, top: Int) throws -> String {
         struct Row: Encodable {
             var type: String
@@ -39,7 +40,8 @@ public enum DiffReport {
     /// Survivors by type, then the first objects with their values.
     public static func survivorsText(_ survivors: Survivors, in graph: HeapGraph, top: Int) -> String {
         let summary = TypeSummary(subset: survivors.objects, of: graph)
-        var out = "\(survivors.objects.count) objects created between the first two snapshots are still alive in the third (\(ByteFormat.string(summary.totalSizeBytes))).\n"
+        var out = "\(survivors.objects.count) objects created between the first two snapshots are still alive in the third " +
+            "(\(ByteFormat.string(summary.totalSizeBytes))).\n"
         var table = TextTable(headers: ["Count", "Size", "Type"], leftAligned: [2])
         for row in summary.types.prefix(top) { table.rows.append([String(row.count), ByteFormat.string(row.size), row.type]) }
         out += table.render()
@@ -59,7 +61,8 @@ public enum DiffReport {
         let summary = TypeSummary(subset: survivors.objects, of: graph)
         return try JSONOutput.string(Document(
             count: survivors.objects.count, size: summary.totalSizeBytes, types: summary.types,
-            objects: survivors.objects.map { Object(address: EdgeLabels.hex(graph.addresses[$0]), type: graph.typeName(of: $0), size: graph.sizes[$0]) }))
+            objects: survivors.objects.map { Object(address: EdgeLabels.hex(graph.addresses[$0]), type: graph.typeName(of: $0),
+                size: graph.sizes[$0]) }))
     }
 
     static func signed(_ value: Int) -> String { value > 0 ? "+\(value)" : String(value) }

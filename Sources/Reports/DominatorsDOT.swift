@@ -11,7 +11,8 @@ public enum DominatorsDOT {
         let labels = EdgeLabels(graph)
         var out = "digraph dominators {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n"
         for v in top.objects {
-            let text = labels.object(v) + "\nretained " + ByteFormat.string(sizes.retainedBytes[v]) + ", own " + ByteFormat.string(graph.sizes[v])
+            let text = labels.object(v) + "\nretained " + ByteFormat.string(sizes.retainedBytes[v]) + ", own " +
+                "" + ByteFormat.string(graph.sizes[v])
             out += "  n\(v) [label=\(dotQuoted(text))];\n"
         }
         for v in top.objects {
@@ -26,5 +27,6 @@ public enum DominatorsDOT {
 
 /// `s` as a DOT double-quoted string.
 func dotQuoted(_ s: String) -> String {
-    "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n") + "\""
+    "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n",
+        with: "\\n") + "\""
 }

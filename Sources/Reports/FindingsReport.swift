@@ -16,7 +16,13 @@ public enum FindingsReport {
 
     /// `{"cycles": [{"objects", "size", "retained", "types": {...}, "addresses": [first 20]}]}`.
     public static func cyclesJSON(_ cycles: Cycles, graph: HeapGraph, top: Int) throws -> String {
-        struct Row: Encodable { var objects: Int; var size: UInt64; var retained: UInt64; var types: [String: Int]; var addresses: [String] }
+        struct Row: Encodable {
+            var objects: Int
+            var size: UInt64
+            var retained: UInt64
+            var types: [String: Int]
+            var addresses: [String]
+        }
         return try JSONOutput.string(["cycles": cycles.components.prefix(top).map { c in
             Row(objects: c.members.count, size: c.sizeBytes, retained: c.retainedBytes,
                 types: Dictionary(c.typeCounts(in: graph).map { ($0.type, $0.count) }, uniquingKeysWith: +),
@@ -47,7 +53,8 @@ public enum FindingsReport {
         struct Document: Encodable { var wasted: UInt64; var uncompared: Int; var values: [Row] }
         return try JSONOutput.string(Document(
             wasted: dupes.wastedBytes, uncompared: dupes.uncomparedCount,
-            values: dupes.groups.prefix(top).map { Row(type: $0.type, value: $0.value, count: $0.count, size: $0.sizeBytes, wasted: $0.wastedBytes) }))
+            values: dupes.groups.prefix(top).map { Row(type: $0.type, value: $0.value, count: $0.count, size: $0.sizeBytes,
+                wasted: $0.wastedBytes) }))
     }
 
     static func quoted(_ value: String) -> String {
@@ -80,7 +87,13 @@ public enum FindingsReport {
 
     /// `{"accumulations": [{"address", "type", "retained", "share", "path"}], "growing": [{"type", "count_delta", "size_delta", "path"}]}`.
     public static func suspectsJSON(_ suspects: LeakSuspects, graph: HeapGraph, labels: EdgeLabels, paths: PathFinder) throws -> String {
-        struct Accumulation: Encodable { var address: String; var type: String; var retained: UInt64; var share: Double; var path: [String] }
+        struct Accumulation: Encodable {
+            var address: String
+            var type: String
+            var retained: UInt64
+            var share: Double
+            var path: [String]
+        }
         struct Growth: Encodable { var type: String; var count_delta: Int; var size_delta: Int64; var path: [String] }
         struct Document: Encodable { var accumulations: [Accumulation]; var growing: [Growth] }
         return try JSONOutput.string(Document(

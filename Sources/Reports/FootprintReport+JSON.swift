@@ -31,7 +31,8 @@ extension FootprintReport {
         if let table = footprint.mappings {
             for (kind, c) in table.byKind() { byKind[kind.rawValue] = c.pssBytes }
             libraries = table.byLibrary().map {
-                Library(path: $0.path, private: $0.usage.ussBytes, pss: $0.usage.pssBytes, rss: $0.usage.rssBytes, writable: $0.usage.privateDirtyBytes)
+                Library(path: $0.path, private: $0.usage.ussBytes, pss: $0.usage.pssBytes, rss: $0.usage.rssBytes,
+                    writable: $0.usage.privateDirtyBytes)
             }
             if includeMappings {
                 rows = zip(table.mappings, table.kinds()).map { m, kind in

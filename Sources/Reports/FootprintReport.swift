@@ -33,7 +33,8 @@ public enum FootprintReport {
         var table = TextTable(headers: ["", "", ""], leftAligned: [0, 2])
         table.rows = [
             ["RSS", ByteFormat.string(t.rssBytes), "resident"],
-            ["PSS", ByteFormat.string(t.pssBytes), footprint.totalsFromRollup ? "proportional share (smaps_rollup)" : "proportional share (Σ smaps, rounded down)"],
+            ["PSS", ByteFormat.string(t.pssBytes),
+                footprint.totalsFromRollup ? "proportional share (smaps_rollup)" : "proportional share (Σ smaps, rounded down)"],
             ["USS", ByteFormat.string(t.ussBytes), "private clean + private dirty: freed if the process exits"],
             ["Writable", ByteFormat.string(t.writableBytes), "Σ Private_Dirty"],
             ["Swap", ByteFormat.string(t.swapBytes), "SwapPss " + ByteFormat.string(t.swapPssBytes)],
@@ -69,7 +70,8 @@ public enum FootprintReport {
     }
 
     private static func cells(_ title: String, _ c: MemoryCounters) -> [String] {
-        [title, String(c.sharedCleanBytes / 1024), String(c.sharedDirtyBytes / 1024), String(c.privateCleanBytes / 1024), String(c.privateDirtyBytes / 1024)]
+        [title, String(c.sharedCleanBytes / 1024), String(c.sharedDirtyBytes / 1024), String(c.privateCleanBytes / 1024),
+            String(c.privateDirtyBytes / 1024)]
     }
 
     private static func label(_ p: Permissions, mapped: Bool) -> String {
@@ -122,7 +124,8 @@ public enum FootprintReport {
     private static func sizes(_ values: UInt64...) -> [String] { values.map(ByteFormat.string) }
     private static func hex(_ value: UInt64) -> String { String(value, radix: 16) }
     private static func indent(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0.trimmingTrailingSpaces() }.joined(separator: "\n")
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " +
+            "" + $0.trimmingTrailingSpaces() }.joined(separator: "\n")
     }
 }
 

@@ -14,11 +14,13 @@ public enum FootprintTreeReport {
                 + [member.mappingCount.map(String.init) ?? "?"]
                 + [String(repeating: "  ", count: member.link.depth) + member.footprint.status.name])
         }
-        table.rows.append(["total", ""] + [sum.rssBytes, sum.pssBytes, sum.ussBytes, sum.writableBytes, sum.swapBytes].map(ByteFormat.string) + ["", ""])
+        table.rows.append(["total", ""] + [sum.rssBytes, sum.pssBytes, sum.ussBytes, sum.writableBytes,
+            sum.swapBytes].map(ByteFormat.string) + ["", ""])
         let root = members.first?.link.pid ?? 0
         var out = "Process \(root) and \(members.count - 1) descendant\(members.count == 2 ? "" : "s"):\n" + table.render()
         out += "\nTotal PSS \(ByteFormat.string(sum.pssBytes)) (\(sum.pssBytes) bytes): what the tree costs, shared pages counted once.\n"
-        out += "Σ RSS \(ByteFormat.string(sum.rssBytes)) counts shared pages once per process; Σ USS \(ByteFormat.string(sum.ussBytes)) leaves them out.\n"
+        out += "Σ RSS \(ByteFormat.string(sum.rssBytes)) counts shared pages once per process; Σ USS \(ByteFormat.string(sum.ussBytes)) " +
+            "leaves them out.\n"
         if !skipped.isEmpty {
             out += "Exited during the walk (not counted): " + skipped.map(String.init).joined(separator: ", ") + "\n"
         }

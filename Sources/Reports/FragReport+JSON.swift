@@ -53,7 +53,8 @@ extension FragReport {
                           reported_count: a.arenas.reportedArenaCount, occupancy: occupancy,
                           found_by: a.tableOrigin.rawValue, locate_ms: a.tableLocateSeconds * 1000),
             pinned_arenas: a.pinning.arenas.count, pinned_bytes: a.pinning.bytes, pinned_threshold: a.pinning.threshold,
-            pinners: a.pinning.pinners.map { .init(type: $0.type, address: hex($0.firstAddress), size: $0.bytes, arenas: $0.arenas, objects: $0.objects) },
+            pinners: a.pinning.pinners.map { .init(type: $0.type, address: hex($0.firstAddress), size: $0.bytes, arenas: $0.arenas,
+                objects: $0.objects) },
             pinned_objects: a.pinning.objects.map {
                 .init(type: $0.type, address: hex($0.address), size: $0.blockBytes, arena: hex(a.arenas.arenas[$0.arena].address))
             },

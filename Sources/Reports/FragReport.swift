@@ -15,7 +15,8 @@ public enum FragReport {
         /// RSS given back as the target measured it around the call itself.
         public var measuredBytes: UInt64
 
-        public init(predictedBytes: UInt64, rssBefore: UInt64, rssAfter: UInt64, ussBefore: UInt64, ussAfter: UInt64, measuredBytes: UInt64) {
+        public init(predictedBytes: UInt64, rssBefore: UInt64, rssAfter: UInt64, ussBefore: UInt64, ussAfter: UInt64,
+            measuredBytes: UInt64) {
             self.predictedBytes = predictedBytes
             self.rssBefore = rssBefore
             self.rssAfter = rssAfter
@@ -28,7 +29,8 @@ public enum FragReport {
     static func size(_ bytes: UInt64) -> String { ByteFormat.string(bytes) }
 
     /// The whole report; `top` limits the pinner rows.
-    public static func text(_ a: FragAnalysis, malloc: MallocStats?, trim: TrimOutcome?, holders: PinnerHolders? = nil, top: Int = 10) -> String {
+    public static func text(_ a: FragAnalysis, malloc: MallocStats?, trim: TrimOutcome?, holders: PinnerHolders? = nil,
+        top: Int = 10) -> String {
         var out = "Process \(a.pid), Python \(a.python): RSS \(size(a.rssBytes)), USS \(size(a.ussBytes)) "
             + "(stopped \(Int(a.pauseSeconds * 1000)) ms while reading)\n"
             + (a.tableOrigin == .search ? "No symbols for pymalloc's arena table: found by searching the interpreter's data "
@@ -39,7 +41,8 @@ public enum FragReport {
         if let holders, !a.pinning.arenas.isEmpty { out += "\n" + holders.text(top: top) }
         out += "\n" + glibc(a, malloc: malloc)
         if let trim {
-            let error = trim.measuredBytes == 0 ? 0 : (Double(trim.predictedBytes) - Double(trim.measuredBytes)) / Double(trim.measuredBytes) * 100
+            let measured = Double(trim.measuredBytes)
+            let error = trim.measuredBytes == 0 ? 0 : (Double(trim.predictedBytes) - measured) / measured * 100
             out += "\nmalloc_trim(0) was called in process \(a.pid) (--trim): RSS \(size(trim.rssBefore)) → \(size(trim.rssAfter)), "
                 + "USS \(size(trim.ussBefore)) → \(size(trim.ussAfter)).\n"
                 + "  returned \(size(trim.measuredBytes)) (measured in the target around the call); predicted \(size(trim.predictedBytes)) "
@@ -56,11 +59,13 @@ public enum FragReport {
         let c = a.account
         var rows: [(String, UInt64, String)] = [
             ("Writable anonymous memory", c.writableAnonymousBytes, "resident, Σ Rss of anonymous rw mappings (smaps)"),
-            ("  pymalloc arenas", c.arenaBytes, "\(a.arenas.arenas.count) × \(size(a.layout.arenaBytes)) (\(size(a.arenas.arenaBytes)) mapped)"),
+            ("  pymalloc arenas", c.arenaBytes,
+                "\(a.arenas.arenas.count) × \(size(a.layout.arenaBytes)) (\(size(a.arenas.arenaBytes)) mapped)"),
             ("    used blocks", c.arenaUsedBytes, "live objects ≤ 512 B and small buffers"),
             ("    free in used pools", c.arenaFreeInPoolsBytes, "free blocks, pool headers"),
             ("    empty pools", c.arenaEmptyPoolBytes, "resident pools with no block in use"),
-            ("  glibc heap [heap]", c.glibcHeapBytes, a.heap.map { "\($0.inUseChunks) chunks in use, \($0.freeChunks) free" } ?? (a.heapNote ?? "")),
+            ("  glibc heap [heap]", c.glibcHeapBytes,
+                a.heap.map { "\($0.inUseChunks) chunks in use, \($0.freeChunks) free" } ?? (a.heapNote ?? "")),
             ("    in use", c.glibcInUseBytes, "objects > 512 B, buffers, C extensions"),
             ("    free", c.glibcFreeBytes, "free chunks and the top chunk"),
             ("  glibc mmapped chunks", c.mmappedChunkBytes, "\(c.mmappedChunks) large allocations"),

@@ -21,7 +21,8 @@ public enum GCReport {
         table.rows.append(["permanent", String(observation.permanent), "", "", "", "", "", "", ""])
         out += "\n" + table.render()
         if let full = observation.fullSeconds {
-            out += "\none full collection (--measure-full): \(decimal(full * 1000, 1)) ms, freed \(observation.fullCollected ?? 0) objects\n"
+            out += "\none full collection (--measure-full): \(decimal(full * 1000, 1)) ms, freed " +
+                "\(observation.fullCollected ?? 0) objects\n"
         }
         out += "\ncyclic garbage by type (freed by the collector; weak-referenceable types only)\n"
         if insight.garbage.isEmpty {

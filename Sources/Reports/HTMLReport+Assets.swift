@@ -7,26 +7,30 @@ extension HTMLReport {
         header h1{margin:0;font-size:20px;font-weight:600;letter-spacing:.2px}
         header .sub{margin:2px 0 12px;color:#b8c3d6;font-family:ui-monospace,Menlo,monospace;font-size:12.5px;word-break:break-all}
         .facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:8px 18px;margin:0}
-        .facts div{min-width:0}.facts .wide{grid-column:1/-1}.facts dt{font-size:11px;text-transform:uppercase;letter-spacing:.6px;color:#8f9bb1}
+        .facts div{min-width:0}.facts .wide{grid-column:1/-1}.facts dt{font-size:11px;text-transform:uppercase;letter-spacing:.6px;\
+        color:#8f9bb1}
         .facts dd{margin:0;font-weight:500;overflow-wrap:anywhere}
         nav{position:sticky;top:0;z-index:2;background:#fff;border-bottom:1px solid var(--line);padding:8px 28px}
         nav a{color:var(--accent);text-decoration:none;margin-right:16px;font-weight:500}
         main{max-width:1080px;margin:0 auto;padding:8px 20px 24px}
-        section{scroll-margin-top:44px;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px 18px;margin:16px 0}
+        section{scroll-margin-top:44px;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px 18px;\
+        margin:16px 0}
         h2{font-size:17px;margin:0 0 6px}h3{font-size:14.5px;margin:16px 0 6px}
         .hint{color:var(--soft);font-size:12.5px;margin:0 0 8px}
         .bar{display:flex;height:26px;border-radius:5px;overflow:hidden;border:1px solid var(--line)}
         .bar .live,.key.live{background:var(--accent)}.bar .other,.key.other{background:#c9d0dc}
         .key{display:inline-block;width:11px;height:11px;border-radius:2px;margin:0 5px 0 2px;vertical-align:-1px}
         .legend{font-size:13px;color:var(--soft)}
-        .crumbs{margin:6px 0}.crumbs button{font:inherit;font-size:12.5px;border:1px solid var(--line);background:#eef3fc;color:var(--accent);border-radius:4px;padding:2px 8px;margin-right:4px;cursor:pointer}
+        .crumbs{margin:6px 0}.crumbs button{font:inherit;font-size:12.5px;border:1px solid var(--line);background:#eef3fc;\
+        color:var(--accent);border-radius:4px;padding:2px 8px;margin-right:4px;cursor:pointer}
         .crumbs button:last-child{background:var(--accent);color:#fff}
         #treemap-svg{width:100%;height:auto;display:block;border-radius:4px;background:#eef0f4}
         #treemap-svg rect{stroke:#fff;stroke-width:1}
         #treemap-svg .cell{cursor:pointer}#treemap-svg .cell:hover rect{stroke:#1f2a3c;stroke-width:1.5}
         #treemap-svg text{font-size:11px;fill:#1d2430;pointer-events:none}
         #treemap-svg .outer text{font-weight:600}
-        #treemap-tip{position:fixed;pointer-events:none;background:#1f2a3c;color:#fff;padding:6px 9px;border-radius:5px;font-size:12px;white-space:pre;max-width:480px;z-index:3;box-shadow:0 2px 8px rgba(0,0,0,.25)}
+        #treemap-tip{position:fixed;pointer-events:none;background:#1f2a3c;color:#fff;padding:6px 9px;border-radius:5px;font-size:12px;\
+        white-space:pre;max-width:480px;z-index:3;box-shadow:0 2px 8px rgba(0,0,0,.25)}
         table{border-collapse:collapse;width:100%;font-size:13px}
         th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
         th{background:#f0f2f6;font-weight:600;position:sticky;top:37px}
@@ -76,7 +80,8 @@ extension HTMLReport {
             g.setAttribute("data-size", n[2]);
             var rect = document.createElementNS(SVG, "rect");
             ["x", "y", "width", "height"].forEach(function (k, j) { rect.setAttribute(k, r[j]); });
-            rect.setAttribute("fill", "hsl(" + n[8] + "," + (rest ? 8 : outer ? 40 : 50) + "%," + (rest ? (outer ? 90 : 80) : (outer ? 88 : 68)) + "%)");
+            rect.setAttribute("fill", "hsl(" + n[8] + "," + (rest ? 8 : outer ? 40 : 50) + "%," + (rest ? (outer ? 90 : 80) : (outer ?\
+         88 : 68)) + "%)");
             g.appendChild(rect);
             var text = label(n, r);
             if (text) {
@@ -105,7 +110,8 @@ extension HTMLReport {
           }
           function describe(n) {
             var own = n[1] === "object";
-            return n[0] + "\\n" + bytes(n[2]) + (own ? " own, " + bytes(n[3]) + " retained" : " retained by " + n[4].toLocaleString("en-US") + " objects");
+            return n[0] + "\\n" + bytes(n[2]) + (own ? " own, " + bytes(n[3]) + " retained" : " retained by " +\
+         n[4].toLocaleString("en-US") + " objects");
           }
           svg.querySelectorAll("title").forEach(function (t) { t.parentNode.removeChild(t); });
           svg.addEventListener("click", function (e) {
@@ -141,7 +147,8 @@ extension HTMLReport {
                 var rows = Array.prototype.slice.call(body.rows);
                 rows.sort(function (a, b) {
                   var x = a.cells[column], y = b.cells[column];
-                  var d = numeric ? (+x.getAttribute("data-value")) - (+y.getAttribute("data-value")) : x.textContent.localeCompare(y.textContent);
+                  var d = numeric ? (+x.getAttribute("data-value")) - (+y.getAttribute("data-value")) :\
+         x.textContent.localeCompare(y.textContent);
                   return descending ? -d : d;
                 });
                 rows.forEach(function (r) { body.appendChild(r); });

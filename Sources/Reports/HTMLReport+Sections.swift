@@ -6,16 +6,21 @@ extension HTMLReport {
     static func treemapSection(_ treemap: RetainedTreemap, graph: HeapGraph) -> String {
         let nodes = treemap.nodes
         var out = "<section id=\"treemap\"><h2>Where the memory is retained</h2>\n"
-        out += "<p class=\"hint\">The dominator tree in groups, each split by type, then into its largest objects: a module or thread frame with what it alone retains; "
-        out += "the largest other objects that no single root dominates; the rest of those by type (“other roots”: held by C code or by several roots). "
+        out += "<p class=\"hint\">The dominator tree in groups, each split by type, then into its largest objects: a module or thread " +
+            "frame with what it alone retains; "
+        out += "the largest other objects that no single root dominates; the rest of those by type (“other roots”: held by C code or " +
+            "by several roots). "
         out += "Hover for sizes; click to zoom in, and use the path above the map to zoom out.</p>\n"
-        out += "<div class=\"crumbs\" id=\"treemap-crumbs\"><button type=\"button\" data-node=\"0\">all objects · \(ByteFormat.string(nodes[0].sizeBytes))</button></div>\n"
-        out += "<svg id=\"treemap-svg\" viewBox=\"0 0 \(Int(canvas.width)) \(Int(canvas.height))\" role=\"img\" aria-label=\"treemap of retained size\">\n"
+        out += "<div class=\"crumbs\" id=\"treemap-crumbs\"><button type=\"button\" data-node=\"0\">all objects · " +
+            "\(ByteFormat.string(nodes[0].sizeBytes))</button></div>\n"
+        out += "<svg id=\"treemap-svg\" viewBox=\"0 0 \(Int(canvas.width)) \(Int(canvas.height))\" role=\"img\" aria-label=\"treemap of " +
+            "retained size\">\n"
         let hues = groupHues(treemap)
         for child in nodes[0].children {
             out += cellSVG(nodes[child], index: child, rect: nodes[child].rect, outer: true, hue: hues[child], addresses: graph.addresses)
             for grandchild in nodes[child].children {
-                out += cellSVG(nodes[grandchild], index: grandchild, rect: nodes[grandchild].nestedRect, outer: false, hue: hues[grandchild])
+                out += cellSVG(nodes[grandchild], index: grandchild, rect: nodes[grandchild].nestedRect, outer: false,
+                    hue: hues[grandchild])
             }
         }
         out += "</svg>\n<div id=\"treemap-tip\" hidden></div></section>\n"
@@ -30,13 +35,16 @@ extension HTMLReport {
         return hues
     }
 
-    static func cellSVG(_ node: RetainedTreemap.Node, index: Int, rect: LayoutRect, outer: Bool, hue: Int, addresses: [UInt64]? = nil) -> String {
+    static func cellSVG(_ node: RetainedTreemap.Node, index: Int, rect: LayoutRect, outer: Bool, hue: Int,
+        addresses: [UInt64]? = nil) -> String {
         let lightness = node.kind == .rest ? (outer ? 90 : 80) : (outer ? 88 : 68)
         let saturation = node.kind == .rest ? 8 : (outer ? 40 : 50)
-        var out = "<g class=\"cell \(outer ? "outer" : "inner")\" data-node=\"\(index)\" data-depth=\"\(outer ? 1 : 2)\" data-name=\"\(html(node.name))\" data-size=\"\(node.sizeBytes)\""
+        var out = "<g class=\"cell \(outer ? "outer" : "inner")\" data-node=\"\(index)\" data-depth=\"\(outer ? 1 : 2)\" " +
+            "data-name=\"\(html(node.name))\" data-size=\"\(node.sizeBytes)\""
         if let object = node.object, let address = addresses?[object] { out += " data-address=\"\(EdgeLabels.hex(address))\"" }
         out += ">"
-        out += "<rect x=\"\(n(rect.x))\" y=\"\(n(rect.y))\" width=\"\(n(rect.width))\" height=\"\(n(rect.height))\" fill=\"hsl(\(hue),\(saturation)%,\(lightness)%)\"/>"
+        out += "<rect x=\"\(n(rect.x))\" y=\"\(n(rect.y))\" width=\"\(n(rect.width))\" height=\"\(n(rect.height))\" " +
+            "fill=\"hsl(\(hue),\(saturation)%,\(lightness)%)\"/>"
         if let label = cellLabel(node.name, size: node.sizeBytes, rect: rect) {
             out += "<text x=\"\(n(rect.x + 4))\" y=\"\(n(rect.y + 12))\">\(html(label))</text>"
         }
@@ -56,7 +64,8 @@ extension HTMLReport {
 
     static func tooltip(_ node: RetainedTreemap.Node) -> String {
         var text = node.name + "\n" + ByteFormat.string(node.sizeBytes)
-        text += node.kind == .object ? " own, \(ByteFormat.string(node.retainedBytes)) retained" : " retained by \(grouped(node.count)) objects"
+        text += node.kind == .object ? " own, \(ByteFormat.string(node.retainedBytes)) retained" : " retained by " +
+            "\(grouped(node.count)) objects"
         return text
     }
 
@@ -70,7 +79,8 @@ extension HTMLReport {
         for (index, node) in treemap.nodes.enumerated() {
             if index > 0 { out += ",\n" }
             let r = node.rect, q = node.nestedRect
-            out += "[" + jsonString(node.name) + ",\"\(node.kind.rawValue)\",\(node.sizeBytes),\(node.retainedBytes),\(node.count),\(node.parent),"
+            out += "[" + jsonString(node.name) + ",\"\(node.kind.rawValue)\","
+            out += "\(node.sizeBytes),\(node.retainedBytes),\(node.count),\(node.parent),"
             out += "[\(n(r.x)),\(n(r.y)),\(n(r.width)),\(n(r.height))],[\(n(q.x)),\(n(q.y)),\(n(q.width)),\(n(q.height))],\(hues[index])]"
         }
         return out + "]}"
@@ -92,7 +102,8 @@ extension HTMLReport {
         out += "(an instance's list and strings count as its class). The count is the change in the number of objects of the type.</p>\n"
         let rows = Array(growth.growth.rows.prefix(15))
         let largest = Double(max(rows.first?.newBytes ?? 1, 1))
-        out += "<svg class=\"bars\" id=\"growth-chart\" viewBox=\"0 0 1000 \(rows.count * 26 + 4)\" role=\"img\" aria-label=\"growth by type\">\n"
+        out += "<svg class=\"bars\" id=\"growth-chart\" viewBox=\"0 0 1000 \(rows.count * 26 + 4)\" role=\"img\" aria-label=\"growth " +
+            "by type\">\n"
         for (i, row) in rows.enumerated() {
             let y = Double(i * 26 + 2), width = max(Double(row.newBytes) / largest * 440, 1)
             let delta = (row.countDelta >= 0 ? "+" : "") + grouped(row.countDelta)
@@ -100,7 +111,8 @@ extension HTMLReport {
             out += "<text x=\"296\" y=\"\(n(y + 16))\" text-anchor=\"end\">\(html(String(row.type.suffix(44))))</text>"
             out += "<rect x=\"304\" y=\"\(n(y + 3))\" width=\"\(n(width))\" height=\"18\" rx=\"2\"/>"
             out += "<text x=\"\(n(312 + width))\" y=\"\(n(y + 16))\">\(delta) · \(ByteFormat.string(row.newBytes)) new</text>"
-            out += "<title>\(html(row.type)): \(delta) objects, \(grouped(row.newCount)) new, \(ByteFormat.string(row.newBytes)) charged</title></g>\n"
+            out += "<title>\(html(row.type)): \(delta) objects, \(grouped(row.newCount)) new, \(ByteFormat.string(row.newBytes)) " +
+                "charged</title></g>\n"
         }
         out += "</svg>\n"
         if rows.isEmpty { out += "<p>No new objects: nothing was created between the two snapshots that is still there.</p>\n" }
@@ -108,10 +120,13 @@ extension HTMLReport {
         if growth.survivors.isEmpty {
             out += "<p>None.</p>\n"
         } else {
-            out += "<table><thead><tr><th>Type</th><th class=\"num\">New</th><th class=\"num\">Bytes</th><th>Held by (of up to 200 examined per type; paths through the same types counted together)</th></tr></thead><tbody>\n"
+            out += "<table><thead><tr><th>Type</th><th class=\"num\">New</th><th class=\"num\">Bytes</th><th>Held by (of up to 200 " +
+                "examined per type; paths through the same types counted together)</th></tr></thead><tbody>\n"
             for group in growth.survivors {
-                let holders = group.holders.map { "<div><span class=\"count\">\(grouped($0.count)) of \(grouped(group.examined))</span>\(pathHTML($0.steps))</div>" }.joined()
-                out += "<tr><td>\(html(group.type))</td><td class=\"num\">\(grouped(group.count))</td><td class=\"num\">\(ByteFormat.string(group.sizeBytes))</td><td>\(holders)</td></tr>\n"
+                let holders = group.holders.map { "<div><span class=\"count\">\(grouped($0.count)) of " +
+                    "\(grouped(group.examined))</span>\(pathHTML($0.steps))</div>" }.joined()
+                out += "<tr><td>\(html(group.type))</td><td class=\"num\">\(grouped(group.count))</td><td " +
+                    "class=\"num\">\(ByteFormat.string(group.sizeBytes))</td><td>\(holders)</td></tr>\n"
             }
             out += "</tbody></table>\n"
         }
@@ -119,7 +134,8 @@ extension HTMLReport {
         if growth.freed.isEmpty { return out + "<p>Nothing: every object of the older snapshot is still there.</p></section>\n" }
         out += "<table><thead><tr><th>Type</th><th class=\"num\">Freed</th><th class=\"num\">Bytes</th></tr></thead><tbody>\n"
         for row in growth.freed.prefix(15) {
-            out += "<tr><td>\(html(row.type))</td><td class=\"num\">\(grouped(row.freedCount))</td><td class=\"num\">\(ByteFormat.string(row.freedSize))</td></tr>\n"
+            out += "<tr><td>\(html(row.type))</td><td class=\"num\">\(grouped(row.freedCount))</td><td " +
+                "class=\"num\">\(ByteFormat.string(row.freedSize))</td></tr>\n"
         }
         return out + "</tbody></table></section>\n"
     }
@@ -139,22 +155,28 @@ extension HTMLReport {
             }
             out += "</ol>\n"
         }
-        out += "<h3>Reference cycles</h3>\n<p>\(grouped(report.cycleCount)) cycles (groups of objects only the cyclic collector can free).</p>\n"
+        out += "<h3>Reference cycles</h3>\n<p>\(grouped(report.cycleCount)) cycles (groups of objects only the cyclic collector can " +
+            "free).</p>\n"
         if !report.cycles.isEmpty {
-            out += "<table><thead><tr><th class=\"num\">Objects</th><th class=\"num\">Size</th><th class=\"num\">Retained</th><th>Types</th></tr></thead><tbody>\n"
+            out += "<table><thead><tr><th class=\"num\">Objects</th><th class=\"num\">Size</th><th " +
+                "class=\"num\">Retained</th><th>Types</th></tr></thead><tbody>\n"
             for c in report.cycles {
                 out += "<tr><td class=\"num\">\(grouped(c.members.count))</td><td class=\"num\">\(ByteFormat.string(c.sizeBytes))</td>"
-                out += "<td class=\"num\">\(ByteFormat.string(c.retainedBytes))</td><td>\(html(FindingsReport.typeMix(c, graph: graph)))</td></tr>\n"
+                out += "<td class=\"num\">\(ByteFormat.string(c.retainedBytes))</td>"
+                out += "<td>\(html(FindingsReport.typeMix(c, graph: graph)))</td></tr>\n"
             }
             out += "</tbody></table>\n"
         }
         let dupes = report.duplicates
         let wasted = dupes.wastedBytes
-        out += "<h3>Duplicate strings</h3>\n<p>\(grouped(dupes.groups.count)) values held more than once; the extra copies take \(ByteFormat.string(wasted)).</p>\n"
+        out += "<h3>Duplicate strings</h3>\n<p>\(grouped(dupes.groups.count)) values held more than once; the extra copies take " +
+            "\(ByteFormat.string(wasted)).</p>\n"
         if !dupes.groups.isEmpty {
-            out += "<table><thead><tr><th class=\"num\">Copies</th><th class=\"num\">Wasted</th><th>Type</th><th>Value</th></tr></thead><tbody>\n"
+            out += "<table><thead><tr><th class=\"num\">Copies</th><th " +
+                "class=\"num\">Wasted</th><th>Type</th><th>Value</th></tr></thead><tbody>\n"
             for g in dupes.groups.prefix(10) {
-                out += "<tr><td class=\"num\">\(grouped(g.count))</td><td class=\"num\">\(ByteFormat.string(g.wastedBytes))</td><td>\(html(g.type))</td>"
+                out += "<tr><td class=\"num\">\(grouped(g.count))</td><td " +
+                    "class=\"num\">\(ByteFormat.string(g.wastedBytes))</td><td>\(html(g.type))</td>"
                 out += "<td><code>\(html(FindingsReport.quoted(g.value)))</code></td></tr>\n"
             }
             out += "</tbody></table>\n"
@@ -173,6 +195,7 @@ extension HTMLReport {
         return try JSONOutput.string(Document(
             output: output, bytes: bytes,
             groups: nodes[0].children.map { Group(name: nodes[$0].name, size: nodes[$0].sizeBytes) },
-            growth: report.growth.map { $0.growth.rows.prefix(15).map { Growth(type: $0.type, count_delta: $0.countDelta, new_bytes: $0.newBytes) } }))
+            growth: report.growth.map { $0.growth.rows.prefix(15).map { Growth(type: $0.type, count_delta: $0.countDelta,
+                new_bytes: $0.newBytes) } }))
     }
 }

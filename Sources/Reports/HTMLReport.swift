@@ -16,7 +16,8 @@ public enum HTMLReport {
 
     /// Writes the page to `output` (temporary name beside it, renamed into place, mode 0600); returns its size in bytes.
     @discardableResult
-    public static func write(_ report: HeapReportContents, olderPath: String?, path: String, to output: String) throws(SnapshotError) -> Int {
+    public static func write(_ report: HeapReportContents, olderPath: String?, path: String,
+        to output: String) throws(SnapshotError) -> Int {
         let page = render(report, olderPath: olderPath, path: path)
         try AtomicFile.write(to: output) { (out: inout OutputBuffer) throws(SnapshotError) in out.append(page) }
         return page.utf8.count
@@ -43,7 +44,8 @@ public enum HTMLReport {
         page += typesSection(report.types)
         page += retainersSection(report.retainers, graph: graph)
         page += findingsSection(report)
-        page += "</main>\n<footer>Made by memlens from \(html(path)). Sizes are <code>sys.getsizeof</code>; retained sizes follow the dominator tree (Eclipse MAT's definition).</footer>\n"
+        page += "</main>\n<footer>Made by memlens from \(html(path)). Sizes are <code>sys.getsizeof</code>; retained sizes follow the " +
+            "dominator tree (Eclipse MAT's definition).</footer>\n"
         page += "<script type=\"application/json\" id=\"memlens-data\">" + treemapJSON(report.treemap) + "</script>\n"
         page += "<script>\(script)</script>\n</body></html>\n"
         return page
@@ -64,13 +66,16 @@ public enum HTMLReport {
             ("Objects", grouped(graph.count)),
             ("Object bytes", ByteFormat.string(graph.totalSizeBytes)),
             ("RSS at the dump", meta.rssBytes.map(ByteFormat.string) ?? "not recorded"),
-            ("Snapshot", "\(path) (\(meta.source ?? "?") format \(meta.format.map(String.init) ?? "?"), values \(meta.values == false ? "not recorded" : "recorded"))"),
+            ("Snapshot", "\(path) (\(meta.source ?? "?") format \(meta.format.map(String.init) ?? "?"), values " +
+                "\(meta.values == false ? "not recorded" : "recorded"))"),
         ]
         if let olderPath, let growth = report.growth {
             rows.append(("Compared with", "\(olderPath): \(grouped(growth.olderObjects)) objects, \(ByteFormat.string(growth.olderBytes))"))
         }
-        if report.unreachableCount > 0 { rows.append(("Unreachable", "\(grouped(report.unreachableCount)) objects no root reaches (counted as roots)")) }
-        return "<dl class=\"facts\">" + rows.map { "<div\($0.1.count > 40 ? " class=\"wide\"" : "")><dt>\(html($0.0))</dt><dd>\(html($0.1))</dd></div>" }.joined() + "</dl>"
+        if report.unreachableCount > 0 { rows.append(("Unreachable",
+            "\(grouped(report.unreachableCount)) objects no root reaches (counted as roots)")) }
+        let items = rows.map { "<div\($0.1.count > 40 ? " class=\"wide\"" : "")><dt>\(html($0.0))</dt><dd>\(html($0.1))</dd></div>" }
+        return "<dl class=\"facts\">" + items.joined() + "</dl>"
     }
 
     static func navigation(hasGrowth: Bool) -> String {
@@ -85,24 +90,32 @@ public enum HTMLReport {
         var out = "<section id=\"composition\"><h2>Memory composition</h2>\n"
         let objects = graph.totalSizeBytes
         guard let rss = graph.metadata.rssBytes, rss > 0 else {
-            return out + "<p>The snapshot did not record the RSS, so only the objects are known: \(ByteFormat.string(objects)).</p></section>\n"
+            return out + "<p>The snapshot did not record the RSS, so only the objects are known: " +
+                "\(ByteFormat.string(objects)).</p></section>\n"
         }
         let live = min(objects, rss), other = rss - live
         let share = Double(live) / Double(rss) * 100
         out += "<div class=\"bar\" role=\"img\" aria-label=\"live objects \(ByteFormat.string(live)) of RSS \(ByteFormat.string(rss))\">"
-        out += "<span class=\"live\" style=\"width:\(ByteFormat.formatDecimal(share, places: 2))%\" title=\"live objects \(ByteFormat.string(live))\"></span>"
-        out += "<span class=\"other\" style=\"width:\(ByteFormat.formatDecimal(100 - share, places: 2))%\" title=\"everything else \(ByteFormat.string(other))\"></span></div>\n"
-        out += "<p class=\"legend\"><span class=\"key live\"></span>Live objects \(ByteFormat.string(live)) (\(ByteFormat.formatDecimal(share, places: 1))%) "
-        out += "<span class=\"key other\"></span>Everything else in the RSS \(ByteFormat.string(other)): free space in obmalloc arenas and malloc's free lists, "
+        out += "<span class=\"live\" style=\"width:\(ByteFormat.formatDecimal(share, places: 2))%\" title=\"live objects " +
+            "\(ByteFormat.string(live))\"></span>"
+        out += "<span class=\"other\" style=\"width:\(ByteFormat.formatDecimal(100 - share, places: 2))%\" title=\"everything else " +
+            "\(ByteFormat.string(other))\"></span></div>\n"
+        out += "<p class=\"legend\"><span class=\"key live\"></span>Live objects \(ByteFormat.string(live)) " +
+            "(\(ByteFormat.formatDecimal(share, places: 1))%) "
+        out += "<span class=\"key other\"></span>Everything else in the RSS \(ByteFormat.string(other)): free space in obmalloc arenas " +
+            "and malloc's free lists, "
         out += "the interpreter, libraries and stacks. This snapshot carries no arena or malloc figures to split it further; "
         out += "<code>memlens frag PID</code> does.</p></section>\n"
         return out
     }
 
     static func typesSection(_ types: [HeapReportContents.TypeRow]) -> String {
-        var out = "<section id=\"types\"><h2>Types</h2>\n<p><input id=\"type-filter\" type=\"search\" placeholder=\"Filter types…\" aria-label=\"Filter types\"> "
-        out += "<span class=\"hint\">Click a column to sort. Retained: objects of the type that no object of the same type dominates, with all they dominate.</span></p>\n"
-        out += "<div class=\"scroll\"><table class=\"sortable\" id=\"types-table\"><thead><tr><th data-sort=\"text\">Type</th><th data-sort=\"number\" class=\"num\">Count</th>"
+        var out = "<section id=\"types\"><h2>Types</h2>\n<p><input id=\"type-filter\" type=\"search\" placeholder=\"Filter types…\" " +
+            "aria-label=\"Filter types\"> "
+        out += "<span class=\"hint\">Click a column to sort. Retained: objects of the type that no object of the same type dominates, " +
+            "with all they dominate.</span></p>\n"
+        out += "<div class=\"scroll\"><table class=\"sortable\" id=\"types-table\"><thead><tr><th data-sort=\"text\">Type</th><th " +
+            "data-sort=\"number\" class=\"num\">Count</th>"
         out += "<th data-sort=\"number\" class=\"num\">Size</th><th data-sort=\"number\" class=\"num\">Retained</th></tr></thead><tbody>\n"
         for row in types.prefix(typeRows) {
             out += "<tr><td>\(html(row.type))</td><td class=\"num\" data-value=\"\(row.count)\">\(grouped(row.count))</td>"
@@ -112,13 +125,15 @@ public enum HTMLReport {
         out += "</tbody></table></div>\n"
         if types.count > typeRows {
             let rest = types.dropFirst(typeRows)
-            out += "<p class=\"hint\">\(grouped(rest.count)) more types with \(grouped(rest.reduce(0) { $0 + $1.count })) objects, \(ByteFormat.string(rest.reduce(0) { $0 + $1.sizeBytes })).</p>\n"
+            out += "<p class=\"hint\">\(grouped(rest.count)) more types with \(grouped(rest.reduce(0) { $0 + $1.count })) objects, " +
+                "\(ByteFormat.string(rest.reduce(0) { $0 + $1.sizeBytes })).</p>\n"
         }
         return out + "</section>\n"
     }
 
     static func retainersSection(_ retainers: [HeapReportContents.Retainer], graph: HeapGraph) -> String {
-        var out = "<section id=\"retainers\"><h2>The \(retainers.count) largest retainers</h2>\n<p class=\"hint\">What would be freed with each object, and the shortest path to it from a root.</p><ol class=\"retainers\">\n"
+        var out = "<section id=\"retainers\"><h2>The \(retainers.count) largest retainers</h2>\n<p class=\"hint\">What would be freed " +
+            "with each object, and the shortest path to it from a root.</p><ol class=\"retainers\">\n"
         for r in retainers {
             out += "<li><span class=\"size\">\(ByteFormat.string(r.retainedBytes))</span> <b>\(html(r.steps.last ?? ""))</b> "
             out += "<span class=\"hint\">own \(ByteFormat.string(graph.sizes[r.object]))</span>\(pathHTML(r.steps))</li>\n"

@@ -59,7 +59,8 @@ public enum HeapSnapshotWriter {
             for i in 0..<graph.count {
                 let kind = kinds.nodeKind(of: i)
                 let name = kind == .string && textSlot[i] != .max ? textSlot[i] : strings.index(kinds.nodeName(of: i))
-                node(kind, name: name, id: nodeID(address: graph.addresses[i], index: i), size: graph.sizes[i], edges: graph.referents(of: i).count)
+                node(kind, name: name, id: nodeID(address: graph.addresses[i], index: i), size: graph.sizes[i],
+                    edges: graph.referents(of: i).count)
                 try out.flushIfFull()
             }
             out.append("],\n\"edges\":[")

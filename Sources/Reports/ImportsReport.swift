@@ -37,7 +37,8 @@ public enum ImportsReport {
         var failed: Bool
 
         enum CodingKeys: String, CodingKey {
-            case name, parent, depth, self_bytes, cumulative_bytes, cumulative_rss_bytes, self_us, cumulative_us, objects, self_objects, failed
+            case name, parent, depth, self_bytes, cumulative_bytes, cumulative_rss_bytes, self_us, cumulative_us
+            case objects, self_objects, failed
         }
 
         // Written by hand so a top-level module has `"parent": null` rather than no key.
@@ -75,7 +76,8 @@ public enum ImportsReport {
                 self_us: node.selfNanoseconds / 1000, cumulative_us: node.cumulativeNanoseconds / 1000,
                 objects: node.objects, self_objects: node.selfObjects, failed: node.failed)
         }
-        return try JSONOutput.string(Document(python: profile.python, pid: profile.pid, probe: profile.probe, command: command, modules: rows))
+        return try JSONOutput.string(Document(python: profile.python, pid: profile.pid, probe: profile.probe, command: command,
+            modules: rows))
     }
 
     static func probeDescription(_ probe: String) -> String {

@@ -53,6 +53,7 @@ public enum RetainedReport {
     /// `{"types": [{"type", "count", "retained"}]}`.
     public static func typesJSON(_ graph: HeapGraph, _ sizes: RetainedSizes, top: Int) throws -> String {
         struct Row: Encodable { var type: String; var count: Int; var retained: UInt64 }
-        return try JSONOutput.string(["types": sizes.byType(graph).prefix(top).map { Row(type: $0.type, count: $0.count, retained: $0.retained) }])
+        return try JSONOutput.string(["types": sizes.byType(graph).prefix(top).map { Row(type: $0.type, count: $0.count,
+            retained: $0.retained) }])
     }
 }

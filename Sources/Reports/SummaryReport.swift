@@ -66,7 +66,8 @@ public enum SummaryReport {
             var rss: UInt64?
             var types: [Row]
         }
-        let rows = summary.types.prefix(top ?? Int.max).map { Row(type: $0.type, count: $0.count, size: $0.size, max: $0.max, approximate: $0.approximate) }
+        let rows = summary.types.prefix(top ?? Int.max).map { Row(type: $0.type, count: $0.count, size: $0.size, max: $0.max,
+            approximate: $0.approximate) }
         let document = Document(
             objects: summary.objectCount, total_size: summary.totalSizeBytes, python: metadata.python,
             pid: metadata.pid, rss: metadata.rssBytes, types: Array(rows)

@@ -71,7 +71,8 @@ public final class AtomicOutput {
     }
 
     /// Writes `bytes` to `path` at once.
-    public static func write(_ bytes: some Collection<UInt8>, to path: String, mode: FilePermissions = .ownerReadWrite) throws(FileSafetyError) {
+    public static func write(_ bytes: some Collection<UInt8>, to path: String,
+        mode: FilePermissions = .ownerReadWrite) throws(FileSafetyError) {
         let output = try AtomicOutput(path: path, mode: mode)
         let array = Array(bytes)
         do { _ = try array.withUnsafeBytes { try output.descriptor.writeAll($0) } } catch {

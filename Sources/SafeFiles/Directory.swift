@@ -66,7 +66,8 @@ public final class Directory: Sendable {
     /// `mode`, failing rather than reusing one that exists, and checks that
     /// what was opened is the folder just made. With `owner`, hands it to that
     /// user and group afterwards (a target that must write into it).
-    public func makeFolder(prefix: String, mode: FilePermissions = .ownerReadWriteExecute, owner: (uid: UInt32, gid: UInt32)? = nil) throws(FileSafetyError) -> PrivateFolder {
+    public func makeFolder(prefix: String, mode: FilePermissions = .ownerReadWriteExecute,
+        owner: (uid: UInt32, gid: UInt32)? = nil) throws(FileSafetyError) -> PrivateFolder {
         for _ in 0..<16 {
             let name = prefix + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
             if mkdirat(descriptor.rawValue, name, mode.rawValue) != 0 {
@@ -75,7 +76,8 @@ public final class Directory: Sendable {
             }
             let fd = openat(descriptor.rawValue, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard fd >= 0 else { throw .system(path + "/" + name, "cannot open the folder just created", Errno(rawValue: errno)) }
-            let folder = PrivateFolder(name: name, parent: self, directory: Directory(path: path + "/" + name, descriptor: FileDescriptor(rawValue: fd)))
+            let folder = PrivateFolder(name: name, parent: self,
+                directory: Directory(path: path + "/" + name, descriptor: FileDescriptor(rawValue: fd)))
             var info = stat()
             guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_uid == geteuid(), fchmod(fd, mode.rawValue) == 0 else {
                 folder.remove()
@@ -93,7 +95,8 @@ public final class Directory: Sendable {
 
     /// Creates the new file `name` holding `contents` (`O_CREAT|O_EXCL|O_NOFOLLOW`):
     /// an existing file or link of that name is an error, never overwritten.
-    public func createFile(_ name: String, contents: some Collection<UInt8>, mode: FilePermissions = .ownerReadWrite) throws(FileSafetyError) {
+    public func createFile(_ name: String, contents: some Collection<UInt8>,
+        mode: FilePermissions = .ownerReadWrite) throws(FileSafetyError) {
         let fd = openat(descriptor.rawValue, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode.rawValue)
         guard fd >= 0 else { throw .system(path + "/" + name, "cannot create", Errno(rawValue: errno)) }
         let file = FileDescriptor(rawValue: fd)
@@ -108,7 +111,8 @@ public final class Directory: Sendable {
 
     /// Creates the folder `name` here (a subfolder of a folder memlens made).
     public func createSubfolder(_ name: String, mode: FilePermissions = .ownerReadWriteExecute) throws(FileSafetyError) -> Directory {
-        guard mkdirat(descriptor.rawValue, name, mode.rawValue) == 0 else { throw .system(path + "/" + name, "cannot create the folder", Errno(rawValue: errno)) }
+        guard mkdirat(descriptor.rawValue, name,
+            mode.rawValue) == 0 else { throw .system(path + "/" + name, "cannot create the folder", Errno(rawValue: errno)) }
         let fd = openat(descriptor.rawValue, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { throw .system(path + "/" + name, "cannot open the folder", Errno(rawValue: errno)) }
         _ = fchmod(fd, mode.rawValue)
@@ -141,7 +145,8 @@ public final class Directory: Sendable {
         let (file, size) = try openRegularFile(name)
         defer { try? file.close() }
         guard size <= limitBytes else {
-            throw FileSafetyError(path: path + "/" + name, reason: "\(size) bytes, more than the \(limitBytes) memlens accepts here (refused)")
+            throw FileSafetyError(path: path + "/" + name,
+                reason: "\(size) bytes, more than the \(limitBytes) memlens accepts here (refused)")
         }
         var bytes = [UInt8](repeating: 0, count: limitBytes + 1)
         var filled = 0

@@ -17,7 +17,8 @@ public struct FileSafetyError: Error, CustomStringConvertible, Sendable {
     /// A failed system call on `path`.
     static func system(_ path: String, _ what: String, _ errno: Errno) -> FileSafetyError {
         if errno == .tooManySymbolicLinkLevels || errno == .notDirectory {
-            return FileSafetyError(path: path, reason: "\(what): it is a symbolic link or not what memlens made (refused; someone else may have planted it)")
+            return FileSafetyError(path: path,
+                reason: "\(what): it is a symbolic link or not what memlens made (refused; someone else may have planted it)")
         }
         if errno == .fileExists {
             return FileSafetyError(path: path, reason: "\(what): it already exists (memlens only creates new files here; refused)")

@@ -30,7 +30,8 @@ struct CensusErrorTests {
 
     @Test("Unsupported version: named", .enabled(if: FileManager.default.isExecutableFile(atPath: Self.python37)))
     func unsupportedVersion() throws {
-        let target = try WaitingTarget(executable: Self.python37, arguments: ["-c", "import sys; print(sys.version.split()[0], flush=True); sys.stdin.read(1)"])
+        let target = try WaitingTarget(executable: Self.python37,
+            arguments: ["-c", "import sys; print(sys.version.split()[0], flush=True); sys.stdin.read(1)"])
         defer { target.finish() }
         let message = try failingCensus(target.pid)
         #expect(message.contains("runs Python \(target.firstLine)"), "\(message)")
@@ -62,7 +63,8 @@ struct CensusErrorTests {
         strace.standardError = FileHandle.nullDevice
         try strace.run()
         defer { kill(strace.processIdentifier, SIGKILL); strace.waitUntilExit() }
-        for _ in 0..<100 where !(try String(contentsOfFile: "/proc/\(target.pid)/status", encoding: .utf8)).contains("TracerPid:\t\(strace.processIdentifier)") {
+        for _ in 0..<100 where !(try String(contentsOfFile: "/proc/\(target.pid)/status",
+            encoding: .utf8)).contains("TracerPid:\t\(strace.processIdentifier)") {
             usleep(20_000)
         }
         let message = try failingCensus(target.pid)
@@ -79,7 +81,8 @@ struct CensusErrorTests {
 
     @Test("The process dies while stopped and being copied", arguments: PythonInterpreter.installed.suffix(1))
     func diesMidRead(python: PythonInterpreter) throws {
-        let target = try WaitingTarget(python, script: "import sys; x = [str(i) for i in range(10**6)]; print('ready', flush=True); sys.stdin.read(1)")
+        let target = try WaitingTarget(python,
+            script: "import sys; x = [str(i) for i in range(10**6)]; print('ready', flush=True); sys.stdin.read(1)")
         let process = try PythonProcess(pid: target.pid)
         #expect(throws: ProcessAccessError.exited(pid: target.pid)) {
             _ = try ThreadStopper.whileStopped(pid: target.pid) { () throws(ProcessAccessError) in

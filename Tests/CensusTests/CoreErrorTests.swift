@@ -92,7 +92,8 @@ struct CoreErrorTests {
     func unsupportedVersion() throws {
         let folder = try TestPaths.temporaryFolder("core-37")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let target = try WaitingTarget(executable: CensusErrorTests.python37, arguments: ["-c", "import sys; print('ready', flush=True); sys.stdin.read(1)"])
+        let target = try WaitingTarget(executable: CensusErrorTests.python37,
+            arguments: ["-c", "import sys; print('ready', flush=True); sys.stdin.read(1)"])
         let core = try core(of: target, in: folder)
         let message = try failingCensus([core], naming: core)
         #expect(message.contains("ran Python 3.7.") && message.contains("3.8–3.13"), "\(message)")
@@ -108,7 +109,8 @@ struct CoreErrorTests {
         let home = URL(fileURLWithPath: python.path).deletingLastPathComponent().deletingLastPathComponent()
         let library = "libpython\(python.minor).so.1.0"
         let copy = folder.appending(path: "copy")
-        for sub in ["bin", "lib"] { try FileManager.default.createDirectory(at: copy.appending(path: sub), withIntermediateDirectories: true) }
+        for sub in ["bin", "lib"] { try FileManager.default.createDirectory(at: copy.appending(path: sub),
+            withIntermediateDirectories: true) }
         try FileManager.default.copyItem(atPath: python.path, toPath: copy.appending(path: "bin/python").path)
         try FileManager.default.copyItem(at: home.appending(path: "lib/\(library)"), to: copy.appending(path: "lib/\(library)"))
         let target = try WaitingTarget(executable: copy.appending(path: "bin/python").path,

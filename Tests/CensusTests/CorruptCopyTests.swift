@@ -24,7 +24,8 @@ struct CorruptCopyTests {
         let target = try leakedThingTarget(python)
         defer { target.finish() }
         let pid = target.pid
-        let outcomes = try Census.readCopy(python: PythonProcess(pid: pid), maxAttempts: 5, progress: { _ in }) { (copy, state, image) throws(ProcessAccessError) in
+        let outcomes = try Census.readCopy(python: PythonProcess(pid: pid), maxAttempts: 5,
+            progress: { _ in }) { (copy, state, image) throws(ProcessAccessError) in
             let clean = ReadOnlySnapshot.finish(try ReadOnlySnapshot.walk(copy, state: state, image: image, pid: pid, values: true))
             var generator = SeededGenerator(state: 0x9E37_79B9_7F4A_7C15)
             var graphs = 0, errors: [String] = []
@@ -32,17 +33,20 @@ struct CorruptCopyTests {
             for round in 0..<16 {
                 copy.corrupt(words: 1 << round, using: &generator)
                 do {
-                    let snapshot = ReadOnlySnapshot.finish(try ReadOnlySnapshot.walk(copy, state: state, image: image, pid: pid, values: true))
+                    let snapshot = ReadOnlySnapshot.finish(try ReadOnlySnapshot.walk(copy, state: state, image: image, pid: pid,
+                        values: true))
                     #expect(snapshot.objectCount > 0)
                     graphs += 1
                 } catch {
                     errors.append("\(error)")
                 }
-                _ = try? HeapWalk(copy: copy, reader: ObjectReader(memory: copy, layout: state.layout), gcState: state.gcState).censusTotals()
+                _ = try? HeapWalk(copy: copy, reader: ObjectReader(memory: copy, layout: state.layout),
+                    gcState: state.gcState).censusTotals()
             }
             // AND, from a clean copy again, the fields of collected objects overwritten
             // (their type, sizes, pointers), leaving the collector's lists whole
-            let fresh = try Census.readCopy(python: PythonProcess(pid: pid), maxAttempts: 5, progress: { _ in }) { (copy, state, image) throws(ProcessAccessError) in
+            let fresh = try Census.readCopy(python: PythonProcess(pid: pid), maxAttempts: 5,
+                progress: { _ in }) { (copy, state, image) throws(ProcessAccessError) in
                 var objects: [UInt64] = []
                 _ = try HeapWalk(copy: copy, reader: ObjectReader(memory: copy, layout: state.layout), gcState: state.gcState)
                     .walkGenerations { (object, _, _) throws(ProcessAccessError) in objects.append(object) }
@@ -67,7 +71,8 @@ struct CorruptCopyTests {
             return (clean: clean.objectCount, graphs: graphs, errors: errors)
         }.value
         // THEN every walk ended, and the errors are one line each, naming an address or what broke
-        print("clean walk: \(outcomes.clean) objects; corrupted: \(outcomes.graphs) graphs, \(outcomes.errors.count) errors: \(outcomes.errors.prefix(3))")
+        print("clean walk: \(outcomes.clean) objects; corrupted: \(outcomes.graphs) graphs, \(outcomes.errors.count) errors: " +
+            "\(outcomes.errors.prefix(3))")
         #expect(outcomes.clean > 60_000)
         #expect(outcomes.graphs + outcomes.errors.count == 16)
         for error in outcomes.errors { #expect(!error.isEmpty && !error.contains("\n")) }

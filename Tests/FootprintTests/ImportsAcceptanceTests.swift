@@ -14,7 +14,8 @@ struct ImportsAcceptanceTests {
             import fifty_mib_helper
             BLOB = b"x" * (50 << 20)
             """.write(to: folder.appending(path: "fifty_mib.py"), atomically: true, encoding: .utf8)
-        try "import fifty_mib_leaf\nVALUE = [1, 2, 3]\n".write(to: folder.appending(path: "fifty_mib_helper.py"), atomically: true, encoding: .utf8)
+        try "import fifty_mib_leaf\nVALUE = [1, 2, 3]\n".write(to: folder.appending(path: "fifty_mib_helper.py"), atomically: true,
+            encoding: .utf8)
         try "LEAF = {'a': 1}\n".write(to: folder.appending(path: "fifty_mib_leaf.py"), atomically: true, encoding: .utf8)
         return folder
     }

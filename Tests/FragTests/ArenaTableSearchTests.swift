@@ -142,7 +142,8 @@ import Testing
         let reason = ArenaTableCheck.inconsistency(table: bytes, base: decoy, count: Self.entries, layout: Self.layout)
         #expect(flaw == 0 ? reason == nil : reason?.contains(["", "pools in an arena", "not a free one", "overlap"][flaw]) == true,
                 "\(reason ?? "consistent")")
-        #expect(ArenaTableCheck.inconsistency(table: Self.tableBytes(at: decoy), base: decoy, count: Self.entries, layout: Self.layout) == nil)
+        #expect(ArenaTableCheck.inconsistency(table: Self.tableBytes(at: decoy), base: decoy, count: Self.entries,
+            layout: Self.layout) == nil)
         var forged = Forged()
         forged.addTable(decoy, bytes + [UInt8](repeating: 0, count: bytes.count))
         forged.word(0x80, decoy)
@@ -162,7 +163,8 @@ import Testing
             do { try image.read(at: address, into: buffer) } catch {
                 for i in buffer.indices { buffer[i] = 0 }
                 for segment in image.segments {  // what the image has, over the zeros
-                    let start = max(address, segment.address), end = min(address + UInt64(buffer.count), segment.address + UInt64(segment.bytes.count))
+                    let start = max(address, segment.address), end = min(address + UInt64(buffer.count),
+                        segment.address + UInt64(segment.bytes.count))
                     guard start < end else { continue }
                     for a in start..<end { buffer[Int(a - address)] = segment.bytes[Int(a - segment.address)] }
                 }

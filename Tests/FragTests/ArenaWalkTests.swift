@@ -13,7 +13,8 @@ struct ImageMemory: MemorySource {
     func read(at address: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(ProcessAccessError) {
         var covered = 0
         for segment in segments {
-            let start = max(address, segment.address), end = min(address + UInt64(buffer.count), segment.address + UInt64(segment.bytes.count))
+            let start = max(address, segment.address), end = min(address + UInt64(buffer.count),
+                segment.address + UInt64(segment.bytes.count))
             guard start < end else { continue }
             for a in start..<end { buffer[Int(a - address)] = segment.bytes[Int(a - segment.address)] }
             covered += Int(end - start)

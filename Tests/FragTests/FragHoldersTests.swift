@@ -22,7 +22,8 @@ import TestSupport
         #expect(result.status == 0, "\(result.stderr)")
         let heldBy = try #require(json["held_by"] as? [String: Any])
         let survivors = Set(target.ask("ids").split(separator: " ").dropFirst().map { "0x" + $0 })
-        let pinnedSurvivors = (json["pinned_objects"] as? [[String: Any]] ?? []).filter { survivors.contains($0["address"] as? String ?? "") }.count
+        let pinned = json["pinned_objects"] as? [[String: Any]] ?? []
+        let pinnedSurvivors = pinned.filter { survivors.contains($0["address"] as? String ?? "") }.count
         #expect(pinnedSurvivors > 50)
         let holders = try #require(heldBy["holders"] as? [[String: Any]])
         let top = try #require(holders.first)

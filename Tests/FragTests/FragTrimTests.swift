@@ -31,7 +31,8 @@ struct FragTrimTests {
         let measured = rss - rssAfterTrim
         #expect(abs(predicted - measured) <= 0.1 * measured, "predicted \(predicted), measured \(measured) (in the target: \(returned))")
         #expect(rssAfterTrim < 0.1 * rss)
-        print("seed example: RSS \(rss / 1048576) MiB, predicted \(predicted / 1048576) MiB, measured \(measured / 1048576) MiB, left \(rssAfterTrim / 1048576) MiB")
+        print("seed example: RSS \(rss / 1048576) MiB, predicted \(predicted / 1048576) MiB, measured \(measured / 1048576) MiB, left " +
+            "\(rssAfterTrim / 1048576) MiB")
     }
 
     /// GIVEN the 1% variant (1 string in 1,000 of those kept survives the `del`),
@@ -63,6 +64,7 @@ struct FragTrimTests {
         #expect((after["trim"] as? [String: Any])?["called"] as? Bool == true)
         let measured = rssBefore - Double(target.rss())
         #expect(abs(predicted - measured) <= 0.1 * measured, "predicted \(predicted), measured \(measured)")
-        print("1% variant: \(pinnedArenas) pinned arenas by \(objects) str, \(held.first?["objects"] ?? 0) held by \(holder); predicted \(predicted / 1048576) MiB, measured \(measured / 1048576) MiB")
+        print("1% variant: \(pinnedArenas) pinned arenas by \(objects) str, \(held.first?["objects"] ?? 0) held by \(holder); predicted " +
+            "\(predicted / 1048576) MiB, measured \(measured / 1048576) MiB")
     }
 }

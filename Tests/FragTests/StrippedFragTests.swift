@@ -77,13 +77,15 @@ import TestSupport
         // Stopped: the search again, and the table as the symbols name it.
         struct Seen { var found: ArenaWalk.TableAddresses; var values: [UInt64]; var map: ArenaMap }
         let walk = ArenaWalk(layout: layout, memory: process.memory)
-        let named = ArenaWalk.TableAddresses(arenasPointer: arenas &+ process.loadBias, maxArenas: maxArenas &+ process.loadBias, currentCount: nil)
+        let named = ArenaWalk.TableAddresses(arenasPointer: arenas &+ process.loadBias, maxArenas: maxArenas &+ process.loadBias,
+            currentCount: nil)
         let (stopped, _) = try ThreadStopper.whileStopped(pid: target.pid) { () throws(ProcessAccessError) -> Result<Seen, any Error> in
             Result {
                 let found = try walk.locateTable(image: process.image, readable: Self.readable(target.pid))
                 let memory = process.memory
                 let values = [try memory.pointer(at: found.arenasPointer), try memory.pointer(at: named.arenasPointer),
-                              UInt64(try memory.load(UInt32.self, at: found.maxArenas)), UInt64(try memory.load(UInt32.self, at: named.maxArenas))]
+                              UInt64(try memory.load(UInt32.self, at: found.maxArenas)), UInt64(try memory.load(UInt32.self,
+                                  at: named.maxArenas))]
                 return Seen(found: found, values: values, map: try walk.read(named))
             }
         }

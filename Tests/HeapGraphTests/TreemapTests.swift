@@ -63,7 +63,8 @@ struct TreemapTests {
         let sizes = RetainedSizes(graph)
 
         // WHEN it is laid out with few groups, types and objects kept
-        let treemap = RetainedTreemap(graph, sizes: sizes, canvas: LayoutRect(x: 0, y: 0, width: 1000, height: 560), groups: 5, types: 3, objects: 4)
+        let treemap = RetainedTreemap(graph, sizes: sizes, canvas: LayoutRect(x: 0, y: 0, width: 1000, height: 560), groups: 5, types: 3,
+            objects: 4)
         let nodes = treemap.nodes
 
         // THEN the root holds every byte, each group rooted at an object is that object's retained size,
@@ -79,7 +80,8 @@ struct TreemapTests {
             let inside = RetainedTreemap.inside(node.rect)
             for child in node.children where node.parent >= 0 {
                 let r = nodes[child].nestedRect
-                #expect(r.x >= inside.x - 1e-6 && r.y >= inside.y - 1e-6 && r.x + r.width <= inside.x + inside.width + 1e-6 && r.y + r.height <= inside.y + inside.height + 1e-6)
+                #expect(r.x >= inside.x - 1e-6 && r.y >= inside.y - 1e-6
+                        && r.x + r.width <= inside.x + inside.width + 1e-6 && r.y + r.height <= inside.y + inside.height + 1e-6)
             }
         }
         // AND children come largest first

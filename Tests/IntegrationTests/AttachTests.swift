@@ -102,12 +102,14 @@ struct AttachTests {
         let marker = folder.appending(path: "alive").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python.path)
-        process.arguments = ["-c", "import time, sys; print('ready', flush=True); time.sleep(3); open(sys.argv[1], 'w').write('ok')", marker]
+        process.arguments = ["-c", "import time, sys; print('ready', flush=True); time.sleep(3); open(sys.argv[1], " +
+            "'w').write('ok')", marker]
         let output = Pipe()
         process.standardOutput = output
         try process.run()
         _ = output.fileHandleForReading.availableData
-        let result = try runCommand([TestPaths.memlens, "snapshot", "--agent", String(process.processIdentifier), "-o", folder.appending(path: "x.mlh").path, "--timeout", "1"])
+        let result = try runCommand([TestPaths.memlens, "snapshot", "--agent", String(process.processIdentifier), "-o",
+            folder.appending(path: "x.mlh").path, "--timeout", "1"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("no safe point"), "\(result.stderr)")
         #expect(result.stderr.contains("clock_nanosleep"), "\(result.stderr)")
@@ -127,7 +129,8 @@ struct AttachTests {
         // GIVEN a target with ~2 M objects (a dump of a second or more), idling in short sleeps
         let target = Process()
         target.executableURL = URL(fileURLWithPath: python.path)
-        target.arguments = ["-c", "import time\nheap = [(i, [str(i)]) for i in range(700000)]\nprint('ready', flush=True)\nwhile True: time.sleep(0.01)"]
+        target.arguments = ["-c", "import time\nheap = [(i, [str(i)]) for i in range(700000)]\nprint('ready', flush=True)\nwhile True: " +
+            "time.sleep(0.01)"]
         let ready = Pipe()
         target.standardOutput = ready
         try target.run()
@@ -147,7 +150,8 @@ struct AttachTests {
         // snapshot is named after the writing process's pid).
         var ours: [String] = []
         while ours.isEmpty, Date() < deadline, memlens.isRunning {
-            let folders = (try? FileManager.default.contentsOfDirectory(atPath: "/tmp").filter { $0.hasPrefix("memlens-attach-") && !before.contains($0) }) ?? []
+            let folders = (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")
+                .filter { $0.hasPrefix("memlens-attach-") && !before.contains($0) }) ?? []
             ours = folders.filter { folder in
                 let names = (try? FileManager.default.contentsOfDirectory(atPath: "/tmp/" + folder)) ?? []
                 return names.contains { $0.hasPrefix("snapshot.mlh.\(target.processIdentifier).") }
@@ -167,7 +171,8 @@ struct AttachTests {
     }
 
     @Test("Another user's process: not allowed, says how to fix it",
-          .enabled(if: !PythonInterpreter.installed.isEmpty && getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
+          .enabled(if: !PythonInterpreter.installed.isEmpty && getuid() == 0
+                   && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
     func anotherUsersProcess() throws {
         let python = try #require(PythonInterpreter.installed.last)
         let target = try AttachTarget(python, mode: "idle", label: "attach-denied")
@@ -181,14 +186,17 @@ struct AttachTests {
     }
 
     @Test("A target in its own mount namespace, with a private /tmp",
-          .enabled(if: !PythonInterpreter.installed.isEmpty && getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")))
+          .enabled(if: !PythonInterpreter.installed.isEmpty && getuid() == 0
+                   && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")))
     func otherMountNamespace() throws {
         let python = try #require(PythonInterpreter.installed.last)
         let folder = try TestPaths.temporaryFolder("namespace")
-        let script = "import time\nkeep = [object() for _ in range(5000)]\nopen('/tmp/inside', 'w').write('x')\nprint('ready', flush=True)\nwhile True: time.sleep(0.05)\n"
+        let script = "import time\nkeep = [object() for _ in range(5000)]\nopen('/tmp/inside', 'w').write('x')\nprint('ready', " +
+            "flush=True)\nwhile True: time.sleep(0.05)\n"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-        process.arguments = ["-m", "--propagation", "private", "sh", "-c", "mount -t tmpfs tmpfs /tmp && exec \"$0\" -c \"$1\"", python.path, script]
+        process.arguments = ["-m", "--propagation", "private", "sh", "-c", "mount -t tmpfs tmpfs /tmp && exec \"$0\" -c \"$1\"",
+            python.path, script]
         let output = Pipe()
         process.standardOutput = output
         try process.run()
@@ -211,7 +219,8 @@ struct AttachTests {
         let target = try AttachTarget(python, mode: "idle", label: "nogdb")
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = "/nonexistent"
-        let result = try runCommand([TestPaths.memlens, "snapshot", "--agent", String(target.pid), "-o", "/tmp/nogdb.mlh"], environment: environment)
+        let result = try runCommand([TestPaths.memlens, "snapshot", "--agent", String(target.pid), "-o", "/tmp/nogdb.mlh"],
+            environment: environment)
         #expect(result.status == 1)
         #expect(result.stderr.contains("gdb is needed"), "\(result.stderr)")
         #expect(result.stderr.contains("apt-get install gdb"))

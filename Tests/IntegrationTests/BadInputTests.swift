@@ -17,7 +17,8 @@ struct BadInputTests {
     func truncated() throws {
         let python = try #require(PythonInterpreter.installed.first)
         let folder = try TestPaths.temporaryFolder("cut")
-        let result = try runCommand([TestPaths.memlens, "run", "--snapshot-at-exit", "-o", folder.path, "--", python.path, "-c", "x = [str(i) for i in range(20000)]"])
+        let result = try runCommand([TestPaths.memlens, "run", "--snapshot-at-exit", "-o", folder.path, "--", python.path, "-c",
+            "x = [str(i) for i in range(20000)]"])
         let path = try #require(reportedSnapshots(result.stderr).first)
         let whole = try Data(contentsOf: URL(fileURLWithPath: path))
         for cut in [1, 3, 7, 8, 9, 12, 15, 16, 40, 300, whole.count / 3, whole.count / 2, whole.count - 26, whole.count - 1] {

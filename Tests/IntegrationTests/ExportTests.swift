@@ -46,7 +46,8 @@ struct ExportTests {
         try #require(export.status == 0, "\(export.stderr)")
 
         // WHEN the DevTools bundled in Chromium parses it in its heap snapshot worker (Memory → Load, driven over the DevTools protocol)
-        let load = try runCommand([python.path, try fixture("devtools_load.py"), chromium, output, "__main__.LeakedThing"], timeoutSeconds: 180)
+        let load = try runCommand([python.path, try fixture("devtools_load.py"), chromium, output, "__main__.LeakedThing"],
+            timeoutSeconds: 180)
         try #require(load.status == 0, "\(load.stderr)")
         struct Class: Decodable { var count: Int; var retained: UInt64 }
         struct Loaded: Decodable { var total: UInt64; var nodes: Int; var errors: Int; var classes: [String: Class?] }

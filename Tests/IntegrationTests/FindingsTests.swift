@@ -19,7 +19,8 @@ struct FindingsTests {
         let cycles = try runCommand([TestPaths.memlens, "cycles", path, "--json", "--top", "1000"])
         struct Cycle: Decodable { var objects: Int; var types: [String: Int] }
         let components = try JSONDecoder().decode([String: [Cycle]].self, from: Data(cycles.stdout.utf8))["cycles"] ?? []
-        #expect(components.contains { $0.types["__main__.Node"] == 3 && $0.types.keys.allSatisfy { ["__main__.Node", "dict"].contains($0) } },
+        #expect(components.contains { $0.types["__main__.Node"] == 3 && $0.types.keys.allSatisfy { ["__main__.Node",
+            "dict"].contains($0) } },
                 "\(components.filter { $0.types["__main__.Node"] != nil })")
 
         // AND dupes counts the 500 copies of one value

@@ -38,7 +38,8 @@ struct ObserveTests {
         let cycleThing = try #require(garbage.first { $0["type"] as? String == "__main__.CycleThing" }, "\(garbage)")
         let counted = try #require(cycleThing["count"] as? Int)
         #expect(after.freed_watched > 3000, "the target freed only \(after.freed_watched) while watched")
-        #expect(abs(counted - after.freed_watched) <= after.freed_watched / 20, "memlens \(counted) vs target \(after.freed_watched) on \(python)")
+        #expect(abs(counted - after.freed_watched) <= after.freed_watched / 20,
+            "memlens \(counted) vs target \(after.freed_watched) on \(python)")
         let collections = try #require(report["collections"] as? [[String: Any]])
         #expect((collections.first?["count"] as? Int ?? 0) > 0)
         let advice = try #require(report["advice"] as? [String])
@@ -63,7 +64,8 @@ struct ObserveTests {
         #expect(first["line"] as? Int == line, "\(sites)")
         let growth = try #require(first["size_diff"] as? Int)
         #expect(after.traced_bytes > 3 << 20, "the target appended only \(after.traced_bytes) B while traced")
-        #expect(abs(growth - after.traced_bytes) <= after.traced_bytes / 10, "memlens \(growth) vs target \(after.traced_bytes) on \(python)")
+        #expect(abs(growth - after.traced_bytes) <= after.traced_bytes / 10,
+            "memlens \(growth) vs target \(after.traced_bytes) on \(python)")
         #expect(report["started_tracing"] as? Bool == true)
     }
 

@@ -68,7 +68,8 @@ struct ReadOnlySnapshotTests {
             try #require(made.status == 0, "venv: \(made.stderr)")
         }
         if try runCommand([venvPython, "-c", "import sympy, docutils"]).status != 0 {
-            let pip = try runCommand([venvPython, "-m", "pip", "install", "--disable-pip-version-check", "-q", "sympy", "docutils"], timeoutSeconds: 600)
+            let pip = try runCommand([venvPython, "-m", "pip", "install", "--disable-pip-version-check", "-q", "sympy", "docutils"],
+                timeoutSeconds: 600)
             try #require(pip.status == 0, "pip install sympy docutils: \(pip.stderr.suffix(400))")
         }
         let folder = try TestPaths.temporaryFolder("readonly-libraries-\(python.minor)")
@@ -83,7 +84,8 @@ struct ReadOnlySnapshotTests {
         try #require(result.status == 0, "\(result.stderr)")
 
         // THEN the snapshots agree as on the small heap, with few conservative scans
-        let comparison = SnapshotComparison(agent: try SnapshotLoader.load(path: agentPath), readOnly: try SnapshotLoader.load(path: readOnlyPath))
+        let comparison = SnapshotComparison(agent: try SnapshotLoader.load(path: agentPath),
+            readOnly: try SnapshotLoader.load(path: readOnlyPath))
         print("Python \(python.version), sympy + docutils: \(comparison.summary)")
         #expect(comparison.presentShare >= 0.999, "\(comparison.summary)")
         #expect(comparison.equalReferentShare >= 0.995, "\(comparison.summary)")
@@ -109,8 +111,8 @@ struct ReadOnlySnapshotTests {
         #expect(count(of: "leaked_thing.LeakedThing", in: graph) == 12_345)
         let paths = try runCommand([TestPaths.memlens, "paths", path, "--type", "leaked_thing.LeakedThing", "--max", "1"])
         #expect(paths.status == 0, "\(paths.stderr)")
-        #expect(paths.stdout.contains("thread MainThread → main() ") && paths.stdout.contains("readonly_target.py:") && paths.stdout.contains("local 'keeper'"),
-                "\(paths.stdout)")
+        #expect(paths.stdout.contains("thread MainThread → main() ") && paths.stdout.contains("readonly_target.py:")
+                    && paths.stdout.contains("local 'keeper'"), "\(paths.stdout)")
         #expect(paths.stdout.contains("closure cell 'things'"), "\(paths.stdout)")
         // The line is the one main() waits on (each version's line table read right).
         let waitsOn = ["read": "sys.stdin.read()", "lock": "lock.acquire()", "asyncio": "asyncio.run(idle())"][mode] ?? ""
@@ -190,7 +192,8 @@ struct ReadOnlySnapshotTests {
             present += 1
             if a.referents(of: i).map({ a.addresses[Int($0)] }) == b.referents(of: j).map({ b.addresses[Int($0)] }) { same += 1 }
         }
-        #expect(Double(present) >= 0.999 * Double(a.count) && Double(b.count) <= 1.001 * Double(a.count), "live \(a.count), core \(b.count), common \(present)")
+        #expect(Double(present) >= 0.999 * Double(a.count) && Double(b.count) <= 1.001 * Double(a.count),
+            "live \(a.count), core \(b.count), common \(present)")
         #expect(Double(same) >= 0.999 * Double(present), "\(same) of \(present) with the same referents")
         #expect(a.roots.count == b.roots.count)
     }
@@ -241,10 +244,12 @@ struct ReadOnlySnapshotTests {
             let graph = try SnapshotLoader.load(path: path)
             let resolved = Double(graph.edgeCount) / Double(max(graph.edgeCount + graph.unresolvedEdgeCount, 1))
             worst = min(worst, resolved)
-            #expect(resolved >= 0.999, "snapshot \(run): \(graph.unresolvedEdgeCount) of \(graph.edgeCount + graph.unresolvedEdgeCount) referents unresolved")
+            let total = graph.edgeCount + graph.unresolvedEdgeCount
+            #expect(resolved >= 0.999, "snapshot \(run): \(graph.unresolvedEdgeCount) of \(total) referents unresolved")
             #expect(count(of: "__main__.LeakedThing", in: graph) == 12_345, "snapshot \(run)")
         }
-        print("Python \(python.version): 50 snapshots under churn, worst share of referents resolved \(worst), pauses \(pauses.min() ?? 0)–\(pauses.max() ?? 0) ms")
+        print("Python \(python.version): 50 snapshots under churn, worst share of referents resolved \(worst), pauses " +
+            "\(pauses.min() ?? 0)–\(pauses.max() ?? 0) ms")
         let (same, _, report) = try target.finish()
         #expect(same, "\(report)")
     }
@@ -273,7 +278,8 @@ struct ReadOnlySnapshotTests {
             defer { target.finish() }
             let result = try runCommand([TestPaths.memlens, "snapshot", String(target.pid), "-o", "/tmp/none.mlh"])
             #expect(result.status == 1)
-            #expect(result.stderr.hasPrefix("error: ") && result.stderr.contains("3.7") && result.stderr.contains("3.8–3.13"), "\(result.stderr)")
+            #expect(result.stderr.hasPrefix("error: ") && result.stderr.contains("3.7") && result.stderr.contains("3.8–3.13"),
+                "\(result.stderr)")
             #expect(target.isRunningFreely)
         }
     }
@@ -347,14 +353,17 @@ struct SnapshotComparison {
             let countOK = abs(Double(measured.count - truth.count)) <= slack
             // Sizes: 0.5%, plus the sizes of those few objects the agent did not have.
             let sizeOK = abs(Double(measured.size) - Double(truth.size)) <= Double(truth.size) * 0.005 + Double(extraSizes[type] ?? 0)
-            return countOK && sizeOK ? nil : "\(type): agent \(truth.count) objects \(truth.size) B, read-only \(measured.count) objects \(measured.size) B"
+            return countOK && sizeOK ? nil : "\(type): agent \(truth.count) objects \(truth.size) B, read-only \(measured.count) objects " +
+                "\(measured.size) B"
         }
         conservativeShare = Double(readOnly.metadata.conservativeObjects ?? 0) / Double(max(readOnly.count, 1))
     }
 
     var summary: String {
-        String(format: "%.4f%% of the agent's objects present; referents equal for %.4f%% of %d built-in objects (differing: %@); %.3f%% of objects scanned conservatively",
+        String(format: "%.4f%% of the agent's objects present; referents equal for %.4f%% of %d built-in objects (differing: %@); %.3f%% " +
+            "of objects scanned conservatively",
                presentShare * 100, equalReferentShare * 100, compared,
-               differing.sorted { $0.value > $1.value }.prefix(8).map { "\($0.key) \($0.value)" }.joined(separator: ", "), conservativeShare * 100)
+               differing.sorted { $0.value > $1.value }.prefix(8).map { "\($0.key) \($0.value)" }.joined(separator: ", " +
+                   ""), conservativeShare * 100)
     }
 }

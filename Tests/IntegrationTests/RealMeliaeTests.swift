@@ -98,7 +98,8 @@ struct RealMeliaeTests {
         for step in [[python, script, "dump", dump], [python, script, "summarize", dump, summaries.path]] {
             let result = try runCommand(step)
             guard result.status == 0 else {
-                throw RealMeliae.PrepareError(message: "\(step.joined(separator: " ")) failed (\(result.status)): \(result.stderr.suffix(2000))")
+                throw RealMeliae.PrepareError(message: "\(step.joined(separator: " ")) failed (\(result.status)): " +
+                    "\(result.stderr.suffix(2000))")
             }
         }
         return (dump, try JSONDecoder().decode(MeliaeSummaries.self, from: Data(contentsOf: summaries)))

@@ -45,7 +45,8 @@ struct RefusedAttachTests {
         let python = try #require(PythonInterpreter.system)
         let nobody = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
         let noCapability = ["/usr/bin/setpriv", "--bounding-set=-sys_ptrace", "--inh-caps=-sys_ptrace"]
-        let plain = try WaitingTarget(executable: nobody[0], arguments: Array(nobody.dropFirst()) + [python.path, "-c", "print('ready', flush=True); import sys; sys.stdin.read()"])
+        let plain = try WaitingTarget(executable: nobody[0],
+            arguments: Array(nobody.dropFirst()) + [python.path, "-c", "print('ready', flush=True); import sys; sys.stdin.read()"])
         defer { plain.finish() }
         let sealed = try WaitingTarget(executable: nobody[0], arguments: Array(nobody.dropFirst()) + [python.path, "-c", """
             import ctypes, sys

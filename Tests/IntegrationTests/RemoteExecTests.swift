@@ -117,7 +117,8 @@ struct RemoteExecTests {
         #expect(Attacher.method(forTableVersion: nil) == .gdb)  // 3.8–3.12: no table
         #expect(Attacher.method(forTableVersion: PythonVersion(major: 3, minor: 13, micro: 0)) == .gdb)
         #expect(Attacher.method(forTableVersion: PythonVersion(major: 3, minor: 14, micro: 0)) == .remoteExec)
-        #expect(Attacher.method(forTableVersion: PythonVersion(major: 3, minor: 15, micro: 0)) == .remoteExec)  // then refused by the table check
+        #expect(Attacher.method(forTableVersion: PythonVersion(major: 3, minor: 15,
+            micro: 0)) == .remoteExec)  // then refused by the table check
         #expect(RemoteDebugOffsets.version(ofTable: F.table()) == PythonVersion(major: 3, minor: 14, micro: 0))
         #expect(RemoteDebugOffsets.version(ofTable: [UInt8](repeating: 0, count: 16)) == nil)
     }
@@ -135,7 +136,8 @@ struct RemoteExecTests {
         #expect(try memory.load(Int32.self, at: F.thread + F.support + F.pendingCall) == 1)
         #expect(try memory.load(UInt64.self, at: F.thread + F.evalBreaker) == 0x81 | 1 << 5)  // other bits kept
         let changed = Set(zip(before, memory.bytes).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset))
-        let allowed = Set(pathStart..<pathStart + path.count).union(Int(F.thread + F.support - F.base)..<Int(F.thread + F.support - F.base) + 4)
+        let support = Int(F.thread + F.support - F.base)
+        let allowed = Set(pathStart..<pathStart + path.count).union(support..<support + 4)
             .union(Int(F.thread + F.evalBreaker - F.base)..<Int(F.thread + F.evalBreaker - F.base) + 8)
         #expect(changed.isSubset(of: allowed))
         #expect(!exec.taken(request, memory: memory))

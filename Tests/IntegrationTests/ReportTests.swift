@@ -134,7 +134,8 @@ struct ReportTests {
                 return String(chunk[start.upperBound...].prefix { $0 != "\"" })
             }
             guard let node = attribute("data-node").flatMap(Int.init), let size = attribute("data-size").flatMap(UInt64.init),
-                  let width = attribute("width").flatMap(Double.init), let height = attribute("height").flatMap(Double.init) else { return nil }
+                  let width = attribute("width").flatMap(Double.init), let height = attribute("height").flatMap(Double.init)
+            else { return nil }
             return Cell(node: node, area: width * height, address: attribute("data-address"), size: size)
         }
     }

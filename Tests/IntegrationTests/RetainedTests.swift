@@ -9,7 +9,8 @@ struct RetainedTests {
         // GIVEN the target's own sum, WHEN memlens computes the dict's retained size
         let folder = try TestPaths.temporaryFolder("retained-\(python.minor)")
         let truthPath = folder.appending(path: "truth.json").path
-        let run = try runCommand([TestPaths.memlens, "run", "-o", folder.path, "--", python.path, try fixture("cache_target.py"), truthPath])
+        let run = try runCommand([TestPaths.memlens, "run", "-o", folder.path, "--", python.path, try fixture("cache_target.py"),
+            truthPath])
         let snapshot = try #require(reportedSnapshots(run.stderr).first, "\(run.stderr)")
         struct Truth: Decodable { var address: String; var retained: UInt64 }
         let truth = try JSONDecoder().decode(Truth.self, from: Data(contentsOf: URL(fileURLWithPath: truthPath)))
@@ -44,7 +45,8 @@ struct DiffTests {
         // GIVEN three snapshots around a phase that keeps 50 of its 50,000 strings
         let folder = try TestPaths.temporaryFolder("survivors-\(python.minor)")
         let truthPath = folder.appending(path: "kept.json").path
-        let run = try runCommand([TestPaths.memlens, "run", "-o", folder.path, "--", python.path, try fixture("three_phases.py"), truthPath])
+        let run = try runCommand([TestPaths.memlens, "run", "-o", folder.path, "--", python.path, try fixture("three_phases.py"),
+            truthPath])
         let snapshots = reportedSnapshots(run.stderr)
         try #require(snapshots.count == 3, "\(run.stderr)")
         let kept = try JSONDecoder().decode([String].self, from: Data(contentsOf: URL(fileURLWithPath: truthPath)))

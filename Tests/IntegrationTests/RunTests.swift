@@ -12,9 +12,11 @@ struct RunTests {
     @Test("Exit status is passed through", .enabled(if: !PythonInterpreter.installed.isEmpty))
     func exitStatus() throws {
         let python = try #require(PythonInterpreter.installed.first)
-        let result = try runCommand([TestPaths.memlens, "run", "-o", NSTemporaryDirectory(), "--", python.path, "-c", "import sys; sys.exit(7)"])
+        let result = try runCommand([TestPaths.memlens, "run", "-o", NSTemporaryDirectory(), "--", python.path, "-c",
+            "import sys; sys.exit(7)"])
         #expect(result.status == 7)
-        let killed = try runCommand([TestPaths.memlens, "run", "-o", NSTemporaryDirectory(), "--", python.path, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGTERM)"])
+        let killed = try runCommand([TestPaths.memlens, "run", "-o", NSTemporaryDirectory(), "--", python.path, "-c",
+            "import os, signal; os.kill(os.getpid(), signal.SIGTERM)"])
         #expect(killed.status == 128 + SIGTERM)
     }
 
@@ -68,7 +70,8 @@ struct RunTests {
         // WHEN memlens itself (not the target) gets SIGUSR2, then SIGTERM
         kill(process.processIdentifier, SIGUSR2)
         let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline, (try FileManager.default.contentsOfDirectory(atPath: folder.path)).filter({ $0.hasSuffix(".mlh") }).isEmpty {
+        while Date() < deadline,
+              (try FileManager.default.contentsOfDirectory(atPath: folder.path)).filter({ $0.hasSuffix(".mlh") }).isEmpty {
             usleep(10_000)
         }
         usleep(300_000)  // the agent reports just after the rename
@@ -90,7 +93,8 @@ struct RunTests {
         var environment = ProcessInfo.processInfo.environment
         environment["PYTHONPATH"] = folder.path
         let result = try runCommand([TestPaths.memlens, "run", "-o", folder.path, "--", python.path, "-c",
-                                     "import builtins, signal; print(builtins.USER_SITECUSTOMIZE, callable(signal.getsignal(signal.SIGUSR2)))"],
+                                     "import builtins, signal; print(builtins.USER_SITECUSTOMIZE, " +
+                                         "callable(signal.getsignal(signal.SIGUSR2)))"],
                                     environment: environment)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "ran True\n")
@@ -130,7 +134,9 @@ struct AgentAPITests {
     func pythonDashM(python: PythonInterpreter) throws {
         let folder = try TestPaths.temporaryFolder("dashm-\(python.minor)")
         let script = folder.appending(path: "app.py")
-        try Data("import os, signal, sys\nkeep = [object() for _ in range(1000)]\nos.kill(os.getpid(), signal.SIGUSR2)\nprint(sys.argv[1:])\n".utf8).write(to: script)
+        let source = "import os, signal, sys\nkeep = [object() for _ in range(1000)]\n"
+            + "os.kill(os.getpid(), signal.SIGUSR2)\nprint(sys.argv[1:])\n"
+        try Data(source.utf8).write(to: script)
         let environment = ProcessInfo.processInfo.environment.merging(
             ["PYTHONPATH": TestPaths.packageRoot.appending(path: "python").path]) { $1 }
         let result = try runCommand([python.path, "-m", "memlens", "run", "-o", folder.path, "--at-exit", script.path, "a", "--b"],

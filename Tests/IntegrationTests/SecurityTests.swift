@@ -123,7 +123,8 @@ struct PlantedPathTests {
         usleep(500_000)
         // WHEN memlens watches its collector (two agent jobs, each reading a status and a result file back)
         let started = Date()
-        let result = try runCommand([TestPaths.memlens, "gc", String(target.processIdentifier), "--duration", "1s", "--timeout", "20s", "--json"],
+        let result = try runCommand([TestPaths.memlens, "gc", String(target.processIdentifier), "--duration", "1s", "--timeout",
+            "20s", "--json"],
                                     timeoutSeconds: 120)
         // THEN it ends in time, and nothing of the secret comes back
         #expect(Date().timeIntervalSince(started) < 90)
@@ -219,7 +220,8 @@ struct StrictInputTests {
             let folder = try TestPaths.temporaryFolder("signal")
             defer { try? FileManager.default.removeItem(at: folder) }
             let result = try runCommand([TestPaths.memlens, "run", "--signal", given, "-o", folder.path, "--", python.path, "-c",
-                                         "import signal; h = signal.getsignal(\(named == "40" ? "40" : "signal.SIG" + named)); assert callable(h), h"])
+                                         "import signal; h = signal.getsignal(\(named == "40" ? "40" : "signal.SIG" + named)); assert " +
+                                             "callable(h), h"])
             #expect(result.status == 0, "\(given): \(result.stderr)")
             #expect(result.stderr.contains("kill -\(named) "), "\(given): \(result.stderr)")
         }

@@ -98,6 +98,8 @@ struct FixtureParsingTests {
         #expect(status.peakRSSBytes >= status.rssBytes)
         #expect(status.rssBytes > 8 << 20)
         #expect(status.parentPID > 0)
+        #expect(status.tracerPID == 0)
+        #expect(status.effectiveCapabilities == 0x1ff_feff_ffff)  // CapEff: 000001fffeffffff
     }
 
     @Test func statFields() throws {

@@ -34,7 +34,8 @@ struct LabelTests {
     }
 
     @Test func pythonExecutables() {
-        for path in ["/usr/bin/python3", "/root/.pyenv/versions/3.11.7/bin/python3.11", "/usr/bin/python", "/usr/bin/python3.12 (deleted)"] {
+        for path in ["/usr/bin/python3", "/root/.pyenv/versions/3.11.7/bin/python3.11", "/usr/bin/python",
+            "/usr/bin/python3.12 (deleted)"] {
             #expect(TargetSelector.isPythonExecutable(path), "\(path)")
         }
         for path in ["/usr/bin/python3-config", "/usr/bin/pythonista", "/bin/sh", "/usr/bin/ipython3"] {

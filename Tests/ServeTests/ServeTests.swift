@@ -55,7 +55,8 @@ struct ServeTests {
             let rss = samples("memlens_process_resident_memory_bytes", in: body).first { $0.labels["pid"] == pid }
             #expect(rss?.labels["name"] == "-c" && rss?.labels["python"] == python.version, "\(String(describing: rss))")
             let truth = try kernelRollup(target.pid)["Rss"] ?? 0
-            #expect(abs((rss?.value ?? 0) - Double(truth)) <= 0.01 * Double(truth), "\(python): RSS \(String(describing: rss?.value)) vs \(truth)")
+            #expect(abs((rss?.value ?? 0) - Double(truth)) <= 0.01 * Double(truth),
+                "\(python): RSS \(String(describing: rss?.value)) vs \(truth)")
             let collections = try JSONDecoder().decode([Int].self, from: Data(target.firstLine.utf8))
             let exported = samples("memlens_python_gc_collections_total", in: body).filter { $0.labels["pid"] == pid }
                 .sorted { $0.labels["generation"]! < $1.labels["generation"]! }.map { Int($0.value) }
@@ -150,7 +151,8 @@ struct ServeTests {
             let row = results.first { ($0["metric"] as? [String: String])?["pid"] == String(target.pid) }
             let value = ((row?["value"] as? [Any])?.last as? String).flatMap(Double.init)
             let truth = Double(try kernelRollup(target.pid)["Rss"] ?? 0)
-            #expect(value.map { abs($0 - truth) <= 0.01 * truth } == true, "pid \(target.pid): Prometheus \(String(describing: value)) vs smaps_rollup \(truth)")
+            #expect(value.map { abs($0 - truth) <= 0.01 * truth } == true,
+                "pid \(target.pid): Prometheus \(String(describing: value)) vs smaps_rollup \(truth)")
         }
         let up = try httpGet("http://127.0.0.1:\(apiPort)/api/v1/query?query=min_over_time(up%5B30s%5D)")
         #expect(up.body.contains("\"1\""), "a scrape failed: \(up.body)")

@@ -21,7 +21,8 @@ public enum HeadlessChromium {
 
     /// Loads `file` (with `#fragment`), printing its DOM; with `screenshot`, a
     /// second load writes a PNG of the first `width`×`height` pixels there.
-    public static func load(_ file: URL, fragment: String? = nil, screenshot: URL? = nil, width: Int = 1280, height: Int = 1000) throws -> PageLoad {
+    public static func load(_ file: URL, fragment: String? = nil, screenshot: URL? = nil, width: Int = 1280,
+        height: Int = 1000) throws -> PageLoad {
         guard let chromium = path else { throw ChromiumMissing() }
         let profile = try TestPaths.temporaryFolder("chromium")
         defer { try? FileManager.default.removeItem(at: profile) }
@@ -56,8 +57,10 @@ public enum HeadlessChromium {
 /// may quote anything the snapshot held). Empty: the page needs nothing from outside.
 public func externalReferences(inHTML page: String) -> [String] {
     func matches(_ pattern: String, in text: String) -> [String] {
-        guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive, .dotMatchesLineSeparators]) else { return [] }
-        return regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { Range($0.range, in: text).map { String(text[$0]) } }
+        guard let regex = try? NSRegularExpression(pattern: pattern,
+            options: [.caseInsensitive, .dotMatchesLineSeparators]) else { return [] }
+        return regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { Range($0.range,
+            in: text).map { String(text[$0]) } }
     }
     func cssReferences(_ css: String) -> [String] {
         matches(#"@import[^;]*"#, in: css) + matches(#"url\(\s*["']?(?!#|data:)[^)]*\)"#, in: css)

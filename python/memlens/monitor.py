@@ -20,7 +20,7 @@ import logging
 import threading
 from collections import Counter
 
-from .snapshot import qualified_name as _qualified_name
+from ._shared import qualified_name
 
 
 class Monitor:
@@ -60,7 +60,7 @@ class Monitor:
         """Counts objects by type now; logs and returns ``{"grew": [(type,
         growth, count, checks in a row)…], "garbage": [(type, count)…]}``."""
         objects = gc.get_objects()
-        counts = Counter(map(_qualified_name, map(type, objects)))
+        counts = Counter(map(qualified_name, map(type, objects)))
         del objects
         grew = []
         if self._counts is not None:
@@ -80,7 +80,7 @@ class Monitor:
                 for n, g, c, s in grew))
         garbage = []
         if len(gc.garbage) > self._garbage:
-            garbage = Counter(map(_qualified_name, map(type, gc.garbage[self._garbage:]))).most_common(self.top)
+            garbage = Counter(map(qualified_name, map(type, gc.garbage[self._garbage:]))).most_common(self.top)
             self.logger.warning("memlens: %d new uncollectable object(s) in gc.garbage (now %d): %s",
                                 len(gc.garbage) - self._garbage, len(gc.garbage),
                                 ", ".join("%s ×%d" % row for row in garbage))

@@ -54,6 +54,5 @@ def install_signal_handler(signum=signal.SIGUSR2, directory=".", values=True, re
         snapshot_to(directory, values=values, report=report, frame=frame)
 
     previous = signal.signal(signum, on_signal)
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signum})
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signum})
     return previous

@@ -38,6 +38,8 @@ from array import array
 from itertools import chain, compress, filterfalse, repeat
 from operator import eq, getitem, is_, ne, not_
 
+from ._shared import python_version, qualified_name  # EmbedAgentTool puts _shared.py here: the job runs this file's text
+
 MAGIC = b"\x89MLH\r\n\x1a\n"
 FORMAT_VERSION = 2
 CHUNK_OBJECTS = 8192
@@ -98,17 +100,6 @@ def _column(values):
     for i in range(width):
         packed[1 + i::width] = raw[i::8]
     return packed
-
-
-def qualified_name(cls):
-    """``module.QualName`` for a class, bare name for builtins."""
-    name = getattr(cls, "__qualname__", None)
-    if not isinstance(name, str):
-        name = cls.__name__
-    module = cls.__module__
-    if isinstance(module, str) and module != "builtins":
-        return module + "." + name
-    return name
 
 
 class _TypeTable(dict):
@@ -387,7 +378,7 @@ def _rss_bytes():
 def _metadata(values):
     return {
         "format": FORMAT_VERSION,
-        "python": "%d.%d.%d" % sys.version_info[:3],
+        "python": python_version(),
         "implementation": sys.implementation.name,
         "pid": os.getpid(),
         "argv": list(sys.argv),
@@ -396,7 +387,7 @@ def _metadata(values):
         "rss_bytes": _rss_bytes(),
         "gc_counts": list(gc.get_count()),
         "gc_thresholds": list(gc.get_threshold()),
-        "gc_frozen": gc.get_freeze_count() if hasattr(gc, "get_freeze_count") else 0,
+        "gc_frozen": gc.get_freeze_count(),
         "values": bool(values),
         "pointer_bytes": 8 if sys.maxsize > 2**32 else 4,
     }
@@ -496,4 +487,4 @@ def dump_for_attach(config, mine):
     objects ``mine``."""
     result = dump(config["FOLDER"] + "/snapshot.mlh", values=config["VALUES"], exclude_ids=mine)
     return "ok objects=%d bytes=%d seconds=%.3f python=%s" % (
-        result["objects"], result["bytes"], result["seconds"], "%d.%d.%d" % sys.version_info[:3])
+        result["objects"], result["bytes"], result["seconds"], python_version())

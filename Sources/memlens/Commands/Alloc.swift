@@ -43,7 +43,8 @@ struct Alloc: ParsableCommand {
 
     func run() throws {
         let window: Observer.Window<AllocObservation> = try reportingErrors {
-            try Observer.alloc(pid: pid, seconds: duration.seconds, depth: depth.value, top: top.value, timeoutSeconds: timeout.seconds) { line in
+            try Observer.alloc(pid: pid, seconds: duration.seconds, depth: depth.value, top: top.value,
+                timeoutSeconds: timeout.seconds) { line in
                 report.progress("memlens: \(line)")
             }
         }

@@ -29,7 +29,7 @@ struct CensusCommand: ParsableCommand {
     )
 
     @Argument(help: "Process id of a CPython 3.8–3.13 process, or the path of its core file.")
-    var target: String
+    var target: ProcessOrFile
 
     @Option(help: "With a core file: the Python executable, when the path the core names is not on this machine.")
     var exe: String?
@@ -48,11 +48,8 @@ struct CensusCommand: ParsableCommand {
 
     @OptionGroup var report: ReportOptions
 
-    /// The pid, when the target is a number (else it is a core file).
-    var pid: Int32? { Int32(target) }
-
     func validate() throws {
-        if pid == nil {
+        if target.pid == nil {
             guard every == nil else { throw ValidationError("--every takes a pid, not a core file") }
         } else if exe != nil {
             throw ValidationError("--exe is for core files; a live process names its own executable")
@@ -61,23 +58,24 @@ struct CensusCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let pid else {
-            let census = try reportingErrors { try Census.take(core: target, executable: exe, includeFrozen: frozen, amend: CensusArenas.amend) }
-            return try show(census)
+        switch target {
+        case .file(let core):
+            try show(reportingErrors { try Census.take(core: core, executable: exe, includeFrozen: frozen, amend: CensusArenas.amend) })
+        case .process(let pid):
+            if let every { return try runSeries(pid: pid, interval: every.seconds) }
+            try show(takeCensus(pid: pid))
         }
-        if let every { return try runSeries(pid: pid, interval: every.seconds) }
-        let census = try reportingErrors {
-            try Census.take(pid: pid, includeFrozen: frozen, progress: { note in printError("memlens: \(note)") }, amend: CensusArenas.amend)
+    }
+
+    private func takeCensus(pid: Int32) throws -> CensusResult {
+        try reportingErrors {
+            try Census.take(pid: pid, includeFrozen: frozen, progress: { note in printError("memlens: \(note)") },
+                amend: CensusArenas.amend)
         }
-        try show(census)
     }
 
     private func show(_ census: CensusResult) throws {
-        if report.json {
-            print(try CensusReport.json(census, top: top.value))
-        } else {
-            print(CensusReport.text(census, top: top.value), terminator: "")
-        }
+        try report.emit(text: CensusReport.text(census, top: top.value), json: CensusReport.json(census, top: top.value))
     }
 
     /// `--every`: `count` censuses `interval` apart, then the growth table.
@@ -87,13 +85,11 @@ struct CensusCommand: ParsableCommand {
         let origin = clock.now
         for index in 1...count.value {
             if index > 1 { Thread.sleep(forTimeInterval: interval) }
-            let census = try reportingErrors {
-                try Census.take(pid: pid, includeFrozen: frozen, progress: { note in printError("memlens: \(note)") }, amend: CensusArenas.amend)
-            }
+            let census = try takeCensus(pid: pid)
             let elapsed = clock.now - origin
             series.append(census, at: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
             printError("memlens: " + CensusReport.progressLine(census, index: index))
         }
-        print(report.json ? try CensusReport.seriesJSON(series, top: top.value) : CensusReport.seriesText(series, top: top.value), terminator: report.json ? "\n" : "")
+        try report.emit(text: CensusReport.seriesText(series, top: top.value), json: CensusReport.seriesJSON(series, top: top.value))
     }
 }

@@ -45,7 +45,8 @@ struct Demo: ParsableCommand {
         let folder = output ?? work.path
         let script = work.path + "/fragmentation.py"
         try reportingErrors {
-            guard let text = AgentFiles.text(of: "examples/fragmentation.py") else { throw ValidationError("the example is missing from this build") }
+            guard let text = AgentFiles.text(of: "examples/fragmentation.py") else { throw ValidationError("the example is missing from " +
+                "this build") }
             try work.directory.createFile("fragmentation.py", contents: Array(text.utf8), mode: AgentFiles.readable)
         }
         report.progress("memlens demo: running \(python) \(script) \(scale), snapshots in \(folder)")
@@ -74,8 +75,8 @@ struct Demo: ParsableCommand {
         let page = URL(fileURLWithPath: folder).appending(path: "report.html").path
         let contents = HeapReportContents(stages[1].graph, older: stages[0].graph, canvas: HTMLReport.canvas)
         _ = try reportingErrors { try HTMLReport.write(contents, olderPath: stages[0].path, path: stages[1].path, to: page) }
-        try report.emit(text: DemoReport.text(stages) + "\nThe report (open it in a browser): \(page)\n", json: DemoReport.json(stages))
-        if report.json { printError("memlens demo: report written to \(page)") }
+        try report.emit(text: DemoReport.text(stages) + "\nThe report (open it in a browser): \(page)\n",
+                        json: DemoReport.json(stages, reportPath: page))
     }
 }
 

@@ -40,7 +40,9 @@ struct Diff: ParsableCommand {
         let graphs = try files.map { try loadSnapshot($0, contents: survivors ? .full : .objects) }
         let versions = Set(graphs.compactMap(\.metadata.python))
         if versions.count > 1 {
-            printError("error: the snapshots come from different Python versions (\(zip(files, graphs).map { "\($0): \($1.metadata.python ?? "?")" }.joined(separator: ", "))); objects cannot be matched across interpreters")
+            printError("error: the snapshots come from different Python versions " +
+                "(\(zip(files, graphs).map { "\($0): \($1.metadata.python ?? "?")" }.joined(separator: ", "))); objects cannot be " +
+                "matched across interpreters")
             throw ExitCode.failure
         }
         if survivors {

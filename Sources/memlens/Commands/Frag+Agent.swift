@@ -32,9 +32,9 @@ extension Frag {
         return holders
     }
 
-    /// Runs `memlens/frag.py` in the target: mallinfo2, malloc_info and, with `trim`, malloc_trim(0).
+    /// Runs `target/frag.py` in the target: mallinfo2, malloc_info and, with `trim`, malloc_trim(0).
     func runMallocJob(trim: Bool) throws -> MallocStats {
-        let job = Attacher.Job(source: "memlens/frag.py", entry: "malloc_job", settings: ["TRIM": trim ? "True" : "False"])
+        let job = Attacher.Job(source: "target/frag.py", entry: "malloc_job", settings: ["TRIM": trim ? "True" : "False"])
         let data = try Attacher.run(job, pid: pid, timeoutSeconds: timeout.seconds, interrupts: InterruptGuard(), progress: { line in
             report.progress("memlens: \(line)")
         }) { output in

@@ -43,7 +43,8 @@ struct GCCommand: ParsableCommand {
 
     func run() throws {
         if measureFull {
-            printError("memlens: --measure-full: at the end of the window, process \(pid) runs one full collection (gc.collect()) and pauses for it")
+            printError("memlens: --measure-full: at the end of the window, process \(pid) runs one full collection (gc.collect()) and " +
+                "pauses for it")
         }
         let window: Observer.Window<GCObservation> = try reportingErrors {
             try Observer.gc(pid: pid, seconds: duration.seconds, measureFull: measureFull, timeoutSeconds: timeout.seconds) { line in

@@ -50,7 +50,8 @@ struct Run: ParsableCommand {
         options.values = !noValues
         let status = try reportingErrors {
             try Launcher.run(argv, options: options, started: { pid in
-                printError("memlens: started \(argv.joined(separator: " ")) as pid \(pid); kill -\(signal.name) \(pid) writes a snapshot to \(output)")
+                printError("memlens: started \(argv.joined(separator: " ")) as pid \(pid); kill -\(signal.name) \(pid) writes a snapshot " +
+                    "to \(output)")
             }, onReport: { report in
                 printError("memlens: \(report.line)")
             })

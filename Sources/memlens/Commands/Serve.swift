@@ -65,7 +65,8 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         guard let address else { throw ExitCode.validationFailure }
-        let exporter = MetricsExporter(selector: selector, censusEvery: .milliseconds(Int64(censusEvery.seconds * 1000)), topTypes: topTypes)
+        let exporter = MetricsExporter(selector: selector, censusEvery: .milliseconds(Int64(censusEvery.seconds * 1000)),
+            topTypes: topTypes)
         exporter.startCensusThread()
         let server = MetricsServer(exporter: exporter, host: address.host, port: address.port)
         let outcome = Outcome()

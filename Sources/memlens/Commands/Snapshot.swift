@@ -27,7 +27,7 @@ struct Snapshot: ParsableCommand {
     )
 
     @Argument(help: "Process id of a CPython process, or the path of its core file.")
-    var target: String
+    var target: ProcessOrFile
 
     @Option(name: [.short, .customLong("output")], help: "Snapshot file to write (mode 0600).")
     var output: String
@@ -46,42 +46,43 @@ struct Snapshot: ParsableCommand {
 
     @OptionGroup var report: ReportOptions
 
-    var pid: Int32? { Int32(target) }
-
     func validate() throws {
-        if pid == nil, agent { throw ValidationError("--agent takes a pid: a core file can only be read") }
-        if pid != nil, exe != nil { throw ValidationError("--exe is for core files; a live process names its own executable") }
+        if target.pid == nil, agent { throw ValidationError("--agent takes a pid: a core file can only be read") }
+        if target.pid != nil, exe != nil { throw ValidationError("--exe is for core files; a live process names its own executable") }
     }
 
     func run() throws {
-        let note: (String) -> Void = { line in if !report.json { printError("memlens: \(line)") } }
+        let note: (String) -> Void = { line in report.progress("memlens: \(line)") }
+        let pid = target.pid
         let started = Date()
         let line: SnapshotLine
         if agent, let pid {
             let result = try reportingErrors {
                 try Attacher.snapshot(pid: pid, output: output, values: !noValues, timeoutSeconds: timeout.seconds, progress: note)
             }
-            line = SnapshotLine(path: output, pid: pid, python: result.python, method: "agent", objects: result.objects, bytes: result.bytes,
+            line = SnapshotLine(path: output, pid: pid, python: result.python, method: "agent", objects: result.objects,
+                bytes: result.bytes,
                                 pause_ms: result.dumpSeconds * 1000, total_ms: result.totalSeconds * 1000)
         } else {
             let snapshot = try reportingErrors {
-                if let pid { return try ReadOnlySnapshot.take(pid: pid, values: !noValues, progress: note) }
-                return try ReadOnlySnapshot.take(core: target, executable: exe, values: !noValues)
+                switch target {
+                case .process(let pid): try ReadOnlySnapshot.take(pid: pid, values: !noValues, progress: note)
+                case .file(let core): try ReadOnlySnapshot.take(core: core, executable: exe, values: !noValues)
+                }
             }
             try reportingErrors { try MLHWriter.write(snapshot.graph, to: output) }
             let bytes = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
-            line = SnapshotLine(path: output, pid: pid ?? Int32(snapshot.graph.metadata.pid ?? 0), python: snapshot.python, method: "read-only",
+            line = SnapshotLine(path: output, pid: pid ?? Int32(snapshot.graph.metadata.pid ?? 0), python: snapshot.python,
+                method: "read-only",
                                 objects: snapshot.graph.count, bytes: bytes, pause_ms: snapshot.pauseMilliseconds,
                                 total_ms: Date().timeIntervalSince(started) * 1000, walk_ms: snapshot.walkMilliseconds,
                                 copied_bytes: snapshot.copiedBytes, edges: snapshot.graph.edgeCount,
                                 conservative_objects: snapshot.graph.metadata.conservativeObjects)
         }
-        if report.json {
-            print(try JSONOutput.string(line))
-        } else {
-            printError("memlens: wrote \(output) (\(line.method)): \(line.objects) objects, \(ByteFormat.string(UInt64(line.bytes))); "
-                + "the target paused \(Int(line.pause_ms)) ms (Python \(line.python)), \(Int(line.total_ms)) ms in all")
-        }
+        // The summary is a progress line (stderr): stdout carries only the --json document.
+        report.progress("memlens: wrote \(output) (\(line.method)): \(line.objects) objects, \(ByteFormat.string(UInt64(line.bytes))); "
+            + "the target paused \(Int(line.pause_ms)) ms (Python \(line.python)), \(Int(line.total_ms)) ms in all")
+        try report.emit(text: "", json: JSONOutput.string(line))
     }
 }
 

@@ -31,7 +31,8 @@ struct SnapshotSignal: CustomStringConvertible, Sendable {
             "CHLD": "tells the program its children exited", "PIPE": "tells the program a pipe closed",
         ]
         if let why = refused[bare] { throw ValidationError("--signal \(argument) \(why): use USR2 (the default), USR1, HUP or another") }
-        throw ValidationError("unknown signal '\(argument)' for --signal: use \(names.map(\.name).joined(separator: ", ")) or a real-time number 34–64")
+        throw ValidationError("unknown signal '\(argument)' for --signal: use \(names.map(\.name).joined(separator: ", ")) or a " +
+            "real-time number 34–64")
     }
 
     private init?(_ argument: String) {

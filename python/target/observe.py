@@ -24,7 +24,6 @@ the TOP sites by growth, and stops tracing if memlens started it.
 
 import gc
 import json
-import os
 import sys
 from array import array
 from collections import Counter
@@ -33,16 +32,12 @@ from operator import is_
 from time import perf_counter
 from weakref import ref
 
+from memlens._shared import python_version, qualified_name, write_atomically  # EmbedAgentTool puts memlens/_shared.py here
+
 # Typing garbage may take this share of the target's time, measured as it
 # goes; collections over more objects than SAMPLING_MAX_OBJECTS are not typed.
 SAMPLING_SHARE = 0.01
 SAMPLING_MAX_OBJECTS = 200_000
-
-
-def _qualified_name(cls):
-    module = getattr(cls, "__module__", None)
-    name = getattr(cls, "__qualname__", cls.__name__)
-    return name if module in (None, "builtins") else "%s.%s" % (module, name)
 
 
 class _Watcher:
@@ -143,7 +138,7 @@ class _GCWatch(_Watcher):
     def report(self):
         garbage = Counter()
         for cls, count in self.garbage.items():
-            garbage[_qualified_name(cls)] += count
+            garbage[qualified_name(cls)] += count
         records = self.records
         return {
             "seconds": perf_counter() - self.began,
@@ -230,20 +225,16 @@ def _find(token):
 
 def _gc_state():
     return {
-        "python": "%d.%d.%d" % sys.version_info[:3],
+        "python": python_version(),
         "thresholds": list(gc.get_threshold()), "counts": list(gc.get_count()),
         "generations": [len(gc.get_objects(g)) for g in range(3)], "permanent": gc.get_freeze_count(),
         "enabled": gc.isenabled(), "garbage": len(gc.garbage),
-        "uncollectable_by_type": dict(Counter(map(_qualified_name, map(type, gc.garbage)))),
+        "uncollectable_by_type": dict(Counter(map(qualified_name, map(type, gc.garbage)))),
     }
 
 
 def _write(config, name, document):
-    path = config["FOLDER"] + "/" + name
-    fd = os.open(path + ".partial", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    with open(fd, "w") as out:
-        out.write(json.dumps(document))
-    os.rename(path + ".partial", path)
+    write_atomically(config["FOLDER"] + "/" + name, json.dumps(document).encode())
 
 
 def _stop(config):

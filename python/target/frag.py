@@ -9,7 +9,8 @@ memory to the OS); the modules imported here are removed by the runner.
 """
 
 import os
-import sys
+
+from memlens._shared import parse_rollup, python_version, write_atomically  # EmbedAgentTool puts memlens/_shared.py here
 
 _MALLINFO_FIELDS = ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
                     "fsmblks", "uordblks", "fordblks", "keepcost")
@@ -17,21 +18,8 @@ _MALLINFO_FIELDS = ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
 
 def _rollup():
     """Rss and USS (Private_Clean + Private_Dirty) in bytes, from smaps_rollup."""
-    fields = {}
-    fd = os.open("/proc/self/smaps_rollup", os.O_RDONLY)
-    try:
-        chunks = []
-        while True:
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    finally:
-        os.close(fd)
-    for line in b"".join(chunks).split(b"\n"):
-        parts = line.split()
-        if len(parts) == 3 and parts[0].endswith(b":"):
-            fields[parts[0][:-1].decode()] = int(parts[1]) * 1024
+    with open("/proc/self/smaps_rollup", "rb") as rollup:
+        fields = parse_rollup(rollup.read())
     return {"rss": fields.get("Rss", 0),
             "uss": fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)}
 
@@ -74,7 +62,7 @@ def malloc_job(config, mine):
     libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
     if not hasattr(libc, "malloc_trim"):
         return "error: this libc has no malloc_trim (not glibc?)"
-    report = {"python": "%d.%d.%d" % sys.version_info[:3]}
+    report = {"python": python_version()}
     report["before"] = _rollup()
     report["mallinfo"] = _mallinfo(ctypes, libc)
     report["malloc_info"] = _malloc_info(ctypes, libc, config["FOLDER"] + "/malloc_info.xml")
@@ -85,9 +73,5 @@ def malloc_job(config, mine):
         report["after"] = _rollup()
         report["trim_before"] = rolled
         report["mallinfo_after"] = _mallinfo(ctypes, libc)
-    partial = config["FOLDER"] + "/frag.json.partial"
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    with open(fd, "w") as out:
-        json.dump(report, out)
-    os.rename(partial, config["FOLDER"] + "/frag.json")
+    write_atomically(config["FOLDER"] + "/frag.json", json.dumps(report).encode())
     return "ok"

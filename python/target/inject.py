@@ -87,6 +87,9 @@ def _run(config):
                 gc.enable()
     try:
         # Written whole under another name, then renamed: memlens polls for it.
+        # (Not memlens/_shared.py's write_atomically: this file is compiled before
+        # the job can tell the injection's objects apart, and the tuples of every
+        # function it defines would stay in the target's snapshot.)
         partial = config["STATUS"] + ".partial"
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         os.write(fd, (status + "\n").encode("utf-8", "replace"))

@@ -19,17 +19,14 @@ import). Standard library only, Python 3.8+.
 import os
 import sys
 import time
+from _thread import get_ident as _thread_id
 
-try:
-    from _thread import get_ident as _thread_id
-except ImportError:  # pragma: no cover
-    def _thread_id():
-        return 0
+from memlens._shared import parse_rollup, write_atomically  # EmbedAgentTool puts memlens/_shared.py here
 
-_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+_PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-class _Probe(object):
+class _Probe:
     """Reads this process's private dirty and resident bytes."""
 
     __slots__ = ("fd", "source", "spent_ns")
@@ -40,11 +37,11 @@ class _Probe(object):
         self.source = "smaps_rollup"
         for name, source in (("/proc/self/smaps_rollup", "smaps_rollup"), ("/proc/self/statm", "statm")):
             try:
-                self.fd = os.open(name, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+                self.fd = os.open(name, os.O_RDONLY | os.O_CLOEXEC)
                 self.source = source
                 self.read()
                 return
-            except (OSError, ValueError):
+            except (OSError, ValueError, KeyError):
                 if self.fd >= 0:
                     os.close(self.fd)
                 self.fd = -1
@@ -54,19 +51,16 @@ class _Probe(object):
         """(private dirty bytes, rss bytes); (0, 0) if nothing is readable."""
         if self.fd < 0:
             return 0, 0
-        t0 = time.perf_counter_ns() if hasattr(time, "perf_counter_ns") else 0
+        t0 = time.perf_counter_ns()
         data = os.pread(self.fd, 4096, 0)
         if self.source == "smaps_rollup":
-            i = data.index(b"\nRss:")
-            rss = int(data[i + 5:data.index(b"k", i)]) * 1024
-            i = data.index(b"\nPrivate_Dirty:")
-            dirty = int(data[i + 15:data.index(b"k", i)]) * 1024
+            fields = parse_rollup(data)
+            rss, dirty = fields["Rss"], fields["Private_Dirty"]
         else:
             fields = data.split()
             rss = int(fields[1]) * _PAGE
             dirty = (int(fields[1]) - int(fields[2])) * _PAGE
-        if t0:
-            self.spent_ns += time.perf_counter_ns() - t0
+        self.spent_ns += time.perf_counter_ns() - t0
         return dirty, rss
 
 
@@ -74,7 +68,7 @@ def _now_ns():
     return time.perf_counter_ns()
 
 
-class _Recorder(object):
+class _Recorder:
     """Per-thread stacks of imports in progress and the finished tree."""
 
     def __init__(self, listener=None):
@@ -122,7 +116,7 @@ class _Recorder(object):
         (stack[-1][6] if stack else self.roots).append(node)
 
 
-class _TimedLoader(object):
+class _TimedLoader:
     """Wraps a loader; shows the real one to the module while it executes."""
 
     def __init__(self, loader, recorder, name):
@@ -160,7 +154,7 @@ class _TimedLoader(object):
             self._memlens_recorder.end(frame, failed)
 
 
-class _CostFinder(object):
+class _CostFinder:
     """First on ``sys.meta_path``: asks the other finders, wraps the loader found."""
 
     def __init__(self, recorder):
@@ -225,8 +219,4 @@ def _write():
         "modules": roots,
     }
     path = _state["path"]
-    temporary = "%s.%d.%s.tmp" % (path, os.getpid(), os.urandom(8).hex())
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    with open(fd, "w") as out:
-        json.dump(document, out)
-    os.replace(temporary, path)
+    write_atomically(path, json.dumps(document).encode())
