@@ -49,11 +49,11 @@ public enum ChildProcess {
     }
 
     /// A new private folder (``PrivateFolder``) for a command run with one of
-    /// the agent's hooks: the embedded `target/<hook>` written as `<module>.py`,
+    /// the agent's hooks: the embedded file `hook` (a path under `python/`) written as `<module>.py`,
     /// and a `sitecustomize.py` that imports it, calls its `start()`, then runs
     /// the user's own sitecustomize. Put its path first on `PYTHONPATH`.
     public static func hookFolder(_ hook: String, module: String, prefix: String) throws -> PrivateFolder {
-        guard let source = AgentFiles.text(of: "target/\(hook)") else { throw LaunchError.hookMissing(hook) }
+        guard let source = AgentFiles.text(of: hook) else { throw LaunchError.hookMissing(hook) }
         let folder = try PrivateFolder.create(prefix: prefix)
         do {
             try folder.directory.createFile("\(module).py", contents: Array(source.utf8), mode: AgentFiles.readable)

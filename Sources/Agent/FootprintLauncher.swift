@@ -52,7 +52,7 @@ public enum FootprintLauncher {
     /// command has exited.
     public static func run(_ command: [String], after: Double?, measure: (Pause) throws -> Void) throws -> Int32 {
         precondition(!command.isEmpty)
-        let folder = try ChildProcess.hookFolder("footprint_hook.py", module: "_memlens_footprint", prefix: "memlens-footprint")
+        let folder = try ChildProcess.hookFolder("target/footprint_hook.py", module: "_memlens_footprint", prefix: "memlens-footprint")
         defer { folder.remove() }
 
         // `paused`: target → memlens; `resume`: memlens → target. Our ends are close-on-exec.

@@ -3,8 +3,8 @@ import Foundation
 import SafeFiles
 
 /// Runs a Python command for `memlens imports -- CMD` with the import-cost
-/// hook (`python/target/imports.py`) loaded through a `sitecustomize` of its
-/// own, and reads back its report.
+/// hook (`python/memlens/imports.py`, which the watch hooks import too) loaded
+/// through a `sitecustomize` of its own, and reads back its report.
 public enum ImportsLauncher {
     /// Why no profile came back.
     public enum Failure: Error, CustomStringConvertible {
@@ -27,7 +27,7 @@ public enum ImportsLauncher {
     /// if a signal ended it).
     public static func run(_ command: [String]) throws -> (profile: ImportProfile, status: Int32) {
         precondition(!command.isEmpty)
-        let folder = try ChildProcess.hookFolder("imports.py", module: "_memlens_imports", prefix: "memlens-imports")
+        let folder = try ChildProcess.hookFolder("memlens/imports.py", module: "_memlens_imports", prefix: "memlens-imports")
         defer { folder.remove() }
         let environment = ChildProcess.environment(pythonPathFirst: folder.path, ["MEMLENS_IMPORTS_OUTPUT": folder.path + "/imports.json"])
         let signals = ForwardedSignals()

@@ -118,7 +118,7 @@ public enum LaunchError: Error, CustomStringConvertible {
         switch self {
         case .commandNotFound(let name): return "command not found: \(name) (not a file, and not on PATH)"
         case .system(let what, let errno): return "\(what): \(errno)"
-        case .hookMissing(let name): return "this memlens was built without python/target/\(name)"
+        case .hookMissing(let name): return "this memlens was built without python/\(name)"
         }
     }
 }

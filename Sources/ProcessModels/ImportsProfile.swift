@@ -1,4 +1,4 @@
-/// One module's import cost, as the agent hook (`python/target/imports.py`)
+/// One module's import cost, as the agent hook (`python/memlens/imports.py`)
 /// recorded it: cumulative figures include the imports it triggered.
 public struct ImportNode: Sendable, Decodable {
     public var name: String
