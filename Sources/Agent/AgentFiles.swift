@@ -25,6 +25,12 @@ public enum AgentFiles {
     /// Files a child process reads: 0644 inside a folder only this user can open.
     public static let readable: FilePermissions = [.ownerReadWrite, .groupRead, .otherRead]
 
+    /// memlens's version: the Python package's `__version__`, the one place it is written.
+    public static let version: String = {
+        let line = text(of: "memlens/__init__.py")?.split(separator: "\n").first { $0.hasPrefix("__version__ = ") }
+        return line.map { String($0.dropFirst("__version__ = ".count).filter { $0 != "\"" }) } ?? "unknown"
+    }()
+
     /// The embedded file `relativePath` (as under `python/`), if present.
     public static func text(of relativePath: String) -> String? {
         EmbeddedPython.files.first { $0.path == relativePath }?.text

@@ -1,3 +1,4 @@
+import Agent
 import ArgumentParser
 
 @main
@@ -16,7 +17,7 @@ struct Memlens: ParsableCommand {
               memlens retained snaps/PID-1.mlh
               memlens paths snaps/PID-1.mlh --type mod.Class
             """,
-        version: "0.1.0",
+        version: AgentFiles.version,
         groupedSubcommands: [
             CommandGroup(name: "Capture", subcommands: [Demo.self, Run.self, Snapshot.self]),
             CommandGroup(name: "Analyse a snapshot", subcommands: [

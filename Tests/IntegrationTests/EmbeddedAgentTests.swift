@@ -50,4 +50,13 @@ struct EmbeddedAgentTests {
         let result = try runCommand([python.path, "-c", check] + written)
         #expect(result.status == 0, "\(python.version): \(result.stderr)")
     }
+
+    /// GIVEN the version written once, as the Python package's `__version__`,
+    /// THEN `memlens --version` prints it.
+    @Test func oneVersion() throws {
+        let source = try String(contentsOf: TestPaths.packageRoot.appending(path: "python/memlens/__init__.py"), encoding: .utf8)
+        let line = try #require(source.split(separator: "\n").first { $0.hasPrefix("__version__ = \"") })
+        let result = try runCommand([TestPaths.memlens, "--version"])
+        #expect(result.status == 0 && "__version__ = \"\(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))\"" == line)
+    }
 }
