@@ -10,6 +10,8 @@ package struct HeapGraphBuilder {
     private var pendingClosures: [(address: UInt64, names: [String])] = []
     private var pendingAttributes: [(address: UInt64, names: [String])] = []
     private var pendingTypeObjects: [(address: UInt64, name: String)] = []
+    /// ``resolveReferents(unresolved:_:)`` ran: the edges hold object indices already.
+    private var referentsResolved = false
 
     /// A builder sized for about `expectedObjects` objects and `expectedEdges` edges.
     package init(metadata: SnapshotMetadata, expectedObjects: Int = 1024, expectedEdges: Int = 0) {
@@ -22,6 +24,22 @@ package struct HeapGraphBuilder {
         graph.edgeStarts.reserveCapacity(expectedObjects + 1)
         edgeAddresses.reserveCapacity(expectedEdges)
     }
+
+    /// Makes room for `objects` objects, `edges` referents and `valueBytes` of
+    /// values (address space only: pages are touched when written).
+    package mutating func reserve(objects: Int, edges: Int, valueBytes: Int) {
+        graph.addresses.reserveCapacity(objects)
+        graph.typeIDs.reserveCapacity(objects)
+        graph.sizes.reserveCapacity(objects)
+        graph.refcounts.reserveCapacity(objects)
+        graph.flags.reserveCapacity(objects)
+        graph.edgeStarts.reserveCapacity(objects + 1)
+        edgeAddresses.reserveCapacity(edges)
+        graph.values.reserve(objects: objects, bytes: valueBytes)
+    }
+
+    /// The addresses of the objects added so far, in order.
+    package var objectAddresses: [UInt64] { graph.addresses }
 
     /// The id of type `name`, adding it if new.
     package mutating func typeID(named name: String) -> UInt32 {
@@ -68,6 +86,48 @@ package struct HeapGraphBuilder {
         graph.edgeStarts.append(UInt32(edgeAddresses.count))
     }
 
+    /// Appends one referent of the object added last: its address, or any key
+    /// ``resolveReferents(unresolved:_:)`` will map to an index. ``closeObject()`` follows.
+    package mutating func addReferent(_ key: UInt64) { edgeAddresses.append(key) }
+
+    /// Ends the referents of the object added last (given one by one with ``addReferent(_:)``).
+    package mutating func closeObject() { graph.edgeStarts.append(UInt32(edgeAddresses.count)) }
+
+    /// For a walk that records each object once and knows their indices: maps
+    /// every referent key (edges) and every address named by a root, closure,
+    /// class or type object (`address`) to an object index, in place, so that
+    /// ``finish()`` needs no sorting. Keys `index` has no index for are dropped,
+    /// and counted with `unresolved` (referents the walk dropped itself).
+    package mutating func resolveReferents(unresolved: Int, index: (UInt64) -> UInt32?, address: (UInt64) -> UInt32?) {
+        var written = 0
+        graph.edgeStarts.withUnsafeMutableBufferPointer { starts in
+            edgeAddresses.withUnsafeMutableBufferPointer { keys in
+                var start = 0
+                for object in 0..<starts.count - 1 {
+                    let end = Int(starts[object + 1])
+                    for e in start..<end {
+                        if let i = index(keys[e]) { keys[written] = UInt64(i); written += 1 }
+                    }
+                    starts[object + 1] = UInt32(written)
+                    start = end
+                }
+            }
+        }
+        graph.unresolvedEdgeCount = unresolved + edgeAddresses.count - written
+        edgeAddresses.removeLast(edgeAddresses.count - written)
+        for root in pendingRoots {
+            if let i = address(root.address) { graph.roots.append(Root(object: i, kind: root.kind, name: root.name)) }
+        }
+        for closure in pendingClosures { if let i = address(closure.address) { graph.closureNames[i] = closure.names } }
+        for attributes in pendingAttributes { if let i = address(attributes.address) { graph.attributeNames[i] = attributes.names } }
+        for type in pendingTypeObjects { if let i = address(type.address) { graph.typeObjectNames[i] = type.name } }
+        pendingRoots = []
+        pendingClosures = []
+        pendingAttributes = []
+        pendingTypeObjects = []
+        referentsResolved = true
+    }
+
     package mutating func setValue(_ value: ObjectValue, for object: Int) { graph.values.set(value, for: object) }
 
     package mutating func setNumber(_ kind: ValueStore.Kind, bits: UInt64, for object: Int) {
@@ -94,6 +154,10 @@ package struct HeapGraphBuilder {
     /// Resolves referent addresses to indices; unknown ones are dropped and
     /// counted, and so are later duplicates of an address.
     package consuming func finish() -> HeapGraph {
+        if referentsResolved {
+            graph.edgeTargets = edgeAddresses.map { UInt32(truncatingIfNeeded: $0) }
+            return graph
+        }
         if edgeAddresses.isEmpty, let graph = finishWithoutEdges() { return graph }
         var lookup = SortedAddresses(graph.addresses)
         var resolved = [UInt32](repeating: .max, count: edgeAddresses.count)

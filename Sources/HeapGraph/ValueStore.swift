@@ -78,6 +78,12 @@ public struct ValueStore: Sendable {
         arena.append(UInt8(v))
     }
 
+    /// Makes room for `objects` objects and `bytes` bytes of values.
+    mutating func reserve(objects: Int, bytes: Int) {
+        offsetOfObject.reserveCapacity(objects)
+        arena.reserveCapacity(bytes)
+    }
+
     mutating func reserveObjects(_ objectCount: Int) {
         if offsetOfObject.count < objectCount {
             offsetOfObject.append(contentsOf: repeatElement(Self.none, count: objectCount - offsetOfObject.count))

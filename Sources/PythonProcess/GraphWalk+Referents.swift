@@ -28,8 +28,8 @@ extension GraphWalk {
         let layout = reader.layout
         var conservative = false
         if t.pythonClass {
-            for offset in t.slotOffsets {
-                let word = try field(object &+ offset)
+            for i in t.slotOffsets.range {
+                let word = try field(object &+ offsets[i])
                 if word != 0 { out.append(word) }
             }
             if t.dictOffset > 0 {
@@ -59,16 +59,16 @@ extension GraphWalk {
             try appendDict(object, t, into: &out)
             if t.basicSize > 48 { _ = scan(from: object &+ 48, byteCount: min(t.basicSize, 4096) &- 48, skipping: [], into: &out) }
             conservative = true
-        case .lruCache(let offsets):
-            for offset in offsets {
-                let word = try field(object &+ offset)
+        case .lruCache(let fields):
+            for i in fields.range {
+                let word = try field(object &+ offsets[i])
                 if word != 0 { out.append(word) }
             }
             // The cache's links: a ring through `root.next` (the object is the root).
             var link = try field(object &+ 24), links = 0
             while link != object, link != 0, links < 1 << 20 {
                 // 3.10+: a link is an object of a heap type, visited too.
-                for offset: UInt64 in offsets.count > 4 ? [40, 48, 8] : [40, 48] {
+                for offset: UInt64 in fields.count > 4 ? [40, 48, 8] : [40, 48] {
                     let word = try field(link &+ offset)
                     if word != 0 { out.append(word) }
                 }
@@ -88,9 +88,9 @@ extension GraphWalk {
         case .type:
             // type_is_gc: only heap types are collected objects.
             guard try reader.flags(ofType: object) & ObjectReader.heapTypeFlag != 0 else { break }
-            var offsets = [layout.typeDict, graph.typeCache, graph.typeMro, graph.typeBases, layout.typeBase]
-            if graph.heapTypeModule != 0 { offsets.append(graph.heapTypeModule) }
-            for offset in offsets {
+            var typeFields = [layout.typeDict, graph.typeCache, graph.typeMro, graph.typeBases, layout.typeBase]
+            if graph.heapTypeModule != 0 { typeFields.append(graph.heapTypeModule) }
+            for offset in typeFields {
                 let word = try field(object &+ offset)
                 if word != 0 { out.append(word) }
             }
@@ -118,9 +118,9 @@ extension GraphWalk {
             }
         case .frame:
             try appendFrameObject(object, into: &out)
-        case .fields(let offsets):
-            for offset in offsets {
-                let word = try field(object &+ offset)
+        case .fields(let fields):
+            for i in fields.range {
+                let word = try field(object &+ offsets[i])
                 if word != 0 { out.append(word) }
             }
         case .conservative:

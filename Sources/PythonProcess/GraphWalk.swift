@@ -25,6 +25,8 @@ final class GraphWalk {
     /// Addresses that looked like types and are not.
     @exclusivity(unchecked) var notTypes: Set<UInt64> = []
     @exclusivity(unchecked) var traversals: [Traversal] = []
+    /// The field offsets the traversals name (``Traversal/Offsets``).
+    @exclusivity(unchecked) var offsets: [UInt64] = []
     @exclusivity(unchecked) var traversalReady: [Bool] = []
     /// Type slots whose attribute names were recorded.
     var namedClasses: Set<Int> = []
@@ -40,6 +42,8 @@ final class GraphWalk {
 
     struct Counts {
         var objects = 0, edges = 0, conservativeObjects = 0, conservativeEdges = 0, approximateSizes = 0
+        /// Referents that are no object (not tracked, no validated type): left out.
+        var unresolvedReferents = 0
         /// Objects whose referents could not be read (a pointer outside the copy).
         var unreadable = 0
         var firstUnreadable: String?
@@ -68,11 +72,15 @@ final class GraphWalk {
             slots.append(Int32(slot))
             if permanent { permanentObjects += 1 }
         }
-        for object in tracked { known.insert(object) }
+        for object in tracked { insertKnown(object) }
+        // Room for the untracked objects too (str, int…: about as many again on
+        // typical heaps); untouched room costs address space, not memory.
+        builder.reserve(objects: 4 * tracked.count + 4096, edges: 8 * tracked.count + 4096,
+                        valueBytes: values ? 16 * tracked.count + 4096 : 0)
         if let symbol { subtypeTraverse = symbol } else { subtypeTraverse = try mostCommonHeapTraverse() }
         let roots = try collectRoots()
-        for root in roots where !known.contains(root.address) && slot(ofObject: root.address) != nil {
-            known.insert(root.address)
+        for root in roots where !isKnown(root.address) && slot(ofObject: root.address) != nil {
+            insertKnown(root.address)
             queue.append(root.address)
         }
         var scratch: [UInt64] = []
@@ -94,7 +102,26 @@ final class GraphWalk {
             throw .inconsistent(pid: 0, detail: "\(counts.unreadable) of \(counts.objects) objects could not be read (first: \(counts.firstUnreadable ?? "?"))")
         }
         for root in roots { builder.addRoot(address: root.address, kind: root.kind, name: root.name) }
+        numberObjects()
         return builder  // finished by the caller, once the copy is let go
+    }
+
+    /// Turns the referents' keys (their bits in ``known``) into object indices:
+    /// the objects are exactly the members of ``known``, so a member's rank in
+    /// address order, mapped to the order the objects were added, is its index.
+    /// No sort, and no table keyed by address.
+    private func numberObjects() {
+        let ranks = known.ranks()
+        var order = [UInt32](repeating: .max, count: known.count)
+        for (i, address) in builder.objectAddresses.enumerated() {
+            if let p = position(address), let r = ranks.rank(ofPosition: p) { order[r] = UInt32(i) }
+        }
+        func index(ofPosition p: Int) -> UInt32? {
+            guard let r = ranks.rank(ofPosition: p), order[r] != .max else { return nil }
+            return order[r]
+        }
+        builder.resolveReferents(unresolved: counts.unresolvedReferents, index: { index(ofPosition: Int(truncatingIfNeeded: $0)) },
+                                 address: { self.position($0).flatMap(index(ofPosition:)) })
     }
 
     /// Reads the traversal of type slot `slot` if not read yet (into ``traversals``).
@@ -102,13 +129,14 @@ final class GraphWalk {
     func prepareTraversal(_ slot: Int) throws(ProcessAccessError) {
         if slot < traversalReady.count, traversalReady[slot] { return }
         while traversals.count <= slot { traversals.append(.placeholder); traversalReady.append(false); typeIDs.append(nil) }
-        traversals[slot] = try Traversal(type: walk.typeAddresses[slot], reader: reader, graph: graph, subtypeTraverse: subtypeTraverse)
+        traversals[slot] = try Traversal(type: walk.typeAddresses[slot], reader: reader, graph: graph, subtypeTraverse: subtypeTraverse,
+                                         pool: &offsets)
         traversalReady[slot] = true
     }
 
     private func typeID(_ slot: Int) -> UInt32 {
         if let id = typeIDs[slot] { return id }
-        let id = builder.typeID(named: walk.sizings[slot].name)
+        let id = builder.typeID(named: walk.typeNames[slot])
         typeIDs[slot] = id
         return id
     }
@@ -129,31 +157,35 @@ final class GraphWalk {
         } catch {
             scratch.removeAll(keepingCapacity: true)
             counts.unreadable += 1
-            if counts.firstUnreadable == nil { counts.firstUnreadable = "\(walk.sizings[slot].name) at 0x\(String(object, radix: 16)): \(error)" }
+            if counts.firstUnreadable == nil { counts.firstUnreadable = "\(walk.typeNames[slot]) at 0x\(String(object, radix: 16)): \(error)" }
         }
-        let size = (try? walk.sizings[slot].sizeBytes(of: object, copy: copy, reader: reader)) ?? walk.sizings[slot].basicSize
-        if !walk.sizings[slot].exact {
+        let sizing = walk.sizings[slot]
+        let size = (try? sizing.sizeBytes(of: object, copy: copy, reader: reader)) ?? sizing.basicSize
+        if !sizing.exact {
             flags |= ObjectFlags.approximateSize.rawValue
             counts.approximateSizes += 1
         }
         let refcount = UInt32(clamping: Int64(bitPattern: copy.word(at: object) ?? 0))
         let index = builder.addObject(address: object, typeID: typeID(slot), size: size, refcount: refcount, flags: flags)
-        for referent in scratch where !known.contains(referent) {
-            if self.slot(ofObject: referent) != nil {
-                known.insert(referent)
+        // Each referent that is an object goes in by its bit in `known` (see numberObjects); the rest are left out.
+        for referent in scratch {
+            guard let bit = position(referent) else { counts.unresolvedReferents += 1; continue }
+            if !known.contains(position: bit) {
+                guard self.slot(ofObject: referent) != nil else { counts.unresolvedReferents += 1; continue }
+                known.insert(position: bit)
                 queue.append(referent)
             }
+            builder.addReferent(UInt64(bit))
         }
-        builder.closeObject(referents: scratch)
+        builder.closeObject()
         counts.objects += 1
         counts.edges += scratch.count
         guard ready else { return }
-        let value = traversals[slot].value
-        if values, value != .none { recordValue(object, value, index: index) }
-        if traversals[slot].isType, let name = try? reader.typeName(object) { builder.nameTypeObject(address: object, name: name) }
-        if traversals[slot].isFunction, let names = closureNames(object) { builder.addClosure(address: object, names: names) }
-        if traversals[slot].cachedKeys != 0, traversals[slot].slotOffsets.isEmpty, namedClasses.insert(slot).inserted,
-           let names = sharedKeyNames(traversals[slot].cachedKeys) {
+        let t = traversals[slot]
+        if values, t.value != .none { recordValue(object, t.value, index: index) }
+        if t.isType, let name = try? reader.typeName(object) { builder.nameTypeObject(address: object, name: name) }
+        if t.isFunction, let names = closureNames(object) { builder.addClosure(address: object, names: names) }
+        if t.cachedKeys != 0, t.slotOffsets.count == 0, namedClasses.insert(slot).inserted, let names = sharedKeyNames(t.cachedKeys) {
             builder.addAttributeNames(address: walk.typeAddresses[slot], names: names)
         }
     }
@@ -169,7 +201,7 @@ final class GraphWalk {
 
     /// Whether `address` is an object in the snapshot, or one with a validated type.
     func isKnownObject(_ address: UInt64) -> Bool {
-        known.contains(address) || slot(ofObject: address) != nil
+        isKnown(address) || slot(ofObject: address) != nil
     }
 
     /// The type slot of the object at `address`, nil unless its `ob_type` is a
@@ -177,7 +209,7 @@ final class GraphWalk {
     /// a sane `tp_basicsize` and a readable name.
     func slot(ofObject address: UInt64) -> Int? {
         guard address & 7 == 0, let refcount = copy.word(at: address), refcount != 0, let type = copy.word(at: address &+ 8) else { return nil }
-        if let slot = walk.typeSlots[type] { return slot }
+        if let slot = walk.knownSlot(ofType: type) { return slot }
         guard type & 7 == 0, type != 0, !notTypes.contains(type) else { return nil }
         guard let meta = copy.word(at: type &+ 8), reader.flags(ofTypeOrZero: meta) & ObjectReader.typeSubclass != 0,
               let basic = copy.word(at: type &+ reader.layout.typeBasicSize), basic >= 16, basic < 1 << 20,

@@ -16,6 +16,7 @@ public final class HeapCopy: MemorySource {
     @exclusivity(unchecked) private var ends: [UInt64] = []
     @exclusivity(unchecked) private var buffers: [UnsafeMutableRawBufferPointer] = []
     @exclusivity(unchecked) private var last = 0
+    /// Per region, the index of its first word among all copied words (regions in address order).
     @exclusivity(unchecked) private var wordBases: [Int] = []
     /// Where addresses outside the copy are read from (nil: they fail).
     private let fallback: (any MemorySource)?
@@ -36,10 +37,7 @@ public final class HeapCopy: MemorySource {
                 if code == EPERM { throw memory.error(for: code, at: mapping.start) }
                 continue
             }
-            starts.append(mapping.start)
-            ends.append(mapping.start + UInt64(count))
-            buffers.append(buffer)
-            byteCount += UInt64(count)
+            append(mapping.start, buffer, count: count)
         }
     }
 
@@ -78,12 +76,16 @@ public final class HeapCopy: MemorySource {
         }
     }
 
-    /// Adds a region (regions come in address order).
-    private func append(_ start: UInt64, _ buffer: UnsafeMutableRawBufferPointer) {
+    /// Adds a region whose first `count` bytes hold memory (regions come in address order).
+    private func append(_ start: UInt64, _ buffer: UnsafeMutableRawBufferPointer, count: Int? = nil) {
+        let count = count ?? buffer.count
+        // A region's words follow the previous region's, plus one spare index.
+        let previousWords = starts.isEmpty ? 0 : Int((ends[ends.count - 1] - starts[starts.count - 1]) >> 3) + 1
+        wordBases.append((wordBases.last ?? 0) + previousWords)
         starts.append(start)
-        ends.append(start + UInt64(buffer.count))
+        ends.append(start + UInt64(count))
         buffers.append(buffer)
-        byteCount += UInt64(buffer.count)
+        byteCount += UInt64(count)
     }
 
     deinit { for buffer in buffers { buffer.deallocate() } }
@@ -133,20 +135,11 @@ public final class HeapCopy: MemorySource {
     @inline(__always)
     func wordIndex(_ address: UInt64) -> Int? {
         guard let i = region(address) else { return nil }
-        if wordBases.count != starts.count { computeWordBases() }
         return wordBases[i] &+ Int((address &- starts[i]) >> 3)
     }
 
     /// Copied 8-byte words in all.
     var wordCount: Int { Int(byteCount >> 3) &+ starts.count }
-
-    private func computeWordBases() {
-        var base = 0
-        wordBases = starts.indices.map { i in
-            defer { base += Int((ends[i] - starts[i]) >> 3) + 1 }
-            return base
-        }
-    }
 
     /// Tests: overwrites `count` words at random places of the copy with random
     /// values, to fuzz the walks over it.
