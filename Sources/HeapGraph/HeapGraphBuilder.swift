@@ -5,12 +5,14 @@
 package struct HeapGraphBuilder {
     private(set) var graph: HeapGraph
     private var edgeAddresses: [UInt64] = []
+    /// The referents of a walk that numbers its objects itself (``addReferent(key:)``), 4 bytes each.
+    private var edgeKeys: [UInt32] = []
     private var typeIDsByName: [String: UInt32] = [:]
     private var pendingRoots: [(address: UInt64, kind: String, name: String)] = []
     private var pendingClosures: [(address: UInt64, names: [String])] = []
     private var pendingAttributes: [(address: UInt64, names: [String])] = []
     private var pendingTypeObjects: [(address: UInt64, name: String)] = []
-    /// ``resolveReferents(unresolved:_:)`` ran: the edges hold object indices already.
+    /// ``resolveReferents(unresolved:index:address:)`` ran: the edges are object indices already.
     private var referentsResolved = false
 
     /// A builder sized for about `expectedObjects` objects and `expectedEdges` edges.
@@ -25,16 +27,17 @@ package struct HeapGraphBuilder {
         edgeAddresses.reserveCapacity(expectedEdges)
     }
 
-    /// Makes room for `objects` objects, `edges` referents and `valueBytes` of
-    /// values (address space only: pages are touched when written).
-    package mutating func reserve(objects: Int, edges: Int, valueBytes: Int) {
+    /// Makes room for `objects` objects, `referentKeys` referents given by
+    /// ``addReferent(key:)`` and `valueBytes` of values (address space only:
+    /// pages are touched when written).
+    package mutating func reserve(objects: Int, referentKeys: Int, valueBytes: Int) {
         graph.addresses.reserveCapacity(objects)
         graph.typeIDs.reserveCapacity(objects)
         graph.sizes.reserveCapacity(objects)
         graph.refcounts.reserveCapacity(objects)
         graph.flags.reserveCapacity(objects)
         graph.edgeStarts.reserveCapacity(objects + 1)
-        edgeAddresses.reserveCapacity(edges)
+        edgeKeys.reserveCapacity(referentKeys)
         graph.values.reserve(objects: objects, bytes: valueBytes)
     }
 
@@ -86,35 +89,38 @@ package struct HeapGraphBuilder {
         graph.edgeStarts.append(UInt32(edgeAddresses.count))
     }
 
-    /// Appends one referent of the object added last: its address, or any key
-    /// ``resolveReferents(unresolved:_:)`` will map to an index. ``closeObject()`` follows.
-    package mutating func addReferent(_ key: UInt64) { edgeAddresses.append(key) }
+    /// Appends one referent of the object added last as a key that
+    /// ``resolveReferents(unresolved:index:address:)`` maps to an object index
+    /// (a walk that numbers its objects itself). ``closeObject()`` follows.
+    package mutating func addReferent(key: UInt32) { edgeKeys.append(key) }
 
-    /// Ends the referents of the object added last (given one by one with ``addReferent(_:)``).
-    package mutating func closeObject() { graph.edgeStarts.append(UInt32(edgeAddresses.count)) }
+    /// Ends the referents of the object added last (given one by one with ``addReferent(key:)``).
+    package mutating func closeObject() { graph.edgeStarts.append(UInt32(edgeKeys.count)) }
 
-    /// For a walk that records each object once and knows their indices: maps
-    /// every referent key (edges) and every address named by a root, closure,
-    /// class or type object (`address`) to an object index, in place, so that
-    /// ``finish()`` needs no sorting. Keys `index` has no index for are dropped,
-    /// and counted with `unresolved` (referents the walk dropped itself).
-    package mutating func resolveReferents(unresolved: Int, index: (UInt64) -> UInt32?, address: (UInt64) -> UInt32?) {
+    /// For a walk that records each object once and numbers them itself: maps
+    /// every referent key (``addReferent(key:)``) to an object index in place,
+    /// and every address named by a root, closure, class or type object with
+    /// `address`, so that ``finish()`` has nothing left to sort. Keys `index`
+    /// has no index for are dropped, and counted with `unresolved` (referents the walk left out).
+    package mutating func resolveReferents(unresolved: Int, index: (UInt32) -> UInt32?, address: (UInt64) -> UInt32?) {
         var written = 0
         graph.edgeStarts.withUnsafeMutableBufferPointer { starts in
-            edgeAddresses.withUnsafeMutableBufferPointer { keys in
+            edgeKeys.withUnsafeMutableBufferPointer { keys in
                 var start = 0
                 for object in 0..<starts.count - 1 {
                     let end = Int(starts[object + 1])
                     for e in start..<end {
-                        if let i = index(keys[e]) { keys[written] = UInt64(i); written += 1 }
+                        if let i = index(keys[e]) { keys[written] = i; written += 1 }
                     }
                     starts[object + 1] = UInt32(written)
                     start = end
                 }
             }
         }
-        graph.unresolvedEdgeCount = unresolved + edgeAddresses.count - written
-        edgeAddresses.removeLast(edgeAddresses.count - written)
+        graph.unresolvedEdgeCount = unresolved + edgeKeys.count - written
+        edgeKeys.removeLast(edgeKeys.count - written)
+        graph.edgeTargets = edgeKeys
+        edgeKeys = []
         for root in pendingRoots {
             if let i = address(root.address) { graph.roots.append(Root(object: i, kind: root.kind, name: root.name)) }
         }
@@ -154,10 +160,7 @@ package struct HeapGraphBuilder {
     /// Resolves referent addresses to indices; unknown ones are dropped and
     /// counted, and so are later duplicates of an address.
     package consuming func finish() -> HeapGraph {
-        if referentsResolved {
-            graph.edgeTargets = edgeAddresses.map { UInt32(truncatingIfNeeded: $0) }
-            return graph
-        }
+        if referentsResolved { return graph }
         if edgeAddresses.isEmpty, let graph = finishWithoutEdges() { return graph }
         var lookup = SortedAddresses(graph.addresses)
         var resolved = [UInt32](repeating: .max, count: edgeAddresses.count)

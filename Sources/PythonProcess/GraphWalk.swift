@@ -61,11 +61,15 @@ final class GraphWalk {
         builder = HeapGraphBuilder(metadata: metadata, expectedObjects: 1 << 16, expectedEdges: 1 << 18)
     }
 
-    /// Walks everything and returns the graph's builder, to be finished once the
-    /// copy is released (that keeps memlens's peak memory down). `subtypeTraverse` is the
+    /// Walks everything and returns the graph's builder with what numbers its
+    /// objects, to be finished once the copy is released. `subtypeTraverse` is the
     /// symbol's address when the image has it (nil: the most common
     /// `tp_traverse` of the heap types found, Python classes outnumbering the rest).
-    func run(subtypeTraverse symbol: UInt64?) throws(ProcessAccessError) -> HeapGraphBuilder {
+    func run(subtypeTraverse symbol: UInt64?) throws(ProcessAccessError) -> Numbering {
+        // Referents are kept by their word's index in the copy, 4 bytes each.
+        guard copy.wordCount < Int(UInt32.max) else {
+            throw .inconsistent(pid: 0, detail: "\(copy.byteCount >> 30) GiB copied: the read-only walk reads at most 32 GiB")
+        }
         var tracked: [UInt64] = [], slots: [Int32] = []
         generations = try walk.walkGenerations { (object, slot, permanent) throws(ProcessAccessError) in
             tracked.append(object)
@@ -75,7 +79,7 @@ final class GraphWalk {
         for object in tracked { insertKnown(object) }
         // Room for the untracked objects too (str, int…: about as many again on
         // typical heaps); untouched room costs address space, not memory.
-        builder.reserve(objects: 4 * tracked.count + 4096, edges: 8 * tracked.count + 4096,
+        builder.reserve(objects: 4 * tracked.count + 4096, referentKeys: 8 * tracked.count + 4096,
                         valueBytes: values ? 16 * tracked.count + 4096 : 0)
         if let symbol { subtypeTraverse = symbol } else { subtypeTraverse = try mostCommonHeapTraverse() }
         let roots = try collectRoots()
@@ -101,27 +105,10 @@ final class GraphWalk {
         if counts.unreadable * 100 > max(counts.objects, 100) {
             throw .inconsistent(pid: 0, detail: "\(counts.unreadable) of \(counts.objects) objects could not be read (first: \(counts.firstUnreadable ?? "?"))")
         }
+        queue = []
         for root in roots { builder.addRoot(address: root.address, kind: root.kind, name: root.name) }
-        numberObjects()
-        return builder  // finished by the caller, once the copy is let go
-    }
-
-    /// Turns the referents' keys (their bits in ``known``) into object indices:
-    /// the objects are exactly the members of ``known``, so a member's rank in
-    /// address order, mapped to the order the objects were added, is its index.
-    /// No sort, and no table keyed by address.
-    private func numberObjects() {
-        let ranks = known.ranks()
-        var order = [UInt32](repeating: .max, count: known.count)
-        for (i, address) in builder.objectAddresses.enumerated() {
-            if let p = position(address), let r = ranks.rank(ofPosition: p) { order[r] = UInt32(i) }
-        }
-        func index(ofPosition p: Int) -> UInt32? {
-            guard let r = ranks.rank(ofPosition: p), order[r] != .max else { return nil }
-            return order[r]
-        }
-        builder.resolveReferents(unresolved: counts.unresolvedReferents, index: { index(ofPosition: Int(truncatingIfNeeded: $0)) },
-                                 address: { self.position($0).flatMap(index(ofPosition:)) })
+        // Numbered and finished by the caller, once the copy is let go (that keeps memlens's peak memory down).
+        return Numbering(builder: builder, known: known, words: copy.wordNumbering, unresolved: counts.unresolvedReferents)
     }
 
     /// Reads the traversal of type slot `slot` if not read yet (into ``traversals``).
@@ -175,7 +162,7 @@ final class GraphWalk {
                 known.insert(position: bit)
                 queue.append(referent)
             }
-            builder.addReferent(UInt64(bit))
+            builder.addReferent(key: UInt32(truncatingIfNeeded: bit))
         }
         builder.closeObject()
         counts.objects += 1

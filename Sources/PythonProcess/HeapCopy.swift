@@ -101,6 +101,14 @@ public final class HeapCopy: MemorySource {
     @inline(__always)
     private func region(_ address: UInt64) -> Int? {
         if last < starts.count, address >= starts[last], address < ends[last] { return last }
+        guard let index = Self.region(of: address, starts: starts, ends: ends) else { return nil }
+        last = index
+        return index
+    }
+
+    /// The index of the region of `starts`/`ends` (sorted) holding `address`, or nil.
+    @inline(__always)
+    static func region(of address: UInt64, starts: [UInt64], ends: [UInt64]) -> Int? {
         var low = 0, high = starts.count
         while low < high {
             let mid = (low + high) / 2
@@ -108,7 +116,6 @@ public final class HeapCopy: MemorySource {
         }
         let index = low - 1
         guard index >= 0, address < ends[index] else { return nil }
-        last = index
         return index
     }
 
@@ -136,6 +143,19 @@ public final class HeapCopy: MemorySource {
     func wordIndex(_ address: UInt64) -> Int? {
         guard let i = region(address) else { return nil }
         return wordBases[i] &+ Int((address &- starts[i]) >> 3)
+    }
+
+    /// The copy's word numbering without its bytes, to number objects once the copy is let go.
+    var wordNumbering: WordNumbering { WordNumbering(starts: starts, ends: ends, wordBases: wordBases) }
+
+    /// ``HeapCopy/wordIndex(_:)`` kept apart from the copied bytes (a few words per region).
+    struct WordNumbering {
+        let starts: [UInt64], ends: [UInt64], wordBases: [Int]
+
+        func wordIndex(_ address: UInt64) -> Int? {
+            guard let i = HeapCopy.region(of: address, starts: starts, ends: ends) else { return nil }
+            return wordBases[i] &+ Int((address &- starts[i]) >> 3)
+        }
     }
 
     /// Copied 8-byte words in all.
