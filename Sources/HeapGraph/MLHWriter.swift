@@ -62,9 +62,23 @@ public enum MLHWriter {
         }
     }
 
-    /// The objects of one chunk with values, by kind (reused from chunk to chunk).
+    /// The values of one chunk, one run per kind (reused from chunk to chunk).
     private struct ChunkValues {
-        var text: [Int] = [], bytes: [Int] = [], ints: [Int] = [], floats: [Int] = []
+        struct Run {
+            /// Per value: its object's place in the chunk, full length, stored head (characters for text, else bytes).
+            var positions: [UInt64] = [], lengths: [UInt64] = [], heads: [UInt64] = []
+            /// The stored bytes, one value after another.
+            var data: [UInt8] = []
+
+            mutating func removeAll() {
+                positions.removeAll(keepingCapacity: true)
+                lengths.removeAll(keepingCapacity: true)
+                heads.removeAll(keepingCapacity: true)
+                data.removeAll(keepingCapacity: true)
+            }
+        }
+        /// Text, bytes, ints and floats (``ValueStore/Kind``'s order).
+        var runs = [Run](repeating: Run(), count: 4)
     }
 
     /// Appends an objects payload: the columns, the edges (as addresses), then the values.
@@ -79,38 +93,28 @@ public enum MLHWriter {
         appendColumn(range, to: &out) { UInt64(graph.edgeStarts[$0 + 1] - graph.edgeStarts[$0]) }
         out += le32(edges.count)
         appendColumn(edges, to: &out) { graph.addresses[Int(graph.edgeTargets[$0])] }
-        values.text.removeAll(keepingCapacity: true)
-        values.bytes.removeAll(keepingCapacity: true)
-        values.ints.removeAll(keepingCapacity: true)
-        values.floats.removeAll(keepingCapacity: true)
+        for kind in 0..<4 { values.runs[kind].removeAll() }
         for i in range {
-            switch graph.values.withRecord(of: i, { kind, _, _ in kind }) {
-            case .text?: values.text.append(i)
-            case .bytes?: values.bytes.append(i)
-            case .int?: values.ints.append(i)
-            case .float?: values.floats.append(i)
-            case nil: break
+            _ = graph.values.withRecord(of: i) { kind, length, stored in
+                let k = Int(kind.rawValue)
+                values.runs[k].positions.append(UInt64(i - range.lowerBound))
+                values.runs[k].lengths.append(UInt64(length))
+                values.runs[k].heads.append(UInt64(kind == .text ? characters(inUTF8: stored) : stored.count))
+                values.runs[k].data.append(contentsOf: stored)
             }
         }
-        // Text and bytes: positions, full lengths, head lengths (characters for text), then the heads' bytes.
-        for (objects, isText) in [(values.text, true), (values.bytes, false)] {
-            out += le32(objects.count)
-            appendColumn(objects.indices, to: &out) { UInt64(objects[$0] - range.lowerBound) }
-            appendColumn(objects.indices, to: &out) { UInt64(graph.values.withRecord(of: objects[$0]) { _, length, _ in length } ?? 0) }
-            appendColumn(objects.indices, to: &out) { k in
-                UInt64(graph.values.withRecord(of: objects[k]) { _, _, head in isText ? characters(inUTF8: head) : head.count } ?? 0)
+        // Text and bytes: positions, full lengths, head lengths, then the heads' bytes;
+        // ints and floats: positions, then 8 little-endian bytes each.
+        for kind in [ValueStore.Kind.text, .bytes, .int, .float] {
+            let run = values.runs[Int(kind.rawValue)]
+            out += le32(run.positions.count)
+            appendColumn(run.positions.indices, to: &out) { run.positions[$0] }
+            if kind == .text || kind == .bytes {
+                appendColumn(run.lengths.indices, to: &out) { run.lengths[$0] }
+                appendColumn(run.heads.indices, to: &out) { run.heads[$0] }
+                out += le32(run.data.count)
             }
-            let lengthAt = out.count
-            out += le32(0)
-            for object in objects { _ = graph.values.withRecord(of: object) { _, _, head in out.append(contentsOf: head) } }
-            let blobBytes = out.count - lengthAt - 4
-            for i in 0..<4 { out[lengthAt + i] = UInt8(truncatingIfNeeded: blobBytes >> (8 * i)) }
-        }
-        // Ints and floats: positions, then 8 little-endian bytes each.
-        for objects in [values.ints, values.floats] {
-            out += le32(objects.count)
-            appendColumn(objects.indices, to: &out) { UInt64(objects[$0] - range.lowerBound) }
-            for object in objects { _ = graph.values.withRecord(of: object) { _, _, bits in out.append(contentsOf: bits) } }
+            out += run.data
         }
     }
 

@@ -16,8 +16,9 @@ extension GraphWalk {
         consuming func finish() -> HeapGraph {
             let ranks = known.ranks()
             var order = [UInt32](repeating: .max, count: known.count)
+            var hint = 0
             for (i, address) in builder.objectAddresses.enumerated() {
-                if let word = words.wordIndex(address), let rank = ranks.rank(ofPosition: word) { order[rank] = UInt32(i) }
+                if let word = words.wordIndex(address, hint: &hint), let rank = ranks.rank(ofPosition: word) { order[rank] = UInt32(i) }
             }
             func index(ofWord word: Int) -> UInt32? {
                 guard let rank = ranks.rank(ofPosition: word), order[rank] != .max else { return nil }
@@ -25,7 +26,7 @@ extension GraphWalk {
             }
             let words = words
             builder.resolveReferents(unresolved: unresolved, index: { index(ofWord: Int($0)) },
-                                     address: { words.wordIndex($0).flatMap(index(ofWord:)) })
+                                     address: { words.wordIndex($0, hint: &hint).flatMap(index(ofWord:)) })
             return builder.finish()
         }
     }

@@ -34,7 +34,9 @@ final class GraphWalk {
     /// `subtype_traverse` in the target: the `tp_traverse` of Python classes.
     @exclusivity(unchecked) var subtypeTraverse: UInt64 = 0
     @exclusivity(unchecked) var builder: HeapGraphBuilder
+    /// Untracked objects to add, with their type slots (validated once).
     @exclusivity(unchecked) var queue: [UInt64] = []
+    @exclusivity(unchecked) var queueSlots: [Int32] = []
     @exclusivity(unchecked) var counts = Counts()
     /// The collector's generations, and the objects in the permanent one.
     var generations: [CensusResult.Generation] = []
@@ -83,9 +85,11 @@ final class GraphWalk {
                         valueBytes: values ? 16 * tracked.count + 4096 : 0)
         if let symbol { subtypeTraverse = symbol } else { subtypeTraverse = try mostCommonHeapTraverse() }
         let roots = try collectRoots()
-        for root in roots where !isKnown(root.address) && slot(ofObject: root.address) != nil {
+        for root in roots where !isKnown(root.address) {
+            guard let slot = slot(ofObject: root.address) else { continue }
             insertKnown(root.address)
             queue.append(root.address)
+            queueSlots.append(Int32(slot))
         }
         var scratch: [UInt64] = []
         scratch.reserveCapacity(256)
@@ -94,11 +98,11 @@ final class GraphWalk {
         slots = []
         var next = 0
         while next < queue.count {
-            let object = queue[next]
+            emit(queue[next], slot: Int(queueSlots[next]), tracked: false, scratch: &scratch)
             next += 1
-            if let slot = slot(ofObject: object) { emit(object, slot: slot, tracked: false, scratch: &scratch) }
             if next >= 1 << 16 {  // keep the queue short
                 queue.removeFirst(next)
+                queueSlots.removeFirst(next)
                 next = 0
             }
         }
@@ -106,6 +110,7 @@ final class GraphWalk {
             throw .inconsistent(pid: 0, detail: "\(counts.unreadable) of \(counts.objects) objects could not be read (first: \(counts.firstUnreadable ?? "?"))")
         }
         queue = []
+        queueSlots = []
         for root in roots { builder.addRoot(address: root.address, kind: root.kind, name: root.name) }
         // Numbered and finished by the caller, once the copy is let go (that keeps memlens's peak memory down).
         return Numbering(builder: builder, known: known, words: copy.wordNumbering, unresolved: counts.unresolvedReferents)
@@ -154,13 +159,14 @@ final class GraphWalk {
         }
         let refcount = UInt32(clamping: Int64(bitPattern: copy.word(at: object) ?? 0))
         let index = builder.addObject(address: object, typeID: typeID(slot), size: size, refcount: refcount, flags: flags)
-        // Each referent that is an object goes in by its bit in `known` (see numberObjects); the rest are left out.
+        // Each referent that is an object goes in by its bit in `known` (see ``Numbering``); the rest are left out.
         for referent in scratch {
             guard let bit = position(referent) else { counts.unresolvedReferents += 1; continue }
             if !known.contains(position: bit) {
-                guard self.slot(ofObject: referent) != nil else { counts.unresolvedReferents += 1; continue }
+                guard let slot = self.slot(ofObject: referent) else { counts.unresolvedReferents += 1; continue }
                 known.insert(position: bit)
                 queue.append(referent)
+                queueSlots.append(Int32(slot))
             }
             builder.addReferent(key: UInt32(truncatingIfNeeded: bit))
         }

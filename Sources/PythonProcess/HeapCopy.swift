@@ -152,8 +152,13 @@ public final class HeapCopy: MemorySource {
     struct WordNumbering {
         let starts: [UInt64], ends: [UInt64], wordBases: [Int]
 
-        func wordIndex(_ address: UInt64) -> Int? {
+        /// `hint`: the region found last (objects near one another share one), updated.
+        func wordIndex(_ address: UInt64, hint: inout Int) -> Int? {
+            if hint < starts.count, address >= starts[hint], address < ends[hint] {
+                return wordBases[hint] &+ Int((address &- starts[hint]) >> 3)
+            }
             guard let i = HeapCopy.region(of: address, starts: starts, ends: ends) else { return nil }
+            hint = i
             return wordBases[i] &+ Int((address &- starts[i]) >> 3)
         }
     }
