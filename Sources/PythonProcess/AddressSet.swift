@@ -29,6 +29,26 @@ struct AddressSet {
         return true
     }
 
+    /// Removes the word at index `i`, a member.
+    @inline(__always)
+    mutating func remove(position i: Int) {
+        bits[i >> 6] &= ~(1 << UInt64(i & 63))
+        count -= 1
+    }
+
+    /// The first member at word index `i` or above, nil if none.
+    func nextMember(from i: Int) -> Int? {
+        var block = i >> 6
+        guard i >= 0, block < bits.count else { return nil }
+        var word = bits[block] & (~0 << UInt64(i & 63))
+        while word == 0 {
+            block += 1
+            guard block < bits.count else { return nil }
+            word = bits[block]
+        }
+        return block << 6 | word.trailingZeroBitCount
+    }
+
     /// The members' ranks in address order, for numbering them once the set is complete.
     func ranks() -> Ranks {
         var before = [UInt32](repeating: 0, count: bits.count)

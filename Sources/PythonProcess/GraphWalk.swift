@@ -34,7 +34,13 @@ final class GraphWalk {
     /// `subtype_traverse` in the target: the `tp_traverse` of Python classes.
     @exclusivity(unchecked) var subtypeTraverse: UInt64 = 0
     @exclusivity(unchecked) var builder: HeapGraphBuilder
-    /// Untracked objects to add, with their type slots (validated once).
+    /// Untracked objects found and not added yet, added in address order (the
+    /// copy's order) once the tracked ones are in: a bit each, where a queue of
+    /// them held 8 bytes each through the walk.
+    @exclusivity(unchecked) var pending: AddressSet
+    /// The word index the scan of ``pending`` has reached: objects found below it are queued.
+    @exclusivity(unchecked) var scanned = 0
+    /// Untracked objects found behind the scan, with their type slots.
     @exclusivity(unchecked) var queue: [UInt64] = []
     @exclusivity(unchecked) var queueSlots: [Int32] = []
     @exclusivity(unchecked) var counts = Counts()
@@ -60,6 +66,7 @@ final class GraphWalk {
         self.values = values
         self.interpreter = interpreter
         known = AddressSet(copy: walk.copy)
+        pending = AddressSet(copy: walk.copy)
         builder = HeapGraphBuilder(metadata: metadata, expectedObjects: 1 << 16, expectedEdges: 1 << 18)
     }
 
@@ -85,25 +92,33 @@ final class GraphWalk {
                         valueBytes: values ? 16 * tracked.count + 4096 : 0)
         if let symbol { subtypeTraverse = symbol } else { subtypeTraverse = try mostCommonHeapTraverse() }
         let roots = try collectRoots()
-        for root in roots where !isKnown(root.address) {
-            guard let slot = slot(ofObject: root.address) else { continue }
-            insertKnown(root.address)
-            queue.append(root.address)
-            queueSlots.append(Int32(slot))
+        for root in roots {
+            guard let bit = position(root.address), !known.contains(position: bit), let slot = slot(ofObject: root.address) else { continue }
+            addUntracked(root.address, bit: bit, slot: slot)
         }
         var scratch: [UInt64] = []
         scratch.reserveCapacity(256)
         for (object, slot) in zip(tracked, slots) { emit(object, slot: Int(slot), tracked: true, scratch: &scratch) }
         tracked = []
         slots = []
-        var next = 0
-        while next < queue.count {
-            emit(queue[next], slot: Int(queueSlots[next]), tracked: false, scratch: &scratch)
-            next += 1
-            if next >= 1 << 16 {  // keep the queue short
-                queue.removeFirst(next)
-                queueSlots.removeFirst(next)
-                next = 0
+        var next = pending.nextMember(from: 0)
+        while let bit = next {
+            scanned = bit + 1
+            pending.remove(position: bit)
+            if let object = copy.address(ofWordIndex: bit), let slot = slot(ofObject: object) {
+                emit(object, slot: slot, tracked: false, scratch: &scratch)
+            }
+            next = pending.nextMember(from: bit + 1)
+        }
+        scanned = .max
+        var queued = 0
+        while queued < queue.count {
+            emit(queue[queued], slot: Int(queueSlots[queued]), tracked: false, scratch: &scratch)
+            queued += 1
+            if queued >= 1 << 16 {  // keep the queue short
+                queue.removeFirst(queued)
+                queueSlots.removeFirst(queued)
+                queued = 0
             }
         }
         if counts.unreadable * 100 > max(counts.objects, 100) {
@@ -114,6 +129,18 @@ final class GraphWalk {
         for root in roots { builder.addRoot(address: root.address, kind: root.kind, name: root.name) }
         // Numbered and finished by the caller, once the copy is let go (that keeps memlens's peak memory down).
         return Numbering(builder: builder, known: known, words: copy.wordNumbering, unresolved: counts.unresolvedReferents)
+    }
+
+    /// Marks an untracked object (at word index `bit`, of type slot `slot`) to be added.
+    @inline(__always)
+    private func addUntracked(_ object: UInt64, bit: Int, slot: Int) {
+        known.insert(position: bit)
+        if bit >= scanned {
+            pending.insert(position: bit)
+        } else {
+            queue.append(object)
+            queueSlots.append(Int32(slot))
+        }
     }
 
     /// Reads the traversal of type slot `slot` if not read yet (into ``traversals``).
@@ -164,9 +191,7 @@ final class GraphWalk {
             guard let bit = position(referent) else { counts.unresolvedReferents += 1; continue }
             if !known.contains(position: bit) {
                 guard let slot = self.slot(ofObject: referent) else { counts.unresolvedReferents += 1; continue }
-                known.insert(position: bit)
-                queue.append(referent)
-                queueSlots.append(Int32(slot))
+                addUntracked(referent, bit: bit, slot: slot)
             }
             builder.addReferent(key: UInt32(truncatingIfNeeded: bit))
         }

@@ -145,6 +145,22 @@ public final class HeapCopy: MemorySource {
         return wordBases[i] &+ Int((address &- starts[i]) >> 3)
     }
 
+    /// The address of the word at index `i` (``wordIndex(_:)`` reversed), nil if no word has it.
+    func address(ofWordIndex i: Int) -> UInt64? {
+        if !(last < wordBases.count && wordBases[last] <= i && (last + 1 == wordBases.count || i < wordBases[last + 1])) {
+            var low = 0, high = wordBases.count  // the last region whose first index is at most i
+            while low < high {
+                let mid = (low + high) / 2
+                if wordBases[mid] <= i { low = mid + 1 } else { high = mid }
+            }
+            guard low > 0 else { return nil }
+            last = low - 1
+        }
+        let offset = i - wordBases[last]
+        guard offset < Int((ends[last] - starts[last]) >> 3) else { return nil }
+        return starts[last] + UInt64(offset) * 8
+    }
+
     /// The copy's word numbering without its bytes, to number objects once the copy is let go.
     var wordNumbering: WordNumbering { WordNumbering(starts: starts, ends: ends, wordBases: wordBases) }
 
