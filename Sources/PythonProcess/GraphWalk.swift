@@ -79,17 +79,18 @@ final class GraphWalk {
         guard copy.wordCount < Int(UInt32.max) else {
             throw .inconsistent(pid: 0, detail: "\(copy.byteCount >> 30) GiB copied: the read-only walk reads at most 32 GiB")
         }
-        var tracked: [UInt64] = [], slots: [Int32] = []
-        generations = try walk.walkGenerations { (object, slot, permanent) throws(ProcessAccessError) in
-            tracked.append(object)
-            slots.append(Int32(slot))
+        // The collector's lists twice: all tracked objects must be known before
+        // the first is added (a list of them would cost 12 bytes each at the peak).
+        var trackedCount = 0
+        generations = try walk.walkGenerations { (object, _, permanent) throws(ProcessAccessError) in
+            insertKnown(object)
+            trackedCount += 1
             if permanent { permanentObjects += 1 }
         }
-        for object in tracked { insertKnown(object) }
         // Room for the untracked objects too (str, int…: about as many again on
         // typical heaps); untouched room costs address space, not memory.
-        builder.reserve(objects: 4 * tracked.count + 4096, referentKeys: 8 * tracked.count + 4096,
-                        valueBytes: values ? 16 * tracked.count + 4096 : 0)
+        builder.reserve(objects: 4 * trackedCount + 4096, referentKeys: 8 * trackedCount + 4096,
+                        valueBytes: values ? 16 * trackedCount + 4096 : 0)
         if let symbol { subtypeTraverse = symbol } else { subtypeTraverse = try mostCommonHeapTraverse() }
         let roots = try collectRoots()
         for root in roots {
@@ -98,9 +99,7 @@ final class GraphWalk {
         }
         var scratch: [UInt64] = []
         scratch.reserveCapacity(256)
-        for (object, slot) in zip(tracked, slots) { emit(object, slot: Int(slot), tracked: true, scratch: &scratch) }
-        tracked = []
-        slots = []
+        _ = try walk.walkGenerations { (object, slot, _) in emit(object, slot: slot, tracked: true, scratch: &scratch) }
         var next = pending.nextMember(from: 0)
         while let bit = next {
             scanned = bit + 1
