@@ -18,12 +18,7 @@ package struct HeapGraphBuilder {
     /// A builder sized for about `expectedObjects` objects and `expectedEdges` edges.
     package init(metadata: SnapshotMetadata, expectedObjects: Int = 1024, expectedEdges: Int = 0) {
         graph = HeapGraph(metadata: metadata)
-        graph.addresses.reserveCapacity(expectedObjects)
-        graph.typeIDs.reserveCapacity(expectedObjects)
-        graph.sizes.reserveCapacity(expectedObjects)
-        graph.refcounts.reserveCapacity(expectedObjects)
-        graph.flags.reserveCapacity(expectedObjects)
-        graph.edgeStarts.reserveCapacity(expectedObjects + 1)
+        reserveColumns(expectedObjects)
         edgeAddresses.reserveCapacity(expectedEdges)
     }
 
@@ -31,14 +26,18 @@ package struct HeapGraphBuilder {
     /// ``addReferent(key:)`` and `valueBytes` of values (address space only:
     /// pages are touched when written).
     package mutating func reserve(objects: Int, referentKeys: Int, valueBytes: Int) {
+        reserveColumns(objects)
+        edgeKeys.reserveCapacity(referentKeys)
+        graph.values.reserve(objects: objects, bytes: valueBytes)
+    }
+
+    private mutating func reserveColumns(_ objects: Int) {
         graph.addresses.reserveCapacity(objects)
         graph.typeIDs.reserveCapacity(objects)
         graph.sizes.reserveCapacity(objects)
         graph.refcounts.reserveCapacity(objects)
         graph.flags.reserveCapacity(objects)
         graph.edgeStarts.reserveCapacity(objects + 1)
-        edgeKeys.reserveCapacity(referentKeys)
-        graph.values.reserve(objects: objects, bytes: valueBytes)
     }
 
     /// The addresses of the objects added so far, in order.

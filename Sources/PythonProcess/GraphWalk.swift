@@ -94,7 +94,8 @@ final class GraphWalk {
         if let symbol { subtypeTraverse = symbol } else { subtypeTraverse = try mostCommonHeapTraverse() }
         let roots = try collectRoots()
         for root in roots {
-            guard let bit = position(root.address), !known.contains(position: bit), let slot = slot(ofObject: root.address) else { continue }
+            guard let bit = position(root.address), !known.contains(position: bit),
+                  let slot = slot(ofObject: root.address) else { continue }
             addUntracked(root.address, bit: bit, slot: slot)
         }
         var scratch: [UInt64] = []

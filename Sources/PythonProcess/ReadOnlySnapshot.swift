@@ -79,7 +79,8 @@ public struct ReadOnlySnapshot: Sendable {
         let walker = GraphWalk(walk: heap, graph: layout, runtime: state.runtime, interpreter: state.interpreter, values: values, metadata: metadata)
         let numbering = try walker.run(subtypeTraverse: image.address(of: "subtype_traverse"))
         return Walked(numbering: numbering, counts: walker.counts, generations: walker.generations,
-                      permanentObjects: walker.permanentObjects, startNanoseconds: start, copiedBytes: copy.byteCount, python: image.version.description)
+                      permanentObjects: walker.permanentObjects, startNanoseconds: start, copiedBytes: copy.byteCount,
+                      python: image.version.description)
     }
 
     /// Resolves the walk's referents into the graph and fills in its metadata.
