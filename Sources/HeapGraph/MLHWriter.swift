@@ -62,7 +62,7 @@ public enum MLHWriter {
         }
     }
 
-    /// The values of one chunk, one run per kind (reused from chunk to chunk).
+    /// The referents and values of one chunk, values in one run per kind (reused from chunk to chunk).
     private struct ChunkValues {
         struct Run {
             /// Per value: its object's place in the chunk, full length, stored head (characters for text, else bytes).
@@ -79,6 +79,8 @@ public enum MLHWriter {
         }
         /// Text, bytes, ints and floats (``ValueStore/Kind``'s order).
         var runs = [Run](repeating: Run(), count: 4)
+        /// The chunk's referents' addresses.
+        var edges: [UInt64] = []
     }
 
     /// Appends an objects payload: the columns, the edges (as addresses), then the values.
@@ -92,7 +94,11 @@ public enum MLHWriter {
         appendColumn(range, to: &out) { UInt64(graph.refcounts[$0]) }
         appendColumn(range, to: &out) { UInt64(graph.edgeStarts[$0 + 1] - graph.edgeStarts[$0]) }
         out += le32(edges.count)
-        appendColumn(edges, to: &out) { graph.addresses[Int(graph.edgeTargets[$0])] }
+        // Looked up once (random reads across the address column), then measured and written.
+        values.edges.removeAll(keepingCapacity: true)
+        for e in edges { values.edges.append(graph.addresses[Int(graph.edgeTargets[e])]) }
+        let referents = values.edges
+        appendColumn(referents.indices, to: &out) { referents[$0] }
         for kind in 0..<4 { values.runs[kind].removeAll() }
         for i in range {
             _ = graph.values.withRecord(of: i) { kind, length, stored in
