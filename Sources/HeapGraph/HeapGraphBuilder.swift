@@ -12,7 +12,7 @@ package struct HeapGraphBuilder {
     private var pendingClosures: [(address: UInt64, names: [String])] = []
     private var pendingAttributes: [(address: UInt64, names: [String])] = []
     private var pendingTypeObjects: [(address: UInt64, name: String)] = []
-    /// ``resolveReferents(unresolved:index:address:)`` ran: the edges are object indices already.
+    /// ``resolveReferents(unresolved:renumber:address:)`` ran: the edges are object indices already.
     private var referentsResolved = false
 
     /// A builder sized for about `expectedObjects` objects and `expectedEdges` edges.
@@ -89,27 +89,31 @@ package struct HeapGraphBuilder {
     }
 
     /// Appends one referent of the object added last as a key that
-    /// ``resolveReferents(unresolved:index:address:)`` maps to an object index
+    /// ``resolveReferents(unresolved:renumber:address:)`` maps to an object index
     /// (a walk that numbers its objects itself). ``closeObject()`` follows.
     package mutating func addReferent(key: UInt32) { edgeKeys.append(key) }
 
     /// Ends the referents of the object added last (given one by one with ``addReferent(key:)``).
     package mutating func closeObject() { graph.edgeStarts.append(UInt32(edgeKeys.count)) }
 
-    /// For a walk that records each object once and numbers them itself: maps
-    /// every referent key (``addReferent(key:)``) to an object index in place,
-    /// and every address named by a root, closure, class or type object with
-    /// `address`, so that ``finish()`` has nothing left to sort. Keys `index`
-    /// has no index for are dropped, and counted with `unresolved` (referents the walk left out).
-    package mutating func resolveReferents(unresolved: Int, index: (UInt32) -> UInt32?, address: (UInt64) -> UInt32?) {
+    /// For a walk that records each object once and numbers them itself:
+    /// `renumber` rewrites every referent key (``addReferent(key:)``) in place
+    /// into an object index (`UInt32.max` where a key has none: dropped, and
+    /// counted with `unresolved`, the referents the walk left out), and
+    /// `address` names the object of each root, closure, class and type object,
+    /// so that ``finish()`` has nothing left to sort.
+    package mutating func resolveReferents(unresolved: Int, renumber: (UnsafeMutableBufferPointer<UInt32>) -> Void,
+                                           address: (UInt64) -> UInt32?) {
         var written = 0
         graph.edgeStarts.withUnsafeMutableBufferPointer { starts in
             edgeKeys.withUnsafeMutableBufferPointer { keys in
+                renumber(keys)
                 var start = 0
                 for object in 0..<starts.count - 1 {
                     let end = Int(starts[object + 1])
-                    for e in start..<end {
-                        if let i = index(keys[e]) { keys[written] = i; written += 1 }
+                    for e in start..<end where keys[e] != .max {
+                        keys[written] = keys[e]
+                        written += 1
                     }
                     starts[object + 1] = UInt32(written)
                     start = end

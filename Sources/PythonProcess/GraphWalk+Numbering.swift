@@ -25,8 +25,9 @@ extension GraphWalk {
                 return order[rank]
             }
             let words = words
-            builder.resolveReferents(unresolved: unresolved, index: { index(ofWord: Int($0)) },
-                                     address: { words.wordIndex($0, hint: &hint).flatMap(index(ofWord:)) })
+            builder.resolveReferents(unresolved: unresolved, renumber: { keys in
+                for e in keys.indices { keys[e] = index(ofWord: Int(keys[e])) ?? .max }
+            }, address: { words.wordIndex($0, hint: &hint).flatMap(index(ofWord:)) })
             return builder.finish()
         }
     }
