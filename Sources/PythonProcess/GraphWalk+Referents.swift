@@ -118,6 +118,8 @@ extension GraphWalk {
             }
         case .frame:
             try appendFrameObject(object, into: &out)
+        case .deque:
+            try appendDequeItems(object, into: &out)
         case .fields(let fields):
             for i in fields.range {
                 let word = try field(object &+ offsets[i])
@@ -235,6 +237,27 @@ extension GraphWalk {
     private func sharedKeysCount(_ t: Traversal) throws(ProcessAccessError) -> Int64 {
         guard t.cachedKeys != 0 else { return 0 }
         return Int64(bitPattern: try field(t.cachedKeys &+ reader.layout.dictKeysEntries))
+    }
+
+    /// `deque_traverse` (3.8–3.13 `dequeobject`: length at 16, `leftblock` 24,
+    /// `leftindex` 40): the items from the left, in blocks of 64 between a
+    /// block's `leftlink` (0) and `rightlink` (520).
+    private func appendDequeItems(_ deque: UInt64, into out: inout [UInt64]) throws(ProcessAccessError) {
+        let count = Int64(bitPattern: try field(deque &+ 16))
+        guard count > 0 else { return }
+        var block = try field(deque &+ 24), index = try field(deque &+ 40)
+        guard count < 1 << 28, index < 64 else {
+            throw .inconsistent(pid: 0, detail: "deque at 0x\(String(deque, radix: 16)) claims \(count) items from index \(index)")
+        }
+        for _ in 0..<count {
+            if index == 64 {
+                block = try field(block &+ 520)
+                index = 0
+            }
+            let item = try field(block &+ 8 &+ index &* 8)
+            if item != 0 { out.append(item) }
+            index += 1
+        }
     }
 
     /// 3.8–3.10 `frame_traverse`: back, code, builtins, globals, locals, trace, the fast locals and the value stack.

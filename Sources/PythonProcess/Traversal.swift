@@ -26,6 +26,8 @@ struct Traversal {
 
     enum Rule: Equatable {
         case none, tuple, list, dict, set, type, module, builtinFunction, frame
+        /// `collections.deque`: its items, block by block.
+        case deque
         /// Pointer fields at these offsets (a `Py_VISIT` each).
         case fields(Offsets)
         /// `collections.defaultdict`: `default_factory` at 48, then the dict.
@@ -161,6 +163,7 @@ struct Traversal {
         case "functools.partial": return fields([16, 24, 32, 40])
         case "functools._lru_cache_wrapper": return .lruCache(Offsets(graph.lruCacheFields, in: &pool))
         case "builtin_function_or_method": return .builtinFunction
+        case "collections.deque": return .deque
         case "module": return .module
         case "frame" where graph.frameIsObject: return .frame
         default: break
