@@ -120,6 +120,8 @@ extension GraphWalk {
             try appendFrameObject(object, into: &out)
         case .deque:
             try appendDequeItems(object, into: &out)
+        case .orderedDict:
+            try appendOrderedDict(object, t, into: &out)
         case .fields(let fields):
             for i in fields.range {
                 let word = try field(object &+ offsets[i])
@@ -237,6 +239,26 @@ extension GraphWalk {
     private func sharedKeysCount(_ t: Traversal) throws(ProcessAccessError) -> Int64 {
         guard t.cachedKeys != 0 else { return 0 }
         return Int64(bitPattern: try field(t.cachedKeys &+ reader.layout.dictKeysEntries))
+    }
+
+    /// `odict_traverse` (3.8–3.13 `PyODictObject`: the dict, `od_first` at 48,
+    /// `od_inst_dict` at 96; a node holds its key at 0 and the next node at 16):
+    /// the instance dict, each node's key, then what the dict visits.
+    private func appendOrderedDict(_ od: UInt64, _ t: Traversal, into out: inout [UInt64]) throws(ProcessAccessError) {
+        let instanceDict = try field(od &+ 96)
+        if instanceDict != 0 { out.append(instanceDict) }
+        let entries = Int64(bitPattern: try field(od &+ 16))
+        var node = try field(od &+ 48), nodes: Int64 = 0
+        while node != 0 {
+            nodes += 1
+            guard nodes <= max(entries, 0) &+ 1 else {
+                throw .inconsistent(pid: 0, detail: "OrderedDict at 0x\(String(od, radix: 16)) links more keys than its \(entries) entries")
+            }
+            let key = try field(node)
+            if key != 0 { out.append(key) }
+            node = try field(node &+ 16)
+        }
+        try appendDict(od, t, into: &out)
     }
 
     /// `deque_traverse` (3.8–3.13 `dequeobject`: length at 16, `leftblock` 24,

@@ -28,6 +28,8 @@ struct Traversal {
         case none, tuple, list, dict, set, type, module, builtinFunction, frame
         /// `collections.deque`: its items, block by block.
         case deque
+        /// `collections.OrderedDict`: its instance dict, its linked keys, then the dict.
+        case orderedDict
         /// Pointer fields at these offsets (a `Py_VISIT` each).
         case fields(Offsets)
         /// `collections.defaultdict`: `default_factory` at 48, then the dict.
@@ -148,7 +150,14 @@ struct Traversal {
         if flags & ObjectReader.typeSubclass != 0 { return .type }
         if flags & ObjectReader.listSubclass != 0 { return .list }
         if flags & ObjectReader.tupleSubclass != 0 { return .tuple }
-        if flags & ObjectReader.dictSubclass != 0 { return name == "collections.defaultdict" ? .defaultDict : name == "dict" ? .dict : .dictExtended }
+        if flags & ObjectReader.dictSubclass != 0 {
+            switch name {
+            case "dict": return .dict
+            case "collections.defaultdict": return .defaultDict
+            case "collections.OrderedDict": return .orderedDict
+            default: return .dictExtended
+            }
+        }
         switch name {
         case "set", "frozenset": return .set
         case "object": return .none
