@@ -5,23 +5,43 @@
 package struct HeapGraphBuilder {
     private(set) var graph: HeapGraph
     private var edgeAddresses: [UInt64] = []
+    /// The referents of a walk that numbers its objects itself (``addReferent(key:)``), 4 bytes each.
+    private var edgeKeys: [UInt32] = []
     private var typeIDsByName: [String: UInt32] = [:]
     private var pendingRoots: [(address: UInt64, kind: String, name: String)] = []
     private var pendingClosures: [(address: UInt64, names: [String])] = []
     private var pendingAttributes: [(address: UInt64, names: [String])] = []
     private var pendingTypeObjects: [(address: UInt64, name: String)] = []
+    /// ``resolveReferents(unresolved:renumber:address:)`` ran: the edges are object indices already.
+    private var referentsResolved = false
 
     /// A builder sized for about `expectedObjects` objects and `expectedEdges` edges.
     package init(metadata: SnapshotMetadata, expectedObjects: Int = 1024, expectedEdges: Int = 0) {
         graph = HeapGraph(metadata: metadata)
-        graph.addresses.reserveCapacity(expectedObjects)
-        graph.typeIDs.reserveCapacity(expectedObjects)
-        graph.sizes.reserveCapacity(expectedObjects)
-        graph.refcounts.reserveCapacity(expectedObjects)
-        graph.flags.reserveCapacity(expectedObjects)
-        graph.edgeStarts.reserveCapacity(expectedObjects + 1)
+        reserveColumns(expectedObjects)
         edgeAddresses.reserveCapacity(expectedEdges)
     }
+
+    /// Makes room for `objects` objects, `referentKeys` referents given by
+    /// ``addReferent(key:)`` and `valueBytes` of values (address space only:
+    /// pages are touched when written).
+    package mutating func reserve(objects: Int, referentKeys: Int, valueBytes: Int) {
+        reserveColumns(objects)
+        edgeKeys.reserveCapacity(referentKeys)
+        graph.values.reserve(objects: objects, bytes: valueBytes)
+    }
+
+    private mutating func reserveColumns(_ objects: Int) {
+        graph.addresses.reserveCapacity(objects)
+        graph.typeIDs.reserveCapacity(objects)
+        graph.sizes.reserveCapacity(objects)
+        graph.refcounts.reserveCapacity(objects)
+        graph.flags.reserveCapacity(objects)
+        graph.edgeStarts.reserveCapacity(objects + 1)
+    }
+
+    /// The addresses of the objects added so far, in order.
+    package var objectAddresses: [UInt64] { graph.addresses }
 
     /// The id of type `name`, adding it if new.
     package mutating func typeID(named name: String) -> UInt32 {
@@ -68,6 +88,55 @@ package struct HeapGraphBuilder {
         graph.edgeStarts.append(UInt32(edgeAddresses.count))
     }
 
+    /// Appends one referent of the object added last as a key that
+    /// ``resolveReferents(unresolved:renumber:address:)`` maps to an object index
+    /// (a walk that numbers its objects itself). ``closeObject()`` follows.
+    package mutating func addReferent(key: UInt32) { edgeKeys.append(key) }
+
+    /// Ends the referents of the object added last (given one by one with ``addReferent(key:)``).
+    package mutating func closeObject() { graph.edgeStarts.append(UInt32(edgeKeys.count)) }
+
+    /// For a walk that records each object once and numbers them itself:
+    /// `renumber` rewrites every referent key (``addReferent(key:)``) in place
+    /// into an object index (`UInt32.max` where a key has none: dropped, and
+    /// counted with `unresolved`, the referents the walk left out), and
+    /// `address` names the object of each root, closure, class and type object,
+    /// so that ``finish()`` has nothing left to sort.
+    package mutating func resolveReferents(unresolved: Int, renumber: (UnsafeMutableBufferPointer<UInt32>) -> Void,
+                                           address: (UInt64) -> UInt32?) {
+        var written = 0
+        graph.edgeStarts.withUnsafeMutableBufferPointer { starts in
+            edgeKeys.withUnsafeMutableBufferPointer { keys in
+                renumber(keys)
+                var start = 0
+                for object in 0..<starts.count - 1 {
+                    let end = Int(starts[object + 1])
+                    for e in start..<end where keys[e] != .max {
+                        keys[written] = keys[e]
+                        written += 1
+                    }
+                    starts[object + 1] = UInt32(written)
+                    start = end
+                }
+            }
+        }
+        graph.unresolvedEdgeCount = unresolved + edgeKeys.count - written
+        edgeKeys.removeLast(edgeKeys.count - written)
+        graph.edgeTargets = edgeKeys
+        edgeKeys = []
+        for root in pendingRoots {
+            if let i = address(root.address) { graph.roots.append(Root(object: i, kind: root.kind, name: root.name)) }
+        }
+        for closure in pendingClosures { if let i = address(closure.address) { graph.closureNames[i] = closure.names } }
+        for attributes in pendingAttributes { if let i = address(attributes.address) { graph.attributeNames[i] = attributes.names } }
+        for type in pendingTypeObjects { if let i = address(type.address) { graph.typeObjectNames[i] = type.name } }
+        pendingRoots = []
+        pendingClosures = []
+        pendingAttributes = []
+        pendingTypeObjects = []
+        referentsResolved = true
+    }
+
     package mutating func setValue(_ value: ObjectValue, for object: Int) { graph.values.set(value, for: object) }
 
     package mutating func setNumber(_ kind: ValueStore.Kind, bits: UInt64, for object: Int) {
@@ -94,6 +163,7 @@ package struct HeapGraphBuilder {
     /// Resolves referent addresses to indices; unknown ones are dropped and
     /// counted, and so are later duplicates of an address.
     package consuming func finish() -> HeapGraph {
+        if referentsResolved { return graph }
         if edgeAddresses.isEmpty, let graph = finishWithoutEdges() { return graph }
         var lookup = SortedAddresses(graph.addresses)
         var resolved = [UInt32](repeating: .max, count: edgeAddresses.count)

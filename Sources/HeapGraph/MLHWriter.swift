@@ -19,8 +19,16 @@ public enum MLHWriter {
                 out.append(bytes: bytes)
             }
             func section(_ kind: SnapshotFile.Section, _ payload: [UInt8]) {
-                emit([kind.rawValue] + le32(payload.count))
-                emit(payload)
+                section(kind, writing: { $0 += payload })
+            }
+            // A section whose payload `body` appends straight to the buffer, its length filled in after.
+            func section(_ kind: SnapshotFile.Section, writing body: (inout [UInt8]) -> Void) {
+                let start = out.bytes.count
+                out.bytes += [kind.rawValue, 0, 0, 0, 0]
+                body(&out.bytes)
+                let length = UInt32(truncatingIfNeeded: out.bytes.count - start - 5)
+                for i in 0..<4 { out.bytes[start + 1 + i] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(i))) }
+                out.bytes.withUnsafeBytes { crc.update(UnsafeRawBufferPointer(rebasing: $0[start...])) }
             }
             emit(SnapshotFile.magic + le32(Int(SnapshotFile.formatVersion)) + le32(metaBytes.count) + Array(metaBytes))
             var types: [UInt8] = le32(graph.typeNames.count)
@@ -32,11 +40,12 @@ public enum MLHWriter {
             section(.types, types)
             // Chunks of at most 8,192 objects that agree on their flags (gc-tracked, conservative, approximate).
             var start = 0
+            var scratch = ChunkValues()
             while start < graph.count {
                 let flags = graph.flags[start]
                 var end = start + 1
                 while end < min(start + chunkObjects, graph.count), graph.flags[end] == flags { end += 1 }
-                section(.objects, objectsPayload(graph, start..<end, flags: flags))
+                section(.objects, writing: { appendObjects(graph, start..<end, flags: flags, values: &scratch, to: &$0) })
                 try out.flushIfFull()
                 start = end
             }
@@ -54,54 +63,94 @@ public enum MLHWriter {
         }
     }
 
-    private static func objectsPayload(_ graph: HeapGraph, _ range: Range<Int>, flags: ObjectFlags) -> [UInt8] {
-        let edges = Int(graph.edgeStarts[range.lowerBound])..<Int(graph.edgeStarts[range.upperBound])
-        var payload = le32(range.count) + le32(0) + [flags.rawValue]
-        payload += column(range.map { graph.addresses[$0] })
-        payload += column(range.map { UInt64(graph.typeIDs[$0]) })
-        payload += column(range.map { graph.sizes[$0] })
-        payload += column(range.map { UInt64(graph.refcounts[$0]) })
-        payload += column(range.map { UInt64(graph.edgeStarts[$0 + 1] - graph.edgeStarts[$0]) })
-        payload += le32(edges.count) + column(edges.map { graph.addresses[Int(graph.edgeTargets[$0])] })
-        var text: [(Int, String, Int)] = [], bytes: [(Int, [UInt8], Int)] = [], ints: [(Int, Int64)] = [], floats: [(Int, Double)] = []
-        for i in range {
-            switch graph.values.value(of: i) {
-            case .text(let s, let length)?: text.append((i - range.lowerBound, s, length))
-            case .bytes(let b, let length)?: bytes.append((i - range.lowerBound, b, length))
-            case .int(let v)?: ints.append((i - range.lowerBound, v))
-            case .float(let v)?: floats.append((i - range.lowerBound, v))
-            case nil: break
+    /// The referents and values of one chunk, values in one run per kind (reused from chunk to chunk).
+    private struct ChunkValues {
+        struct Run {
+            /// Per value: its object's place in the chunk, full length, stored head (characters for text, else bytes).
+            var positions: [UInt64] = [], lengths: [UInt64] = [], heads: [UInt64] = []
+            /// The stored bytes, one value after another.
+            var data: [UInt8] = []
+
+            mutating func removeAll() {
+                positions.removeAll(keepingCapacity: true)
+                lengths.removeAll(keepingCapacity: true)
+                heads.removeAll(keepingCapacity: true)
+                data.removeAll(keepingCapacity: true)
             }
         }
-        let textBlobs = text.map { Array($0.1.utf8) }
-        payload += le32(text.count) + column(text.map { UInt64($0.0) }) + column(text.map { UInt64($0.2) })
-            + column(text.map { UInt64($0.1.unicodeScalars.count) })
-            + le32(textBlobs.reduce(0) { $0 + $1.count }) + textBlobs.flatMap { $0 }
-        payload += le32(bytes.count) + column(bytes.map { UInt64($0.0) }) + column(bytes.map { UInt64($0.2) })
-            + column(bytes.map { UInt64($0.1.count) }) + le32(bytes.reduce(0) { $0 + $1.1.count }) + bytes.flatMap { $0.1 }
-        payload += le32(ints.count) + column(ints.map { UInt64($0.0) }) + ints.flatMap { le64(UInt64(bitPattern: $0.1)) }
-        payload += le32(floats.count) + column(floats.map { UInt64($0.0) }) + floats.flatMap { le64($0.1.bitPattern) }
-        return payload
+        /// Text, bytes, ints and floats (``ValueStore/Kind``'s order).
+        var runs = [Run](repeating: Run(), count: 4)
+        /// The chunk's referents' addresses.
+        var edges: [UInt64] = []
     }
 
-    /// A column: u8 width, then the values little-endian at that width.
-    static func column(_ values: [UInt64]) -> [UInt8] {
-        let top = values.max() ?? 0
+    /// Appends an objects payload: the columns, the edges (as addresses), then the values.
+    private static func appendObjects(_ graph: HeapGraph, _ range: Range<Int>, flags: ObjectFlags, values: inout ChunkValues,
+                                      to out: inout [UInt8]) {
+        let edges = Int(graph.edgeStarts[range.lowerBound])..<Int(graph.edgeStarts[range.upperBound])
+        out += le32(range.count) + le32(0) + [flags.rawValue]
+        appendColumn(range, to: &out) { graph.addresses[$0] }
+        appendColumn(range, to: &out) { UInt64(graph.typeIDs[$0]) }
+        appendColumn(range, to: &out) { graph.sizes[$0] }
+        appendColumn(range, to: &out) { UInt64(graph.refcounts[$0]) }
+        appendColumn(range, to: &out) { UInt64(graph.edgeStarts[$0 + 1] - graph.edgeStarts[$0]) }
+        out += le32(edges.count)
+        // Looked up once (random reads across the address column), then measured and written.
+        values.edges.removeAll(keepingCapacity: true)
+        for e in edges { values.edges.append(graph.addresses[Int(graph.edgeTargets[e])]) }
+        let referents = values.edges
+        appendColumn(referents.indices, to: &out) { referents[$0] }
+        for kind in 0..<4 { values.runs[kind].removeAll() }
+        for i in range {
+            _ = graph.values.withRecord(of: i) { kind, length, stored in
+                let k = Int(kind.rawValue)
+                values.runs[k].positions.append(UInt64(i - range.lowerBound))
+                values.runs[k].lengths.append(UInt64(length))
+                values.runs[k].heads.append(UInt64(kind == .text ? characters(inUTF8: stored) : stored.count))
+                values.runs[k].data.append(contentsOf: stored)
+            }
+        }
+        // Text and bytes: positions, full lengths, head lengths, then the heads' bytes;
+        // ints and floats: positions, then 8 little-endian bytes each.
+        for kind in [ValueStore.Kind.text, .bytes, .int, .float] {
+            let run = values.runs[Int(kind.rawValue)]
+            out += le32(run.positions.count)
+            appendColumn(run.positions.indices, to: &out) { run.positions[$0] }
+            if kind == .text || kind == .bytes {
+                appendColumn(run.lengths.indices, to: &out) { run.lengths[$0] }
+                appendColumn(run.heads.indices, to: &out) { run.heads[$0] }
+                out += le32(run.data.count)
+            }
+            out += run.data
+        }
+    }
+
+    /// Code points in UTF-8 bytes (the bytes that do not continue a sequence).
+    private static func characters(inUTF8 bytes: UnsafeRawBufferPointer) -> Int {
+        var count = 0
+        for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
+        return count
+    }
+
+    /// Appends a column of `value(i)` for `i` in `indices`: u8 width, then the
+    /// values little-endian at the smallest width that holds the largest.
+    @inline(__always)
+    private static func appendColumn(_ indices: Range<Int>, to out: inout [UInt8], _ value: (Int) -> UInt64) {
+        var top: UInt64 = 0
+        for i in indices { top = max(top, value(i)) }
         let width = top < 1 << 8 ? 1 : top < 1 << 16 ? 2 : top < 1 << 32 ? 4 : top < 1 << 48 ? 6 : 8
-        let size = 1 + values.count * width
+        let start = out.count
+        out.append(UInt8(width))
         // Each value is stored as 8 little-endian bytes at its place; the next overwrites the excess.
-        var out = [UInt8](unsafeUninitializedCapacity: size + 8) { buffer, initialized in
-            guard let base = buffer.baseAddress else { initialized = 0; return }
-            base[0] = UInt8(width)
-            var at = UnsafeMutableRawPointer(base + 1)
-            for value in values {
-                at.storeBytes(of: value.littleEndian, as: UInt64.self)
+        out.append(contentsOf: repeatElement(0, count: indices.count * width + 8))
+        out.withUnsafeMutableBytes { buffer in
+            var at = start + 1
+            for i in indices {
+                buffer.storeBytes(of: value(i).littleEndian, toByteOffset: at, as: UInt64.self)
                 at += width
             }
-            initialized = size
         }
-        out.reserveCapacity(size)
-        return out
+        out.removeLast(8)
     }
 
     static func le32(_ value: Int) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }

@@ -58,6 +58,22 @@ public struct ValueStore: Sendable {
         return arena[position..<position + byteCount]
     }
 
+    /// The record of object `index` as stored, with no Swift value made: its
+    /// kind, full length (text and bytes; 0 for numbers) and stored bytes (the
+    /// UTF-8 or bytes head; a number's 8 little-endian bytes). Nil without a value.
+    func withRecord<R>(of index: Int, _ body: (Kind, Int, UnsafeRawBufferPointer) -> R) -> R? {
+        guard index < offsetOfObject.count, offsetOfObject[index] != Self.none else { return nil }
+        var position = Int(offsetOfObject[index])
+        guard let kind = Kind(rawValue: arena[position]) else { return nil }
+        position += 1
+        var length = 0, byteCount = 8
+        if kind == .text || kind == .bytes {
+            length = readLEB(&position)
+            byteCount = readLEB(&position)
+        }
+        return arena.withUnsafeBytes { body(kind, length, UnsafeRawBufferPointer(rebasing: $0[position..<position + byteCount])) }
+    }
+
     private func readLEB(_ position: inout Int) -> Int {
         var value = 0, shift = 0
         while true {
@@ -76,6 +92,12 @@ public struct ValueStore: Sendable {
             v >>= 7
         }
         arena.append(UInt8(v))
+    }
+
+    /// Makes room for `objects` objects and `bytes` bytes of values.
+    mutating func reserve(objects: Int, bytes: Int) {
+        offsetOfObject.reserveCapacity(objects)
+        arena.reserveCapacity(bytes)
     }
 
     mutating func reserveObjects(_ objectCount: Int) {

@@ -28,8 +28,8 @@ extension GraphWalk {
         let layout = reader.layout
         var conservative = false
         if t.pythonClass {
-            for offset in t.slotOffsets {
-                let word = try field(object &+ offset)
+            for i in t.slotOffsets.range {
+                let word = try field(object &+ offsets[i])
                 if word != 0 { out.append(word) }
             }
             if t.dictOffset > 0 {
@@ -59,16 +59,16 @@ extension GraphWalk {
             try appendDict(object, t, into: &out)
             if t.basicSize > 48 { _ = scan(from: object &+ 48, byteCount: min(t.basicSize, 4096) &- 48, skipping: [], into: &out) }
             conservative = true
-        case .lruCache(let offsets):
-            for offset in offsets {
-                let word = try field(object &+ offset)
+        case .lruCache(let fields):
+            for i in fields.range {
+                let word = try field(object &+ offsets[i])
                 if word != 0 { out.append(word) }
             }
             // The cache's links: a ring through `root.next` (the object is the root).
             var link = try field(object &+ 24), links = 0
             while link != object, link != 0, links < 1 << 20 {
                 // 3.10+: a link is an object of a heap type, visited too.
-                for offset: UInt64 in offsets.count > 4 ? [40, 48, 8] : [40, 48] {
+                for offset: UInt64 in fields.count > 4 ? [40, 48, 8] : [40, 48] {
                     let word = try field(link &+ offset)
                     if word != 0 { out.append(word) }
                 }
@@ -88,9 +88,9 @@ extension GraphWalk {
         case .type:
             // type_is_gc: only heap types are collected objects.
             guard try reader.flags(ofType: object) & ObjectReader.heapTypeFlag != 0 else { break }
-            var offsets = [layout.typeDict, graph.typeCache, graph.typeMro, graph.typeBases, layout.typeBase]
-            if graph.heapTypeModule != 0 { offsets.append(graph.heapTypeModule) }
-            for offset in offsets {
+            var typeFields = [layout.typeDict, graph.typeCache, graph.typeMro, graph.typeBases, layout.typeBase]
+            if graph.heapTypeModule != 0 { typeFields.append(graph.heapTypeModule) }
+            for offset in typeFields {
                 let word = try field(object &+ offset)
                 if word != 0 { out.append(word) }
             }
@@ -118,9 +118,13 @@ extension GraphWalk {
             }
         case .frame:
             try appendFrameObject(object, into: &out)
-        case .fields(let offsets):
-            for offset in offsets {
-                let word = try field(object &+ offset)
+        case .deque:
+            try appendDequeItems(object, into: &out)
+        case .orderedDict:
+            try appendOrderedDict(object, t, into: &out)
+        case .fields(let fields):
+            for i in fields.range {
+                let word = try field(object &+ offsets[i])
                 if word != 0 { out.append(word) }
             }
         case .conservative:
@@ -235,6 +239,47 @@ extension GraphWalk {
     private func sharedKeysCount(_ t: Traversal) throws(ProcessAccessError) -> Int64 {
         guard t.cachedKeys != 0 else { return 0 }
         return Int64(bitPattern: try field(t.cachedKeys &+ reader.layout.dictKeysEntries))
+    }
+
+    /// `odict_traverse` (3.8–3.13 `PyODictObject`: the dict, `od_first` at 48,
+    /// `od_inst_dict` at 96; a node holds its key at 0 and the next node at 16):
+    /// the instance dict, each node's key, then what the dict visits.
+    private func appendOrderedDict(_ od: UInt64, _ t: Traversal, into out: inout [UInt64]) throws(ProcessAccessError) {
+        let instanceDict = try field(od &+ 96)
+        if instanceDict != 0 { out.append(instanceDict) }
+        let entries = Int64(bitPattern: try field(od &+ 16))
+        var node = try field(od &+ 48), nodes: Int64 = 0
+        while node != 0 {
+            nodes += 1
+            guard nodes <= max(entries, 0) &+ 1 else {
+                throw .inconsistent(pid: 0, detail: "OrderedDict at 0x\(String(od, radix: 16)) links more keys than its \(entries) entries")
+            }
+            let key = try field(node)
+            if key != 0 { out.append(key) }
+            node = try field(node &+ 16)
+        }
+        try appendDict(od, t, into: &out)
+    }
+
+    /// `deque_traverse` (3.8–3.13 `dequeobject`: length at 16, `leftblock` 24,
+    /// `leftindex` 40): the items from the left, in blocks of 64 between a
+    /// block's `leftlink` (0) and `rightlink` (520).
+    private func appendDequeItems(_ deque: UInt64, into out: inout [UInt64]) throws(ProcessAccessError) {
+        let count = Int64(bitPattern: try field(deque &+ 16))
+        guard count > 0 else { return }
+        var block = try field(deque &+ 24), index = try field(deque &+ 40)
+        guard count < 1 << 28, index < 64 else {
+            throw .inconsistent(pid: 0, detail: "deque at 0x\(String(deque, radix: 16)) claims \(count) items from index \(index)")
+        }
+        for _ in 0..<count {
+            if index == 64 {
+                block = try field(block &+ 520)
+                index = 0
+            }
+            let item = try field(block &+ 8 &+ index &* 8)
+            if item != 0 { out.append(item) }
+            index += 1
+        }
     }
 
     /// 3.8–3.10 `frame_traverse`: back, code, builtins, globals, locals, trace, the fast locals and the value stack.

@@ -59,7 +59,7 @@ extension GraphWalk {
 
     private func isCode(_ object: UInt64) -> Bool {
         guard object != 0, let slot = slot(ofObject: object) else { return false }
-        return walk.sizings[slot].name == "code"
+        return walk.typeNames[slot] == "code"
     }
 
     private func functionName(_ code: UInt64) -> String {

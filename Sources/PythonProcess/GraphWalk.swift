@@ -25,6 +25,8 @@ final class GraphWalk {
     /// Addresses that looked like types and are not.
     @exclusivity(unchecked) var notTypes: Set<UInt64> = []
     @exclusivity(unchecked) var traversals: [Traversal] = []
+    /// The field offsets the traversals name (``Traversal/Offsets``).
+    @exclusivity(unchecked) var offsets: [UInt64] = []
     @exclusivity(unchecked) var traversalReady: [Bool] = []
     /// Type slots whose attribute names were recorded.
     var namedClasses: Set<Int> = []
@@ -32,7 +34,15 @@ final class GraphWalk {
     /// `subtype_traverse` in the target: the `tp_traverse` of Python classes.
     @exclusivity(unchecked) var subtypeTraverse: UInt64 = 0
     @exclusivity(unchecked) var builder: HeapGraphBuilder
+    /// Untracked objects found and not added yet, added in address order (the
+    /// copy's order) once the tracked ones are in: a bit each, where a queue of
+    /// them held 8 bytes each through the walk.
+    @exclusivity(unchecked) var pending: AddressSet
+    /// The word index the scan of ``pending`` has reached: objects found below it are queued.
+    @exclusivity(unchecked) var scanned = 0
+    /// Untracked objects found behind the scan, with their type slots.
     @exclusivity(unchecked) var queue: [UInt64] = []
+    @exclusivity(unchecked) var queueSlots: [Int32] = []
     @exclusivity(unchecked) var counts = Counts()
     /// The collector's generations, and the objects in the permanent one.
     var generations: [CensusResult.Generation] = []
@@ -40,6 +50,8 @@ final class GraphWalk {
 
     struct Counts {
         var objects = 0, edges = 0, conservativeObjects = 0, conservativeEdges = 0, approximateSizes = 0
+        /// Referents that are no object (not tracked, no validated type): left out.
+        var unresolvedReferents = 0
         /// Objects whose referents could not be read (a pointer outside the copy).
         var unreadable = 0
         var firstUnreadable: String?
@@ -54,47 +66,81 @@ final class GraphWalk {
         self.values = values
         self.interpreter = interpreter
         known = AddressSet(copy: walk.copy)
+        pending = AddressSet(copy: walk.copy)
         builder = HeapGraphBuilder(metadata: metadata, expectedObjects: 1 << 16, expectedEdges: 1 << 18)
     }
 
-    /// Walks everything and returns the graph's builder, to be finished once the
-    /// copy is released (that keeps memlens's peak memory down). `subtypeTraverse` is the
+    /// Walks everything and returns the graph's builder with what numbers its
+    /// objects, to be finished once the copy is released. `subtypeTraverse` is the
     /// symbol's address when the image has it (nil: the most common
     /// `tp_traverse` of the heap types found, Python classes outnumbering the rest).
-    func run(subtypeTraverse symbol: UInt64?) throws(ProcessAccessError) -> HeapGraphBuilder {
-        var tracked: [UInt64] = [], slots: [Int32] = []
-        generations = try walk.walkGenerations { (object, slot, permanent) throws(ProcessAccessError) in
-            tracked.append(object)
-            slots.append(Int32(slot))
+    func run(subtypeTraverse symbol: UInt64?) throws(ProcessAccessError) -> Numbering {
+        // Referents are kept by their word's index in the copy, 4 bytes each.
+        guard copy.wordCount < Int(UInt32.max) else {
+            throw .inconsistent(pid: 0, detail: "\(copy.byteCount >> 30) GiB copied: the read-only walk reads at most 32 GiB")
+        }
+        // The collector's lists twice: all tracked objects must be known before
+        // the first is added (a list of them would cost 12 bytes each at the peak).
+        var trackedCount = 0
+        generations = try walk.walkGenerations { (object, _, permanent) throws(ProcessAccessError) in
+            insertKnown(object)
+            trackedCount += 1
             if permanent { permanentObjects += 1 }
         }
-        for object in tracked { known.insert(object) }
+        // Room for the untracked objects too (str, int…: about as many again on
+        // typical heaps); untouched room costs address space, not memory.
+        builder.reserve(objects: 4 * trackedCount + 4096, referentKeys: 8 * trackedCount + 4096,
+                        valueBytes: values ? 16 * trackedCount + 4096 : 0)
         if let symbol { subtypeTraverse = symbol } else { subtypeTraverse = try mostCommonHeapTraverse() }
         let roots = try collectRoots()
-        for root in roots where !known.contains(root.address) && slot(ofObject: root.address) != nil {
-            known.insert(root.address)
-            queue.append(root.address)
+        for root in roots {
+            guard let bit = position(root.address), !known.contains(position: bit),
+                  let slot = slot(ofObject: root.address) else { continue }
+            addUntracked(root.address, bit: bit, slot: slot)
         }
         var scratch: [UInt64] = []
         scratch.reserveCapacity(256)
-        for (object, slot) in zip(tracked, slots) { emit(object, slot: Int(slot), tracked: true, scratch: &scratch) }
-        tracked = []
-        slots = []
-        var next = 0
-        while next < queue.count {
-            let object = queue[next]
-            next += 1
-            if let slot = slot(ofObject: object) { emit(object, slot: slot, tracked: false, scratch: &scratch) }
-            if next >= 1 << 16 {  // keep the queue short
-                queue.removeFirst(next)
-                next = 0
+        _ = try walk.walkGenerations { (object, slot, _) in emit(object, slot: slot, tracked: true, scratch: &scratch) }
+        var next = pending.nextMember(from: 0)
+        while let bit = next {
+            scanned = bit + 1
+            pending.remove(position: bit)
+            if let object = copy.address(ofWordIndex: bit), let slot = slot(ofObject: object) {
+                emit(object, slot: slot, tracked: false, scratch: &scratch)
+            }
+            next = pending.nextMember(from: bit + 1)
+        }
+        scanned = .max
+        var queued = 0
+        while queued < queue.count {
+            emit(queue[queued], slot: Int(queueSlots[queued]), tracked: false, scratch: &scratch)
+            queued += 1
+            if queued >= 1 << 16 {  // keep the queue short
+                queue.removeFirst(queued)
+                queueSlots.removeFirst(queued)
+                queued = 0
             }
         }
         if counts.unreadable * 100 > max(counts.objects, 100) {
             throw .inconsistent(pid: 0, detail: "\(counts.unreadable) of \(counts.objects) objects could not be read (first: \(counts.firstUnreadable ?? "?"))")
         }
+        queue = []
+        queueSlots = []
         for root in roots { builder.addRoot(address: root.address, kind: root.kind, name: root.name) }
-        return builder  // finished by the caller, once the copy is let go
+        // Numbered and finished by the caller, once the copy is let go (that keeps memlens's peak memory down).
+        return Numbering(builder: builder, known: known, words: copy.wordNumbering, unresolved: counts.unresolvedReferents)
+    }
+
+    /// Marks an untracked object (at word index `bit`, of type slot `slot`) to be added.
+    @inline(__always)
+    private func addUntracked(_ object: UInt64, bit: Int, slot: Int) {
+        known.insert(position: bit)
+        if bit >= scanned {
+            pending.insert(position: bit)
+        } else {
+            queue.append(object)
+            queueSlots.append(Int32(slot))
+        }
     }
 
     /// Reads the traversal of type slot `slot` if not read yet (into ``traversals``).
@@ -102,13 +148,14 @@ final class GraphWalk {
     func prepareTraversal(_ slot: Int) throws(ProcessAccessError) {
         if slot < traversalReady.count, traversalReady[slot] { return }
         while traversals.count <= slot { traversals.append(.placeholder); traversalReady.append(false); typeIDs.append(nil) }
-        traversals[slot] = try Traversal(type: walk.typeAddresses[slot], reader: reader, graph: graph, subtypeTraverse: subtypeTraverse)
+        traversals[slot] = try Traversal(type: walk.typeAddresses[slot], reader: reader, graph: graph, subtypeTraverse: subtypeTraverse,
+                                         pool: &offsets)
         traversalReady[slot] = true
     }
 
     private func typeID(_ slot: Int) -> UInt32 {
         if let id = typeIDs[slot] { return id }
-        let id = builder.typeID(named: walk.sizings[slot].name)
+        let id = builder.typeID(named: walk.typeNames[slot])
         typeIDs[slot] = id
         return id
     }
@@ -129,31 +176,34 @@ final class GraphWalk {
         } catch {
             scratch.removeAll(keepingCapacity: true)
             counts.unreadable += 1
-            if counts.firstUnreadable == nil { counts.firstUnreadable = "\(walk.sizings[slot].name) at 0x\(String(object, radix: 16)): \(error)" }
+            if counts.firstUnreadable == nil { counts.firstUnreadable = "\(walk.typeNames[slot]) at 0x\(String(object, radix: 16)): \(error)" }
         }
-        let size = (try? walk.sizings[slot].sizeBytes(of: object, copy: copy, reader: reader)) ?? walk.sizings[slot].basicSize
-        if !walk.sizings[slot].exact {
+        let sizing = walk.sizings[slot]
+        let size = (try? sizing.sizeBytes(of: object, copy: copy, reader: reader)) ?? sizing.basicSize
+        if !sizing.exact {
             flags |= ObjectFlags.approximateSize.rawValue
             counts.approximateSizes += 1
         }
         let refcount = UInt32(clamping: Int64(bitPattern: copy.word(at: object) ?? 0))
         let index = builder.addObject(address: object, typeID: typeID(slot), size: size, refcount: refcount, flags: flags)
-        for referent in scratch where !known.contains(referent) {
-            if self.slot(ofObject: referent) != nil {
-                known.insert(referent)
-                queue.append(referent)
+        // Each referent that is an object goes in by its bit in `known` (see ``Numbering``); the rest are left out.
+        for referent in scratch {
+            guard let bit = position(referent) else { counts.unresolvedReferents += 1; continue }
+            if !known.contains(position: bit) {
+                guard let slot = self.slot(ofObject: referent) else { counts.unresolvedReferents += 1; continue }
+                addUntracked(referent, bit: bit, slot: slot)
             }
+            builder.addReferent(key: UInt32(truncatingIfNeeded: bit))
         }
-        builder.closeObject(referents: scratch)
+        builder.closeObject()
         counts.objects += 1
         counts.edges += scratch.count
         guard ready else { return }
-        let value = traversals[slot].value
-        if values, value != .none { recordValue(object, value, index: index) }
-        if traversals[slot].isType, let name = try? reader.typeName(object) { builder.nameTypeObject(address: object, name: name) }
-        if traversals[slot].isFunction, let names = closureNames(object) { builder.addClosure(address: object, names: names) }
-        if traversals[slot].cachedKeys != 0, traversals[slot].slotOffsets.isEmpty, namedClasses.insert(slot).inserted,
-           let names = sharedKeyNames(traversals[slot].cachedKeys) {
+        let t = traversals[slot]
+        if values, t.value != .none { recordValue(object, t.value, index: index) }
+        if t.isType, let name = try? reader.typeName(object) { builder.nameTypeObject(address: object, name: name) }
+        if t.isFunction, let names = closureNames(object) { builder.addClosure(address: object, names: names) }
+        if t.cachedKeys != 0, t.slotOffsets.count == 0, namedClasses.insert(slot).inserted, let names = sharedKeyNames(t.cachedKeys) {
             builder.addAttributeNames(address: walk.typeAddresses[slot], names: names)
         }
     }
@@ -169,7 +219,7 @@ final class GraphWalk {
 
     /// Whether `address` is an object in the snapshot, or one with a validated type.
     func isKnownObject(_ address: UInt64) -> Bool {
-        known.contains(address) || slot(ofObject: address) != nil
+        isKnown(address) || slot(ofObject: address) != nil
     }
 
     /// The type slot of the object at `address`, nil unless its `ob_type` is a
@@ -177,7 +227,7 @@ final class GraphWalk {
     /// a sane `tp_basicsize` and a readable name.
     func slot(ofObject address: UInt64) -> Int? {
         guard address & 7 == 0, let refcount = copy.word(at: address), refcount != 0, let type = copy.word(at: address &+ 8) else { return nil }
-        if let slot = walk.typeSlots[type] { return slot }
+        if let slot = walk.knownSlot(ofType: type) { return slot }
         guard type & 7 == 0, type != 0, !notTypes.contains(type) else { return nil }
         guard let meta = copy.word(at: type &+ 8), reader.flags(ofTypeOrZero: meta) & ObjectReader.typeSubclass != 0,
               let basic = copy.word(at: type &+ reader.layout.typeBasicSize), basic >= 16, basic < 1 << 20,

@@ -16,6 +16,7 @@ public final class HeapCopy: MemorySource {
     @exclusivity(unchecked) private var ends: [UInt64] = []
     @exclusivity(unchecked) private var buffers: [UnsafeMutableRawBufferPointer] = []
     @exclusivity(unchecked) private var last = 0
+    /// Per region, the index of its first word among all copied words (regions in address order).
     @exclusivity(unchecked) private var wordBases: [Int] = []
     /// Where addresses outside the copy are read from (nil: they fail).
     private let fallback: (any MemorySource)?
@@ -36,10 +37,7 @@ public final class HeapCopy: MemorySource {
                 if let stop, stop == .notPermitted { throw memory.error(for: stop, at: mapping.start) }
                 continue
             }
-            starts.append(mapping.start)
-            ends.append(mapping.start + UInt64(count))
-            buffers.append(buffer)
-            byteCount += UInt64(count)
+            append(mapping.start, buffer, count: count)
         }
     }
 
@@ -78,12 +76,16 @@ public final class HeapCopy: MemorySource {
         }
     }
 
-    /// Adds a region (regions come in address order).
-    private func append(_ start: UInt64, _ buffer: UnsafeMutableRawBufferPointer) {
+    /// Adds a region whose first `count` bytes hold memory (regions come in address order).
+    private func append(_ start: UInt64, _ buffer: UnsafeMutableRawBufferPointer, count: Int? = nil) {
+        let count = count ?? buffer.count
+        // A region's words follow the previous region's, plus one spare index.
+        let previousWords = starts.isEmpty ? 0 : Int((ends[ends.count - 1] - starts[starts.count - 1]) >> 3) + 1
+        wordBases.append((wordBases.last ?? 0) + previousWords)
         starts.append(start)
-        ends.append(start + UInt64(buffer.count))
+        ends.append(start + UInt64(count))
         buffers.append(buffer)
-        byteCount += UInt64(buffer.count)
+        byteCount += UInt64(count)
     }
 
     deinit { for buffer in buffers { buffer.deallocate() } }
@@ -99,6 +101,14 @@ public final class HeapCopy: MemorySource {
     @inline(__always)
     private func region(_ address: UInt64) -> Int? {
         if last < starts.count, address >= starts[last], address < ends[last] { return last }
+        guard let index = Self.region(of: address, starts: starts, ends: ends) else { return nil }
+        last = index
+        return index
+    }
+
+    /// The index of the region of `starts`/`ends` (sorted) holding `address`, or nil.
+    @inline(__always)
+    static func region(of address: UInt64, starts: [UInt64], ends: [UInt64]) -> Int? {
         var low = 0, high = starts.count
         while low < high {
             let mid = (low + high) / 2
@@ -106,7 +116,6 @@ public final class HeapCopy: MemorySource {
         }
         let index = low - 1
         guard index >= 0, address < ends[index] else { return nil }
-        last = index
         return index
     }
 
@@ -133,20 +142,45 @@ public final class HeapCopy: MemorySource {
     @inline(__always)
     func wordIndex(_ address: UInt64) -> Int? {
         guard let i = region(address) else { return nil }
-        if wordBases.count != starts.count { computeWordBases() }
         return wordBases[i] &+ Int((address &- starts[i]) >> 3)
+    }
+
+    /// The address of the word at index `i` (``wordIndex(_:)`` reversed), nil if no word has it.
+    func address(ofWordIndex i: Int) -> UInt64? {
+        if !(last < wordBases.count && wordBases[last] <= i && (last + 1 == wordBases.count || i < wordBases[last + 1])) {
+            var low = 0, high = wordBases.count  // the last region whose first index is at most i
+            while low < high {
+                let mid = (low + high) / 2
+                if wordBases[mid] <= i { low = mid + 1 } else { high = mid }
+            }
+            guard low > 0 else { return nil }
+            last = low - 1
+        }
+        let offset = i - wordBases[last]
+        guard offset < Int((ends[last] - starts[last]) >> 3) else { return nil }
+        return starts[last] + UInt64(offset) * 8
+    }
+
+    /// The copy's word numbering without its bytes, to number objects once the copy is let go.
+    var wordNumbering: WordNumbering { WordNumbering(starts: starts, ends: ends, wordBases: wordBases) }
+
+    /// ``HeapCopy/wordIndex(_:)`` kept apart from the copied bytes (a few words per region).
+    struct WordNumbering {
+        let starts: [UInt64], ends: [UInt64], wordBases: [Int]
+
+        /// `hint`: the region found last (objects near one another share one), updated.
+        func wordIndex(_ address: UInt64, hint: inout Int) -> Int? {
+            if hint < starts.count, address >= starts[hint], address < ends[hint] {
+                return wordBases[hint] &+ Int((address &- starts[hint]) >> 3)
+            }
+            guard let i = HeapCopy.region(of: address, starts: starts, ends: ends) else { return nil }
+            hint = i
+            return wordBases[i] &+ Int((address &- starts[i]) >> 3)
+        }
     }
 
     /// Copied 8-byte words in all.
     var wordCount: Int { Int(byteCount >> 3) &+ starts.count }
-
-    private func computeWordBases() {
-        var base = 0
-        wordBases = starts.indices.map { i in
-            defer { base += Int((ends[i] - starts[i]) >> 3) + 1 }
-            return base
-        }
-    }
 
     /// Tests: overwrites `count` words at random places of the copy with random
     /// values, to fuzz the walks over it.

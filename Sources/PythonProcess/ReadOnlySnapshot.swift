@@ -52,7 +52,7 @@ public struct ReadOnlySnapshot: Sendable {
 
     /// A walk done, its graph not yet finished (which needs no copy).
     struct Walked {
-        var builder: HeapGraphBuilder
+        var numbering: GraphWalk.Numbering
         var counts: GraphWalk.Counts
         var generations: [CensusResult.Generation]
         var permanentObjects: Int
@@ -80,16 +80,17 @@ public struct ReadOnlySnapshot: Sendable {
         metadata.pointerBytes = 8
         metadata.method = "read-only"
         let walker = GraphWalk(walk: heap, graph: layout, runtime: state.runtime, interpreter: state.interpreter, values: values,
-            metadata: metadata)
-        let builder = try walker.run(subtypeTraverse: image.address(of: "subtype_traverse"))
-        return Walked(builder: builder, counts: walker.counts, generations: walker.generations, permanentObjects: walker.permanentObjects,
-                      startNanoseconds: start, copiedBytes: copy.byteCount, python: image.version.description)
+                               metadata: metadata)
+        let numbering = try walker.run(subtypeTraverse: image.address(of: "subtype_traverse"))
+        return Walked(numbering: numbering, counts: walker.counts, generations: walker.generations,
+                      permanentObjects: walker.permanentObjects, startNanoseconds: start, copiedBytes: copy.byteCount,
+                      python: image.version.description)
     }
 
     /// Resolves the walk's referents into the graph and fills in its metadata.
     static func finish(_ walked: consuming Walked) -> ReadOnlySnapshot {
         let counts = walked.counts, generations = walked.generations
-        var graph = walked.builder.finish()
+        var graph = walked.numbering.finish()
         graph.metadata.conservativeObjects = counts.conservativeObjects
         graph.metadata.conservativeEdges = counts.conservativeEdges
         graph.metadata.approximateSizes = counts.approximateSizes

@@ -5,15 +5,37 @@
 /// values, and the class itself). Types without `Py_TPFLAGS_HAVE_GC` have no
 /// referents (str, int, code…). Extension types memlens does not model get a
 /// conservative scan of their `tp_basicsize` bytes.
+///
+/// Plain data, read per object: its lists of field offsets live in one pool
+/// per walk (``Offsets``), so reading a traversal retains nothing.
 struct Traversal {
+    /// A run of field offsets in the walk's pool.
+    struct Offsets: Equatable {
+        var start: Int32 = 0, count: Int32 = 0
+        var range: Range<Int> { Int(start)..<Int(start) + Int(count) }
+
+        /// Appends `offsets` to `pool` and names them.
+        init(_ offsets: [UInt64], in pool: inout [UInt64]) {
+            start = Int32(pool.count)
+            count = Int32(offsets.count)
+            pool += offsets
+        }
+
+        init() {}
+    }
+
     enum Rule: Equatable {
         case none, tuple, list, dict, set, type, module, builtinFunction, frame
+        /// `collections.deque`: its items, block by block.
+        case deque
+        /// `collections.OrderedDict`: its instance dict, its linked keys, then the dict.
+        case orderedDict
         /// Pointer fields at these offsets (a `Py_VISIT` each).
-        case fields([UInt64])
+        case fields(Offsets)
         /// `collections.defaultdict`: `default_factory` at 48, then the dict.
         case defaultDict
         /// `functools._lru_cache_wrapper`: these fields, and each cached link's key and result.
-        case lruCache([UInt64])
+        case lruCache(Offsets)
         /// A dict subclass written in C (ctypes' `StgDict`): the dict, then its own words scanned conservatively.
         case dictExtended
         /// Every word of `tp_basicsize` that is a known object's address.
@@ -29,7 +51,8 @@ struct Traversal {
     var dictSubclass = false
     // subtype_traverse (Python classes)
     var pythonClass = false
-    var slotOffsets: [UInt64] = []
+    /// `__slots__` members holding objects.
+    var slotOffsets = Offsets()
     /// `tp_dictoffset` when this class added the `__dict__` (negative: from the end of a var-sized object).
     var dictOffset: Int64 = 0
     var managedDict = false
@@ -55,8 +78,8 @@ struct Traversal {
     static let objectMember: Int32 = 16
 
     /// The traversal of the type at `type`; `subtypeTraverse` is the address
-    /// of `subtype_traverse` in the target.
-    init(type: UInt64, reader: ObjectReader, graph: GraphLayout, subtypeTraverse: UInt64) throws(ProcessAccessError) {
+    /// of `subtype_traverse` in the target. Its offset lists are appended to `pool`.
+    init(type: UInt64, reader: ObjectReader, graph: GraphLayout, subtypeTraverse: UInt64, pool: inout [UInt64]) throws(ProcessAccessError) {
         let layout = reader.layout, memory = reader.memory
         let flags = try reader.flags(ofType: type)
         heapType = flags & ObjectReader.heapTypeFlag != 0
@@ -65,6 +88,7 @@ struct Traversal {
         weaklistOffset = try memory.load(UInt64.self, at: type &+ graph.typeWeaklistOffset)
         // The chain of classes using subtype_traverse, down to the native base.
         var native = type, depth = 0
+        var slots: [UInt64] = []
         while try reader.flags(ofType: native) & ObjectReader.heapTypeFlag != 0, depth < 64 {
             let traverse = try reader.word(native &+ graph.typeTraverse)
             guard traverse == subtypeTraverse else { break }
@@ -75,7 +99,7 @@ struct Traversal {
                 for i in 0..<UInt64(memberCount) {
                     let member = members &+ i &* 40
                     if try memory.load(Int32.self, at: member &+ 8) == Self.objectMember {
-                        slotOffsets.append(try memory.load(UInt64.self, at: member &+ 16))
+                        slots.append(try memory.load(UInt64.self, at: member &+ 16))
                     }
                 }
             }
@@ -84,6 +108,7 @@ struct Traversal {
             native = next
             depth += 1
         }
+        slotOffsets = Offsets(slots, in: &pool)
         if pythonClass {
             let own = try memory.load(Int64.self, at: type &+ graph.typeDictOffset)
             let inherited = try memory.load(Int64.self, at: native &+ graph.typeDictOffset)
@@ -111,36 +136,43 @@ struct Traversal {
         exactDict = dictSubclass && !pythonClass && name == "dict"
         // 3.9+: a heap type's own tp_traverse visits the type (extension types made heap types in 3.10+).
         nativeVisitsType = !pythonClass && heapType && graph.heapTypeModule != 0
-        rule = try Self.rule(native: native, name: name, flags: nativeFlags, reader: reader, graph: graph)
+        rule = try Self.rule(native: native, name: name, flags: nativeFlags, reader: reader, graph: graph, pool: &pool)
         isType = rule == .type
-        isFunction = rule == .fields(graph.functionFields) && name == "function"
+        if case .fields = rule, name == "function" { isFunction = true }
     }
 
     /// The rule of a built-in (non-`subtype_traverse`) type.
-    private static func rule(native: UInt64, name: String, flags: UInt64, reader: ObjectReader,
-        graph: GraphLayout) throws(ProcessAccessError) -> Rule {
+    private static func rule(native: UInt64, name: String, flags: UInt64, reader: ObjectReader, graph: GraphLayout,
+                             pool: inout [UInt64]) throws(ProcessAccessError) -> Rule {
+        func fields(_ offsets: [UInt64]) -> Rule { .fields(Offsets(offsets, in: &pool)) }
         // A base without Py_TPFLAGS_HAVE_GC (str, int, bytes, object…) has no tp_traverse of its own.
         if flags & ObjectReader.haveGC == 0 { return .none }
         if flags & ObjectReader.typeSubclass != 0 { return .type }
         if flags & ObjectReader.listSubclass != 0 { return .list }
         if flags & ObjectReader.tupleSubclass != 0 { return .tuple }
         if flags & ObjectReader.dictSubclass != 0 {
-            return name == "collections.defaultdict" ? .defaultDict : name == "dict" ? .dict : .dictExtended
+            switch name {
+            case "dict": return .dict
+            case "collections.defaultdict": return .defaultDict
+            case "collections.OrderedDict": return .orderedDict
+            default: return .dictExtended
+            }
         }
         switch name {
         case "set", "frozenset": return .set
         case "object": return .none
         case "cell", "mappingproxy", "method_descriptor", "classmethod_descriptor", "member_descriptor", "getset_descriptor",
              "wrapper_descriptor":
-            return .fields([16])
-        case "method", "classmethod", "staticmethod", "method-wrapper": return .fields([16, 24])
+            return fields([16])
+        case "method", "classmethod", "staticmethod", "method-wrapper": return fields([16, 24])
         case "weakref", "weakref.ReferenceType", "weakproxy", "weakcallableproxy", "weakref.ProxyType", "weakref.CallableProxyType":
-            return .fields([24])
-        case "property": return .fields(graph.propertyFields)
-        case "function": return .fields(graph.functionFields)
-        case "functools.partial": return .fields([16, 24, 32, 40])
-        case "functools._lru_cache_wrapper": return .lruCache(graph.lruCacheFields)
+            return fields([24])
+        case "property": return fields(graph.propertyFields)
+        case "function": return fields(graph.functionFields)
+        case "functools.partial": return fields([16, 24, 32, 40])
+        case "functools._lru_cache_wrapper": return .lruCache(Offsets(graph.lruCacheFields, in: &pool))
         case "builtin_function_or_method": return .builtinFunction
+        case "collections.deque": return .deque
         case "module": return .module
         case "frame" where graph.frameIsObject: return .frame
         default: break
@@ -148,7 +180,7 @@ struct Traversal {
         if flags & baseExceptionSubclass != 0 {
             let size = try reader.memory.load(UInt64.self, at: native &+ reader.layout.typeBasicSize)
             // BaseException's own size (its fields, then `suppress_context`): subclasses that add no fields.
-            if size == 24 + 8 * UInt64(graph.exceptionFields.count) { return .fields(graph.exceptionFields) }
+            if size == 24 + 8 * UInt64(graph.exceptionFields.count) { return fields(graph.exceptionFields) }
         }
         return .conservative
     }

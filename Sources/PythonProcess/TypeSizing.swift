@@ -1,5 +1,6 @@
 /// How `sys.getsizeof` sizes the instances of one type: its `__sizeof__`
-/// rule, and the GC and managed-dict pre-header it adds on top.
+/// rule, and the GC and managed-dict pre-header it adds on top. Plain data
+/// (the name is kept apart, in ``HeapWalk/typeNames``): read per object.
 struct TypeSizing {
     /// The `__sizeof__` a type inherits.
     enum Rule {
@@ -25,7 +26,6 @@ struct TypeSizing {
     /// `sizeof(PyTypeObject)` (same 3.8–3.13): `type.__sizeof__` of a static type.
     static let typeObjectBytes: UInt64 = 416
 
-    var name: String
     var basicSize: UInt64
     var itemSize: UInt64
     var rule: Rule
@@ -48,7 +48,6 @@ struct TypeSizing {
     init(type: UInt64, reader: ObjectReader) throws(ProcessAccessError) {
         let layout = reader.layout, memory = reader.memory
         let flags = try reader.flags(ofType: type)
-        name = try reader.typeName(type)
         basicSize = try memory.load(UInt64.self, at: type &+ layout.typeBasicSize)
         itemSize = try memory.load(UInt64.self, at: type &+ layout.typeItemSize)
         // Only collected types carry the GC header (str, int, code… do not).

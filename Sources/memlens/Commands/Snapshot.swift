@@ -70,13 +70,15 @@ struct Snapshot: ParsableCommand {
                 case .file(let core): try ReadOnlySnapshot.take(core: core, executable: exe, values: !noValues)
                 }
             }
+            let writeStarted = Date()
             try reportingErrors { try MLHWriter.write(snapshot.graph, to: output) }
+            let writeMilliseconds = Date().timeIntervalSince(writeStarted) * 1000
             let bytes = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
             line = SnapshotLine(path: output, pid: pid ?? Int32(snapshot.graph.metadata.pid ?? 0), python: snapshot.python,
                 method: "read-only",
                                 objects: snapshot.graph.count, bytes: bytes, pause_ms: snapshot.pauseMilliseconds,
                                 total_ms: Date().timeIntervalSince(started) * 1000, walk_ms: snapshot.walkMilliseconds,
-                                copied_bytes: snapshot.copiedBytes, edges: snapshot.graph.edgeCount,
+                                write_ms: writeMilliseconds, copied_bytes: snapshot.copiedBytes, edges: snapshot.graph.edgeCount,
                                 conservative_objects: snapshot.graph.metadata.conservativeObjects)
         }
         // The summary is a progress line (stderr): stdout carries only the --json document.
@@ -99,6 +101,8 @@ struct SnapshotLine: Encodable {
     var total_ms: Double
     /// Read-only: walking the copy and building the graph; the bytes copied; edges; objects scanned conservatively.
     var walk_ms: Double?
+    /// Read-only: writing the file.
+    var write_ms: Double?
     var copied_bytes: UInt64?
     var edges: Int?
     var conservative_objects: Int?

@@ -21,6 +21,7 @@ After EOF it prints "done" and exits 0: the target carried on unharmed.
 """
 
 import asyncio
+import collections
 import gc
 import json
 import os
@@ -43,6 +44,15 @@ def main(mode):
         line["sizes"] = [sys.getsizeof(frozen[k]) for k in range(0, 100000, 1000)]
     if mode == "libraries":
         line["results"] = len(library_work())
+    # Deques of 0 to 16 blocks (64 items each), rotated, and OrderedDicts
+    # (reordered, one with an instance dict): read by their layout.
+    deques = [collections.deque(range(1000 * n, 1000 * n + n)) for n in (0, 1, 64, 65, 1000)]
+    for d in deques:
+        d.rotate(3)
+    ordered = [collections.OrderedDict(("k%d" % i, [i]) for i in range(n)) for n in (0, 1, 50)]
+    ordered[2].move_to_end("k3")
+    del ordered[2]["k7"]
+    ordered[2].note = "instance attribute"
     # Formatted before any dump: json's first use readies types (new dicts, descriptors).
     text = json.dumps(line) + "\n"
     if mode in ("dump", "libraries"):
@@ -72,7 +82,7 @@ def main(mode):
         sys.stdin.read()
     sys.stdout.write("done\n")
     sys.stdout.flush()
-    return keeper, frozen
+    return keeper, frozen, deques, ordered
 
 
 _kept = []
