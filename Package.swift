@@ -110,7 +110,8 @@ let package = Package(
         ),
         .testTarget(
             name: "FragTests",
-            dependencies: ["Fragmentation", "PythonProcess", "TestSupport", "memlens"],
+            dependencies: ["Fragmentation", "PythonProcess", "TestSupport", "memlens",
+                           .product(name: "SystemPackage", package: "swift-system")],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
@@ -133,7 +134,8 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["HeapGraph", "HeapAnalysis", "Agent", "PythonProcess", "TestSupport", "memlens"],
+            dependencies: ["HeapGraph", "HeapAnalysis", "Agent", "PythonProcess", "TestSupport", "memlens",
+                           .product(name: "SystemPackage", package: "swift-system")],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -1,3 +1,4 @@
+import SystemPackage
 /// Reading one object's referents by its type's ``Traversal``. Every read is
 /// from the copy and bounded; a pointer outside it throws `.unreadable` with
 /// the address, and the caller skips that object's referents.
@@ -5,7 +6,7 @@ extension GraphWalk {
     /// The word at `address` in the copy.
     @inline(__always)
     func field(_ address: UInt64) throws(ProcessAccessError) -> UInt64 {
-        guard let word = copy.word(at: address) else { throw .unreadable(pid: 0, address: address, errno: 14) }
+        guard let word = copy.word(at: address) else { throw .unreadable(pid: 0, address: address, errno: .badAddress) }
         return word
     }
 

@@ -216,7 +216,7 @@ public final class HeapCopy: MemorySource {
             buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffers[i][offset..<offset + buffer.count]))
             return
         }
-        guard let fallback else { throw .unreadable(pid: 0, address: address, errno: EFAULT) }
+        guard let fallback else { throw .unreadable(pid: 0, address: address, errno: .badAddress) }
         try fallback.read(at: address, into: buffer)
     }
 }

@@ -23,14 +23,14 @@ final class MappedFileMemory: MemorySource {
         let count = UInt64(buffer.count)
         guard let file = files.last(where: { $0.start <= address }), address < file.end, count <= file.end - address,
               let fd = descriptor(localPath(file.path)) else {
-            throw .unreadable(pid: 0, address: address, errno: EFAULT)
+            throw .unreadable(pid: 0, address: address, errno: .badAddress)
         }
         let offset = file.fileOffset + (address - file.start)
         let done: Int
         do { done = try fd.read(fromAbsoluteOffset: Int64(clamping: offset), into: buffer, retryOnInterrupt: true) } catch {
-            throw .unreadable(pid: 0, address: address, errno: EIO)
+            throw .unreadable(pid: 0, address: address, errno: .ioError)
         }
-        if done < buffer.count { throw .unreadable(pid: 0, address: address, errno: EFAULT) }
+        if done < buffer.count { throw .unreadable(pid: 0, address: address, errno: .badAddress) }
     }
 
     private func descriptor(_ path: String) -> FileDescriptor? {

@@ -18,7 +18,7 @@ public enum ProcessAccessError: Error, Sendable, Equatable, CustomStringConverti
     /// A CPython memlens has no layout for.
     case unsupportedVersion(pid: Int32, version: String)
     /// Memory at `address` could not be read (`errno`).
-    case unreadable(pid: Int32, address: UInt64, errno: Int32)
+    case unreadable(pid: Int32, address: UInt64, errno: Errno)
     /// `ptrace(request)` on thread `thread` failed for a reason other than permission or the thread's exit.
     case ptraceFailed(pid: Int32, thread: Int32, request: String, errno: Errno)
     /// An ELF file could not be parsed.
@@ -46,7 +46,7 @@ public enum ProcessAccessError: Error, Sendable, Equatable, CustomStringConverti
         case .unsupportedVersion(let pid, let version):
             return "process \(pid) runs Python \(version); memlens reads the memory of CPython 3.8–3.13 (census, snapshot)"
         case .unreadable(let pid, let address, let errno):
-            return "cannot read memory of process \(pid) at 0x\(String(address, radix: 16)): \(Errno(rawValue: errno))"
+            return "cannot read memory of process \(pid) at 0x\(String(address, radix: 16)): \(errno)"
         case .ptraceFailed(let pid, let thread, let request, let errno):
             return "ptrace(\(request)) of thread \(thread) of process \(pid) failed: \(errno)"
         case .badELF(let path, let detail):

@@ -64,7 +64,7 @@ public struct ProcessMemory: MemorySource, Sendable {
             return .permissionDenied(pid: pid, operation: "read the memory of", ptraceScope: ProcessAccessError.currentPtraceScope())
         default:
             let gone = kill(pid, 0) != 0 && Errno(rawValue: errno) == .noSuchProcess
-            return gone ? .exited(pid: pid) : .unreadable(pid: pid, address: address, errno: code.rawValue)
+            return gone ? .exited(pid: pid) : .unreadable(pid: pid, address: address, errno: code)
         }
     }
 }

@@ -1,4 +1,5 @@
 import PythonProcess
+import SystemPackage
 import Testing
 @testable import Fragmentation
 
@@ -19,7 +20,7 @@ struct ImageMemory: MemorySource {
             for a in start..<end { buffer[Int(a - address)] = segment.bytes[Int(a - segment.address)] }
             covered += Int(end - start)
         }
-        guard covered >= buffer.count else { throw .unreadable(pid: 0, address: address, errno: 14) }
+        guard covered >= buffer.count else { throw .unreadable(pid: 0, address: address, errno: .badAddress) }
     }
 
 }

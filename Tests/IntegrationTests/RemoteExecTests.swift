@@ -1,6 +1,7 @@
 @testable import Agent
 import Foundation
 import PythonProcess
+import SystemPackage
 import Testing
 import TestSupport
 
@@ -46,7 +47,7 @@ final class FakeMemory: MemorySource, MemoryWriter {
 
     func range(_ address: UInt64, _ count: Int) throws(ProcessAccessError) -> Range<Int> {
         guard address >= base, address - base + UInt64(count) <= UInt64(bytes.count) else {
-            throw .unreadable(pid: 0, address: address, errno: 14)
+            throw .unreadable(pid: 0, address: address, errno: .badAddress)
         }
         return Int(address - base)..<Int(address - base) + count
     }
