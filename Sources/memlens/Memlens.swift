@@ -11,11 +11,13 @@ struct Memlens: ParsableCommand {
 
               memlens demo                          # the bundled example
               memlens footprint PID                 # USS/PSS/RSS, by kind
-              memlens run -o snaps/ -- python3 app.py
-              kill -USR2 PID                        # → snaps/PID-1.mlh
-              memlens summary snaps/PID-1.mlh
-              memlens retained snaps/PID-1.mlh
-              memlens paths snaps/PID-1.mlh --type mod.Class
+              memlens snapshot PID -o app.mlh       # the heap, read from outside
+              memlens summary app.mlh               # by type
+              memlens retained app.mlh              # what keeps the most alive
+              memlens paths app.mlh --type LeakedThing
+              memlens report app.mlh -o report.html
+              memlens frag PID                      # why RSS stays high
+              memlens watch PID -o timeline.html    # memory over time, annotated
             """,
         version: AgentFiles.version,
         groupedSubcommands: [
