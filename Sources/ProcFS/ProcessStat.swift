@@ -10,6 +10,8 @@ public struct ProcessStat: Sendable, Equatable {
     public var minorFaults: UInt64
     public var majorFaults: UInt64
     public var threadCount: UInt64
+    /// User plus system CPU time, in clock ticks (`utime + stime`).
+    public var cpuTicks: UInt64
     /// Clock ticks since boot when the process started; with the pid it
     /// identifies a process (pids are reused).
     public var startTicks: UInt64
@@ -42,7 +44,8 @@ public struct ProcessStat: Sendable, Equatable {
         guard values.count == 20 else { return nil }
         return ProcessStat(
             name: name, state: state, parentPID: Int32(truncatingIfNeeded: values[0]), flags: values[5],
-            minorFaults: values[6], majorFaults: values[8], threadCount: values[16], startTicks: values[18]
+            minorFaults: values[6], majorFaults: values[8], threadCount: values[16], cpuTicks: values[10] &+ values[11],
+            startTicks: values[18]
         )
     }
 }

@@ -28,6 +28,8 @@ struct WatchState {
     /// The stacks of the last samples, oldest first (one per sample, at most 64).
     var recentStacks: [[PythonFrame]] = []
     var lastSample: TimelineSample?
+    /// The target's CPU time at the last sample (``ProcessStat/cpuTicks``).
+    var lastCPUTicks: UInt64?
     var nextCensus = 0.0
     var lastCollections: [Int]?
     /// The agent in the target reports imports and collections (`-- CMD`):
@@ -40,6 +42,9 @@ struct WatchState {
     static let stepBytes: Int64 = 1 << 20
     /// A step goes on while writable still moves this much between samples.
     static let settleBytes: Int64 = 256 << 10
+    /// Looking back for a step's start, a sample that moved writable this much
+    /// was part of it (a target the machine runs only now and then moves slowly).
+    static let creepBytes: Int64 = 64 << 10
     /// Quiet samples that end a step.
     static let quietSamples = 3
 
@@ -70,7 +75,10 @@ struct WatchState {
         timeline.samples.append(row)
         recentStacks.append(stack)
         if recentStacks.count > 64 { recentStacks.removeFirst() }
-        defer { lastSample = row }
+        // Whether the target could have moved memory since the last sample: it waited (sleep, I/O)
+        // or it ran. Runnable without having run, it was only waiting for a CPU on a busy machine.
+        let ran = sample.stat.state != UInt8(ascii: "R") || sample.stat.cpuTicks != (lastCPUTicks ?? 0)
+        defer { lastSample = row; lastCPUTicks = sample.stat.cpuTicks }
         guard let table = try? ProcReader.maps(pid: pid) else { return }
         let now = AnonymousMemory(table)
         defer { memory = now }
@@ -94,8 +102,9 @@ struct WatchState {
             let stillMoving = current.growing ? moved >= Self.settleBytes : moved <= -Self.settleBytes
             if stillMoving {
                 step?.quietSamples = 0
-            } else {
-                // Ends after a few quiet samples (a busy machine may not run the target for a sample or two), where the quiet began.
+            } else if ran {
+                // Ends after a few quiet samples in which the target ran or waited (a sample in
+                // which it only waited for a CPU says nothing), where the quiet began.
                 if current.quietSamples == 0 { step?.end = (row.writable_bytes, t) }
                 step?.quietSamples += 1
                 if current.quietSamples + 1 >= Self.quietSamples, let end = step?.end {
@@ -106,16 +115,23 @@ struct WatchState {
     }
 
     /// A step whose mappings moved at the last sample: it starts where writable
-    /// began to move (≥ ``settleBytes`` a sample, looking back at most 63
-    /// samples), with the stacks seen since.
+    /// began to move (≥ ``creepBytes`` a sample, looking back at most 63
+    /// samples, across pauses shorter than ``quietSamples`` samples: a busy
+    /// machine may not run the target for a sample or two), with the stacks seen since.
     func startStep(growing: Bool, samples: [TimelineSample]) -> Step {
         // samples.last is this sample; the step starts at or before the one before it.
         var start = samples.count - 2
         let earliest = max(0, samples.count - recentStacks.count)
-        while start > earliest {
-            let moved = Int64(samples[start].writable_bytes) - Int64(samples[start - 1].writable_bytes)
-            guard growing ? moved >= Self.settleBytes : moved <= -Self.settleBytes else { break }
-            start -= 1
+        var probe = start, pause = 0
+        while probe > earliest, pause < Self.quietSamples {
+            let moved = Int64(samples[probe].writable_bytes) - Int64(samples[probe - 1].writable_bytes)
+            if growing ? moved >= Self.creepBytes : moved <= -Self.creepBytes {
+                start = probe - 1
+                pause = 0
+            } else {
+                pause += 1
+            }
+            probe -= 1
         }
         var step = Step(growing: growing, fromT: samples[start].t, baseWritable: samples[start].writable_bytes)
         // recentStacks ends with this sample's stack, which observe() adds itself.

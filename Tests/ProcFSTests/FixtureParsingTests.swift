@@ -111,6 +111,7 @@ struct FixtureParsingTests {
         #expect(stat.majorFaults == 1)
         #expect(stat.threadCount == 2)
         #expect(stat.startTicks == 117198)
+        #expect(stat.cpuTicks == 5)  // utime 3 + stime 2
         #expect(!stat.isZombie && !stat.isKernelThread)
     }
 
