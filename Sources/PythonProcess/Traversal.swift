@@ -146,6 +146,14 @@ struct Traversal {
         if case .fields = rule, name == "function" { isFunction = true }
     }
 
+    /// Generators, coroutines and frames: their referents include a frame's variables, named in the snapshot.
+    var holdsVariables: Bool {
+        switch rule {
+        case .frame, .frameObject, .generator: true
+        default: false
+        }
+    }
+
     /// The rule of a built-in (non-`subtype_traverse`) type.
     private static func rule(native: UInt64, name: String, flags: UInt64, reader: ObjectReader, graph: GraphLayout,
                              pool: inout [UInt64]) throws(ProcessAccessError) -> Rule {

@@ -71,6 +71,13 @@ struct ReadOnlySnapshotTests {
             #expect(objects.allSatisfy { !readOnly.flags[$0].contains(.conservativeReferents) }, "\(type)")
             if type != "frame" { #expect(comparison.differing[type] == nil, "\(comparison.summary)") }
         }
+        // Their variables are named (3.8–3.10: in the generators' frame objects), as `paths` shows them.
+        let labels = EdgeLabels(readOnly)
+        let holders = (0..<readOnly.count).filter { ["generator", "coroutine", "async_generator", "frame"].contains(readOnly.typeName(of: $0)) }
+        let named = Set(holders.flatMap { holder in readOnly.referents(of: holder).compactMap { labels.edge(from: holder, to: Int($0)) } })
+        for variable in ["generator_local", "coroutine_local", "async_generator_local", "frame_local"] {
+            #expect(named.contains("local '\(variable)'"), "\(variable) not among \(named.sorted())")
+        }
     }
 
     @Test("A real-library heap (sympy and docutils at work, installed into a venv by the test): the same comparison, ≤ 1% of objects scanned conservatively",
