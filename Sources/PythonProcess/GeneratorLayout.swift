@@ -24,7 +24,9 @@ struct GeneratorLayout: Sendable {
     var frameObjectData: UInt64 = 24
     static let ownedByFrameObject: UInt8 = 2
     static let frameCleared: Int8 = 4
+}
 
+extension GeneratorLayout {
     init?(minor: Int) {
         switch minor {
         case 8, 9:
@@ -42,15 +44,5 @@ struct GeneratorLayout: Sendable {
         default:
             return nil
         }
-    }
-
-    private init(fields: [UInt64], asyncFinalizer: UInt64, frameState: UInt64?, embeddedFrame: UInt64,
-                 interpreterFrameFields: [UInt64], frameObjectFields: [UInt64]) {
-        self.fields = fields
-        self.asyncFinalizer = asyncFinalizer
-        self.frameState = frameState
-        self.embeddedFrame = embeddedFrame
-        self.interpreterFrameFields = interpreterFrameFields
-        self.frameObjectFields = frameObjectFields
     }
 }

@@ -309,7 +309,8 @@ extension GraphWalk {
             if word != 0 { out.append(word) }
         }
         let data = try field(frame &+ layout.frameObjectData)
-        guard data != 0, try reader.memory.load(UInt8.self, at: data &+ graph.frameOwner) == GeneratorLayout.ownedByFrameObject else { return }
+        let owner = data == 0 ? 0 : try reader.memory.load(UInt8.self, at: data &+ graph.frameOwner)
+        guard owner == GeneratorLayout.ownedByFrameObject else { return }
         try appendInterpreterFrame(data, layout, into: &out)
     }
 

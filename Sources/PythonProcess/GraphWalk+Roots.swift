@@ -79,7 +79,8 @@ extension GraphWalk {
         if let layout = graph.generators, !graph.frameIsObject {
             if t.rule == .frameObject {
                 guard let data = copy.word(at: object &+ layout.frameObjectData), data != 0,
-                      (try? reader.memory.load(UInt8.self, at: data &+ graph.frameOwner)) == GeneratorLayout.ownedByFrameObject else { return nil }
+                      let owner = try? reader.memory.load(UInt8.self, at: data &+ graph.frameOwner),
+                      owner == GeneratorLayout.ownedByFrameObject else { return nil }
                 frame = data
             } else {
                 guard let state = layout.frameState, let value = try? reader.memory.load(Int8.self, at: object &+ state),

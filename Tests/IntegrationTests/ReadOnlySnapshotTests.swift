@@ -73,7 +73,8 @@ struct ReadOnlySnapshotTests {
         }
         // Their variables are named (3.8–3.10: in the generators' frame objects), as `paths` shows them.
         let labels = EdgeLabels(readOnly)
-        let holders = (0..<readOnly.count).filter { ["generator", "coroutine", "async_generator", "frame"].contains(readOnly.typeName(of: $0)) }
+        let holderTypes: Set = ["generator", "coroutine", "async_generator", "frame"]
+        let holders = (0..<readOnly.count).filter { holderTypes.contains(readOnly.typeName(of: $0)) }
         let named = Set(holders.flatMap { holder in readOnly.referents(of: holder).compactMap { labels.edge(from: holder, to: Int($0)) } })
         for variable in ["generator_local", "coroutine_local", "async_generator_local", "frame_local"] {
             #expect(named.contains("local '\(variable)'"), "\(variable) not among \(named.sorted())")
