@@ -67,9 +67,12 @@ struct ReadOnlySnapshotTests {
         // locals) are read by their layout too, as are 3.11+ frame objects.
         for type in ["generator", "coroutine", "async_generator", "frame"] {
             let objects = (0..<readOnly.count).filter { readOnly.typeName(of: $0) == type }
-            #expect(!objects.isEmpty || type == "frame", "\(type)")
+            #expect(!objects.isEmpty, "\(type)")
             #expect(objects.allSatisfy { !readOnly.flags[$0].contains(.conservativeReferents) }, "\(type)")
-            if type != "frame" { #expect(comparison.differing[type] == nil, "\(comparison.summary)") }
+            // 3.8–3.10: the live frames' value stacks changed since the agent's dump.
+            if type != "frame" || !["3.8", "3.9", "3.10"].contains(python.minor) {
+                #expect(comparison.differing[type] == nil, "\(comparison.summary)")
+            }
         }
         // Their variables are named (3.8–3.10: in the generators' frame objects), as `paths` shows them.
         let labels = EdgeLabels(readOnly)
