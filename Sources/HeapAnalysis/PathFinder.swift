@@ -128,6 +128,10 @@ public struct EdgeLabels: Sendable {
             default: return nil
             }
         default:
+            // A generator's, coroutine's or frame's variables (read-only snapshots).
+            if let names = graph.localNames[UInt32(from)], names.count == referents.count, !names[position].isEmpty {
+                return "local '\(names[position])'"
+            }
             if graph.typeObjectNames[UInt32(from)] != nil, targetType == "dict" { return "__dict__" }
             // 3.11+ inline values, then the class: named by the class's shared keys when every one is set.
             if let last = referents.last, let names = graph.attributeNames[last],

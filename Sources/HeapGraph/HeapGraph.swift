@@ -34,6 +34,9 @@ public struct HeapGraph: Sendable {
     /// order of its shared keys (class object index → names), so an instance's
     /// inline values can be named.
     public internal(set) var attributeNames: [UInt32: [String]] = [:]
+    /// Read-only snapshots: the variable each referent of a generator, coroutine or
+    /// frame object is ("" for the others), by referent position (object index → names).
+    public internal(set) var localNames: [UInt32: [String]] = [:]
     /// Names of the type objects that are in the snapshot (type object index → `module.Name`).
     public internal(set) var typeObjectNames: [UInt32: String] = [:]
     /// Referents whose address matched no object in the snapshot (dropped).

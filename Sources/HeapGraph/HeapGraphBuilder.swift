@@ -11,6 +11,7 @@ package struct HeapGraphBuilder {
     private var pendingRoots: [(address: UInt64, kind: String, name: String)] = []
     private var pendingClosures: [(address: UInt64, names: [String])] = []
     private var pendingAttributes: [(address: UInt64, names: [String])] = []
+    private var pendingLocals: [(address: UInt64, names: [String])] = []
     private var pendingTypeObjects: [(address: UInt64, name: String)] = []
     /// ``resolveReferents(unresolved:renumber:address:)`` ran: the edges are object indices already.
     private var referentsResolved = false
@@ -129,10 +130,12 @@ package struct HeapGraphBuilder {
         }
         for closure in pendingClosures { if let i = address(closure.address) { graph.closureNames[i] = closure.names } }
         for attributes in pendingAttributes { if let i = address(attributes.address) { graph.attributeNames[i] = attributes.names } }
+        for locals in pendingLocals { if let i = address(locals.address) { graph.localNames[i] = locals.names } }
         for type in pendingTypeObjects { if let i = address(type.address) { graph.typeObjectNames[i] = type.name } }
         pendingRoots = []
         pendingClosures = []
         pendingAttributes = []
+        pendingLocals = []
         pendingTypeObjects = []
         referentsResolved = true
     }
@@ -154,6 +157,11 @@ package struct HeapGraphBuilder {
     /// Names the instance attributes of the class at `address` (its shared keys' order).
     package mutating func addAttributeNames(address: UInt64, names: [String]) {
         pendingAttributes.append((address, names))
+    }
+
+    /// Names the referents of the generator, coroutine or frame at `address` that are its variables.
+    package mutating func addLocalNames(address: UInt64, names: [String]) {
+        pendingLocals.append((address, names))
     }
 
     package mutating func addRoot(address: UInt64, kind: String, name: String) {
@@ -206,6 +214,9 @@ package struct HeapGraphBuilder {
         }
         for attributes in pendingAttributes {
             if let i = lookup.index(of: attributes.address) { graph.attributeNames[i] = attributes.names }
+        }
+        for locals in pendingLocals {
+            if let i = lookup.index(of: locals.address) { graph.localNames[i] = locals.names }
         }
         for type in pendingTypeObjects {
             if let i = lookup.index(of: type.address) { graph.typeObjectNames[i] = type.name }

@@ -102,6 +102,10 @@ struct MLHReader {
                     for record in try decodeRest([Closure].self, of: &cursor, section: "attributes") {
                         builder.addAttributeNames(address: record.address, names: record.names)
                     }
+                case .locals:
+                    for record in try decodeRest([Closure].self, of: &cursor, section: "locals") {
+                        builder.addLocalNames(address: record.address, names: record.names)
+                    }
                 case .end, nil: break  // unknown sections are skipped: newer writers may add some
                 }
             }

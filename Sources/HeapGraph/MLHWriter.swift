@@ -50,7 +50,7 @@ public enum MLHWriter {
                 start = end
             }
             for (kind, names) in [(SnapshotFile.Section.closures, graph.closureNames),
-                (.attributes, graph.attributeNames)] where !names.isEmpty {
+                (.attributes, graph.attributeNames), (.locals, graph.localNames)] where !names.isEmpty {
                 let records = names.map { "[\(graph.addresses[Int($0.key)]), \(jsonArray($0.value))]" }
                 section(kind, Array("[\(records.joined(separator: ", "))]".utf8))
             }

@@ -8,7 +8,7 @@ public enum SnapshotFile {
     public static let formatVersion: UInt32 = 2
 
     enum Section: UInt8 {
-        case types = 1, objects = 2, roots = 3, closures = 4, attributes = 5, end = 255
+        case types = 1, objects = 2, roots = 3, closures = 4, attributes = 5, locals = 6, end = 255
     }
 }
 

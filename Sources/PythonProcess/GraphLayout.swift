@@ -73,10 +73,18 @@ struct GraphLayout: Sendable {
     var managedDictFlag: UInt64
     /// 3.12 `_PyDictOrValues`: one word at -24 holding the dict, or the values pointer tagged with bit 0.
     var managedDictTagged: Bool
+    /// Generators, coroutines, async generators and 3.11+ frame objects (``GeneratorLayout``).
+    var generators: GeneratorLayout? = nil
 
     enum LineTableFormat: Sendable { case lnotab, linetable310, locations }
 
     static func forVersion(minor: Int) -> GraphLayout? {
+        var layout = base(minor: minor)
+        layout?.generators = GeneratorLayout(minor: minor)
+        return layout
+    }
+
+    private static func base(minor: Int) -> GraphLayout? {
         switch minor {
         case 8, 9:
             return GraphLayout(

@@ -119,6 +119,10 @@ extension GraphWalk {
             }
         case .frame:
             try appendFrameObject(object, into: &out)
+        case .generator(let isAsync):
+            try appendGenerator(object, async: isAsync, into: &out)
+        case .frameObject:
+            try appendFrameObject311(object, into: &out)
         case .deque:
             try appendDequeItems(object, into: &out)
         case .orderedDict:
@@ -281,6 +285,44 @@ extension GraphWalk {
             if item != 0 { out.append(item) }
             index += 1
         }
+    }
+
+    /// `gen_traverse` (and `async_gen_traverse`): ``GeneratorLayout``'s fields, then
+    /// on 3.11+ the embedded frame unless cleared.
+    private func appendGenerator(_ generator: UInt64, async isAsync: Bool, into out: inout [UInt64]) throws(ProcessAccessError) {
+        guard let layout = graph.generators else { return }
+        for offset in layout.fields + (isAsync ? [layout.asyncFinalizer] : []) {
+            let word = try field(generator &+ offset)
+            if word != 0 { out.append(word) }
+        }
+        guard let stateOffset = layout.frameState else { return }
+        let state = try reader.memory.load(Int8.self, at: generator &+ stateOffset)
+        if state < GeneratorLayout.frameCleared { try appendInterpreterFrame(generator &+ layout.embeddedFrame, layout, into: &out) }
+    }
+
+    /// 3.11+ `frame_traverse`: `f_back`, `f_trace` (3.13: the extra locals), and
+    /// the frame data when the frame object owns it (its function has returned).
+    private func appendFrameObject311(_ frame: UInt64, into out: inout [UInt64]) throws(ProcessAccessError) {
+        guard let layout = graph.generators else { return }
+        for offset in layout.frameObjectFields {
+            let word = try field(frame &+ offset)
+            if word != 0 { out.append(word) }
+        }
+        let data = try field(frame &+ layout.frameObjectData)
+        let owner = data == 0 ? 0 : try reader.memory.load(UInt8.self, at: data &+ graph.frameOwner)
+        guard owner == GeneratorLayout.ownedByFrameObject else { return }
+        try appendInterpreterFrame(data, layout, into: &out)
+    }
+
+    /// `_PyFrame_Traverse` (3.11+): the frame object, locals dict, function and
+    /// code, then `localsplus` up to `stacktop` (the locals, cells, free variables and the value stack).
+    private func appendInterpreterFrame(_ frame: UInt64, _ layout: GeneratorLayout, into out: inout [UInt64]) throws(ProcessAccessError) {
+        for offset in layout.interpreterFrameFields {
+            let word = try field(frame &+ offset)
+            if word != 0 { out.append(word) }
+        }
+        let top = try reader.memory.load(Int32.self, at: frame &+ layout.stackTop)
+        try appendWords(from: frame &+ graph.frameLocalsPlus, count: Int64(top), to: &out)
     }
 
     /// 3.8–3.10 `frame_traverse`: back, code, builtins, globals, locals, trace, the fast locals and the value stack.

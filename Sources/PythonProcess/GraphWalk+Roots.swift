@@ -71,6 +71,32 @@ extension GraphWalk {
         copy.word(at: code &+ graph.codeFilename).flatMap { strHead($0, limit: 4096)?.0 } ?? "?"
     }
 
+    /// The variable each of `referents` is (by position, "" for the others) for a
+    /// generator or coroutine (3.11+: its embedded frame) or a frame object (3.11+:
+    /// the frame data it owns); nil when none is.
+    func variableNames(_ object: UInt64, _ t: Traversal, referents: [UInt64]) -> [String]? {
+        var frame = object
+        if let layout = graph.generators, !graph.frameIsObject {
+            if t.rule == .frameObject {
+                guard let data = copy.word(at: object &+ layout.frameObjectData), data != 0,
+                      let owner = try? reader.memory.load(UInt8.self, at: data &+ graph.frameOwner),
+                      owner == GeneratorLayout.ownedByFrameObject else { return nil }
+                frame = data
+            } else {
+                guard let state = layout.frameState, let value = try? reader.memory.load(Int8.self, at: object &+ state),
+                      value < GeneratorLayout.frameCleared else { return nil }
+                frame = object &+ layout.embeddedFrame
+            }
+        } else if t.rule != .frame {
+            return nil  // 3.8–3.10: a generator's variables are in its frame object (gi_frame)
+        }
+        guard let code = copy.word(at: frame &+ graph.frameCode), isCode(code) else { return nil }
+        var byAddress: [UInt64: String] = [:]
+        for (name, value) in locals(frame: frame, code: code) where byAddress[value] == nil { byAddress[value] = name }
+        guard !byAddress.isEmpty else { return nil }
+        return referents.map { byAddress[$0] ?? "" }
+    }
+
     /// The frame's locals, cells and free variables that hold something, by name.
     private func locals(frame: UInt64, code: UInt64) -> [(String, UInt64)] {
         var names: [String] = []

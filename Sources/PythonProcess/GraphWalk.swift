@@ -203,6 +203,9 @@ final class GraphWalk {
         if values, t.value != .none { recordValue(object, t.value, index: index) }
         if t.isType, let name = try? reader.typeName(object) { builder.nameTypeObject(address: object, name: name) }
         if t.isFunction, let names = closureNames(object) { builder.addClosure(address: object, names: names) }
+        if t.holdsVariables, let names = variableNames(object, t, referents: scratch) {
+            builder.addLocalNames(address: object, names: names)
+        }
         if t.cachedKeys != 0, t.slotOffsets.count == 0, namedClasses.insert(slot).inserted, let names = sharedKeyNames(t.cachedKeys) {
             builder.addAttributeNames(address: walk.typeAddresses[slot], names: names)
         }

@@ -26,6 +26,11 @@ struct Traversal {
 
     enum Rule: Equatable {
         case none, tuple, list, dict, set, type, module, builtinFunction, frame
+        /// A generator or coroutine (`gen_traverse`: its fields, 3.11+ its embedded frame),
+        /// or an async generator (the finalizer too).
+        case generator(async: Bool)
+        /// 3.11+ `PyFrameObject`: its fields, and the frame data it owns once the frame finished.
+        case frameObject
         /// `collections.deque`: its items, block by block.
         case deque
         /// `collections.OrderedDict`: its instance dict, its linked keys, then the dict.
@@ -141,6 +146,14 @@ struct Traversal {
         if case .fields = rule, name == "function" { isFunction = true }
     }
 
+    /// Generators, coroutines and frames: their referents include a frame's variables, named in the snapshot.
+    var holdsVariables: Bool {
+        switch rule {
+        case .frame, .frameObject, .generator: true
+        default: false
+        }
+    }
+
     /// The rule of a built-in (non-`subtype_traverse`) type.
     private static func rule(native: UInt64, name: String, flags: UInt64, reader: ObjectReader, graph: GraphLayout,
                              pool: inout [UInt64]) throws(ProcessAccessError) -> Rule {
@@ -175,6 +188,9 @@ struct Traversal {
         case "collections.deque": return .deque
         case "module": return .module
         case "frame" where graph.frameIsObject: return .frame
+        case "frame" where graph.generators != nil: return .frameObject
+        case "generator" where graph.generators != nil, "coroutine" where graph.generators != nil: return .generator(async: false)
+        case "async_generator" where graph.generators != nil: return .generator(async: true)
         default: break
         }
         if flags & baseExceptionSubclass != 0 {

@@ -63,6 +63,25 @@ struct ReadOnlySnapshotTests {
             #expect(objects.allSatisfy { !readOnly.flags[$0].contains(.conservativeReferents) }, "\(type)")
             #expect(comparison.differing[type] == nil, "\(comparison.summary)")
         }
+        // The target's suspended generator, coroutine and async generator (3.11+: their embedded frames'
+        // locals) are read by their layout too, as are 3.11+ frame objects.
+        for type in ["generator", "coroutine", "async_generator", "frame"] {
+            let objects = (0..<readOnly.count).filter { readOnly.typeName(of: $0) == type }
+            #expect(!objects.isEmpty, "\(type)")
+            #expect(objects.allSatisfy { !readOnly.flags[$0].contains(.conservativeReferents) }, "\(type)")
+            // 3.8–3.10: the live frames' value stacks changed since the agent's dump.
+            if type != "frame" || !["3.8", "3.9", "3.10"].contains(python.minor) {
+                #expect(comparison.differing[type] == nil, "\(comparison.summary)")
+            }
+        }
+        // Their variables are named (3.8–3.10: in the generators' frame objects), as `paths` shows them.
+        let labels = EdgeLabels(readOnly)
+        let holderTypes: Set = ["generator", "coroutine", "async_generator", "frame"]
+        let holders = (0..<readOnly.count).filter { holderTypes.contains(readOnly.typeName(of: $0)) }
+        let named = Set(holders.flatMap { holder in readOnly.referents(of: holder).compactMap { labels.edge(from: holder, to: Int($0)) } })
+        for variable in ["generator_local", "coroutine_local", "async_generator_local", "frame_local"] {
+            #expect(named.contains("local '\(variable)'"), "\(variable) not among \(named.sorted())")
+        }
     }
 
     @Test("A real-library heap (sympy and docutils at work, installed into a venv by the test): the same comparison, ≤ 1% of objects scanned conservatively",

@@ -21,6 +21,9 @@ other half of this contract:
         4 CLOSURES UTF-8 JSON list of [function address, [free variable names]] (format 2+)
         5 ATTRIBUTES UTF-8 JSON list of [class address, [attribute names in its shared keys'
                    order]] (memlens's read-only walk, 3.11+: names an instance's inline values)
+        6 LOCALS   UTF-8 JSON list of [generator, coroutine or frame address, [the variable each
+                   referent is, "" for the others]] (memlens's read-only walk); readers skip
+                   sections they do not know
         255 END    u64 objects, u64 edges, u32 CRC-32 of every byte before this section
 
 A column is u8 width (1, 2, 4, 6 or 8) then the values at that width.

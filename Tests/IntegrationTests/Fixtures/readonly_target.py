@@ -53,6 +53,9 @@ def main(mode):
     ordered[2].move_to_end("k3")
     del ordered[2]["k7"]
     ordered[2].note = "instance attribute"
+    # A suspended generator, coroutine and async generator, each holding a list
+    # in a local, and a frame object its call outlived: read by their layout.
+    suspended = suspended_frames()
     # Formatted before any dump: json's first use readies types (new dicts, descriptors).
     text = json.dumps(line) + "\n"
     if mode in ("dump", "libraries"):
@@ -82,7 +85,7 @@ def main(mode):
         sys.stdin.read()
     sys.stdout.write("done\n")
     sys.stdout.flush()
-    return keeper, frozen, deques, ordered
+    return keeper, frozen, deques, ordered, suspended
 
 
 _kept = []
@@ -96,6 +99,46 @@ def library_work():
     _kept.extend([sympy.expand((x + y + 1) ** 12), sympy.solve(x ** 2 - 2 * x - 3, x),
                   sympy.integrate(sympy.sin(x) * sympy.exp(x), x), publish_string(text, writer_name="html")])
     return _kept
+
+
+class _Pause:
+    def __await__(self):
+        yield
+
+
+def holding_generator():
+    generator_local = ["held by a suspended generator"]
+    yield 1
+    yield generator_local
+
+
+async def holding_coroutine():
+    coroutine_local = ["held by a suspended coroutine"]
+    await _Pause()
+    return coroutine_local
+
+
+async def holding_async_generator():
+    async_generator_local = ["held by a suspended async generator"]
+    yield async_generator_local
+
+
+def finished_frame():
+    frame_local = ["held by a finished frame"]
+    return sys._getframe(), frame_local
+
+
+def suspended_frames():
+    generator = holding_generator()
+    next(generator)
+    coroutine = holding_coroutine()
+    coroutine.send(None)
+    async_generator = holding_async_generator()
+    try:
+        async_generator.asend(None).send(None)
+    except StopIteration:
+        pass
+    return generator, coroutine, async_generator, finished_frame()[0]
 
 
 async def idle():
