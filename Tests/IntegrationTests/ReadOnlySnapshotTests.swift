@@ -82,6 +82,10 @@ struct ReadOnlySnapshotTests {
         for variable in ["generator_local", "coroutine_local", "async_generator_local", "frame_local"] {
             #expect(named.contains("local '\(variable)'"), "\(variable) not among \(named.sorted())")
         }
+        // And `paths` says so: a bare class name, held only by a suspended coroutine's local.
+        let paths = try runCommand([TestPaths.memlens, "paths", readOnlyPath, "--type", "HeldByCoroutine", "--max", "1"])
+        #expect(paths.status == 0 && paths.stdout.contains("coroutine") && paths.stdout.contains("local 'coroutine_local'"),
+                "\(python): \(paths.stdout) \(paths.stderr)")
     }
 
     @Test("A real-library heap (sympy and docutils at work, installed into a venv by the test): the same comparison, ≤ 1% of objects scanned conservatively",

@@ -112,8 +112,12 @@ def holding_generator():
     yield generator_local
 
 
+class HeldByCoroutine:
+    """Reachable only through a suspended coroutine's local (paths must name it)."""
+
+
 async def holding_coroutine():
-    coroutine_local = ["held by a suspended coroutine"]
+    coroutine_local = ["held by a suspended coroutine", HeldByCoroutine()]
     await _Pause()
     return coroutine_local
 
