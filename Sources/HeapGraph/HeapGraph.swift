@@ -123,10 +123,10 @@ public struct SnapshotMetadata: Sendable, Codable, Hashable {
     public var method: String?
     /// Read-only snapshots: the target's pause for the copy, in milliseconds.
     public var pauseMilliseconds: Double?
-    /// Read-only snapshots: objects whose referents come from a conservative scan, and those edges.
+    /// Read-only snapshots: objects whose referents come from a conservative scan, and those edges
+    /// (and below, objects of approximate size). Read from a file, they are counted from its chunks' flags.
     public var conservativeObjects: Int?
     public var conservativeEdges: Int?
-    /// Read-only snapshots: objects whose size is approximate.
     public var approximateSizes: Int?
 
     enum CodingKeys: String, CodingKey {
@@ -140,5 +140,27 @@ public struct SnapshotMetadata: Sendable, Codable, Hashable {
     /// Metadata with every field unknown.
     public init(source: String? = nil) {
         self.source = source
+    }
+}
+
+extension HeapGraph {
+    /// A graph made from arrays (for generators and tests): object `i` has
+    /// `addresses[i]`, type `typeNames[typeIDs[i]]`, `sizes[i]`, and referents
+    /// `edgeTargets[edgeStarts[i]..<edgeStarts[i + 1]]` (object indices).
+    package init(
+        addresses: [UInt64], typeIDs: [UInt32], typeNames: [String], sizes: [UInt64],
+        edgeStarts: [UInt32], edgeTargets: [UInt32], roots: [Root], metadata: SnapshotMetadata = SnapshotMetadata()
+    ) {
+        self.init(metadata: metadata)
+        self.addresses = addresses
+        self.typeIDs = typeIDs
+        self.typeNames = typeNames
+        self.sizes = SizeColumn(sizes)
+        self.refcounts = [UInt32](repeating: 0, count: addresses.count)
+        self.flags = [ObjectFlags](repeating: .gcTracked, count: addresses.count)
+        self.edgeStarts = edgeStarts
+        self.edgeTargets = edgeTargets
+        self.roots = roots
+        values.reserveObjects(addresses.count)
     }
 }

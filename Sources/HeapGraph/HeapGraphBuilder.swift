@@ -2,34 +2,21 @@
 /// addresses to object indices with two radix sorts and a merge. A second
 /// record for an address already seen is dropped with its referents (the
 /// agent may emit an object twice; meliae dumps can repeat objects).
-package struct HeapGraphBuilder {
+package struct HeapGraphBuilder: GraphSink {
     private(set) var graph: HeapGraph
     private var edgeAddresses: [UInt64] = []
-    /// The referents of a walk that numbers its objects itself (``addReferent(key:)``), 4 bytes each.
-    private var edgeKeys: [UInt32] = []
     private var typeIDsByName: [String: UInt32] = [:]
     private var pendingRoots: [(address: UInt64, kind: String, name: String)] = []
     private var pendingClosures: [(address: UInt64, names: [String])] = []
     private var pendingAttributes: [(address: UInt64, names: [String])] = []
     private var pendingLocals: [(address: UInt64, names: [String])] = []
     private var pendingTypeObjects: [(address: UInt64, name: String)] = []
-    /// ``resolveReferents(unresolved:renumber:address:)`` ran: the edges are object indices already.
-    private var referentsResolved = false
 
     /// A builder sized for about `expectedObjects` objects and `expectedEdges` edges.
     package init(metadata: SnapshotMetadata, expectedObjects: Int = 1024, expectedEdges: Int = 0) {
         graph = HeapGraph(metadata: metadata)
         reserveColumns(expectedObjects)
         edgeAddresses.reserveCapacity(expectedEdges)
-    }
-
-    /// Makes room for `objects` objects, `referentKeys` referents given by
-    /// ``addReferent(key:)`` and `valueBytes` of values (address space only:
-    /// pages are touched when written).
-    package mutating func reserve(objects: Int, referentKeys: Int, valueBytes: Int) {
-        reserveColumns(objects)
-        edgeKeys.reserveCapacity(referentKeys)
-        graph.values.reserve(objects: objects, bytes: valueBytes)
     }
 
     private mutating func reserveColumns(_ objects: Int) {
@@ -41,8 +28,12 @@ package struct HeapGraphBuilder {
         graph.edgeStarts.reserveCapacity(objects + 1)
     }
 
-    /// The addresses of the objects added so far, in order.
-    package var objectAddresses: [UInt64] { graph.addresses }
+    package func restarted() -> HeapGraphBuilder { HeapGraphBuilder(metadata: graph.metadata) }
+
+    package var metadata: SnapshotMetadata {
+        get { graph.metadata }
+        set { graph.metadata = newValue }
+    }
 
     /// The id of type `name`, adding it if new.
     package mutating func typeID(named name: String) -> UInt32 {
@@ -51,6 +42,13 @@ package struct HeapGraphBuilder {
         graph.typeNames.append(name)
         typeIDsByName[name] = id
         return id
+    }
+
+    /// The id of type `name`, adding it if new with the address of its type object (0: unknown).
+    package mutating func typeID(named name: String, typeObject: UInt64) -> UInt32 {
+        if let id = typeIDsByName[name] { return id }
+        if typeObject != 0 { pendingTypeObjects.append((typeObject, name)) }
+        return typeID(named: name)
     }
 
     /// Appends a type whose id the file assigns by position, with the address of its type object if known.
@@ -68,12 +66,13 @@ package struct HeapGraphBuilder {
     }
 
     /// Adds an object and returns its index; `closeObject` must follow with its referents.
-    package mutating func addObject(address: UInt64, typeID: UInt32, size: UInt64, refcount: UInt32, flags: UInt8 = 0) -> Int {
+    @discardableResult
+    package mutating func addObject(address: UInt64, typeID: UInt32, size: UInt64, refcount: UInt32, flags: ObjectFlags = []) -> Int {
         graph.addresses.append(address)
         graph.typeIDs.append(typeID)
         graph.sizes.append(size)
         graph.refcounts.append(refcount)
-        graph.flags.append(ObjectFlags(rawValue: flags))
+        graph.flags.append(flags)
         return graph.addresses.count - 1
     }
 
@@ -89,55 +88,16 @@ package struct HeapGraphBuilder {
         graph.edgeStarts.append(UInt32(edgeAddresses.count))
     }
 
-    /// Appends one referent of the object added last as a key that
-    /// ``resolveReferents(unresolved:renumber:address:)`` maps to an object index
-    /// (a walk that numbers its objects itself). ``closeObject()`` follows.
-    package mutating func addReferent(key: UInt32) { edgeKeys.append(key) }
+    package mutating func addReferent(_ address: UInt64) { edgeAddresses.append(address) }
 
-    /// Ends the referents of the object added last (given one by one with ``addReferent(key:)``).
-    package mutating func closeObject() { graph.edgeStarts.append(UInt32(edgeKeys.count)) }
+    package mutating func closeObject() { graph.edgeStarts.append(UInt32(edgeAddresses.count)) }
 
-    /// For a walk that records each object once and numbers them itself:
-    /// `renumber` rewrites every referent key (``addReferent(key:)``) in place
-    /// into an object index (`UInt32.max` where a key has none: dropped, and
-    /// counted with `unresolved`, the referents the walk left out), and
-    /// `address` names the object of each root, closure, class and type object,
-    /// so that ``finish()`` has nothing left to sort.
-    package mutating func resolveReferents(unresolved: Int, renumber: (UnsafeMutableBufferPointer<UInt32>) -> Void,
-                                           address: (UInt64) -> UInt32?) {
-        var written = 0
-        graph.edgeStarts.withUnsafeMutableBufferPointer { starts in
-            edgeKeys.withUnsafeMutableBufferPointer { keys in
-                renumber(keys)
-                var start = 0
-                for object in 0..<starts.count - 1 {
-                    let end = Int(starts[object + 1])
-                    for e in start..<end where keys[e] != .max {
-                        keys[written] = keys[e]
-                        written += 1
-                    }
-                    starts[object + 1] = UInt32(written)
-                    start = end
-                }
-            }
-        }
-        graph.unresolvedEdgeCount = unresolved + edgeKeys.count - written
-        edgeKeys.removeLast(edgeKeys.count - written)
-        graph.edgeTargets = edgeKeys
-        edgeKeys = []
-        for root in pendingRoots {
-            if let i = address(root.address) { graph.roots.append(Root(object: i, kind: root.kind, name: root.name)) }
-        }
-        for closure in pendingClosures { if let i = address(closure.address) { graph.closureNames[i] = closure.names } }
-        for attributes in pendingAttributes { if let i = address(attributes.address) { graph.attributeNames[i] = attributes.names } }
-        for locals in pendingLocals { if let i = address(locals.address) { graph.localNames[i] = locals.names } }
-        for type in pendingTypeObjects { if let i = address(type.address) { graph.typeObjectNames[i] = type.name } }
-        pendingRoots = []
-        pendingClosures = []
-        pendingAttributes = []
-        pendingLocals = []
-        pendingTypeObjects = []
-        referentsResolved = true
+    package mutating func setData(_ kind: ValueStore.Kind, _ data: UnsafeRawBufferPointer, length: Int) {
+        graph.values.setData(kind, data, length: length, for: graph.count - 1)
+    }
+
+    package mutating func setNumber(_ kind: ValueStore.Kind, bits: UInt64) {
+        graph.values.setNumber(kind, bits: bits, for: graph.count - 1)
     }
 
     package mutating func setValue(_ value: ObjectValue, for object: Int) { graph.values.set(value, for: object) }
@@ -171,7 +131,6 @@ package struct HeapGraphBuilder {
     /// Resolves referent addresses to indices; unknown ones are dropped and
     /// counted, and so are later duplicates of an address.
     package consuming func finish() -> HeapGraph {
-        if referentsResolved { return graph }
         if edgeAddresses.isEmpty, let graph = finishWithoutEdges() { return graph }
         var lookup = SortedAddresses(graph.addresses)
         var resolved = [UInt32](repeating: .max, count: edgeAddresses.count)

@@ -49,6 +49,7 @@ struct MLHReader {
         var sectionHeader = [UInt8](repeating: 0, count: 5)
         var objectsSeen: UInt64 = 0
         var edgesSeen: UInt64 = 0
+        var flagged = FlaggedCounts()
         while true {
             guard offset + 5 <= file.size else {
                 if offset == file.size {
@@ -96,6 +97,7 @@ struct MLHReader {
                     let counts = try readObjects(&cursor, into: &builder)
                     objectsSeen += counts.objects
                     edgesSeen += counts.edges
+                    flagged.add(counts)
                 case .roots: try readRoots(&cursor, into: &builder)
                 case .closures: try readClosures(&cursor, into: &builder)
                 case .attributes:
@@ -111,7 +113,28 @@ struct MLHReader {
             }
             offset += 5 + length
         }
+        if metadata.method == "read-only" { flagged.fill(&builder.metadata) }
         return builder.finish()
+    }
+
+    /// What a read-only snapshot's chunk flags say: objects whose referents come from a
+    /// conservative scan (and those edges), objects whose size is approximate.
+    private struct FlaggedCounts {
+        var conservativeObjects = 0, conservativeEdges = 0, approximateSizes = 0
+
+        mutating func add(_ chunk: (objects: UInt64, edges: UInt64, flags: ObjectFlags)) {
+            if chunk.flags.contains(.conservativeReferents) {
+                conservativeObjects += Int(chunk.objects)
+                conservativeEdges += Int(chunk.edges)
+            }
+            if chunk.flags.contains(.approximateSize) { approximateSizes += Int(chunk.objects) }
+        }
+
+        func fill(_ metadata: inout SnapshotMetadata) {
+            metadata.conservativeObjects = conservativeObjects
+            metadata.conservativeEdges = conservativeEdges
+            metadata.approximateSizes = approximateSizes
+        }
     }
 
     /// Object and edge counts from the END section (the file's last 25 bytes),
@@ -168,7 +191,7 @@ struct MLHReader {
 
     private func readObjects(
         _ cursor: inout ByteCursor, into builder: inout HeapGraphBuilder
-    ) throws(SnapshotError) -> (objects: UInt64, edges: UInt64) {
+    ) throws(SnapshotError) -> (objects: UInt64, edges: UInt64, flags: ObjectFlags) {
         let count = Int(try cursor.u32())
         let bias = UInt64(try cursor.u32())
         let flags = try cursor.u8()
@@ -190,7 +213,7 @@ struct MLHReader {
             let refcount = refcounts[i]
             local[i] = builder.addObject(
                 address: addresses[i], typeID: UInt32(type), size: sizes[i],
-                refcount: UInt32(clamping: refcount > bias ? refcount - bias : 0), flags: flags
+                refcount: UInt32(clamping: refcount > bias ? refcount - bias : 0), flags: ObjectFlags(rawValue: flags)
             )
             if contents == .full {
                 builder.closeObject(referents: (edge..<edge + n).lazy.map { edges[$0] })
@@ -201,7 +224,7 @@ struct MLHReader {
         }
         guard edge == edgeCount else { throw cursor.corrupt("a chunk has \(edgeCount - edge) referents that belong to no object") }
         if cursor.remaining > 0, contents == .full { try readValues(&cursor, local: local, into: &builder) }
-        return (UInt64(count), UInt64(edgeCount))
+        return (UInt64(count), UInt64(edgeCount), ObjectFlags(rawValue: flags))
     }
 
     private func readValues(_ cursor: inout ByteCursor, local: [Int], into builder: inout HeapGraphBuilder) throws(SnapshotError) {

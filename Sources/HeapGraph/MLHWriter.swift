@@ -1,187 +1,168 @@
 import Foundation
+import SafeFiles
+import SystemPackage
 
-/// Writes a graph as a `.mlh` snapshot (format 2), the same layout the Python
-/// agent streams: chunks of 8,192 objects with columns at the smallest width
-/// that holds their largest value.
-public enum MLHWriter {
+/// Writes a `.mlh` snapshot (format 2) as its objects arrive, the layout the
+/// Python agent streams: chunks of up to 8,192 objects that agree on their
+/// flags, each column at the smallest width that holds its largest value, a
+/// TYPES section before the chunk that first uses a type, names and roots at
+/// the end. Holds one chunk and about a megabyte of output, whatever the
+/// heap's size. The file is written under a temporary name beside `path`
+/// (mode 0600) and renamed into place by ``commit()``; a writer dropped
+/// uncommitted leaves no file.
+///
+///     var writer = try MLHWriter(path: "app.mlh", metadata: metadata)
+///     let list = writer.typeID(named: "list", typeObject: listType)
+///     writer.addObject(address: a, typeID: list, size: 72, refcount: 1, flags: .gcTracked)
+///     writer.addReferent(b)
+///     writer.closeObject()
+///     try writer.commit()
+public struct MLHWriter: GraphSink {
     static let chunkObjects = 8192
+
+    /// The header: written before the first section, so it may change until then.
+    public var metadata: SnapshotMetadata
+    /// Objects and referents written so far.
+    public private(set) var objectCount = 0, edgeCount = 0
+    let output: AtomicOutput
+    var out: OutputBuffer
+    var crc = CRC32()
+    var headerWritten = false
+    /// The first write error: the walk feeding the writer goes on, ``commit()`` throws it.
+    var failure: SnapshotError?
+    private var typeIDsByName: [String: UInt32] = [:]
+    private var typeCount = 0
+    /// Types added and not written yet: a TYPES section precedes the next chunk.
+    var newTypes: [UInt8] = []
+    var newTypeCount = 0
+    var chunk = Chunk()
+    private var closures: [(UInt64, [String])] = [], attributes: [(UInt64, [String])] = [], locals: [(UInt64, [String])] = []
+    private var roots: [(address: UInt64, kind: String, name: String)] = []
+
+    /// Starts writing `path` (mode 0600, through a temporary name beside it).
+    public init(path: String, metadata: SnapshotMetadata) throws(SnapshotError) {
+        do { self.init(output: try AtomicOutput(path: path), metadata: metadata) } catch {
+            throw SnapshotError(path: path, offset: nil, reason: error.reason)
+        }
+    }
+
+    private init(output: AtomicOutput, metadata: SnapshotMetadata) {
+        self.output = output
+        out = OutputBuffer(descriptor: output.descriptor, path: output.path)
+        self.metadata = metadata
+    }
+
+    /// The same file emptied, with nothing added: the walk starts over on a new copy.
+    public func restarted() -> MLHWriter {
+        var fresh = MLHWriter(output: output, metadata: metadata)
+        do {
+            try output.descriptor.resize(to: 0)
+            _ = try output.descriptor.seek(offset: 0, from: .start)
+        } catch {
+            fresh.failure = SnapshotError(path: output.path, offset: nil, reason: "cannot empty the file to start over: \(error)")
+        }
+        return fresh
+    }
 
     /// Writes `graph` to `path` through a temporary file renamed into place, mode 0600.
     public static func write(_ graph: HeapGraph, to path: String) throws(SnapshotError) {
-        var metadata = graph.metadata
-        metadata.format = Int(SnapshotFile.formatVersion)
-        metadata.source = nil
-        let metaBytes = (try? JSONEncoder().encode(metadata)) ?? Data("{}".utf8)
-        var crc = CRC32()
-        try AtomicFile.write(to: path) { (out: inout OutputBuffer) throws(SnapshotError) in
-            func emit(_ bytes: [UInt8]) {
-                bytes.withUnsafeBytes { crc.update($0) }
-                out.append(bytes: bytes)
-            }
-            func section(_ kind: SnapshotFile.Section, _ payload: [UInt8]) {
-                section(kind, writing: { $0 += payload })
-            }
-            // A section whose payload `body` appends straight to the buffer, its length filled in after.
-            func section(_ kind: SnapshotFile.Section, writing body: (inout [UInt8]) -> Void) {
-                let start = out.bytes.count
-                out.bytes += [kind.rawValue, 0, 0, 0, 0]
-                body(&out.bytes)
-                let length = UInt32(truncatingIfNeeded: out.bytes.count - start - 5)
-                for i in 0..<4 { out.bytes[start + 1 + i] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(i))) }
-                out.bytes.withUnsafeBytes { crc.update(UnsafeRawBufferPointer(rebasing: $0[start...])) }
-            }
-            emit(SnapshotFile.magic + le32(Int(SnapshotFile.formatVersion)) + le32(metaBytes.count) + Array(metaBytes))
-            var types: [UInt8] = le32(graph.typeNames.count)
-            let typeAddresses = Dictionary(graph.typeObjectNames.map { ($1, graph.addresses[Int($0)]) }, uniquingKeysWith: { a, _ in a })
-            for name in graph.typeNames {
-                let utf8 = Array(name.utf8.prefix(0xFFFF))
-                types += [UInt8(utf8.count & 0xFF), UInt8(utf8.count >> 8)] + utf8 + le64(typeAddresses[name] ?? 0)
-            }
-            section(.types, types)
-            // Chunks of at most 8,192 objects that agree on their flags (gc-tracked, conservative, approximate).
-            var start = 0
-            var scratch = ChunkValues()
-            while start < graph.count {
-                let flags = graph.flags[start]
-                var end = start + 1
-                while end < min(start + chunkObjects, graph.count), graph.flags[end] == flags { end += 1 }
-                section(.objects, writing: { appendObjects(graph, start..<end, flags: flags, values: &scratch, to: &$0) })
-                try out.flushIfFull()
-                start = end
-            }
-            for (kind, names) in [(SnapshotFile.Section.closures, graph.closureNames),
-                (.attributes, graph.attributeNames), (.locals, graph.localNames)] where !names.isEmpty {
-                let records = names.map { "[\(graph.addresses[Int($0.key)]), \(jsonArray($0.value))]" }
-                section(kind, Array("[\(records.joined(separator: ", "))]".utf8))
-            }
-            let roots = graph.roots.map {
-                "{\"address\": \(graph.addresses[Int($0.object)]), \"kind\": \(jsonString($0.kind)), \"name\": \(jsonString($0.name))}"
-            }
-            section(.roots, Array("[\(roots.joined(separator: ", "))]".utf8))
-            let end = le64(graph.count) + le64(graph.edgeCount) + le32(Int(crc.value))
-            out.append(bytes: [SnapshotFile.Section.end.rawValue] + le32(end.count) + end)
-        }
-    }
-
-    /// The referents and values of one chunk, values in one run per kind (reused from chunk to chunk).
-    private struct ChunkValues {
-        struct Run {
-            /// Per value: its object's place in the chunk, full length, stored head (characters for text, else bytes).
-            var positions: [UInt64] = [], lengths: [UInt64] = [], heads: [UInt64] = []
-            /// The stored bytes, one value after another.
-            var data: [UInt8] = []
-
-            mutating func removeAll() {
-                positions.removeAll(keepingCapacity: true)
-                lengths.removeAll(keepingCapacity: true)
-                heads.removeAll(keepingCapacity: true)
-                data.removeAll(keepingCapacity: true)
-            }
-        }
-        /// Text, bytes, ints and floats (``ValueStore/Kind``'s order).
-        var runs = [Run](repeating: Run(), count: 4)
-        /// The chunk's referents' addresses.
-        var edges: [UInt64] = []
-    }
-
-    /// Appends an objects payload: the columns, the edges (as addresses), then the values.
-    private static func appendObjects(_ graph: HeapGraph, _ range: Range<Int>, flags: ObjectFlags, values: inout ChunkValues,
-                                      to out: inout [UInt8]) {
-        let edges = Int(graph.edgeStarts[range.lowerBound])..<Int(graph.edgeStarts[range.upperBound])
-        out += le32(range.count) + le32(0) + [flags.rawValue]
-        appendColumn(range, to: &out) { graph.addresses[$0] }
-        appendColumn(range, to: &out) { UInt64(graph.typeIDs[$0]) }
-        appendColumn(range, to: &out) { graph.sizes[$0] }
-        appendColumn(range, to: &out) { UInt64(graph.refcounts[$0]) }
-        appendColumn(range, to: &out) { UInt64(graph.edgeStarts[$0 + 1] - graph.edgeStarts[$0]) }
-        out += le32(edges.count)
-        // Looked up once (random reads across the address column), then measured and written.
-        values.edges.removeAll(keepingCapacity: true)
-        for e in edges { values.edges.append(graph.addresses[Int(graph.edgeTargets[e])]) }
-        let referents = values.edges
-        appendColumn(referents.indices, to: &out) { referents[$0] }
-        for kind in 0..<4 { values.runs[kind].removeAll() }
-        for i in range {
+        var writer = try MLHWriter(path: path, metadata: graph.metadata)
+        let typeObjects = Dictionary(graph.typeObjectNames.map { ($1, graph.addresses[Int($0)]) }, uniquingKeysWith: { a, _ in a })
+        // Every name in order, repeated ones too, so that the graph's type ids stay the file's.
+        for name in graph.typeNames { writer.declareType(name, typeObject: typeObjects[name] ?? 0) }
+        for i in 0..<graph.count {
+            writer.addObject(address: graph.addresses[i], typeID: graph.typeIDs[i], size: graph.sizes[i], refcount: graph.refcounts[i],
+                             flags: graph.flags[i])
+            for target in graph.referents(of: i) { writer.addReferent(graph.addresses[Int(target)]) }
+            writer.closeObject()
             _ = graph.values.withRecord(of: i) { kind, length, stored in
-                let k = Int(kind.rawValue)
-                values.runs[k].positions.append(UInt64(i - range.lowerBound))
-                values.runs[k].lengths.append(UInt64(length))
-                values.runs[k].heads.append(UInt64(kind == .text ? characters(inUTF8: stored) : stored.count))
-                values.runs[k].data.append(contentsOf: stored)
+                if kind == .text || kind == .bytes { writer.setData(kind, stored, length: length) } else {
+                    writer.setNumber(kind, bits: stored.loadUnaligned(as: UInt64.self).littleEndian)
+                }
             }
         }
-        // Text and bytes: positions, full lengths, head lengths, then the heads' bytes;
-        // ints and floats: positions, then 8 little-endian bytes each.
-        for kind in [ValueStore.Kind.text, .bytes, .int, .float] {
-            let run = values.runs[Int(kind.rawValue)]
-            out += le32(run.positions.count)
-            appendColumn(run.positions.indices, to: &out) { run.positions[$0] }
-            if kind == .text || kind == .bytes {
-                appendColumn(run.lengths.indices, to: &out) { run.lengths[$0] }
-                appendColumn(run.heads.indices, to: &out) { run.heads[$0] }
-                out += le32(run.data.count)
-            }
-            out += run.data
+        for (object, names) in graph.closureNames { writer.addClosure(address: graph.addresses[Int(object)], names: names) }
+        for (object, names) in graph.attributeNames { writer.addAttributeNames(address: graph.addresses[Int(object)], names: names) }
+        for (object, names) in graph.localNames { writer.addLocalNames(address: graph.addresses[Int(object)], names: names) }
+        for root in graph.roots { writer.addRoot(address: graph.addresses[Int(root.object)], kind: root.kind, name: root.name) }
+        try writer.commit()
+    }
+
+    public mutating func typeID(named name: String, typeObject: UInt64) -> UInt32 {
+        if let id = typeIDsByName[name] { return id }
+        return declareType(name, typeObject: typeObject)
+    }
+
+    /// Adds a type record (even for a name seen before) and returns its id.
+    @discardableResult
+    private mutating func declareType(_ name: String, typeObject: UInt64) -> UInt32 {
+        let id = UInt32(typeCount)
+        typeCount += 1
+        typeIDsByName[name] = typeIDsByName[name] ?? id
+        let utf8 = Array(name.utf8.prefix(0xFFFF))
+        newTypes += [UInt8(utf8.count & 0xFF), UInt8(utf8.count >> 8)] + utf8 + Self.le64(typeObject)
+        newTypeCount += 1
+        return id
+    }
+
+    /// A type object's name becomes a type record of its own when no object of that type came first.
+    public mutating func nameTypeObject(address: UInt64, name: String) {
+        if typeIDsByName[name] == nil { declareType(name, typeObject: address) }
+    }
+
+    @discardableResult
+    public mutating func addObject(address: UInt64, typeID: UInt32, size: UInt64, refcount: UInt32, flags: ObjectFlags) -> Int {
+        if chunk.count == Self.chunkObjects || (chunk.count > 0 && flags != chunk.flags) { writeChunk() }
+        chunk.add(address: address, typeID: typeID, size: size, refcount: refcount, flags: flags)
+        objectCount += 1
+        return objectCount - 1
+    }
+
+    public mutating func addReferent(_ address: UInt64) { chunk.edges.append(address) }
+
+    public mutating func closeObject() {
+        let count = chunk.edges.count - chunk.openedAtEdge
+        chunk.referentCounts.append(UInt64(count))
+        edgeCount += count
+    }
+
+    package mutating func setData(_ kind: ValueStore.Kind, _ data: UnsafeRawBufferPointer, length: Int) {
+        chunk.addValue(kind, data, length: length, heads: kind == .text ? Self.characters(inUTF8: data) : data.count)
+    }
+
+    package mutating func setNumber(_ kind: ValueStore.Kind, bits: UInt64) {
+        withUnsafeBytes(of: bits.littleEndian) { chunk.addValue(kind, $0, length: 0, heads: 8) }
+    }
+
+    public mutating func addClosure(address: UInt64, names: [String]) { closures.append((address, names)) }
+    public mutating func addAttributeNames(address: UInt64, names: [String]) { attributes.append((address, names)) }
+    public mutating func addLocalNames(address: UInt64, names: [String]) { locals.append((address, names)) }
+    public mutating func addRoot(address: UInt64, kind: String, name: String) { roots.append((address, kind, name)) }
+
+    /// Writes what is left, the END section (counts and checksum), flushes the
+    /// file to disk and renames it into place; the first write error if any.
+    public consuming func commit() throws(SnapshotError) {
+        writeChunk()
+        writeNewTypes()
+        for (kind, records) in [(SnapshotFile.Section.closures, closures), (.attributes, attributes), (.locals, locals)]
+        where !records.isEmpty {
+            let json = records.map { "[\($0.0), \(Self.jsonArray($0.1))]" }
+            section(kind, Array("[\(json.joined(separator: ", "))]".utf8))
         }
-    }
-
-    /// Code points in UTF-8 bytes (the bytes that do not continue a sequence).
-    private static func characters(inUTF8 bytes: UnsafeRawBufferPointer) -> Int {
-        var count = 0
-        for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
-        return count
-    }
-
-    /// Appends a column of `value(i)` for `i` in `indices`: u8 width, then the
-    /// values little-endian at the smallest width that holds the largest.
-    @inline(__always)
-    private static func appendColumn(_ indices: Range<Int>, to out: inout [UInt8], _ value: (Int) -> UInt64) {
-        var top: UInt64 = 0
-        for i in indices { top = max(top, value(i)) }
-        let width = top < 1 << 8 ? 1 : top < 1 << 16 ? 2 : top < 1 << 32 ? 4 : top < 1 << 48 ? 6 : 8
-        let start = out.count
-        out.append(UInt8(width))
-        // Each value is stored as 8 little-endian bytes at its place; the next overwrites the excess.
-        out.append(contentsOf: repeatElement(0, count: indices.count * width + 8))
-        out.withUnsafeMutableBytes { buffer in
-            var at = start + 1
-            for i in indices {
-                buffer.storeBytes(of: value(i).littleEndian, toByteOffset: at, as: UInt64.self)
-                at += width
-            }
+        let rootRecords = roots.map {
+            "{\"address\": \($0.address), \"kind\": \(Self.jsonString($0.kind)), \"name\": \(Self.jsonString($0.name))}"
         }
-        out.removeLast(8)
-    }
-
-    static func le32(_ value: Int) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
-    static func le64(_ value: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) } }
-    static func le64(_ value: Int) -> [UInt8] { le64(UInt64(value)) }
-
-    private static func jsonString(_ text: String) -> String {
-        String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
-    }
-
-    private static func jsonArray(_ texts: [String]) -> String { "[" + texts.map(jsonString).joined(separator: ", ") + "]" }
-}
-
-extension HeapGraph {
-    /// A graph made from arrays (for generators and tests): object `i` has
-    /// `addresses[i]`, type `typeNames[typeIDs[i]]`, `sizes[i]`, and referents
-    /// `edgeTargets[edgeStarts[i]..<edgeStarts[i + 1]]` (object indices).
-    package init(
-        addresses: [UInt64], typeIDs: [UInt32], typeNames: [String], sizes: [UInt64],
-        edgeStarts: [UInt32], edgeTargets: [UInt32], roots: [Root], metadata: SnapshotMetadata = SnapshotMetadata()
-    ) {
-        self.init(metadata: metadata)
-        self.addresses = addresses
-        self.typeIDs = typeIDs
-        self.typeNames = typeNames
-        self.sizes = SizeColumn(sizes)
-        self.refcounts = [UInt32](repeating: 0, count: addresses.count)
-        self.flags = [ObjectFlags](repeating: .gcTracked, count: addresses.count)
-        self.edgeStarts = edgeStarts
-        self.edgeTargets = edgeTargets
-        self.roots = roots
-        values.reserveObjects(addresses.count)
+        section(.roots, Array("[\(rootRecords.joined(separator: ", "))]".utf8))
+        let end = Self.le64(UInt64(objectCount)) + Self.le64(UInt64(edgeCount)) + Self.le32(Int(crc.value))
+        out.append(bytes: [SnapshotFile.Section.end.rawValue] + Self.le32(end.count) + end)
+        if let failure {
+            output.abandon()
+            throw failure
+        }
+        do { try out.flush() } catch {
+            output.abandon()
+            throw error
+        }
+        do { try output.commit() } catch { throw SnapshotError(path: output.path, offset: nil, reason: error.reason) }
     }
 }

@@ -48,32 +48,6 @@ struct AddressSet {
         }
         return block << 6 | word.trailingZeroBitCount
     }
-
-    /// The members' ranks in address order, for numbering them once the set is complete.
-    func ranks() -> Ranks {
-        var before = [UInt32](repeating: 0, count: bits.count)
-        var total: UInt32 = 0
-        for (block, word) in bits.enumerated() {
-            before[block] = total
-            total &+= UInt32(word.nonzeroBitCount)
-        }
-        return Ranks(bits: bits, before: before)
-    }
-
-    /// How many members lie below each member: a count per 64 bits and a popcount.
-    struct Ranks {
-        let bits: [UInt64]
-        let before: [UInt32]
-
-        /// The rank of the member at word index `i`, nil if `i` is no member.
-        @inline(__always)
-        func rank(ofPosition i: Int) -> Int? {
-            guard i >= 0, i >> 6 < bits.count else { return nil }
-            let word = bits[i >> 6], bit: UInt64 = 1 << UInt64(i & 63)
-            guard word & bit != 0 else { return nil }
-            return Int(before[i >> 6]) + (word & (bit &- 1)).nonzeroBitCount
-        }
-    }
 }
 
 extension GraphWalk {

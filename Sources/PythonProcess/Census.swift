@@ -27,7 +27,7 @@ public enum Census {
                             amend: (CensusMemory, inout CensusResult) -> Void = { _, _ in }) throws(ProcessAccessError) -> CensusResult {
         let pid = python.pid
         let read = try readCopy(python: python, maxAttempts: maxAttempts,
-            progress: progress) { (copy, state, image) throws(ProcessAccessError) in
+            progress: progress) { (copy, state, image, _) throws(ProcessAccessError) in
             var result = try census(of: copy, state: state, image: image, pid: pid, includeFrozen: includeFrozen)
             amend(CensusMemory(memory: copy, image: image), &result)
             return result
@@ -49,11 +49,12 @@ public enum Census {
     }
 
     /// Stops every thread of the process (never while the collector runs), copies its
-    /// writable memory, resumes it, then runs `walk` over the copy. A walk that
+    /// writable memory, resumes it, then runs `walk` over the copy (given the
+    /// pause in milliseconds too). A walk that
     /// finds the copy inconsistent is retried with a new copy, up to `maxAttempts`.
     static func readCopy<Value>(python: PythonProcess, maxAttempts: Int, progress: (String) -> Void,
-                                walk: (HeapCopy, InterpreterState,
-                                    PythonImage) throws(ProcessAccessError) -> Value) throws(ProcessAccessError) -> CopyRead<Value> {
+                                walk: (HeapCopy, InterpreterState, PythonImage,
+                                    Double) throws(ProcessAccessError) -> Value) throws(ProcessAccessError) -> CopyRead<Value> {
         let pid = python.pid
         try python.requireSupportedVersion()
         let state = try InterpreterState(image: python.image, memory: python.memory, pid: pid)
@@ -83,7 +84,7 @@ public enum Census {
             stopper.resume()
             let pause = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
             do {
-                let value = try walk(copy, state, python.image)
+                let value = try walk(copy, state, python.image, pause)
                 return CopyRead(value: value, pauseMilliseconds: pause, attempts: attempt, osThreads: osThreads)
             } catch {
                 if case .inconsistent = error, attempt < maxAttempts {

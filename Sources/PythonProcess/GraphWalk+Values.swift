@@ -3,19 +3,19 @@ import HeapGraph
 /// Values of str, bytes, int and float objects, as the agent records them:
 /// the first 100 characters (bytes) and the full length; ints that fit 64 bits.
 extension GraphWalk {
-    static let valueCharacters = 100
+    static var valueCharacters: Int { 100 }
 
-    func recordValue(_ object: UInt64, _ kind: Traversal.Value, index: Int) {
+    func recordValue(_ object: UInt64, _ kind: Traversal.Value) {
         switch kind {
         case .none: break
         case .float:
-            if let bits = copy.word(at: object &+ 16) { builder.setNumber(.float, bits: bits, for: index) }
+            if let bits = copy.word(at: object &+ 16) { sink.setNumber(.float, bits: bits) }
         case .int:
-            if let value = intValue(object) { builder.setNumber(.int, bits: UInt64(bitPattern: value), for: index) }
+            if let value = intValue(object) { sink.setNumber(.int, bits: UInt64(bitPattern: value)) }
         case .bytes:
             guard let length = copy.word(at: object &+ 16), length < 1 << 40 else { return }
             _ = copy.withBytes(at: object &+ 32, count: Int(min(length, UInt64(Self.valueCharacters)))) {
-                builder.setData(.bytes, $0, length: Int(length), for: index)
+                sink.setData(.bytes, $0, length: Int(length))
             }
         case .str:
             // Compact ASCII (most strs): its bytes are already UTF-8, stored straight from the copy.
@@ -24,13 +24,13 @@ extension GraphWalk {
                let state = copy.word(at: object &+ layout.unicodeState), state >> 5 & 3 == 3 {
                 let head = Int(min(length, UInt64(Self.valueCharacters)))
                 let stored: Void? = copy.withBytes(at: object &+ layout.asciiObjectSize, count: head) {
-                    builder.setData(.text, $0, length: Int(length), for: index)
+                    sink.setData(.text, $0, length: Int(length))
                 }
                 if stored != nil { return }
             }
             guard let (text, length) = strHead(object) else { return }
             var utf8 = text
-            utf8.withUTF8 { builder.setData(.text, UnsafeRawBufferPointer($0), length: length, for: index) }
+            utf8.withUTF8 { sink.setData(.text, UnsafeRawBufferPointer($0), length: length) }
         }
     }
 

@@ -4,12 +4,14 @@ import HeapGraph
 /// collector's lists, then, from every object it visits and from the roots
 /// (thread stacks, `sys.modules`, builtins), the referents each type's layout
 /// names (``Traversal``), adding the untracked objects they reach (str, int,
-/// tuples…) once their `ob_type` is a validated type object. Builds the
-/// ``HeapGraph`` the `.mlh` writer takes.
+/// tuples…) once their `ob_type` is a validated type object. Each object goes
+/// to the sink as it is reached, with its referents by address: a `.mlh` file
+/// written as the walk goes (``MLHWriter``, so memlens holds little more than
+/// the copy), or a graph in memory (``HeapGraphBuilder``).
 ///
 /// One walk, one thread: its state is exempt from dynamic exclusivity checks
 /// (`@exclusivity(unchecked)`), which otherwise cost a quarter of the walk.
-final class GraphWalk {
+final class GraphWalk<Sink: GraphSink> {
     let walk: HeapWalk
     let graph: GraphLayout
     let values: Bool
@@ -33,7 +35,8 @@ final class GraphWalk {
     @exclusivity(unchecked) var typeIDs: [UInt32?] = []
     /// `subtype_traverse` in the target: the `tp_traverse` of Python classes.
     @exclusivity(unchecked) var subtypeTraverse: UInt64 = 0
-    @exclusivity(unchecked) var builder: HeapGraphBuilder
+    /// Where the objects go.
+    @exclusivity(unchecked) var sink: Sink
     /// Untracked objects found and not added yet, added in address order (the
     /// copy's order) once the tracked ones are in: a bit each, where a queue of
     /// them held 8 bytes each through the walk.
@@ -49,15 +52,14 @@ final class GraphWalk {
     var permanentObjects = 0
 
     struct Counts {
+        /// Objects and the referents written for them.
         var objects = 0, edges = 0, conservativeObjects = 0, conservativeEdges = 0, approximateSizes = 0
-        /// Referents that are no object (not tracked, no validated type): left out.
-        var unresolvedReferents = 0
         /// Objects whose referents could not be read (a pointer outside the copy).
         var unreadable = 0
         var firstUnreadable: String?
     }
 
-    init(walk: HeapWalk, graph: GraphLayout, runtime: UInt64, interpreter: UInt64, values: Bool, metadata: SnapshotMetadata) {
+    init(walk: HeapWalk, graph: GraphLayout, runtime: UInt64, interpreter: UInt64, values: Bool, sink: Sink) {
         self.runtime = runtime
         copy = walk.copy
         reader = walk.reader
@@ -67,30 +69,23 @@ final class GraphWalk {
         self.interpreter = interpreter
         known = AddressSet(copy: walk.copy)
         pending = AddressSet(copy: walk.copy)
-        builder = HeapGraphBuilder(metadata: metadata, expectedObjects: 1 << 16, expectedEdges: 1 << 18)
+        self.sink = sink
     }
 
-    /// Walks everything and returns the graph's builder with what numbers its
-    /// objects, to be finished once the copy is released. `subtypeTraverse` is the
+    /// Walks everything into ``sink``, the collector's counts in its metadata
+    /// before the first object. `subtypeTraverse` is the
     /// symbol's address when the image has it (nil: the most common
     /// `tp_traverse` of the heap types found, Python classes outnumbering the rest).
-    func run(subtypeTraverse symbol: UInt64?) throws(ProcessAccessError) -> Numbering {
-        // Referents are kept by their word's index in the copy, 4 bytes each.
-        guard copy.wordCount < Int(UInt32.max) else {
-            throw .inconsistent(pid: 0, detail: "\(copy.byteCount >> 30) GiB copied: the read-only walk reads at most 32 GiB")
-        }
+    func run(subtypeTraverse symbol: UInt64?) throws(ProcessAccessError) {
         // The collector's lists twice: all tracked objects must be known before
         // the first is added (a list of them would cost 12 bytes each at the peak).
-        var trackedCount = 0
         generations = try walk.walkGenerations { (object, _, permanent) throws(ProcessAccessError) in
             insertKnown(object)
-            trackedCount += 1
             if permanent { permanentObjects += 1 }
         }
-        // Room for the untracked objects too (str, int…: about as many again on
-        // typical heaps); untouched room costs address space, not memory.
-        builder.reserve(objects: 4 * trackedCount + 4096, referentKeys: 8 * trackedCount + 4096,
-                        valueBytes: values ? 16 * trackedCount + 4096 : 0)
+        sink.metadata.gcCounts = generations.map(\.count)
+        sink.metadata.gcThresholds = generations.map(\.threshold)
+        sink.metadata.gcFrozen = permanentObjects
         if let symbol { subtypeTraverse = symbol } else { subtypeTraverse = try mostCommonHeapTraverse() }
         let roots = try collectRoots()
         for root in roots {
@@ -126,9 +121,7 @@ final class GraphWalk {
         }
         queue = []
         queueSlots = []
-        for root in roots { builder.addRoot(address: root.address, kind: root.kind, name: root.name) }
-        // Numbered and finished by the caller, once the copy is let go (that keeps memlens's peak memory down).
-        return Numbering(builder: builder, known: known, words: copy.wordNumbering, unresolved: counts.unresolvedReferents)
+        for root in roots { sink.addRoot(address: root.address, kind: root.kind, name: root.name) }
     }
 
     /// Marks an untracked object (at word index `bit`, of type slot `slot`) to be added.
@@ -155,7 +148,7 @@ final class GraphWalk {
 
     private func typeID(_ slot: Int) -> UInt32 {
         if let id = typeIDs[slot] { return id }
-        let id = builder.typeID(named: walk.typeNames[slot])
+        let id = sink.typeID(named: walk.typeNames[slot], typeObject: walk.typeAddresses[slot])
         typeIDs[slot] = id
         return id
     }
@@ -185,29 +178,29 @@ final class GraphWalk {
             counts.approximateSizes += 1
         }
         let refcount = UInt32(clamping: Int64(bitPattern: copy.word(at: object) ?? 0))
-        let index = builder.addObject(address: object, typeID: typeID(slot), size: size, refcount: refcount, flags: flags)
-        // Each referent that is an object goes in by its bit in `known` (see ``Numbering``); the rest are left out.
+        sink.addObject(address: object, typeID: typeID(slot), size: size, refcount: refcount, flags: ObjectFlags(rawValue: flags))
+        // Each referent that is an object (known, or of a validated type) goes in; the rest are left out.
         for referent in scratch {
-            guard let bit = position(referent) else { counts.unresolvedReferents += 1; continue }
+            guard let bit = position(referent) else { continue }
             if !known.contains(position: bit) {
-                guard let slot = self.slot(ofObject: referent) else { counts.unresolvedReferents += 1; continue }
+                guard let slot = self.slot(ofObject: referent) else { continue }
                 addUntracked(referent, bit: bit, slot: slot)
             }
-            builder.addReferent(key: UInt32(truncatingIfNeeded: bit))
+            sink.addReferent(referent)
+            counts.edges += 1
         }
-        builder.closeObject()
+        sink.closeObject()
         counts.objects += 1
-        counts.edges += scratch.count
         guard ready else { return }
         let t = traversals[slot]
-        if values, t.value != .none { recordValue(object, t.value, index: index) }
-        if t.isType, let name = try? reader.typeName(object) { builder.nameTypeObject(address: object, name: name) }
-        if t.isFunction, let names = closureNames(object) { builder.addClosure(address: object, names: names) }
+        if values, t.value != .none { recordValue(object, t.value) }
+        if t.isType, let name = try? reader.typeName(object) { sink.nameTypeObject(address: object, name: name) }
+        if t.isFunction, let names = closureNames(object) { sink.addClosure(address: object, names: names) }
         if t.holdsVariables, let names = variableNames(object, t, referents: scratch) {
-            builder.addLocalNames(address: object, names: names)
+            sink.addLocalNames(address: object, names: names)
         }
         if t.cachedKeys != 0, t.slotOffsets.count == 0, namedClasses.insert(slot).inserted, let names = sharedKeyNames(t.cachedKeys) {
-            builder.addAttributeNames(address: walk.typeAddresses[slot], names: names)
+            sink.addAttributeNames(address: walk.typeAddresses[slot], names: names)
         }
     }
 

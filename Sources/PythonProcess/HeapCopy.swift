@@ -161,24 +161,6 @@ public final class HeapCopy: MemorySource {
         return starts[last] + UInt64(offset) * 8
     }
 
-    /// The copy's word numbering without its bytes, to number objects once the copy is let go.
-    var wordNumbering: WordNumbering { WordNumbering(starts: starts, ends: ends, wordBases: wordBases) }
-
-    /// ``HeapCopy/wordIndex(_:)`` kept apart from the copied bytes (a few words per region).
-    struct WordNumbering {
-        let starts: [UInt64], ends: [UInt64], wordBases: [Int]
-
-        /// `hint`: the region found last (objects near one another share one), updated.
-        func wordIndex(_ address: UInt64, hint: inout Int) -> Int? {
-            if hint < starts.count, address >= starts[hint], address < ends[hint] {
-                return wordBases[hint] &+ Int((address &- starts[hint]) >> 3)
-            }
-            guard let i = HeapCopy.region(of: address, starts: starts, ends: ends) else { return nil }
-            hint = i
-            return wordBases[i] &+ Int((address &- starts[i]) >> 3)
-        }
-    }
-
     /// Copied 8-byte words in all.
     var wordCount: Int { Int(byteCount >> 3) &+ starts.count }
 

@@ -5,101 +5,115 @@ public import HeapGraph
 /// census's stop–copy–resume (``Census``), then ``GraphWalk`` over the copy.
 /// Works on a main thread blocked in C (`read(2)`, a lock, an idle event
 /// loop), sees `gc.freeze()`d objects and frame locals, and reads core files.
+/// The file is written as the walk goes: memlens holds the copy and little more.
 ///
-///     let snapshot = try ReadOnlySnapshot.take(pid: 1234, values: true)
-///     try MLHWriter.write(snapshot.graph, to: "app.mlh")
+///     let snapshot = try ReadOnlySnapshot.write(pid: 1234, to: "app.mlh", values: true)
+///     print(snapshot.objectCount, snapshot.pauseMilliseconds)
 public struct ReadOnlySnapshot: Sendable {
-    /// The object graph, with metadata saying how it was made (`method: read-only`).
-    public var graph: HeapGraph
     /// The target's pause for the copy, in milliseconds (0 for a core).
-    public var pauseMilliseconds: Double
-    /// Time spent walking the copy and building the graph, in milliseconds.
+    public var pauseMilliseconds: Double = 0
+    /// Walking the copy (and writing the file as it goes), in milliseconds.
     public var walkMilliseconds: Double
+    /// Finishing the file: its last sections, flushed to disk and renamed into place.
+    public var commitMilliseconds: Double = 0
     /// Bytes of memory copied (or read from the core).
     public var copiedBytes: UInt64
     public var python: String
+    /// The process (for a core, the one that dumped it).
+    public var pid: Int32
+    public var objectCount: Int
+    public var edgeCount: Int
+    /// Objects whose referents come from a conservative scan (extension types memlens does not model).
+    public var conservativeObjects: Int
     /// Objects whose referents could not be read (skipped).
     public var unreadableObjects: Int
-    /// Objects in the graph.
-    public var objectCount: Int { graph.count }
 
-    /// Stops `pid` only while its memory is copied, then walks the copy.
-    /// `values`: record str/bytes/int/float values. Errors are one line each
-    /// (not Python, 3.7, gone, ptrace denied, a corrupt heap with its address).
-    public static func take(pid: Int32, values: Bool,
-        progress: (String) -> Void = { _ in }) throws(ProcessAccessError) -> ReadOnlySnapshot {
-        let read = try Census.readCopy(python: PythonProcess(pid: pid), maxAttempts: 20,
-            progress: progress) { (copy, state, image) throws(ProcessAccessError) in
-            try walk(copy, state: state, image: image, pid: pid, values: values)
-        }
-        // The copy is gone by now: the graph is finished without it in memory.
-        var snapshot = finish(read.value)
-        snapshot.pauseMilliseconds = read.pauseMilliseconds
-        snapshot.graph.metadata.pauseMilliseconds = read.pauseMilliseconds
-        snapshot.graph.metadata.argv = commandLine(pid)
+    /// Stops `pid` only while its memory is copied, then walks the copy into
+    /// `path` (mode 0600, renamed into place when complete). `values`: record
+    /// str/bytes/int/float values. Errors are one line each (not Python, 3.7,
+    /// gone, ptrace denied, a corrupt heap with its address, the file).
+    public static func write(pid: Int32, to path: String, values: Bool, progress: (String) -> Void = { _ in }) throws -> ReadOnlySnapshot {
+        var writer = try MLHWriter(path: path, metadata: SnapshotMetadata())
+        var snapshot = try take(pid: pid, values: values, into: &writer, progress: progress)
+        try commit(writer, into: &snapshot)
         return snapshot
     }
 
-    /// Walks the heap held by the core file at `path` (see ``Census/take(core:executable:includeFrozen:amend:)``
-    /// for how the files it names are found).
-    public static func take(core path: String, executable: String?, values: Bool) throws(ProcessAccessError) -> ReadOnlySnapshot {
-        func walkCore() throws(ProcessAccessError) -> Walked {
+    /// Walks the heap held by the core file at `path` into the snapshot file
+    /// `output` (see ``Census/take(core:executable:includeFrozen:amend:)`` for
+    /// how the files it names are found).
+    public static func write(core path: String, executable: String?, to output: String, values: Bool) throws -> ReadOnlySnapshot {
+        var writer = try MLHWriter(path: output, metadata: SnapshotMetadata())
+        var snapshot: ReadOnlySnapshot
+        do {
             let opened = try Census.openCore(path: path, executable: executable)
-            return try walk(opened.memory, state: opened.state, image: opened.image, pid: opened.pid, values: values)
+            snapshot = try walk(opened.memory, state: opened.state, image: opened.image, pid: opened.pid, values: values, into: &writer)
+        } catch { throw Census.said(of: path, error) }
+        try commit(writer, into: &snapshot)
+        return snapshot
+    }
+
+    /// The snapshot of `pid` as a graph in memory (`frag --paths`).
+    public static func graph(pid: Int32, values: Bool, progress: (String) -> Void = { _ in }) throws(ProcessAccessError) -> HeapGraph {
+        var builder = HeapGraphBuilder(metadata: SnapshotMetadata())
+        _ = try take(pid: pid, values: values, into: &builder, progress: progress)
+        return builder.finish()
+    }
+
+    private static func commit(_ writer: consuming MLHWriter, into snapshot: inout ReadOnlySnapshot) throws(SnapshotError) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try writer.commit()
+        snapshot.commitMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+    }
+
+    /// Copies `pid`'s memory (retrying while the copy is inconsistent) and walks it into `sink`.
+    static func take<Sink: GraphSink>(pid: Int32, values: Bool, into sink: inout Sink,
+        progress: (String) -> Void) throws(ProcessAccessError) -> ReadOnlySnapshot {
+        let argv = commandLine(pid)
+        var tries = 0
+        let read = try Census.readCopy(python: PythonProcess(pid: pid), maxAttempts: 20,
+            progress: progress) { (copy, state, image, pause) throws(ProcessAccessError) in
+            tries += 1
+            if tries > 1 { sink = sink.restarted() }
+            sink.metadata.pauseMilliseconds = pause
+            sink.metadata.argv = argv
+            return try walk(copy, state: state, image: image, pid: pid, values: values, into: &sink)
         }
-        do { return finish(try walkCore()) } catch { throw Census.said(of: path, error) }
+        var snapshot = read.value
+        snapshot.pauseMilliseconds = read.pauseMilliseconds
+        return snapshot
     }
 
-    /// A walk done, its graph not yet finished (which needs no copy).
-    struct Walked {
-        var numbering: GraphWalk.Numbering
-        var counts: GraphWalk.Counts
-        var generations: [CensusResult.Generation]
-        var permanentObjects: Int
-        var startNanoseconds: UInt64
-        var copiedBytes: UInt64
-        var python: String
-    }
-
-    static func walk(_ copy: HeapCopy, state: InterpreterState, image: PythonImage, pid: Int32,
-        values: Bool) throws(ProcessAccessError) -> Walked {
+    static func walk<Sink: GraphSink>(_ copy: HeapCopy, state: InterpreterState, image: PythonImage, pid: Int32,
+        values: Bool, into sink: inout Sink) throws(ProcessAccessError) -> ReadOnlySnapshot {
         let start = DispatchTime.now().uptimeNanoseconds
         guard let layout = GraphLayout.forVersion(minor: image.version.minor) else {
             throw .unsupportedVersion(pid: pid, version: image.version.description)
         }
         let reader = ObjectReader(memory: copy, layout: state.layout)
         let heap = HeapWalk(copy: copy, reader: reader, gcState: state.gcState)
-        var metadata = SnapshotMetadata()
-        metadata.format = Int(SnapshotFile.formatVersion)  // dict referents are values then keys
-        metadata.python = image.version.description
-        metadata.implementation = "cpython"
-        metadata.pid = Int(pid)
-        metadata.executable = image.path
-        metadata.time = Date().timeIntervalSince1970
-        metadata.values = values
-        metadata.pointerBytes = 8
-        metadata.method = "read-only"
+        sink.metadata.format = Int(SnapshotFile.formatVersion)  // dict referents are values then keys
+        sink.metadata.python = image.version.description
+        sink.metadata.implementation = "cpython"
+        sink.metadata.pid = Int(pid)
+        sink.metadata.executable = image.path
+        sink.metadata.time = Date().timeIntervalSince1970
+        sink.metadata.values = values
+        sink.metadata.pointerBytes = 8
+        sink.metadata.method = "read-only"
         let walker = GraphWalk(walk: heap, graph: layout, runtime: state.runtime, interpreter: state.interpreter, values: values,
-                               metadata: metadata)
-        let numbering = try walker.run(subtypeTraverse: image.address(of: "subtype_traverse"))
-        return Walked(numbering: numbering, counts: walker.counts, generations: walker.generations,
-                      permanentObjects: walker.permanentObjects, startNanoseconds: start, copiedBytes: copy.byteCount,
-                      python: image.version.description)
-    }
-
-    /// Resolves the walk's referents into the graph and fills in its metadata.
-    static func finish(_ walked: consuming Walked) -> ReadOnlySnapshot {
-        let counts = walked.counts, generations = walked.generations
-        var graph = walked.numbering.finish()
-        graph.metadata.conservativeObjects = counts.conservativeObjects
-        graph.metadata.conservativeEdges = counts.conservativeEdges
-        graph.metadata.approximateSizes = counts.approximateSizes
-        graph.metadata.gcCounts = generations.map(\.count)
-        graph.metadata.gcThresholds = generations.map(\.threshold)
-        graph.metadata.gcFrozen = walked.permanentObjects
-        return ReadOnlySnapshot(graph: graph, pauseMilliseconds: 0,
-                                walkMilliseconds: Double(DispatchTime.now().uptimeNanoseconds - walked.startNanoseconds) / 1e6,
-                                copiedBytes: walked.copiedBytes, python: walked.python, unreadableObjects: counts.unreadable)
+                               sink: sink)
+        try walker.run(subtypeTraverse: image.address(of: "subtype_traverse"))
+        sink = walker.sink
+        let counts = walker.counts
+        // A graph in memory keeps these; a file's reader counts them from its chunks' flags.
+        sink.metadata.conservativeObjects = counts.conservativeObjects
+        sink.metadata.conservativeEdges = counts.conservativeEdges
+        sink.metadata.approximateSizes = counts.approximateSizes
+        return ReadOnlySnapshot(walkMilliseconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6,
+                                copiedBytes: copy.byteCount, python: image.version.description, pid: pid, objectCount: counts.objects,
+                                edgeCount: counts.edges, conservativeObjects: counts.conservativeObjects,
+                                unreadableObjects: counts.unreadable)
     }
 
     /// The target's argv, as `/proc/PID/cmdline` gives it.

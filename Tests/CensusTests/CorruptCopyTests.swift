@@ -1,4 +1,5 @@
 import Foundation
+import HeapGraph
 @testable import PythonProcess
 import Testing
 import TestSupport
@@ -25,16 +26,15 @@ struct CorruptCopyTests {
         defer { target.finish() }
         let pid = target.pid
         let outcomes = try Census.readCopy(python: PythonProcess(pid: pid), maxAttempts: 5,
-            progress: { _ in }) { (copy, state, image) throws(ProcessAccessError) in
-            let clean = ReadOnlySnapshot.finish(try ReadOnlySnapshot.walk(copy, state: state, image: image, pid: pid, values: true))
+            progress: { _ in }) { (copy, state, image, _) throws(ProcessAccessError) in
+            let clean = try walkIntoGraph(copy, state: state, image: image, pid: pid)
             var generator = SeededGenerator(state: 0x9E37_79B9_7F4A_7C15)
             var graphs = 0, errors: [String] = []
             // WHEN 1, 2, 4 … 32,768 more words are overwritten before each walk
             for round in 0..<16 {
                 copy.corrupt(words: 1 << round, using: &generator)
                 do {
-                    let snapshot = ReadOnlySnapshot.finish(try ReadOnlySnapshot.walk(copy, state: state, image: image, pid: pid,
-                        values: true))
+                    let snapshot = try walkIntoGraph(copy, state: state, image: image, pid: pid)
                     #expect(snapshot.objectCount > 0)
                     graphs += 1
                 } catch {
@@ -46,7 +46,7 @@ struct CorruptCopyTests {
             // AND, from a clean copy again, the fields of collected objects overwritten
             // (their type, sizes, pointers), leaving the collector's lists whole
             let fresh = try Census.readCopy(python: PythonProcess(pid: pid), maxAttempts: 5,
-                progress: { _ in }) { (copy, state, image) throws(ProcessAccessError) in
+                progress: { _ in }) { (copy, state, image, _) throws(ProcessAccessError) in
                 var objects: [UInt64] = []
                 _ = try HeapWalk(copy: copy, reader: ObjectReader(memory: copy, layout: state.layout), gcState: state.gcState)
                     .walkGenerations { (object, _, _) throws(ProcessAccessError) in objects.append(object) }
@@ -58,7 +58,7 @@ struct CorruptCopyTests {
                         copy.overwrite(value, at: object &+ 8 &* (1 &+ generator.next() % 7))
                     }
                     do {
-                        _ = ReadOnlySnapshot.finish(try ReadOnlySnapshot.walk(copy, state: state, image: image, pid: pid, values: true))
+                        _ = try walkIntoGraph(copy, state: state, image: image, pid: pid)
                         inside += 1
                     } catch {
                         insideErrors += 1
@@ -77,5 +77,14 @@ struct CorruptCopyTests {
         #expect(outcomes.graphs + outcomes.errors.count == 16)
         for error in outcomes.errors { #expect(!error.isEmpty && !error.contains("\n")) }
         #expect(target.isRunningFreely)
+    }
+
+    /// The read-only walk of `copy` into a graph in memory.
+    func walkIntoGraph(_ copy: HeapCopy, state: InterpreterState, image: PythonImage,
+                       pid: Int32) throws(ProcessAccessError) -> ReadOnlySnapshot {
+        var builder = HeapGraphBuilder(metadata: SnapshotMetadata())
+        let snapshot = try ReadOnlySnapshot.walk(copy, state: state, image: image, pid: pid, values: true, into: &builder)
+        #expect(builder.finish().count == snapshot.objectCount)
+        return snapshot
     }
 }

@@ -47,7 +47,7 @@ d = json.load(open(sys.argv[1])); rss = int(sys.argv[2]) * 1024
 line = "  %d objects: paused %.0f ms, %.0f ms in all; %.2f M objects/s" % (d["objects"], d["pause_ms"], d["total_ms"], d["objects"] / d["total_ms"] / 1000)
 if d.get("walk_ms") is not None:
     walk_write = d["walk_ms"] + d["write_ms"]
-    line += " (walk + graph %.0f ms, + write %.0f ms: %.2f M/s); %d edges; copied %.0f MiB, peak RSS %.0f MiB = copied + %.0f B/object; file %.1f MiB" % (
+    line += " (walk, writing as it goes, %.0f ms, + finishing the file %.0f ms: %.2f M/s); %d edges; copied %.0f MiB, peak RSS %.0f MiB = copied + %.0f B/object; file %.1f MiB" % (
         d["walk_ms"], d["write_ms"], d["objects"] / walk_write / 1000, d["edges"], d["copied_bytes"] / 2**20, rss / 2**20,
         (rss - d["copied_bytes"]) / d["objects"], d["bytes"] / 2**20)
 else:

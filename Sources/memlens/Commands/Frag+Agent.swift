@@ -24,9 +24,9 @@ extension Frag {
 
     /// Reads the target's heap from outside (the read-only snapshot's walk) and finds the pinners in it.
     func takeSnapshotForHolders(_ pinning: Pinning) throws -> PinnerHolders {
-        let graph = try ReadOnlySnapshot.take(pid: pid, values: true) { line in
+        let graph = try ReadOnlySnapshot.graph(pid: pid, values: true) { line in
             report.progress("memlens: \(line)")
-        }.graph
+        }
         var holders = PinnerHolders(pinned: pinning.typedObjects, graph: graph, file: "(read by --paths, not kept)", pid: pid)
         holders.source = "a read-only snapshot taken just after"
         return holders

@@ -61,25 +61,20 @@ struct Snapshot: ParsableCommand {
                 try Attacher.snapshot(pid: pid, output: output, values: !noValues, timeoutSeconds: timeout.seconds, progress: note)
             }
             line = SnapshotLine(path: output, pid: pid, python: result.python, method: "agent", objects: result.objects,
-                bytes: result.bytes,
-                                pause_ms: result.dumpSeconds * 1000, total_ms: result.totalSeconds * 1000)
+                                bytes: result.bytes, pause_ms: result.dumpSeconds * 1000, total_ms: result.totalSeconds * 1000)
         } else {
             let snapshot = try reportingErrors {
                 switch target {
-                case .process(let pid): try ReadOnlySnapshot.take(pid: pid, values: !noValues, progress: note)
-                case .file(let core): try ReadOnlySnapshot.take(core: core, executable: exe, values: !noValues)
+                case .process(let pid): try ReadOnlySnapshot.write(pid: pid, to: output, values: !noValues, progress: note)
+                case .file(let core): try ReadOnlySnapshot.write(core: core, executable: exe, to: output, values: !noValues)
                 }
             }
-            let writeStarted = Date()
-            try reportingErrors { try MLHWriter.write(snapshot.graph, to: output) }
-            let writeMilliseconds = Date().timeIntervalSince(writeStarted) * 1000
             let bytes = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
-            line = SnapshotLine(path: output, pid: pid ?? Int32(snapshot.graph.metadata.pid ?? 0), python: snapshot.python,
-                method: "read-only",
-                                objects: snapshot.graph.count, bytes: bytes, pause_ms: snapshot.pauseMilliseconds,
+            line = SnapshotLine(path: output, pid: snapshot.pid, python: snapshot.python, method: "read-only",
+                                objects: snapshot.objectCount, bytes: bytes, pause_ms: snapshot.pauseMilliseconds,
                                 total_ms: Date().timeIntervalSince(started) * 1000, walk_ms: snapshot.walkMilliseconds,
-                                write_ms: writeMilliseconds, copied_bytes: snapshot.copiedBytes, edges: snapshot.graph.edgeCount,
-                                conservative_objects: snapshot.graph.metadata.conservativeObjects)
+                                write_ms: snapshot.commitMilliseconds, copied_bytes: snapshot.copiedBytes, edges: snapshot.edgeCount,
+                                conservative_objects: snapshot.conservativeObjects)
         }
         // The summary is a progress line (stderr): stdout carries only the --json document.
         report.progress("memlens: wrote \(output) (\(line.method)): \(line.objects) objects, \(ByteFormat.string(UInt64(line.bytes))); "
@@ -99,9 +94,9 @@ struct SnapshotLine: Encodable {
     var bytes: Int
     var pause_ms: Double
     var total_ms: Double
-    /// Read-only: walking the copy and building the graph; the bytes copied; edges; objects scanned conservatively.
+    /// Read-only: walking the copy, writing the file as it goes; the bytes copied; edges; objects scanned conservatively.
     var walk_ms: Double?
-    /// Read-only: writing the file.
+    /// Read-only: finishing the file (last sections, flushed to disk, renamed into place).
     var write_ms: Double?
     var copied_bytes: UInt64?
     var edges: Int?
