@@ -3,7 +3,8 @@
 /// code objects and the interpreter's module tables, for one minor version on
 /// 64-bit Linux. Measured with `gdb -batch -ex 'ptype/o …' libpython3.X.so.1.0`
 /// on the pyenv builds ``PythonLayout`` names; checked against
-/// `gc.get_referents` by the snapshot tests.
+/// `gc.get_referents` by the snapshot tests. The one table of frame, code and
+/// `sys.modules` offsets: `watch`'s ``StackReader`` and ``ModuleNames`` read it too.
 struct GraphLayout: Sendable {
     // PyTypeObject (same 3.8–3.13)
     var typeTraverse: UInt64 = 184
@@ -17,6 +18,7 @@ struct GraphLayout: Sendable {
     /// `_PyRuntime.main_thread`: the main thread's id (`threading.main_thread().ident`).
     var runtimeMainThread: UInt64
     // PyInterpreterState
+    /// `interp->modules` (3.8–3.11) or `interp->imports.modules` (3.12+): `sys.modules`.
     var interpreterModules: UInt64
     var interpreterSysdict: UInt64
     var interpreterBuiltins: UInt64
@@ -31,13 +33,14 @@ struct GraphLayout: Sendable {
     var frameBack: UInt64
     var frameCode: UInt64
     var frameLocalsPlus: UInt64
-    /// 3.8–3.10 `f_lasti`; 3.11+ `prev_instr` / `instr_ptr` (a pointer into the code).
+    /// 3.8–3.10 `f_lasti` (an int, -1 before the first instruction); 3.11–3.12 `prev_instr`, 3.13 `instr_ptr` (pointers).
     var frameInstruction: UInt64
     /// 3.11+: `owner` byte (3 = a C stack shim frame without code, 3.12+).
     var frameOwner: UInt64
     // PyCodeObject
     var codeFilename: UInt64
     var codeName: UInt64
+    /// 3.11+: `co_qualname`, the name frames are shown by (`codeName` before).
     var codeQualname: UInt64?
     var codeFirstLine: UInt64
     var codeLineTable: UInt64
@@ -46,7 +49,7 @@ struct GraphLayout: Sendable {
     var codeLocalNames: UInt64
     var codeCellNames: UInt64?
     var codeFreeNames: UInt64?
-    /// 3.11+: offset of `co_code_adaptive` (the instructions).
+    /// 3.11+: offset of `co_code_adaptive` (the instructions); 3.8–3.10: `co_code`, a pointer to a bytes object.
     var codeInstructions: UInt64
     /// The line table's format.
     var lineTable: LineTableFormat

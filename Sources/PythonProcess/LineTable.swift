@@ -75,8 +75,3 @@ enum LineTable {
         return nil
     }
 }
-
-extension GraphLayout.LineTableFormat {
-    /// The table format of CPython 3.`minor`.
-    init(minor: Int) { self = minor < 10 ? .lnotab : minor == 10 ? .linetable310 : .locations }
-}

@@ -11,12 +11,12 @@ public enum ModuleNames {
     /// some names, never a trap).
     public static func read(memory: any MemorySource, image: PythonImage, pid: Int32,
                             limit: Int = 100_000) throws(ProcessAccessError) -> [String] {
-        guard let frames = FrameLayout.forMinor(image.version.minor) else {
+        guard let graph = GraphLayout.forVersion(minor: image.version.minor) else {
             throw .unsupportedVersion(pid: pid, version: image.version.description)
         }
         let state = try InterpreterState(image: image, memory: memory, pid: pid)
         let reader = ObjectReader(memory: memory, layout: state.layout)
-        let dict = try reader.word(state.interpreter &+ frames.interpreterModules)
+        let dict = try reader.word(state.interpreter &+ graph.interpreterModules)
         guard dict != 0 else { return [] }
         let shape = try reader.keysShape(reader.word(dict &+ state.layout.dictKeys))
         let keyOffset: UInt64 = shape.entrySize == 24 ? 8 : 0

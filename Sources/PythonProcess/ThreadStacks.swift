@@ -1,19 +1,21 @@
 /// Reads the main thread's Python stack of a live process without stopping
 /// it (as py-spy's non-blocking mode does): a frame list that changes while it
 /// is read gives an error or a short stack, never a trap. CPython 3.8–3.13.
-/// (A minimal reader for `watch`; the whole-graph walker with frame roots is separate.)
+/// (A minimal reader for `watch`; the read-only snapshot reads every thread's frames
+/// in `GraphWalk+Roots.swift`, through the same ``GraphLayout``.)
 public struct StackReader {
     let state: InterpreterState
-    let frames: FrameLayout
+    /// The frame chain and code object offsets: the read-only snapshot's table.
+    let layout: GraphLayout
     let reader: ObjectReader
 
     public init(python: PythonProcess) throws(ProcessAccessError) {
         try python.requireSupportedVersion()
-        guard let frames = FrameLayout.forMinor(python.version.minor) else {
+        guard let layout = GraphLayout.forVersion(minor: python.version.minor) else {
             throw .unsupportedVersion(pid: python.pid, version: python.version.description)
         }
         state = try InterpreterState(image: python.image, memory: python.memory, pid: python.pid)
-        self.frames = frames
+        self.layout = layout
         reader = ObjectReader(memory: python.memory, layout: state.layout)
     }
 
@@ -30,46 +32,50 @@ public struct StackReader {
         }
         guard thread != 0 else { return [] }
         var stack: [PythonFrame] = []
-        switch frames.chain {
-        case let .frameObjects(threadFrame, back, code, lasti):
-            var frame = try reader.word(thread &+ threadFrame)
-            while frame != 0, stack.count < maxDepth {
-                let codeObject = try reader.word(frame &+ code)
-                let index = Int(try reader.memory.load(Int32.self, at: frame &+ lasti))
-                stack.append(try describe(code: codeObject, instruction: index))
-                frame = try reader.word(frame &+ back)
+        // 3.8–3.10 `tstate->frame`; 3.11–3.12 `tstate->cframe->current_frame`; 3.13 `tstate->current_frame`.
+        var frame = try reader.word(thread &+ layout.threadFrame)
+        if let current = layout.cframeCurrentFrame, frame != 0 { frame = try reader.word(frame &+ current) }
+        while frame != 0, stack.count < maxDepth {
+            // 3.12+: frames owned by the C stack (3) are shims between C and Python calls.
+            let owner = layout.frameIsObject ? 0 : try reader.memory.load(UInt8.self, at: frame &+ layout.frameOwner)
+            if owner != 3 {
+                let code = try reader.word(frame &+ layout.frameCode)
+                stack.append(try describe(code: code, position: linePosition(frame: frame, code: code)))
             }
-        case let .interpreterFrames(cframe, current, code, previous, instruction, owner):
-            let holder = try cframe.map { (offset) throws(ProcessAccessError) in try reader.word(thread &+ offset) } ?? thread
-            var frame = try reader.word(holder &+ current)
-            while frame != 0, stack.count < maxDepth {
-                // 3.12+: frames owned by the C stack (3) are shims between C and Python calls.
-                if try reader.memory.load(UInt8.self, at: frame &+ owner) != 3 {
-                    let codeObject = try reader.word(frame &+ code)
-                    let pointer = try reader.word(frame &+ instruction)
-                    let start = codeObject &+ frames.codeBytecode
-                    let index = pointer >= start && pointer - start < 1 << 24 ? Int((pointer - start) / 2) : -1
-                    stack.append(try describe(code: codeObject, instruction: index))
-                }
-                frame = try reader.word(frame &+ previous)
-            }
+            frame = try reader.word(frame &+ layout.frameBack)
         }
         return stack
     }
 
-    /// The function, file and line of `code` at instruction `index` (3.8–3.9: a byte offset).
-    func describe(code: UInt64, instruction index: Int) throws(ProcessAccessError) -> PythonFrame {
-        guard let name = try reader.string(at: reader.word(code &+ frames.codeName), maxLength: 256),
-              let file = try reader.string(at: reader.word(code &+ frames.codeFilename), maxLength: 1024) else {
+    /// Where `frame` is, in the unit of its version's line table (``LineTable/line(_:format:firstLine:position:)``);
+    /// nil before its first instruction or when its instruction pointer is outside `code`.
+    func linePosition(frame: UInt64, code: UInt64) throws(ProcessAccessError) -> Int? {
+        switch layout.lineTable {
+        case .lnotab, .linetable310:
+            // `f_lasti` (an int, -1 before the first instruction): 3.8–3.9 a byte offset, 3.10 2-byte code units.
+            let lasti = Int(try reader.memory.load(Int32.self, at: frame &+ layout.frameInstruction))
+            guard lasti >= 0 else { return nil }
+            return layout.lineTable == .linetable310 ? 2 * lasti : lasti
+        case .locations:
+            // The instruction pointer: code units from the code's first instruction.
+            let pointer = try reader.word(frame &+ layout.frameInstruction)
+            let start = code &+ layout.codeInstructions
+            guard pointer >= start, pointer - start < 1 << 24 else { return nil }
+            return Int((pointer - start) / 2)
+        }
+    }
+
+    /// The function (3.11+: its qualified name), file and line of `code` at `position` (nil: its first line).
+    func describe(code: UInt64, position: Int?) throws(ProcessAccessError) -> PythonFrame {
+        guard let name = try reader.string(at: reader.word(code &+ (layout.codeQualname ?? layout.codeName)), maxLength: 256),
+              let file = try reader.string(at: reader.word(code &+ layout.codeFilename), maxLength: 1024) else {
             throw .inconsistent(pid: 0, detail: "code object 0x\(String(code, radix: 16)) without a name (the stack moved)")
         }
-        let first = Int(try reader.memory.load(Int32.self, at: code &+ frames.codeFirstLine))
-        var line = first
-        if index >= 0, let table = try bytes(of: reader.word(code &+ frames.codeLineTable)) {
-            // 3.10's f_lasti counts 2-byte code units; the table, bytes.
-            let position = frames.minor == 10 ? 2 * index : index
-            line = LineTable.line(table, format: .init(minor: frames.minor), firstLine: first, position: position) ?? first
+        let first = Int(try reader.memory.load(Int32.self, at: code &+ layout.codeFirstLine))
+        guard let position, let table = try bytes(of: reader.word(code &+ layout.codeLineTable)) else {
+            return PythonFrame(function: name, file: file, line: first)
         }
+        let line = LineTable.line(table, format: layout.lineTable, firstLine: first, position: position) ?? first
         return PythonFrame(function: name, file: file, line: line)
     }
 
