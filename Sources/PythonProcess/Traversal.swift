@@ -37,6 +37,8 @@ struct Traversal {
         case orderedDict
         /// Pointer fields at these offsets (a `Py_VISIT` each).
         case fields(Offsets)
+        /// `_asyncio.Future` and `Task`: these fields, then (3.13) the managed `__dict__`.
+        case future(Offsets)
         /// `collections.defaultdict`: `default_factory` at 48, then the dict.
         case defaultDict
         /// `functools._lru_cache_wrapper`: these fields, and each cached link's key and result.
@@ -123,6 +125,8 @@ struct Traversal {
             if managedDict || inlineValues { cachedKeys = try reader.word(type &+ layout.heapTypeCachedKeys) }
         }
         let nativeFlags = try reader.flags(ofType: native)
+        // 3.13: a native base with a managed dict (`_asyncio.Task`) visits it; subtype_traverse does not.
+        if managedDict, graph.inlineValuesFlag != 0, nativeFlags & graph.managedDictFlag != 0 { managedDict = false }
         dictSubclass = nativeFlags & ObjectReader.dictSubclass != 0
         guard flags & ObjectReader.haveGC != 0 else {
             rule = .none
@@ -191,6 +195,9 @@ struct Traversal {
         case "frame" where graph.generators != nil: return .frameObject
         case "generator" where graph.generators != nil, "coroutine" where graph.generators != nil: return .generator(async: false)
         case "async_generator" where graph.generators != nil: return .generator(async: true)
+        case "_asyncio.Future": if let asyncio = graph.asyncio { return .future(Offsets(asyncio.futureFields, in: &pool)) }
+        case "_asyncio.Task":
+            if let asyncio = graph.asyncio { return .future(Offsets(asyncio.taskFields + asyncio.futureFields, in: &pool)) }
         default: break
         }
         if flags & baseExceptionSubclass != 0 {
