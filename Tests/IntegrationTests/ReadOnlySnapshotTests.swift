@@ -55,8 +55,8 @@ struct ReadOnlySnapshotTests {
         #expect(comparison.presentShare >= 0.999, "\(comparison.summary)")
         #expect(comparison.equalReferentShare >= 0.995, "\(comparison.summary)")
         #expect(comparison.topTypesOff.isEmpty, "\(comparison.topTypesOff)")
-        // The target's deques (items in blocks of 64) and OrderedDicts are read by their layout:
-        // no conservative scan, the agent's referents.
+        // The target's deques (items in blocks of 64), OrderedDicts, asyncio tasks and futures (and Python
+        // subclasses of them) are read by their layout: no conservative scan, the agent's referents.
         for type in SnapshotComparison.modelledModuleTypes {
             let objects = (0..<readOnly.count).filter { readOnly.typeName(of: $0) == type }
             #expect(objects.count >= 3, "\(type)")
@@ -86,6 +86,10 @@ struct ReadOnlySnapshotTests {
         let paths = try runCommand([TestPaths.memlens, "paths", readOnlyPath, "--type", "HeldByCoroutine", "--max", "1"])
         #expect(paths.status == 0 && paths.stdout.contains("coroutine") && paths.stdout.contains("local 'coroutine_local'"),
                 "\(python): \(paths.stdout) \(paths.stderr)")
+        // A pending task's coroutine, read through the task's fields.
+        let taskPaths = try runCommand([TestPaths.memlens, "paths", readOnlyPath, "--type", "HeldByTask", "--max", "1"])
+        #expect(taskPaths.status == 0 && taskPaths.stdout.contains("Task ") && taskPaths.stdout.contains("local 'task_local'"),
+                "\(python): \(taskPaths.stdout) \(taskPaths.stderr)")
     }
 
     @Test("A real-library heap (sympy and docutils at work, installed into a venv by the test): the same comparison, ≤ 1% of objects scanned conservatively",
@@ -342,8 +346,10 @@ struct SnapshotComparison {
     var differing: [String: Int]
     var conservativeShare: Double
 
-    /// Types of standard modules (named with a dot) whose referents the walk reads by layout: compared too.
-    static let modelledModuleTypes: Set<String> = ["collections.deque", "collections.OrderedDict"]
+    /// Types of standard modules (named with a dot) whose referents the walk reads by layout, and the
+    /// read-only target's Python subclasses of some: compared too.
+    static let modelledModuleTypes: Set<String> = ["collections.deque", "collections.OrderedDict", "_asyncio.Task", "_asyncio.Future",
+                                                   "__main__.TaskSubclass", "__main__.FutureSubclass"]
 
     init(agent: HeapGraph, readOnly: HeapGraph) {
         var index: [UInt64: Int] = [:]
