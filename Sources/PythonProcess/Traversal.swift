@@ -122,11 +122,11 @@ struct Traversal {
             managedDict = graph.managedDictFlag != 0 && flags & graph.managedDictFlag != 0
             inlineValues = graph.inlineValuesFlag != 0 && flags & graph.inlineValuesFlag != 0
             if !managedDict, own != inherited { dictOffset = own }
+            // 3.13: subtype_traverse visits a managed dict only when the class added it (`_asyncio.Task`'s visits its own).
+            if graph.inlineValuesFlag != 0, own == inherited { managedDict = false }
             if managedDict || inlineValues { cachedKeys = try reader.word(type &+ layout.heapTypeCachedKeys) }
         }
         let nativeFlags = try reader.flags(ofType: native)
-        // 3.13: a native base with a managed dict (`_asyncio.Task`) visits it; subtype_traverse does not.
-        if managedDict, graph.inlineValuesFlag != 0, nativeFlags & graph.managedDictFlag != 0 { managedDict = false }
         dictSubclass = nativeFlags & ObjectReader.dictSubclass != 0
         guard flags & ObjectReader.haveGC != 0 else {
             rule = .none
