@@ -198,6 +198,10 @@ struct Traversal {
         case "_asyncio.Future": if let asyncio = graph.asyncio { return .future(Offsets(asyncio.futureFields, in: &pool)) }
         case "_asyncio.Task":
             if let asyncio = graph.asyncio { return .future(Offsets(asyncio.taskFields + asyncio.futureFields, in: &pool)) }
+        // A future's iterator (`await future`) and a task's wrappers: its scheduled step (`sw_task`, `sw_arg`),
+        // 3.8–3.9 its wake-up callback; the same fields 3.8–3.13 (3.12+ heap types, visiting their type too).
+        case "_asyncio.FutureIter", "TaskWakeupMethWrapper": return fields([16])
+        case "TaskStepMethWrapper", "_asyncio.TaskStepMethWrapper": return fields([16, 24])
         default: break
         }
         if flags & baseExceptionSubclass != 0 {
