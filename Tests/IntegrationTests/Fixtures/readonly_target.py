@@ -86,7 +86,7 @@ def main(mode):
         asyncio.run(idle())
     else:
         sys.stdin.read()
-    loop.close()
+    close_loop(loop)
     sys.stdout.write("done\n")
     sys.stdout.flush()
     return keeper, frozen, deques, ordered, suspended, tasks
@@ -203,9 +203,20 @@ def pending_tasks():
     tasks += [TaskSubclass(waiting_task(waited), loop=loop) for _ in range(3)]
     tasks[0].note = "an attribute"
     loop.run_until_complete(asyncio.sleep(0))  # each task runs to its await: it waits on `waited`
-    for task in tasks:
+    # Three tasks whose first step is scheduled, not run (a step wrapper each in the loop's queue),
+    # and three futures' iterators (what `await future` holds).
+    scheduled = [loop.create_task(waiting_task(waited)) for _ in range(3)]
+    iterators = [future.__await__() for future in pending[:3]]
+    for task in tasks + scheduled:
         task._log_destroy_pending = False
-    return loop, (done, pending, tasks)
+    return loop, (done, pending, tasks, scheduled, iterators)
+
+
+def close_loop(loop):
+    """Closes the tasks' coroutines (a task that never started warns at exit otherwise), then the loop."""
+    for task in asyncio.all_tasks(loop):
+        task.get_coro().close()
+    loop.close()
 
 
 async def idle():
