@@ -78,12 +78,15 @@ struct GraphLayout: Sendable {
     var managedDictTagged: Bool
     /// Generators, coroutines, async generators and 3.11+ frame objects (``GeneratorLayout``).
     var generators: GeneratorLayout? = nil
+    /// `_asyncio.Future` and `_asyncio.Task` (``AsyncioLayout``).
+    var asyncio: AsyncioLayout? = nil
 
     enum LineTableFormat: Sendable { case lnotab, linetable310, locations }
 
     static func forVersion(minor: Int) -> GraphLayout? {
         var layout = base(minor: minor)
         layout?.generators = GeneratorLayout(minor: minor)
+        layout?.asyncio = AsyncioLayout(minor: minor)
         return layout
     }
 

@@ -127,10 +127,14 @@ extension GraphWalk {
             try appendDequeItems(object, into: &out)
         case .orderedDict:
             try appendOrderedDict(object, t, into: &out)
-        case .fields(let fields):
+        case .fields(let fields), .future(let fields):
             for i in fields.range {
                 let word = try field(object &+ offsets[i])
                 if word != 0 { out.append(word) }
+            }
+            if case .future = t.rule, graph.asyncio?.managedDict == true {  // 3.13: the managed `__dict__`
+                let dict = try field(object &- 24)
+                if dict != 0 { out.append(dict) }
             }
         case .conservative:
             var skip: Set<UInt64> = []

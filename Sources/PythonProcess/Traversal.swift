@@ -37,6 +37,8 @@ struct Traversal {
         case orderedDict
         /// Pointer fields at these offsets (a `Py_VISIT` each).
         case fields(Offsets)
+        /// `_asyncio.Future` and `Task`: these fields, then (3.13) the managed `__dict__`.
+        case future(Offsets)
         /// `collections.defaultdict`: `default_factory` at 48, then the dict.
         case defaultDict
         /// `functools._lru_cache_wrapper`: these fields, and each cached link's key and result.
@@ -120,6 +122,8 @@ struct Traversal {
             managedDict = graph.managedDictFlag != 0 && flags & graph.managedDictFlag != 0
             inlineValues = graph.inlineValuesFlag != 0 && flags & graph.inlineValuesFlag != 0
             if !managedDict, own != inherited { dictOffset = own }
+            // 3.13: subtype_traverse visits a managed dict only when the class added it (`_asyncio.Task`'s visits its own).
+            if graph.inlineValuesFlag != 0, own == inherited { managedDict = false }
             if managedDict || inlineValues { cachedKeys = try reader.word(type &+ layout.heapTypeCachedKeys) }
         }
         let nativeFlags = try reader.flags(ofType: native)
@@ -191,6 +195,13 @@ struct Traversal {
         case "frame" where graph.generators != nil: return .frameObject
         case "generator" where graph.generators != nil, "coroutine" where graph.generators != nil: return .generator(async: false)
         case "async_generator" where graph.generators != nil: return .generator(async: true)
+        case "_asyncio.Future": if let asyncio = graph.asyncio { return .future(Offsets(asyncio.futureFields, in: &pool)) }
+        case "_asyncio.Task":
+            if let asyncio = graph.asyncio { return .future(Offsets(asyncio.taskFields + asyncio.futureFields, in: &pool)) }
+        // A future's iterator (`await future`) and a task's wrappers: its scheduled step (`sw_task`, `sw_arg`),
+        // 3.8–3.9 its wake-up callback; the same fields 3.8–3.13 (3.12+ heap types, visiting their type too).
+        case "_asyncio.FutureIter", "TaskWakeupMethWrapper": return fields([16])
+        case "TaskStepMethWrapper", "_asyncio.TaskStepMethWrapper": return fields([16, 24])
         default: break
         }
         if flags & baseExceptionSubclass != 0 {

@@ -55,9 +55,16 @@ struct ReadOnlySnapshotTests {
         #expect(comparison.presentShare >= 0.999, "\(comparison.summary)")
         #expect(comparison.equalReferentShare >= 0.995, "\(comparison.summary)")
         #expect(comparison.topTypesOff.isEmpty, "\(comparison.topTypesOff)")
-        // The target's deques (items in blocks of 64) and OrderedDicts are read by their layout:
-        // no conservative scan, the agent's referents.
-        for type in SnapshotComparison.modelledModuleTypes {
+        // The target's deques (items in blocks of 64), OrderedDicts, asyncio tasks and futures (and Python
+        // subclasses of them), futures' iterators and tasks' scheduled steps (3.8–3.11 a bare type name; 3.8–3.9
+        // their wake-up callbacks too) are read by their layout: no conservative scan, the agent's referents.
+        var layoutTypes = SnapshotComparison.modelledModuleTypes
+        if ["3.8", "3.9", "3.10", "3.11"].contains(python.minor) {
+            layoutTypes.remove("_asyncio.TaskStepMethWrapper")
+            layoutTypes.insert("TaskStepMethWrapper")
+        }
+        if ["3.8", "3.9"].contains(python.minor) { layoutTypes.insert("TaskWakeupMethWrapper") }
+        for type in layoutTypes {
             let objects = (0..<readOnly.count).filter { readOnly.typeName(of: $0) == type }
             #expect(objects.count >= 3, "\(type)")
             #expect(objects.allSatisfy { !readOnly.flags[$0].contains(.conservativeReferents) }, "\(type)")
@@ -86,6 +93,13 @@ struct ReadOnlySnapshotTests {
         let paths = try runCommand([TestPaths.memlens, "paths", readOnlyPath, "--type", "HeldByCoroutine", "--max", "1"])
         #expect(paths.status == 0 && paths.stdout.contains("coroutine") && paths.stdout.contains("local 'coroutine_local'"),
                 "\(python): \(paths.stdout) \(paths.stderr)")
+        // A pending task's coroutine, read through the task's fields (an edge label between them allowed,
+        // and 3.8–3.10's frame object after the coroutine).
+        let taskPaths = try runCommand([TestPaths.memlens, "paths", readOnlyPath, "--type", "HeldByTask", "--max", "1"])
+        let throughTask = "Task(Subclass)? 0x[0-9a-f]+ (→ (?:(?! 0x)[^→])+ )?→ coroutine 0x[0-9a-f]+ (→ frame 0x[0-9a-f]+ )?" +
+            "→ local 'task_local' → "
+        #expect(taskPaths.status == 0 && taskPaths.stdout.range(of: throughTask, options: .regularExpression) != nil,
+                "\(python): \(taskPaths.stdout) \(taskPaths.stderr)")
     }
 
     @Test("A real-library heap (sympy and docutils at work, installed into a venv by the test): the same comparison, ≤ 1% of objects scanned conservatively",
@@ -342,8 +356,11 @@ struct SnapshotComparison {
     var differing: [String: Int]
     var conservativeShare: Double
 
-    /// Types of standard modules (named with a dot) whose referents the walk reads by layout: compared too.
-    static let modelledModuleTypes: Set<String> = ["collections.deque", "collections.OrderedDict"]
+    /// Types of standard modules (named with a dot) whose referents the walk reads by layout, and the
+    /// read-only target's Python subclasses of some: compared too.
+    static let modelledModuleTypes: Set<String> = ["collections.deque", "collections.OrderedDict", "_asyncio.Task", "_asyncio.Future",
+                                                   "__main__.TaskSubclass", "__main__.FutureSubclass", "_asyncio.FutureIter",
+                                                   "_asyncio.TaskStepMethWrapper"]
 
     init(agent: HeapGraph, readOnly: HeapGraph) {
         var index: [UInt64: Int] = [:]

@@ -56,6 +56,9 @@ def main(mode):
     # A suspended generator, coroutine and async generator, each holding a list
     # in a local, and a frame object its call outlived: read by their layout.
     suspended = suspended_frames()
+    # Pending asyncio tasks and futures (with a result, callbacks, an exception,
+    # a cancel message, attributes; subclasses too) on a loop that is not running.
+    loop, tasks = pending_tasks()
     # Formatted before any dump: json's first use readies types (new dicts, descriptors).
     text = json.dumps(line) + "\n"
     if mode in ("dump", "libraries"):
@@ -83,9 +86,10 @@ def main(mode):
         asyncio.run(idle())
     else:
         sys.stdin.read()
+    close_loop(loop)
     sys.stdout.write("done\n")
     sys.stdout.flush()
-    return keeper, frozen, deques, ordered, suspended
+    return keeper, frozen, deques, ordered, suspended, tasks
 
 
 _kept = []
@@ -143,6 +147,76 @@ def suspended_frames():
     except StopIteration:
         pass
     return generator, coroutine, async_generator, finished_frame()[0]
+
+
+class HeldByTask:
+    """Reachable only through a pending task's coroutine's local."""
+
+
+class TaskSubclass(asyncio.Task):
+    pass
+
+
+class FutureSubclass(asyncio.Future):
+    pass
+
+
+async def waiting_task(future):
+    task_local = ["held by a pending task", HeldByTask()]
+    await future
+    return task_local
+
+
+def raised():
+    try:
+        raise ValueError("set on a future, with its traceback")
+    except ValueError as error:
+        return error
+
+
+def pending_tasks():
+    loop = asyncio.new_event_loop()
+    loop.set_debug(True)  # futures and tasks keep the stack they were created at
+    done = [loop.create_future() for _ in range(3)] + [FutureSubclass(loop=loop)]
+    done[0].set_result(["a result"])
+    done[3].set_result(["a result"])
+    done[1].set_exception(raised())
+    done[1].exception()
+    if sys.version_info >= (3, 9):
+        done[2].cancel(msg="a cancel message")
+    else:
+        done[2].cancel()
+    try:
+        done[2].result()  # makes the cancelled error it keeps (3.9+)
+    except asyncio.CancelledError:
+        pass
+    # Pending ones keep their callbacks (the first one, then a list).
+    pending = [loop.create_future() for _ in range(3)] + [FutureSubclass(loop=loop) for _ in range(2)]
+    for i, future in enumerate(done + pending):
+        if i >= len(done):
+            future.add_done_callback(id)
+        if i >= len(done) + 1:
+            future.add_done_callback(repr)
+        future.note = ["an attribute", i]
+    waited = loop.create_future()
+    tasks = [loop.create_task(waiting_task(waited)) for _ in range(3)]
+    tasks += [TaskSubclass(waiting_task(waited), loop=loop) for _ in range(3)]
+    tasks[0].note = "an attribute"
+    loop.run_until_complete(asyncio.sleep(0))  # each task runs to its await: it waits on `waited`
+    # Three tasks whose first step is scheduled, not run (a step wrapper each in the loop's queue),
+    # and three futures' iterators (what `await future` holds).
+    scheduled = [loop.create_task(waiting_task(waited)) for _ in range(3)]
+    iterators = [future.__await__() for future in pending[:3]]
+    for task in tasks + scheduled:
+        task._log_destroy_pending = False
+    return loop, (done, pending, tasks, scheduled, iterators)
+
+
+def close_loop(loop):
+    """Closes the tasks' coroutines (a task that never started warns at exit otherwise), then the loop."""
+    for task in asyncio.all_tasks(loop):
+        task.get_coro().close()
+    loop.close()
 
 
 async def idle():
