@@ -124,15 +124,7 @@ extension GraphWalk {
               let bytes = try? copy.bytes(at: table &+ 32, count: Int(tableLength)),
               let word = copy.word(at: frame &+ graph.frameInstruction) else { return 0 }
         let first = Int(Int32(truncatingIfNeeded: firstWord))
-        let position: Int
-        switch graph.lineTable {
-        case .lnotab: position = Int(Int32(truncatingIfNeeded: word))  // f_lasti: a byte offset
-        case .linetable310: position = 2 * Int(Int32(truncatingIfNeeded: word))  // f_lasti: code units
-        case .locations:
-            let start = code &+ graph.codeInstructions
-            guard word >= start, word - start < 1 << 32 else { return first }
-            position = Int((word - start) / 2)  // the instruction pointer: code units from the first
-        }
+        guard let position = graph.linePosition(instructionWord: word, code: code) else { return first }
         return LineTable.line(bytes, format: graph.lineTable, firstLine: first, position: position) ?? first
     }
 }

@@ -75,3 +75,24 @@ enum LineTable {
         return nil
     }
 }
+
+extension GraphLayout {
+    /// Where a frame is, in the unit of its version's line table
+    /// (``LineTable/line(_:format:firstLine:position:)``), from the word at
+    /// `frame + frameInstruction`: 3.8–3.9 `f_lasti` (a byte offset), 3.10
+    /// `f_lasti` (2-byte code units), 3.11+ the instruction pointer (code units
+    /// from `code + codeInstructions`). Nil before the first instruction or for
+    /// a pointer outside the code.
+    func linePosition(instructionWord word: UInt64, code: UInt64) -> Int? {
+        switch lineTable {
+        case .lnotab, .linetable310:
+            let lasti = Int(Int32(truncatingIfNeeded: word))
+            guard lasti >= 0 else { return nil }
+            return lineTable == .linetable310 ? 2 * lasti : lasti
+        case .locations:
+            let start = code &+ codeInstructions
+            guard word >= start, word - start < 1 << 24 else { return nil }
+            return Int((word - start) / 2)
+        }
+    }
+}

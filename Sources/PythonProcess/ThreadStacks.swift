@@ -40,29 +40,12 @@ public struct StackReader {
             let owner = layout.frameIsObject ? 0 : try reader.memory.load(UInt8.self, at: frame &+ layout.frameOwner)
             if owner != 3 {
                 let code = try reader.word(frame &+ layout.frameCode)
-                stack.append(try describe(code: code, position: linePosition(frame: frame, code: code)))
+                let position = layout.linePosition(instructionWord: try reader.word(frame &+ layout.frameInstruction), code: code)
+                stack.append(try describe(code: code, position: position))
             }
             frame = try reader.word(frame &+ layout.frameBack)
         }
         return stack
-    }
-
-    /// Where `frame` is, in the unit of its version's line table (``LineTable/line(_:format:firstLine:position:)``);
-    /// nil before its first instruction or when its instruction pointer is outside `code`.
-    func linePosition(frame: UInt64, code: UInt64) throws(ProcessAccessError) -> Int? {
-        switch layout.lineTable {
-        case .lnotab, .linetable310:
-            // `f_lasti` (an int, -1 before the first instruction): 3.8–3.9 a byte offset, 3.10 2-byte code units.
-            let lasti = Int(try reader.memory.load(Int32.self, at: frame &+ layout.frameInstruction))
-            guard lasti >= 0 else { return nil }
-            return layout.lineTable == .linetable310 ? 2 * lasti : lasti
-        case .locations:
-            // The instruction pointer: code units from the code's first instruction.
-            let pointer = try reader.word(frame &+ layout.frameInstruction)
-            let start = code &+ layout.codeInstructions
-            guard pointer >= start, pointer - start < 1 << 24 else { return nil }
-            return Int((pointer - start) / 2)
-        }
     }
 
     /// The function (3.11+: its qualified name), file and line of `code` at `position` (nil: its first line).
