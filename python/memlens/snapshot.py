@@ -12,7 +12,10 @@ other half of this contract:
     magic  b"\\x89MLH\\r\\n\\x1a\\n"   u32 format version   u32 n   n bytes of JSON metadata
     section*: u8 kind, u32 payload length, payload
         1 TYPES    u32 count, then per type: u16 length + UTF-8 name (appended to the type table),
-                   and from format 2 the type object's u64 address
+                   and from format 2 the type object's u64 address; one before each chunk that
+                   uses new types (both writers stream: the header comes first, so a read-only
+                   file's counts of conservative objects and edges and approximate sizes are
+                   counted by the reader from the OBJECTS flags)
         2 OBJECTS  u32 count, u32 refcount bias, u8 flags (1: gc-tracked objects; memlens's
                    read-only walk adds 2: referents from a conservative scan, 4: approximate size),
                    columns address/type/size/refcount/referent-count,
