@@ -38,6 +38,8 @@ public struct MLHWriter: GraphSink {
     var chunk = Chunk()
     private var closures: [(UInt64, [String])] = [], attributes: [(UInt64, [String])] = [], locals: [(UInt64, [String])] = []
     private var roots: [(address: UInt64, kind: String, name: String)] = []
+    /// Type objects named before any object of their type (``nameTypeObject(address:name:)``).
+    private var typeObjects: [(name: String, address: UInt64)] = []
 
     /// Starts writing `path` (mode 0600, through a temporary name beside it).
     public init(path: String, metadata: SnapshotMetadata) throws(SnapshotError) {
@@ -105,9 +107,10 @@ public struct MLHWriter: GraphSink {
         return id
     }
 
-    /// A type object's name becomes a type record of its own when no object of that type came first.
+    /// A type object whose name no object's type has by the end gets a type record of its own then
+    /// (last, so that the ids the chunks use stay small and their type columns narrow).
     public mutating func nameTypeObject(address: UInt64, name: String) {
-        if typeIDsByName[name] == nil { declareType(name, typeObject: address) }
+        if typeIDsByName[name] == nil { typeObjects.append((name, address)) }
     }
 
     @discardableResult
@@ -143,6 +146,7 @@ public struct MLHWriter: GraphSink {
     /// file to disk and renames it into place; the first write error if any.
     public consuming func commit() throws(SnapshotError) {
         writeChunk()
+        for (name, address) in typeObjects where typeIDsByName[name] == nil { declareType(name, typeObject: address) }
         writeNewTypes()
         for (kind, records) in [(SnapshotFile.Section.closures, closures), (.attributes, attributes), (.locals, locals)]
         where !records.isEmpty {
