@@ -306,10 +306,17 @@ struct ReadOnlySnapshotTests {
         sleeper.arguments = ["30"]
         try sleeper.run()
         defer { sleeper.terminate() }
-        let notPython = try runCommand([TestPaths.memlens, "snapshot", String(sleeper.processIdentifier), "-o", "/tmp/none.mlh"])
+        let folder = try TestPaths.temporaryFolder("readonly-bad")
+        let notPython = try runCommand([TestPaths.memlens, "snapshot", String(sleeper.processIdentifier), "-o",
+                                        folder.appendingPathComponent("none.mlh").path])
         #expect(notPython.status == 1)
         #expect(notPython.stderr.hasPrefix("error: ") && notPython.stderr.contains("is not a CPython process"), "\(notPython.stderr)")
         #expect(notPython.stderr.split(separator: "\n").count == 1)
+        // The file is opened before the target is touched, and nothing is left of it after the error
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+        let noFolder = try runCommand([TestPaths.memlens, "snapshot", String(sleeper.processIdentifier), "-o", "/nonexistent/x.mlh"])
+        #expect(noFolder.status == 1 && noFolder.stderr == "error: /nonexistent/x.mlh: cannot open the folder: No such file or directory\n",
+                "\(noFolder.stderr)")
 
         let none = try runCommand([TestPaths.memlens, "snapshot", "999999", "-o", "/tmp/none.mlh"])
         #expect(none.status == 1)
