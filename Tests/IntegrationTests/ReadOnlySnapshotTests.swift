@@ -336,6 +336,27 @@ struct ReadOnlySnapshotTests {
         }
     }
 
+    @Test("A disk that fills mid-walk: one error line, exit 1, no file left behind, the target running freely",
+          .enabled(if: geteuid() == 0, "mounting a small tmpfs needs root"))
+    func diskFull() throws {
+        let python = try #require(PythonInterpreter.installed.last)
+        // GIVEN a target whose snapshot is about 2 MB, and a 256 KiB file system
+        let target = try WaitingTarget(python, script: "x = [str(i) for i in range(100000)]; print('ready', flush=True); input()")
+        defer { target.finish() }
+        let mount = try TestPaths.temporaryFolder("readonly-full")
+        let mounted = try runCommand(["/bin/mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mount.path])
+        try #require(mounted.status == 0, "\(mounted.stderr)")
+        defer { _ = try? runCommand(["/bin/umount", mount.path]) }
+        // WHEN memlens snapshots into it
+        let result = try runCommand([TestPaths.memlens, "snapshot", String(target.pid), "-o", mount.appending(path: "x.mlh").path])
+        // THEN it says so in one line, leaves nothing, and the target was only paused
+        #expect(result.status == 1)
+        #expect(result.stderr.hasSuffix("x.mlh: write failed: No space left on device\n") &&
+                result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: mount.path).isEmpty)
+        #expect(target.isRunningFreely)
+    }
+
     /// readonly_target.py in `mode`, its first line read.
     private func readOnlyTarget(_ python: PythonInterpreter, _ arguments: String...) throws -> WaitingTarget {
         try WaitingTarget(python, arguments: [try fixture("readonly_target.py")] + arguments,
