@@ -138,8 +138,11 @@ public struct EdgeLabels: Sendable {
                names.count == referents.count - 1, position < names.count {
                 return ".\(names[position])"
             }
-            if referents.contains(where: { graph.typeObjectNames[$0] != nil }) {
-                return targetType == "dict" ? "__dict__" : "attribute #\(position) (name not recorded)"
+            // A Python class's instance: its slots come before its class (as subtype_traverse visits
+            // them); what a native heap type (3.12's _asyncio.Task, say) visits after its type is no slot.
+            if let classPosition = referents.firstIndex(where: { graph.typeObjectNames[$0] != nil }) {
+                if targetType == "dict" { return "__dict__" }
+                return position < classPosition - referents.startIndex ? "attribute #\(position) (name not recorded)" : nil
             }
             return nil
         }
