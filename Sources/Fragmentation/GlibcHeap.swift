@@ -1,3 +1,4 @@
+public import ProcFS
 public import PythonProcess
 
 /// glibc's main malloc arena, walked chunk by chunk from the target's memory

@@ -22,22 +22,38 @@ public final class HeapCopy: MemorySource {
     private let fallback: (any MemorySource)?
     /// Bytes copied.
     public private(set) var byteCount: UInt64 = 0
+    /// The memory the regions' buffers are carved from (unmapped when the copy goes).
+    private var allocations: [UnsafeMutableRawBufferPointer] = []
 
     /// Copies the mappings of `mappings` worth copying from `memory`.
     /// Regions that vanish mid-copy are dropped; a process gone throws `.exited`.
+    /// Anonymous memory is read only where `/proc/PID/pagemap` says a page is
+    /// resident or swapped, each such run a region of the copy: the rest was
+    /// never touched (it reads as zeros and holds no object), so a thread's
+    /// 8 MiB stack or a large reservation costs neither pause nor memory.
     public init(memory: ProcessMemory, mappings: MappingTable) throws(ProcessAccessError) {
         fallback = memory
+        let pages = try? PageMap(pid: memory.pid)
         for mapping in mappings.mappings where Self.worthCopying(mapping, path: mappings.path(of: mapping)) {
-            let size = Int(mapping.sizeBytes)
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
-            let (count, stop) = memory.readAvailable(at: mapping.start, into: buffer)
-            if count == 0 {
-                buffer.deallocate()
+            // File-backed pages not faulted in yet hold the file's bytes, not zeros: read whole.
+            let whole = [mapping.start..<mapping.end]
+            let anonymous = Self.isAnonymous(mappings.path(of: mapping))
+            let runs = anonymous ? pages?.residentRuns(from: mapping.start, to: mapping.end) ?? whole : whole
+            guard !runs.isEmpty else { continue }
+            // One allocation per mapping, its runs back to back.
+            let allocation = try Self.allocateZeroed(runs.reduce(0) { $0 + Int($1.upperBound - $1.lowerBound) }, pid: memory.pid)
+            allocations.append(allocation)
+            var offset = 0
+            for run in runs {
+                let buffer = UnsafeMutableRawBufferPointer(rebasing: allocation[offset..<offset + Int(run.upperBound - run.lowerBound)])
+                offset += buffer.count
+                let (count, stop) = memory.readAvailable(at: run.lowerBound, into: buffer)
+                if count > 0 { append(run.lowerBound, buffer, count: count) }
+                guard let stop else { continue }
                 if stop == .noSuchProcess { throw .exited(pid: memory.pid) }
-                if let stop, stop == .notPermitted { throw memory.error(for: stop, at: mapping.start) }
-                continue
+                if count == 0, stop == .notPermitted { throw memory.error(for: stop, at: run.lowerBound) }
+                break  // the mapping shrank or vanished: keep what was read
             }
-            append(mapping.start, buffer, count: count)
         }
     }
 
@@ -45,8 +61,9 @@ public final class HeapCopy: MemorySource {
     public init(regions: [(start: UInt64, bytes: [UInt8])], fallback: (any MemorySource)? = nil) {
         self.fallback = fallback
         for region in regions.sorted(by: { $0.start < $1.start }) where !region.bytes.isEmpty {
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: region.bytes.count, alignment: 16)
+            let buffer = try! Self.allocateZeroed(region.bytes.count, pid: 0)
             region.bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
+            allocations.append(buffer)
             append(region.start, buffer)
         }
     }
@@ -61,13 +78,13 @@ public final class HeapCopy: MemorySource {
         }
         defer { try? fd.close() }
         for segment in core.segments {
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Int(segment.size), alignment: 16)
+            let buffer = try Self.allocateZeroed(Int(segment.size), pid: 0)
+            allocations.append(buffer)
             var done = 0
             while done < buffer.count {
                 let n = try? fd.read(fromAbsoluteOffset: Int64(segment.fileOffset) + Int64(done),
                                      into: UnsafeMutableRawBufferPointer(rebasing: buffer[done...]), retryOnInterrupt: true)
                 guard let n, n > 0 else {
-                    buffer.deallocate()
                     throw .coreFile(path: core.path, detail: "truncated: cannot read at offset \(segment.fileOffset + UInt64(done))")
                 }
                 done += n
@@ -88,7 +105,21 @@ public final class HeapCopy: MemorySource {
         byteCount += UInt64(count)
     }
 
-    deinit { for buffer in buffers { buffer.deallocate() } }
+    deinit { for allocation in allocations { munmap(allocation.baseAddress, max(allocation.count, 1)) } }
+
+    /// Zero-filled memory of its own mapping (pages never written cost nothing), for process `pid`'s copy.
+    private static func allocateZeroed(_ count: Int, pid: Int32) throws(ProcessAccessError) -> UnsafeMutableRawBufferPointer {
+        let address = mmap(nil, max(count, 1), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        guard let address, address != MAP_FAILED else {
+            throw .copyNotAllocated(pid: pid, bytes: UInt64(count), errno: Errno(rawValue: errno))
+        }
+        return UnsafeMutableRawBufferPointer(start: address, count: count)
+    }
+
+    /// Anonymous memory (the heap, stacks, `[anon:…]`, mappings with no file): untouched pages are zeros.
+    static func isAnonymous(_ path: String) -> Bool {
+        path.isEmpty || path == "[heap]" || path == "[stack]" || path.hasPrefix("[anon")
+    }
 
     /// Private writable mappings other than kernel pages. The main thread's
     /// `[stack]` is copied too: 3.11–3.12 keep `tstate->cframe` on the C stack.

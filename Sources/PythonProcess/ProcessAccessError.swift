@@ -29,6 +29,8 @@ public enum ProcessAccessError: Error, Sendable, Equatable, CustomStringConverti
     case alwaysCollecting(pid: Int32, attempts: Int)
     /// A core file that cannot be read, or holds no heap memlens can census.
     case coreFile(path: String, detail: String)
+    /// memlens could not get `bytes` of memory to copy the process's into (`errno`).
+    case copyNotAllocated(pid: Int32, bytes: UInt64, errno: Errno)
 
     public var description: String {
         switch self {
@@ -57,6 +59,9 @@ public enum ProcessAccessError: Error, Sendable, Equatable, CustomStringConverti
             return "process \(pid) was collecting garbage each of \(attempts) times memlens tried to stop it; retry later"
         case .coreFile(let path, let detail):
             return "core file \(path): \(detail)"
+        case .copyNotAllocated(let pid, let bytes, let errno):
+            return "cannot allocate \(bytes >> 20) MiB to copy the memory of process \(pid) into: \(errno); " +
+                "free memory on this machine and retry (the process was not stopped for long)"
         }
     }
 

@@ -46,4 +46,34 @@ struct CensusTruthTests {
         #expect(census["os_threads"] as? Int == truth.tasks)
         #expect(target.isRunningFreely)
     }
+
+    @Test("40 idle threads and a 1 GiB reservation written in one page: only resident memory is copied, the census still exact",
+          arguments: PythonInterpreter.installed)
+    func untouchedMemoryIsNotCopied(python: PythonInterpreter) throws {
+        // GIVEN a process whose writable mappings are mostly never touched (8 MiB thread stacks, a reservation)
+        let script = """
+            import gc, json, mmap, sys, threading
+            event = threading.Event()
+            threads = [threading.Thread(target=event.wait, daemon=True) for _ in range(40)]
+            for thread in threads: thread.start()
+            reserved = mmap.mmap(-1, 1 << 30, flags=mmap.MAP_PRIVATE)
+            reserved[:4096] = b"x" * 4096
+            rss = int([line for line in open("/proc/self/status") if line.startswith("VmRSS")][0].split()[1]) * 1024
+            print(json.dumps({"objects": len(gc.get_objects()), "rss": rss}), flush=True)
+            sys.stdin.read(1)
+            """
+        let target = try WaitingTarget(python, script: script)
+        defer { target.finish() }
+        let truth = try #require(try JSONSerialization.jsonObject(with: Data(target.firstLine.utf8)) as? [String: Int])
+        // WHEN memlens takes a census
+        let (result, census) = try memlensJSON(["census", String(target.pid), "--json"])
+        try #require(result.status == 0, "\(result.stderr)")
+        // THEN it copied no more than the target's resident memory (not the 1.3 GiB mapped), and missed no object
+        let copied = try #require(census["copied_bytes"] as? Int), rss = try #require(truth["rss"])
+        #expect(copied <= rss + (4 << 20), "copied \(copied >> 20) MiB, the target's RSS \(rss >> 20) MiB")
+        let objects = try #require(census["objects"] as? Int), expected = try #require(truth["objects"])
+        #expect(abs(objects - expected) <= expected / 1000 + 2, "census \(objects), gc.get_objects() \(expected)")
+        #expect(census["os_threads"] as? Int == 41)
+        #expect(target.isRunningFreely)
+    }
 }

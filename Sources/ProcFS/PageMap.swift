@@ -38,6 +38,31 @@ public final class PageMap {
         return entries.map { $0 & (3 << 62) != 0 }
     }
 
+    /// The runs of resident (or swapped) pages in `[start, end)` (page-aligned), as
+    /// address ranges, read 64 Ki entries at a time; nil if the pagemap cannot be read.
+    public func residentRuns(from start: UInt64, to end: UInt64) -> [Range<UInt64>]? {
+        var runs: [Range<UInt64>] = []
+        var entries = [UInt64](repeating: 0, count: 1 << 16)
+        var page = start / pageBytes
+        let endPage = end / pageBytes
+        while page < endPage {
+            let want = Int(min(endPage - page, UInt64(entries.count)))
+            let n = entries.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, want * 8, off_t(page * 8)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0, n % 8 == 0 else { return nil }
+            for i in 0..<n / 8 where entries[i] & (3 << 62) != 0 {
+                let address = (page + UInt64(i)) * pageBytes
+                if let last = runs.last, last.upperBound == address {
+                    runs[runs.count - 1] = last.lowerBound..<address + pageBytes
+                } else {
+                    runs.append(address..<address + pageBytes)
+                }
+            }
+            page += UInt64(n / 8)
+        }
+        return runs
+    }
+
     /// Resident bytes in `[start, end)`, rounded out to whole pages.
     public func residentBytes(from start: UInt64, to end: UInt64) -> UInt64 {
         let mask = pageBytes - 1
@@ -54,36 +79,5 @@ public enum PageMapError: Error, CustomStringConvertible {
         switch self {
         case .cannotOpen(let pid, let errno): return "cannot open /proc/\(pid)/pagemap: \(errno)"
         }
-    }
-}
-
-/// Resident bytes of each arena and each of its pools.
-public struct ArenaResidency: Sendable {
-    /// Per arena (indexed like ``ArenaMap/arenas``), the whole arena.
-    public var arenaBytes: [UInt64]
-    /// Per arena, per pool.
-    public var poolBytes: [[UInt32]]
-
-    /// Reads the residency of every arena in `map` (one pagemap read per arena).
-    public static func read(_ map: ArenaMap, pages: PageMap) -> ArenaResidency {
-        let layout = map.layout
-        var arenaBytes: [UInt64] = []
-        var poolBytes: [[UInt32]] = []
-        for arena in map.arenas {
-            let flags = pages.resident(from: arena.address & ~(pages.pageBytes - 1), to: arena.address + layout.arenaBytes)
-            let base = arena.address & ~(pages.pageBytes - 1)
-            arenaBytes.append(UInt64(flags.reduce(0) { $0 + ($1 ? 1 : 0) }) * pages.pageBytes)
-            var pools: [UInt32] = []
-            pools.reserveCapacity(arena.pools.count)
-            for p in arena.pools.indices {
-                let first = Int((arena.poolAddress(p, layout: layout) - base) / pages.pageBytes)
-                let count = Int(layout.poolBytes / pages.pageBytes)
-                let end = min(flags.count, first + count)
-                let resident = first < end ? flags[first..<end].reduce(0) { $0 + ($1 ? 1 : 0) } : 0
-                pools.append(UInt32(UInt64(resident) * pages.pageBytes))
-            }
-            poolBytes.append(pools)
-        }
-        return ArenaResidency(arenaBytes: arenaBytes, poolBytes: poolBytes)
     }
 }
