@@ -43,7 +43,7 @@ struct Traversal {
         case defaultDict
         /// `functools._lru_cache_wrapper`: these fields, and each cached link's key and result.
         case lruCache(Offsets)
-        /// A dict subclass written in C (ctypes' `StgDict`): the dict, then its own words scanned conservatively.
+        /// A dict subclass written in C with a tp_traverse of its own: the dict, then its own words scanned conservatively.
         case dictExtended
         /// Every word of `tp_basicsize` that is a known object's address.
         case conservative
@@ -172,7 +172,10 @@ struct Traversal {
             case "dict": return .dict
             case "collections.defaultdict": return .defaultDict
             case "collections.OrderedDict": return .orderedDict
-            default: return .dictExtended
+            default:
+                // One whose tp_traverse is dict's own visits just the dict (3.8–3.12 ctypes' `StgDict`, whose
+                // `proto`, `argtypes`, `restype`… gc.get_referents never returns).
+                return try inheritsDictTraverse(native, reader: reader, graph: graph) ? .dict : .dictExtended
             }
         }
         switch name {
@@ -210,5 +213,21 @@ struct Traversal {
             if size == 24 + 8 * UInt64(graph.exceptionFields.count) { return fields(graph.exceptionFields) }
         }
         return .conservative
+    }
+
+    /// Whether the dict subclass written in C at `native` kept `dict`'s `tp_traverse`: the
+    /// first `dict` on its `tp_base` chain has the same one.
+    private static func inheritsDictTraverse(_ native: UInt64, reader: ObjectReader,
+                                             graph: GraphLayout) throws(ProcessAccessError) -> Bool {
+        let traverse = try reader.word(native &+ graph.typeTraverse)
+        var base = try reader.word(native &+ reader.layout.typeBase), depth = 0
+        while base != 0, depth < 64 {
+            if try reader.memory.cString(at: reader.word(base &+ reader.layout.typeName), maxLength: 200) == "dict" {
+                return try reader.word(base &+ graph.typeTraverse) == traverse
+            }
+            base = try reader.word(base &+ reader.layout.typeBase)
+            depth += 1
+        }
+        return false
     }
 }
