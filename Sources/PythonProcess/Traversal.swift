@@ -35,6 +35,10 @@ struct Traversal {
         case deque
         /// `collections.OrderedDict`: its instance dict, its linked keys, then the dict.
         case orderedDict
+        /// A ctypes type (an instance of one of its metatypes), then as `.type`: 3.8–3.12 structures', unions',
+        /// pointers' and function pointers' (`CDataType_traverse`) visit their `StgDict`'s `proto`; 3.13's
+        /// (`CType_Type_traverse`) their `StgInfo`'s objects, then their metatype.
+        case ctypesType
         /// Pointer fields at these offsets (a `Py_VISIT` each).
         case fields(Offsets)
         /// `_asyncio.Future` and `Task`: these fields, then (3.13) the managed `__dict__`.
@@ -146,7 +150,9 @@ struct Traversal {
         // 3.9+: a heap type's own tp_traverse visits the type (extension types made heap types in 3.10+).
         nativeVisitsType = !pythonClass && heapType && graph.heapTypeModule != 0
         rule = try Self.rule(native: native, name: name, flags: nativeFlags, reader: reader, graph: graph, pool: &pool)
-        isType = rule == .type
+        isType = rule == .type || rule == .ctypesType
+        // 3.13: CType_Type_traverse visits the metatype after the StgInfo (the rule appends it).
+        if rule == .ctypesType { nativeVisitsType = false }
         if case .fields = rule, name == "function" { isFunction = true }
     }
 
@@ -164,7 +170,14 @@ struct Traversal {
         func fields(_ offsets: [UInt64]) -> Rule { .fields(Offsets(offsets, in: &pool)) }
         // A base without Py_TPFLAGS_HAVE_GC (str, int, bytes, object…) has no tp_traverse of its own.
         if flags & ObjectReader.haveGC == 0 { return .none }
-        if flags & ObjectReader.typeSubclass != 0 { return .type }
+        if flags & ObjectReader.typeSubclass != 0 {
+            switch name {
+            case "_ctypes.PyCStructType", "_ctypes.UnionType", "_ctypes.PyCPointerType", "_ctypes.PyCFuncPtrType": return .ctypesType
+            case "_ctypes.PyCSimpleType" where graph.ctypesStgInfo != 0, "_ctypes.PyCArrayType" where graph.ctypesStgInfo != 0:
+                return .ctypesType
+            default: return .type
+            }
+        }
         if flags & ObjectReader.listSubclass != 0 { return .list }
         if flags & ObjectReader.tupleSubclass != 0 { return .tuple }
         if flags & ObjectReader.dictSubclass != 0 {
