@@ -80,6 +80,15 @@ struct GraphLayout: Sendable {
     var generators: GeneratorLayout? = nil
     /// `_asyncio.Future` and `_asyncio.Task` (``AsyncioLayout``).
     var asyncio: AsyncioLayout? = nil
+    /// ctypes' types (instances of its metatypes; ``Traversal/Rule/ctypesType``): 3.8–3.12 `proto` in the
+    /// `StgDict` that is the type's `tp_dict`; 3.13 where the `StgInfo` after the type object starts (type's
+    /// `tp_basicsize`), whose `initialized` int comes first. From `ptype/o StgDictObject` and `StgInfo` in
+    /// CPython's `Modules/_ctypes/ctypes.h`, checked with ctypes reads against `gc.get_referents` on each pyenv build.
+    var ctypesProto: UInt64 = 96
+    var ctypesStgInfo: UInt64 = 0
+    /// 3.13: `CType_Type_traverse`'s fields, from the `StgInfo`: `proto`, `argtypes`, `converters`, `restype`,
+    /// `checker`, `module`.
+    var ctypesStgInfoFields: [UInt64] = [56, 88, 96, 104, 112, 120]
 
     enum LineTableFormat: Sendable { case lnotab, linetable310, locations }
 
@@ -87,6 +96,7 @@ struct GraphLayout: Sendable {
         var layout = base(minor: minor)
         layout?.generators = GeneratorLayout(minor: minor)
         layout?.asyncio = AsyncioLayout(minor: minor)
+        if minor == 13 { layout?.ctypesStgInfo = 928 }
         return layout
     }
 

@@ -86,6 +86,9 @@ extension GraphWalk {
                 let key = try field(table &+ i &* 16), hash = try field(table &+ i &* 16 &+ 8)
                 if key != 0, hash != UInt64.max { out.append(key) }  // a dummy entry has hash -1
             }
+        case .ctypesType:
+            try appendCtypesType(object, type: type, into: &out)
+            fallthrough
         case .type:
             // type_is_gc: only heap types are collected objects.
             guard try reader.flags(ofType: object) & ObjectReader.heapTypeFlag != 0 else { break }
@@ -151,6 +154,27 @@ extension GraphWalk {
             }
         }
         return conservative
+    }
+
+    /// What ctypes' metatypes visit in a type before `type_traverse`: 3.8–3.12 `proto` of its `StgDict`
+    /// (when its `tp_dict` is exactly one), 3.13 its `StgInfo`'s objects (once initialized), then its metatype.
+    private func appendCtypesType(_ object: UInt64, type: UInt64, into out: inout [UInt64]) throws(ProcessAccessError) {
+        if graph.ctypesStgInfo == 0 {
+            let dict = try field(object &+ reader.layout.typeDict)
+            guard dict != 0, try reader.memory.cString(at: reader.word(try field(dict &+ 8) &+ reader.layout.typeName),
+                                                       maxLength: 16) == "StgDict" else { return }
+            let proto = try field(dict &+ graph.ctypesProto)
+            if proto != 0 { out.append(proto) }
+            return
+        }
+        let info = object &+ graph.ctypesStgInfo
+        if try reader.memory.load(Int32.self, at: info) != 0 {
+            for offset in graph.ctypesStgInfoFields {
+                let word = try field(info &+ offset)
+                if word != 0 { out.append(word) }
+            }
+        }
+        out.append(type)
     }
 
     /// Words in `from ..< from + byteCount` that are addresses of objects (tracked,

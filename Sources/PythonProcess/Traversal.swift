@@ -35,6 +35,10 @@ struct Traversal {
         case deque
         /// `collections.OrderedDict`: its instance dict, its linked keys, then the dict.
         case orderedDict
+        /// A ctypes type (an instance of one of its metatypes), then as `.type`: 3.8–3.12 structures', unions',
+        /// pointers' and function pointers' (`CDataType_traverse`) visit their `StgDict`'s `proto`; 3.13's
+        /// (`CType_Type_traverse`) their `StgInfo`'s objects, then their metatype.
+        case ctypesType
         /// Pointer fields at these offsets (a `Py_VISIT` each).
         case fields(Offsets)
         /// `_asyncio.Future` and `Task`: these fields, then (3.13) the managed `__dict__`.
@@ -43,7 +47,7 @@ struct Traversal {
         case defaultDict
         /// `functools._lru_cache_wrapper`: these fields, and each cached link's key and result.
         case lruCache(Offsets)
-        /// A dict subclass written in C (ctypes' `StgDict`): the dict, then its own words scanned conservatively.
+        /// A dict subclass written in C with a tp_traverse of its own: the dict, then its own words scanned conservatively.
         case dictExtended
         /// Every word of `tp_basicsize` that is a known object's address.
         case conservative
@@ -146,7 +150,9 @@ struct Traversal {
         // 3.9+: a heap type's own tp_traverse visits the type (extension types made heap types in 3.10+).
         nativeVisitsType = !pythonClass && heapType && graph.heapTypeModule != 0
         rule = try Self.rule(native: native, name: name, flags: nativeFlags, reader: reader, graph: graph, pool: &pool)
-        isType = rule == .type
+        isType = rule == .type || rule == .ctypesType
+        // 3.13: CType_Type_traverse visits the metatype after the StgInfo (the rule appends it).
+        if rule == .ctypesType { nativeVisitsType = false }
         if case .fields = rule, name == "function" { isFunction = true }
     }
 
@@ -164,7 +170,14 @@ struct Traversal {
         func fields(_ offsets: [UInt64]) -> Rule { .fields(Offsets(offsets, in: &pool)) }
         // A base without Py_TPFLAGS_HAVE_GC (str, int, bytes, object…) has no tp_traverse of its own.
         if flags & ObjectReader.haveGC == 0 { return .none }
-        if flags & ObjectReader.typeSubclass != 0 { return .type }
+        if flags & ObjectReader.typeSubclass != 0 {
+            switch name {
+            case "_ctypes.PyCStructType", "_ctypes.UnionType", "_ctypes.PyCPointerType", "_ctypes.PyCFuncPtrType": return .ctypesType
+            case "_ctypes.PyCSimpleType" where graph.ctypesStgInfo != 0, "_ctypes.PyCArrayType" where graph.ctypesStgInfo != 0:
+                return .ctypesType
+            default: return .type
+            }
+        }
         if flags & ObjectReader.listSubclass != 0 { return .list }
         if flags & ObjectReader.tupleSubclass != 0 { return .tuple }
         if flags & ObjectReader.dictSubclass != 0 {
@@ -172,7 +185,10 @@ struct Traversal {
             case "dict": return .dict
             case "collections.defaultdict": return .defaultDict
             case "collections.OrderedDict": return .orderedDict
-            default: return .dictExtended
+            default:
+                // One whose tp_traverse is dict's own visits just the dict (3.8–3.12 ctypes' `StgDict`, whose
+                // `proto`, `argtypes`, `restype`… gc.get_referents never returns).
+                return try inheritsDictTraverse(native, reader: reader, graph: graph) ? .dict : .dictExtended
             }
         }
         switch name {
@@ -210,5 +226,21 @@ struct Traversal {
             if size == 24 + 8 * UInt64(graph.exceptionFields.count) { return fields(graph.exceptionFields) }
         }
         return .conservative
+    }
+
+    /// Whether the dict subclass written in C at `native` kept `dict`'s `tp_traverse`: the
+    /// first `dict` on its `tp_base` chain has the same one.
+    private static func inheritsDictTraverse(_ native: UInt64, reader: ObjectReader,
+                                             graph: GraphLayout) throws(ProcessAccessError) -> Bool {
+        let traverse = try reader.word(native &+ graph.typeTraverse)
+        var base = try reader.word(native &+ reader.layout.typeBase), depth = 0
+        while base != 0, depth < 64 {
+            if try reader.memory.cString(at: reader.word(base &+ reader.layout.typeName), maxLength: 200) == "dict" {
+                return try reader.word(base &+ graph.typeTraverse) == traverse
+            }
+            base = try reader.word(base &+ reader.layout.typeBase)
+            depth += 1
+        }
+        return false
     }
 }

@@ -70,6 +70,22 @@ struct ReadOnlySnapshotTests {
             #expect(objects.allSatisfy { !readOnly.flags[$0].contains(.conservativeReferents) }, "\(type)")
             #expect(comparison.differing[type] == nil, "\(comparison.summary)")
         }
+        // 3.8–3.12: ctypes types' dicts (StgDict, a dict subclass in C that keeps dict's tp_traverse) are read
+        // as dicts: gc.get_referents never returns their proto, argtypes or restype.
+        if python.minor != "3.13" {
+            let objects = (0..<readOnly.count).filter { readOnly.typeName(of: $0) == "StgDict" }
+            #expect(objects.count >= 5, "StgDict")
+            #expect(objects.allSatisfy { !readOnly.flags[$0].contains(.conservativeReferents) }, "StgDict")
+            #expect(comparison.differing["StgDict"] == nil, "\(comparison.summary)")
+        }
+        // ctypes' types themselves: 3.8–3.12 pointer types hold their target type (the StgDict's proto), 3.13 each
+        // type its StgInfo's objects (argtypes, restype…) and its metatype.
+        for type in SnapshotComparison.ctypesTypes {
+            let objects = (0..<readOnly.count).filter { readOnly.typeName(of: $0) == type }
+            #expect(!objects.isEmpty, "\(type)")
+            #expect(objects.allSatisfy { !readOnly.flags[$0].contains(.conservativeReferents) }, "\(type)")
+            #expect(comparison.differing[type] == nil, "\(comparison.summary)")
+        }
         // The target's suspended generator, coroutine and async generator (3.11+: their embedded frames'
         // locals) are read by their layout too, as are 3.11+ frame objects.
         for type in ["generator", "coroutine", "async_generator", "frame"] {
@@ -389,6 +405,9 @@ struct SnapshotComparison {
     static let modelledModuleTypes: Set<String> = ["collections.deque", "collections.OrderedDict", "_asyncio.Task", "_asyncio.Future",
                                                    "__main__.TaskSubclass", "__main__.FutureSubclass", "_asyncio.FutureIter",
                                                    "_asyncio.TaskStepMethWrapper"]
+    /// ctypes' metatypes (their instances are the ctypes types), read by layout and compared too.
+    static let ctypesTypes: Set<String> = ["_ctypes.PyCStructType", "_ctypes.UnionType", "_ctypes.PyCPointerType",
+                                           "_ctypes.PyCFuncPtrType", "_ctypes.PyCSimpleType", "_ctypes.PyCArrayType"]
 
     init(agent: HeapGraph, readOnly: HeapGraph) {
         var index: [UInt64: Int] = [:]
@@ -400,7 +419,7 @@ struct SnapshotComparison {
             guard let j = index[agent.addresses[i]] else { continue }
             present += 1
             let type = agent.typeName(of: i)
-            guard !type.contains(".") || Self.modelledModuleTypes.contains(type) else { continue }
+            guard !type.contains(".") || Self.modelledModuleTypes.contains(type) || Self.ctypesTypes.contains(type) else { continue }
             builtin += 1
             let a = agent.referents(of: i).map { agent.addresses[Int($0)] }.sorted()
             let b = readOnly.referents(of: j).map { readOnly.addresses[Int($0)] }.sorted()

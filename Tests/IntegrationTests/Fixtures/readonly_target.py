@@ -59,6 +59,8 @@ def main(mode):
     # Pending asyncio tasks and futures (with a result, callbacks, an exception,
     # a cancel message, attributes; subclasses too) on a loop that is not running.
     loop, tasks = pending_tasks()
+    # ctypes types (3.8–3.12: each type's dict is a StgDict, a dict subclass in C).
+    c_types = ctypes_types()
     # Formatted before any dump: json's first use readies types (new dicts, descriptors).
     text = json.dumps(line) + "\n"
     if mode in ("dump", "libraries"):
@@ -89,7 +91,7 @@ def main(mode):
     close_loop(loop)
     sys.stdout.write("done\n")
     sys.stdout.flush()
-    return keeper, frozen, deques, ordered, suspended, tasks
+    return keeper, frozen, deques, ordered, suspended, tasks, c_types
 
 
 _kept = []
@@ -210,6 +212,19 @@ def pending_tasks():
     for task in tasks + scheduled:
         task._log_destroy_pending = False
     return loop, (done, pending, tasks, scheduled, iterators)
+
+
+def ctypes_types():
+    import ctypes
+
+    class Point(ctypes.Structure):
+        _fields_ = [("x", ctypes.c_int), ("y", ctypes.c_double)]
+
+    class Shape(ctypes.Union):
+        _fields_ = [("point", Point), ("raw", ctypes.c_char * 16)]
+
+    callback = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_int, ctypes.POINTER(Point))
+    return Point, Shape, callback, Point * 3, ctypes.POINTER(Shape)
 
 
 def close_loop(loop):
