@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # memlens census PID on a 1 M-object heap (GC-tracked objects), side by side
-# with the agent snapshot (`memlens snapshot PID`) of the same process in the
+# with the read-only heap snapshot (`memlens snapshot PID`, every object with its referents) of the same process in the
 # same run: target pause, total time, memlens peak RSS against the bytes the
 # census copied, and objects/s; then a census of a gcore core of the same
 # process (time to read the core against the live census).
@@ -40,7 +40,7 @@ PY
 }
 echo "== memlens census PID"
 for i in $(seq 1 "$runs"); do census "$target"; done
-echo "== memlens snapshot PID (agent injected through gdb; every object, with referents)"
+echo "== memlens snapshot PID (read-only, the default: every object, tracked or not, with referents)"
 for i in $(seq 1 "$runs"); do
   "$memlens" snapshot "$target" -o "$work/s.mlh" --json | python3 -c '
 import json, sys
