@@ -4,8 +4,8 @@ import SystemPackage
 
 /// A local copy of the writable memory of a process (anonymous mappings,
 /// `[heap]`, the `.data`/`.bss` of every image), taken with one large
-/// `process_vm_readv` per mapping while the process is stopped, so the heap
-/// can be walked after it resumes. Reads outside the copy fall through to the
+/// `process_vm_readv` per mapping (per run of resident pages, for anonymous
+/// memory) while the process is stopped, so the heap can be walked after it resumes. Reads outside the copy fall through to the
 /// live process (read-only text such as `tp_name` strings, which never change).
 ///
 /// Not thread-safe: one walker at a time (it caches the last region hit).
