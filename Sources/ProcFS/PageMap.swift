@@ -42,9 +42,9 @@ public final class PageMap {
     /// address ranges, read 64 Ki entries at a time; nil if the pagemap cannot be read.
     public func residentRuns(from start: UInt64, to end: UInt64) -> [Range<UInt64>]? {
         var runs: [Range<UInt64>] = []
-        var entries = [UInt64](repeating: 0, count: 1 << 16)
         var page = start / pageBytes
         let endPage = end / pageBytes
+        var entries = [UInt64](repeating: 0, count: Int(min(endPage - min(page, endPage), 1 << 16)))
         while page < endPage {
             let want = Int(min(endPage - page, UInt64(entries.count)))
             let n = entries.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, want * 8, off_t(page * 8)) }

@@ -125,29 +125,21 @@ public final class HeapCopy: MemorySource {
     /// `[stack]` is copied too: 3.11–3.12 keep `tstate->cframe` on the C stack.
     static func worthCopying(_ mapping: Mapping, path: String) -> Bool {
         guard mapping.permissions.readable, mapping.permissions.writable, !mapping.permissions.shared else { return false }
-        return !(path.hasPrefix("[") && path != "[heap]" && path != "[stack]" && !path.hasPrefix("[anon"))
+        return !path.hasPrefix("[") || isAnonymous(path)
     }
 
     /// The index of the region holding `address`, or nil.
     @inline(__always)
     private func region(_ address: UInt64) -> Int? {
         if last < starts.count, address >= starts[last], address < ends[last] { return last }
-        guard let index = Self.region(of: address, starts: starts, ends: ends) else { return nil }
-        last = index
-        return index
-    }
-
-    /// The index of the region of `starts`/`ends` (sorted) holding `address`, or nil.
-    @inline(__always)
-    static func region(of address: UInt64, starts: [UInt64], ends: [UInt64]) -> Int? {
-        var low = 0, high = starts.count
+        var low = 0, high = starts.count  // the last region starting at or below `address`
         while low < high {
             let mid = (low + high) / 2
             if starts[mid] <= address { low = mid + 1 } else { high = mid }
         }
-        let index = low - 1
-        guard index >= 0, address < ends[index] else { return nil }
-        return index
+        guard low > 0, address < ends[low - 1] else { return nil }
+        last = low - 1
+        return last
     }
 
     /// The little-endian word at `address`, or nil when it is not in the copy.
