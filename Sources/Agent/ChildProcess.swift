@@ -14,9 +14,18 @@ public enum ChildProcess {
     /// `settings` set (a nil value removes the variable).
     public static func environment(pythonPathFirst folder: String, _ settings: [String: String?] = [:]) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
-        environment["PYTHONPATH"] = folder + (environment["PYTHONPATH"].map { ":" + $0 } ?? "")
+        environment["PYTHONPATH"] = pythonPath(first: folder, inherited: environment["PYTHONPATH"])
         for (key, value) in settings { environment[key] = value }
         return environment
+    }
+
+    /// `folder` followed by the inherited `PYTHONPATH` as the user had it. An
+    /// empty element would put the working folder ahead of the standard
+    /// library (a planted `json.py` there would run in the target), so none is
+    /// added: an unset or empty inherited value gives `folder` alone.
+    public static func pythonPath(first folder: String, inherited: String?) -> String {
+        guard let inherited, !inherited.isEmpty else { return folder }
+        return folder + ":" + inherited
     }
 
     /// The status a shell reports for `waitpid`'s `status`: the exit code, or

@@ -27,12 +27,20 @@ public struct LaunchOptions: Sendable {
     }
 }
 
-/// One line the agent reported: a snapshot written, or an error.
+/// One line the agent reported: a snapshot written, or an error. The target
+/// writes these (its program can write anything on the pipe), so a line is
+/// taken as a snapshot only when it names a file memlens asked for.
 public struct AgentReport: Sendable {
-    /// The path of the snapshot, when one was written.
+    /// The path of the snapshot, when the line is a well-formed report of one
+    /// written into the output folder.
     public var snapshotPath: String?
-    /// The line as the agent wrote it.
+    /// The line as the agent wrote it (the target's words: escape it for a terminal).
     public var line: String
+
+    /// The line for memlens's stderr: a snapshot report as memlens's own,
+    /// anything else marked as the target's words (so a program cannot forge
+    /// a `memlens: snapshot …` line naming another file).
+    public var message: String { snapshotPath == nil ? "memlens: from the target: " + line : "memlens: " + line }
 }
 
 /// Runs a command with the memlens agent loaded through `sitecustomize`,
@@ -73,8 +81,9 @@ public enum Launcher {
         started(pid)
 
         let relayDone = DispatchSemaphore(value: 0)
+        let outputFolder = environment["MEMLENS_OUTPUT_DIR"] ?? options.outputDirectory
         let relayThread = Thread {
-            relayReports(from: readEnd, to: onReport)
+            relayReports(from: readEnd, outputFolder: outputFolder, to: onReport)
             relayDone.signal()
         }
         relayThread.start()
@@ -86,7 +95,7 @@ public enum Launcher {
         return status
     }
 
-    private static func relayReports(from fd: Int32, to onReport: @Sendable (AgentReport) -> Void) {
+    private static func relayReports(from fd: Int32, outputFolder: String, to onReport: @Sendable (AgentReport) -> Void) {
         var pending: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
@@ -99,7 +108,7 @@ public enum Launcher {
             while let newline = pending.firstIndex(of: 0x0A) {
                 let line = String(decoding: pending[..<newline], as: UTF8.self)
                 pending.removeSubrange(...newline)
-                onReport(AgentReport(line: line))
+                onReport(AgentReport(line: line, outputFolder: outputFolder))
             }
         }
         close(fd)
@@ -124,13 +133,23 @@ public enum LaunchError: Error, CustomStringConvertible {
 }
 
 extension AgentReport {
-    /// Parses `snapshot PATH objects=… bytes=… seconds=…`.
-    init(line: String) {
+    /// Parses `snapshot PATH objects=N bytes=N seconds=S`, where PATH is
+    /// `outputFolder/PID-N.mlh` (the only files the agent writes); any other
+    /// line is kept as words from the target, with no snapshot path.
+    public init(line: String, outputFolder: String) {
         self.line = line
-        if line.hasPrefix("snapshot ") {
-            let rest = line.dropFirst("snapshot ".count)
-            let end = rest.range(of: " objects=")?.lowerBound ?? rest.endIndex
-            snapshotPath = String(rest[..<end])
-        }
+        let fields = line.split(separator: " ", omittingEmptySubsequences: false)
+        guard fields.count == 5, fields[0] == "snapshot",
+              fields[2].hasPrefix("objects="), UInt64(fields[2].dropFirst("objects=".count)) != nil,
+              fields[3].hasPrefix("bytes="), UInt64(fields[3].dropFirst("bytes=".count)) != nil,
+              fields[4].hasPrefix("seconds="), Double(fields[4].dropFirst("seconds=".count)) != nil else { return }
+        let path = String(fields[1])
+        let folder = outputFolder.hasSuffix("/") ? outputFolder : outputFolder + "/"
+        guard path.hasPrefix(folder) else { return }
+        let name = path.dropFirst(folder.count)
+        let parts = name.split(separator: "-", omittingEmptySubsequences: false)
+        guard name.hasSuffix(".mlh"), parts.count == 2, UInt64(parts[0]) != nil,
+              UInt64(parts[1].dropLast(".mlh".count)) != nil else { return }
+        snapshotPath = path
     }
 }

@@ -6,7 +6,8 @@ public import SystemPackage
 /// An output file the user named, written under a new temporary name beside
 /// it (`.NAME.tmp-RANDOM`, created with `O_CREAT|O_EXCL|O_NOFOLLOW`), flushed
 /// to disk and renamed into place by ``commit()``: a reader never sees half a
-/// file, and a link planted at any name memlens uses is replaced, never followed.
+/// file. A link at the destination is refused (as ``StreamOutput`` refuses
+/// it), and a link planted later is replaced by the rename, never followed.
 public final class AtomicOutput {
     /// The destination path.
     public let path: String
@@ -21,6 +22,10 @@ public final class AtomicOutput {
     public init(path: String, mode: FilePermissions = .ownerReadWrite) throws(FileSafetyError) {
         (folder, finalName) = try Directory.openParent(of: path)
         self.path = path
+        var existing = stat()
+        if fstatat(folder.descriptor.rawValue, finalName, &existing, AT_SYMLINK_NOFOLLOW) == 0, existing.st_mode & S_IFMT == S_IFLNK {
+            throw .system(path, "cannot create", .tooManySymbolicLinkLevels)
+        }
         var created: (name: String, fd: Int32)?
         for _ in 0..<16 where created == nil {
             let name = "." + finalName.prefix(200) + ".tmp-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)

@@ -31,21 +31,32 @@ public final class Directory: Sendable {
         return Directory(path: path, descriptor: FileDescriptor(rawValue: fd))
     }
 
-    /// The folder of an output file the user named (opened even if it is a
-    /// link: the user chose it), and the file's name in it.
+    /// The folder of an output file the user named, and the file's name in
+    /// it. Links on the way are followed only when root or this user owns
+    /// them (``openResolvingTrustedLinks(_:)``).
     static func openParent(of path: String) throws(FileSafetyError) -> (folder: Directory, name: String) {
         let slash = path.lastIndex(of: "/")
         let parent = slash.map { path[..<$0].isEmpty ? "/" : String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         guard !name.isEmpty, name != ".", name != ".." else { throw FileSafetyError(path: path, reason: "not a file name") }
-        return (try open(parent, followingLink: true), name)
+        return (try openResolvingTrustedLinks(parent), name)
     }
 
     /// The temporary folder: `$TMPDIR` if set to an absolute path, else `/tmp`.
+    /// memlens puts code there that a child process or gdb opens by name, so
+    /// it is refused unless only root and this user could swap entries in it
+    /// or in a folder above it (``FolderTrust``): another user's `TMPDIR`
+    /// could otherwise replace a folder memlens made with his own.
     public static func temporary() throws(FileSafetyError) -> Directory {
         let environment = getenv("TMPDIR").map { String(cString: $0) } ?? ""
-        let path = environment.hasPrefix("/") ? String(environment.reversed().drop { $0 == "/" }.reversed()) : "/tmp"
-        return try open(path.isEmpty ? "/" : path, followingLink: true)  // the user's own setting
+        var path = environment.hasPrefix("/") ? String(environment.reversed().drop { $0 == "/" }.reversed()) : "/tmp"
+        if path.isEmpty { path = "/" }
+        let checked = try FolderTrust.check(path, trusting: [geteuid()], role: "temporary folder")
+        let folder = try open(path, followingLink: true)  // the user's own setting
+        guard FolderTrust.isSame(folder.descriptor.rawValue, as: checked) else {
+            throw FileSafetyError(path: path, reason: "the temporary folder changed while memlens checked it (refused)")
+        }
+        return folder
     }
 
     /// The `/tmp` of process `pid` as that process sees it (its root may be a
@@ -59,7 +70,18 @@ public final class Directory: Sendable {
         defer { close(root) }
         let fd = openat(root, "tmp", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { throw .system(rootPath + "/tmp", "cannot open the process's /tmp", Errno(rawValue: errno)) }
-        return Directory(path: rootPath + "/tmp", descriptor: FileDescriptor(rawValue: fd))
+        let folder = Directory(path: rootPath + "/tmp", descriptor: FileDescriptor(rawValue: fd))
+        // The target runs what memlens puts there: only root, memlens's user
+        // and the target's own user may be able to swap it.
+        var process = stat(), rootInfo = stat(), tmpInfo = stat()
+        guard stat("/proc/\(pid)", &process) == 0, fstat(root, &rootInfo) == 0, fstat(fd, &tmpInfo) == 0 else {
+            throw .system(folder.path, "cannot check the process's /tmp", Errno(rawValue: errno))
+        }
+        let users: Set<UInt32> = [geteuid(), UInt32(process.st_uid)]
+        let hint = "the process's /tmp must be writable only by root and its own user, or sticky"
+        try FolderTrust.checkStatus(rootInfo, of: "/", trusting: users, path: folder.path, role: "process's /tmp", hint: hint)
+        try FolderTrust.checkStatus(tmpInfo, of: "/tmp", trusting: users, path: folder.path, role: "process's /tmp", hint: hint)
+        return folder
     }
 
     /// Creates a new folder here named `prefix-RANDOM` (64 random bits) with

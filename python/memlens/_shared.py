@@ -31,6 +31,24 @@ def python_version():
     return "%d.%d.%d" % sys.version_info[:3]
 
 
+def import_stdlib(name):
+    """The standard library module ``name``, imported (if it is not already)
+    with ``sys.path`` cut to the interpreter's own folders. A late import in a
+    target (at exit, after ``sys.path[0]`` became the script's folder or the
+    working folder) must not load a ``json.py`` another user planted there."""
+    module = sys.modules.get(name)
+    if module is not None:
+        return module
+    saved = list(sys.path)
+    roots = tuple(os.path.join(root, "") for root in {sys.base_prefix, sys.base_exec_prefix})
+    sys.path[:] = [p for p in saved if p and os.path.isabs(p) and os.path.join(p, "").startswith(roots)]
+    try:
+        __import__(name)
+    finally:
+        sys.path[:] = saved
+    return sys.modules[name]
+
+
 def parse_rollup(data):
     """The ``Name:  N kB`` fields of ``/proc/self/smaps_rollup`` text (bytes), in bytes, by name."""
     fields = {}

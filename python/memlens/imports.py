@@ -21,7 +21,7 @@ import sys
 import time
 from _thread import get_ident as _thread_id
 
-from memlens._shared import parse_rollup, write_atomically  # EmbedAgentTool puts memlens/_shared.py here
+from memlens._shared import import_stdlib, parse_rollup, write_atomically  # EmbedAgentTool puts memlens/_shared.py here
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -210,7 +210,7 @@ def _write():
         return  # a forked child: the parent reports
     roots = stop()
     recorder = _state["recorder"]
-    import json
+    json = import_stdlib("json")
     document = {
         "python": sys.version.split()[0],
         "pid": os.getpid(),

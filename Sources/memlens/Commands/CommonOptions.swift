@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeapGraph
+import Reports
 
 /// Flags every report command takes.
 struct ReportOptions: ParsableArguments {
@@ -8,9 +9,10 @@ struct ReportOptions: ParsableArguments {
     var json = false
 
     /// Prints the report on stdout: the `json` document with --json, else the
-    /// `text` as it is (it ends in a newline). Only the form printed is made.
+    /// `text` (it ends in a newline) with control characters from a target or
+    /// a file escaped (``TerminalText``). Only the form printed is made.
     func emit(text: @autoclosure () throws -> String, json: @autoclosure () throws -> String) throws {
-        if self.json { print(try json()) } else { print(try text(), terminator: "") }
+        if self.json { print(try json()) } else { print(TerminalText.escaped(try text()), terminator: "") }
     }
 
     /// A progress line on stderr, left out with --json (the document says what matters).
@@ -53,9 +55,11 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     }
 }
 
-/// Writes a line to stderr (diagnostics and progress never go to stdout).
+/// Writes a line to stderr (diagnostics and progress never go to stdout),
+/// with control characters escaped (``TerminalText``): errors and progress
+/// lines quote names from targets and files.
 func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+    FileHandle.standardError.write(Data((TerminalText.escaped(line) + "\n").utf8))
 }
 
 /// Loads a snapshot (`.mlh` or meliae JSON), reporting failure as `error: …`, exit 1.

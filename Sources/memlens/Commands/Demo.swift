@@ -53,7 +53,7 @@ struct Demo: ParsableCommand {
         let paths = SnapshotPaths()
         let status = try reportingErrors {
             try Launcher.run([python, script, String(scale)], options: LaunchOptions(outputDirectory: folder)) { report in
-                if let path = report.snapshotPath { paths.append(path) } else { printError("memlens: \(report.line)") }
+                if let path = report.snapshotPath { paths.append(path) } else { printError(report.message) }
             }
         }
         guard status == 0 else {

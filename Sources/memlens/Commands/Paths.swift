@@ -44,7 +44,7 @@ struct Paths: ParsableCommand {
         let paths = targets.map { (target: $0, path: finder.path(to: $0)) }
         let labels = EdgeLabels(graph)
         if dot {
-            print(PathsReport.dot(paths, graph: graph, labels: labels), terminator: "")
+            print(TerminalText.escaped(PathsReport.dot(paths, graph: graph, labels: labels)), terminator: "")
         } else {
             try report.emit(text: PathsReport.text(paths, labels: labels), json: PathsReport.json(paths, graph: graph, labels: labels))
         }

@@ -53,7 +53,7 @@ struct Run: ParsableCommand {
                 printError("memlens: started \(argv.joined(separator: " ")) as pid \(pid); kill -\(signal.name) \(pid) writes a snapshot " +
                     "to \(output)")
             }, onReport: { report in
-                printError("memlens: \(report.line)")
+                printError(report.message)
             })
         }
         throw ExitCode(status)

@@ -30,7 +30,7 @@ enum WatchLauncher {
             if let event = AgentEvent(line: report.line) { return box.watcher?.noteAgent(event) ?? () }
             if report.line.hasPrefix("watch ") { return }  // malformed: the target wrote it, it is not worth a line
             if let path = report.snapshotPath { box.watcher?.noteSnapshot(path) }
-            printError("memlens: \(report.line)")
+            printError(report.message)
         })
         box.watcher?.agentFinished()
         return box.wait()
