@@ -23,6 +23,8 @@ struct InterpreterState {
         }
         let interpreter = try memory.pointer(at: runtime &+ layout.runtimeInterpretersHead)
         guard interpreter != 0 else { throw .inconsistent(pid: pid, detail: "no interpreter (still starting, or finalizing)") }
+        try LayoutCheck.validate(interpreter: interpreter, layout: layout, graph: GraphLayout.forVersion(minor: image.version.minor),
+                                 memory: memory, pid: pid, version: image.version.description)
         self.layout = layout
         self.runtime = runtime
         self.interpreter = interpreter

@@ -31,6 +31,8 @@ public enum ProcessAccessError: Error, Sendable, Equatable, CustomStringConverti
     case coreFile(path: String, detail: String)
     /// memlens could not get `bytes` of memory to copy the process's into (`errno`).
     case copyNotAllocated(pid: Int32, bytes: UInt64, errno: Errno)
+    /// The target's memory failed `check` against memlens's layout for `version` (``LayoutCheck``): nothing was walked.
+    case layoutMismatch(pid: Int32, version: String, check: String, detail: String)
 
     public var description: String {
         switch self {
@@ -59,6 +61,9 @@ public enum ProcessAccessError: Error, Sendable, Equatable, CustomStringConverti
             return "process \(pid) was collecting garbage each of \(attempts) times memlens tried to stop it; retry later"
         case .coreFile(let path, let detail):
             return "core file \(path): \(detail)"
+        case .layoutMismatch(let pid, let version, let check, let detail):
+            return "process \(pid) runs Python \(version), whose memory does not match memlens's layout for it " +
+                "(check '\(check)' failed: \(detail)); memlens does not walk it"
         case .copyNotAllocated(let pid, let bytes, let errno):
             return "cannot allocate \(bytes >> 20) MiB to copy the memory of process \(pid) into: \(errno); " +
                 "free memory on this machine and retry (the process was not stopped for long)"
