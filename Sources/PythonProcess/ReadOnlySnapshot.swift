@@ -1,5 +1,6 @@
 import Foundation
 public import HeapGraph
+import ProcFS
 
 /// A heap snapshot read from outside, with no code run in the target: the
 /// census's stop–copy–resume (``Census``), then ``GraphWalk`` over the copy.
@@ -77,6 +78,9 @@ public struct ReadOnlySnapshot: Sendable {
             if tries > 1 { sink = sink.restarted() }
             sink.metadata.pauseMilliseconds = pause
             sink.metadata.argv = argv
+            // The RSS at the copy (read just after it, from smaps_rollup), as the agent records it: the
+            // report's composition weighs the objects against it.
+            sink.metadata.rssBytes = try? FootprintReader().read(pid: pid, detail: .totals).totals.rssBytes
             return try walk(copy, state: state, image: image, pid: pid, values: values, into: &sink)
         }
         var snapshot = read.value

@@ -33,6 +33,7 @@ struct ReadOnlySnapshotTests {
 
         // THEN the two snapshots agree, and the target carries on
         #expect(target.isRunningFreely)
+        let kernelRSS = Double(try kernelRollup(target.pid)["Rss"] ?? 1)  // paused in read(2): as it was at the copy
         target.finish()
         #expect(target.process.terminationStatus == 0)
         #expect(line["method"] as? String == "read-only")
@@ -41,6 +42,9 @@ struct ReadOnlySnapshotTests {
         let readOnly = try SnapshotLoader.load(path: readOnlyPath)
         #expect(readOnly.metadata.method == "read-only")
         #expect(agent.metadata.method == nil)
+        // the RSS at the copy, as the kernel gives it for the paused process afterwards
+        let rss = Double(readOnly.metadata.rssBytes ?? 0)
+        #expect(abs(rss - kernelRSS) <= 0.02 * kernelRSS, "read-only RSS \(rss), the kernel's \(kernelRSS)")
         #expect(count(of: "leaked_thing.LeakedThing", in: readOnly) == 12_345)
         // 3.11+: instance attributes named from the class's shared keys (the agent cannot name them)
         if python.minor != "3.8", python.minor != "3.9", python.minor != "3.10" {
