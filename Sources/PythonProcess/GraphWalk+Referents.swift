@@ -280,7 +280,7 @@ extension GraphWalk {
     private func appendOrderedDict(_ od: UInt64, _ t: Traversal, into out: inout [UInt64]) throws(ProcessAccessError) {
         let instanceDict = try field(od &+ 96)
         if instanceDict != 0 { out.append(instanceDict) }
-        let entries = Int64(bitPattern: try field(od &+ 16))
+        let entries = min(Int64(bitPattern: try field(od &+ 16)), 1 << 26)  // ma_used comes from the target
         var node = try field(od &+ 48), nodes: Int64 = 0
         while node != 0 {
             nodes += 1

@@ -22,15 +22,19 @@ extension GraphWalk {
         if builtins != 0 { roots.append(PendingRoot(address: builtins, kind: "builtins", name: "builtins")) }
         var thread = try field(interpreter &+ reader.layout.interpreterThreadsHead)
         let main = copy.word(at: runtime &+ graph.runtimeMainThread)
-        var threads = 0
-        while thread != 0, threads < 4096 {
-            threads += 1
+        var seenThreads = Set<UInt64>()
+        // A thread list or a frame chain that loops ends at its first repeat, and the roots stop at
+        // maxRoots: a forged heap cannot make them grow past memory.
+        while thread != 0, seenThreads.count < 4096, seenThreads.insert(thread).inserted, roots.count < Self.maxRoots {
             let id = try field(thread &+ graph.threadID)
             roots += threadRoots(thread, name: id == main ? "thread MainThread" : "thread \(id)")
             thread = try field(thread &+ reader.layout.threadStateNext)
         }
         return roots
     }
+
+    /// The most roots one walk records (a real process has thousands).
+    static var maxRoots: Int { 1 << 20 }
 
     /// The frames of one thread state, innermost first, as roots.
     private func threadRoots(_ state: UInt64, name thread: String) -> [PendingRoot] {
@@ -40,9 +44,8 @@ extension GraphWalk {
             guard frame != 0, let top = copy.word(at: frame &+ current) else { return roots }
             frame = top
         }
-        var depth = 0
-        while frame != 0, depth < 10_000 {
-            depth += 1
+        var seenFrames = Set<UInt64>()
+        while frame != 0, seenFrames.count < 10_000, seenFrames.insert(frame).inserted, roots.count < Self.maxRoots {
             defer { frame = copy.word(at: frame &+ graph.frameBack) ?? 0 }
             guard let code = copy.word(at: frame &+ graph.frameCode), isCode(code) else { continue }
             if !graph.frameIsObject, let owner = copy.word(at: frame &+ graph.frameOwner), owner & 0xFF == 3 { continue }
@@ -103,7 +106,7 @@ extension GraphWalk {
         if let cells = graph.codeCellNames, let free = graph.codeFreeNames {
             guard let count = try? reader.memory.load(Int32.self, at: code &+ graph.codeLocalsCount),
                   let varnames = copy.word(at: code &+ graph.codeLocalNames) else { return [] }
-            names = Array(tupleStrings(varnames).prefix(Int(count)))
+            names = Array(tupleStrings(varnames).prefix(Int(max(count, 0))))  // co_nlocals comes from the target
             for offset in [cells, free] { names += copy.word(at: code &+ offset).map(tupleStrings) ?? [] }
         } else {
             guard let tuple = copy.word(at: code &+ graph.codeLocalNames) else { return [] }

@@ -155,7 +155,7 @@ public final class HeapCopy: MemorySource {
     /// Calls `body` with the copied bytes `address ..< address + count`, no copy
     /// made; nil when they are not all in one copied region.
     public func withBytes<R>(at address: UInt64, count: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R? {
-        guard count >= 0, let i = region(address), address + UInt64(count) <= ends[i] else { return nil }
+        guard count >= 0, let i = region(address), UInt64(count) <= ends[i] - address else { return nil }  // a region may end at 2^64
         let offset = Int(address - starts[i])
         return body(UnsafeRawBufferPointer(rebasing: buffers[i][offset..<offset + count]))
     }

@@ -64,9 +64,10 @@ enum LineTable {
             let kind = Int(header >> 3 & 15), length = Int(header & 7) + 1
             switch kind {
             case 15: break
-            case 14: line += svarint(); _ = varint(); _ = varint(); _ = varint()
-            case 13: line += svarint()
-            case 10...12: line += kind - 10; i += 2
+            // The table comes from the target: a line that overflows wraps rather than traps.
+            case 14: line &+= svarint(); _ = varint(); _ = varint(); _ = varint()
+            case 13: line &+= svarint()
+            case 10...12: line &+= kind - 10; i += 2
             default: i += 1
             }
             if address <= unit, unit < address + length { return kind == 15 ? nil : line }

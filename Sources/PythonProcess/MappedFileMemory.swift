@@ -25,7 +25,8 @@ final class MappedFileMemory: MemorySource {
               let fd = descriptor(localPath(file.path)) else {
             throw .unreadable(pid: 0, address: address, errno: .badAddress)
         }
-        let offset = file.fileOffset + (address - file.start)
+        let (offset, overflow) = file.fileOffset.addingReportingOverflow(address - file.start)  // NT_FILE entries come from the core
+        guard !overflow else { throw .unreadable(pid: 0, address: address, errno: .badAddress) }
         let done: Int
         do { done = try fd.read(fromAbsoluteOffset: Int64(clamping: offset), into: buffer, retryOnInterrupt: true) } catch {
             throw .unreadable(pid: 0, address: address, errno: .ioError)

@@ -21,7 +21,7 @@ public enum ModuleNames {
         let shape = try reader.keysShape(reader.word(dict &+ state.layout.dictKeys))
         let keyOffset: UInt64 = shape.entrySize == 24 ? 8 : 0
         var names: [String] = []
-        for i in 0..<min(shape.entries, limit) {
+        for i in 0..<max(0, min(shape.entries, limit)) {  // dk_nentries comes from the target
             let key = try reader.word(shape.firstEntry &+ UInt64(i) &* shape.entrySize &+ keyOffset)
             if key != 0, let name = try reader.string(at: key, maxLength: 512) { names.append(name) }
         }

@@ -67,7 +67,11 @@ public struct RemoteDebugOffsets: Sendable, Equatable {
         debuggerPendingCall = word(736)
         debuggerScriptPath = word(744)
         debuggerScriptPathSize = word(752)
-        // A table of another layout read as 3.14's gives offsets outside the structures.
+        // A table of another layout read as 3.14's gives offsets outside the structures; the table is
+        // in the target's writable memory, so every word is bounded before it is added.
+        let words = [interpretersHead, interpreterSize, threadsMain, threadStateSize, evalBreaker, remoteDebuggerSupport,
+                     remoteDebuggingEnabled, debuggerPendingCall, debuggerScriptPath, debuggerScriptPathSize]
+        guard words.allSatisfy({ $0 < 1 << 24 }) else { throw .unsupported(version: name) }
         let fits = threadsMain + 8 <= interpreterSize && remoteDebuggingEnabled + 4 <= interpreterSize
             && evalBreaker + 8 <= threadStateSize
             && remoteDebuggerSupport + debuggerPendingCall + 4 <= threadStateSize
