@@ -73,7 +73,7 @@ public struct MallocStats: Sendable, Decodable {
                 guard let size = rest.range(of: "size=\"") else { return 0 }
                 return UInt64(rest[size.upperBound...].prefix { $0.isNumber }) ?? 0
             }
-            let free = attribute("<total type=\"fast\"") + attribute("<total type=\"rest\"")
+            let free = attribute("<total type=\"fast\"") &+ attribute("<total type=\"rest\"")  // from the target: no trap
             result.append(ArenaInfo(index: index, freeBytes: free, systemBytes: attribute("<system type=\"current\"")))
         }
         return result

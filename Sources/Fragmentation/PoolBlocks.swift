@@ -26,7 +26,7 @@ enum PoolBlocks {
             steps += 1
         }
         var offsets: [UInt64] = []
-        offsets.reserveCapacity(Int(count))
+        offsets.reserveCapacity(Int(min(count, carved)))  // count is read from the pool again: bounded by what is carved
         for i in 0..<Int(carved) where !free[i] { offsets.append(header + UInt64(i) * size) }
         return UInt64(offsets.count) == count ? offsets : nil
     }

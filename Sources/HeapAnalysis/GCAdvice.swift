@@ -27,7 +27,7 @@ enum GCAdvice {
         }
         if observation.garbage > 0 {
             let types = insight.uncollectable.prefix(3).map { "\($0.type) ×\($0.count)" }.joined(separator: ", ")
-            let grew = observation.garbage - (observation.garbageBefore ?? observation.garbage)
+            let grew = observation.garbage &- (observation.garbageBefore ?? observation.garbage)  // the agent's figures: no trap
             let more = grew > 0 ? ", \(grew) more than when the window began" : ""
             advice.append("gc.garbage holds \(observation.garbage) uncollectable objects (\(types))\(more): they are never freed; "
                 + "take a snapshot (memlens snapshot) to see what holds them.")
@@ -39,7 +39,7 @@ enum GCAdvice {
     static func freezeAdvice(_ insight: GCInsight) -> String? {
         let observation = insight.observation
         let generations = observation.generations + [0, 0, 0]
-        let old = generations[2], young = generations[0] + generations[1]
+        let old = generations[2], young = generations[0] &+ generations[1]
         guard old >= largeOldGeneration, observation.permanent < old else { return nil }
         var cost: String
         var fullMilliseconds: Double?
@@ -56,7 +56,7 @@ enum GCAdvice {
             + "\(cost). "
             + "Calling gc.freeze() once start-up is done moves them to the permanent generation, which collections skip"
         if let fullMilliseconds {
-            let after = fullMilliseconds * Double(young) / Double(max(old + young, 1))
+            let after = fullMilliseconds * Double(young) / Double(max(old &+ young, 1))
             text += ": a full collection would then traverse only what is allocated after it "
                 + "(\(count(Double(young))) objects now, ≈ \(milliseconds(after)))"
         }
@@ -73,7 +73,7 @@ enum GCAdvice {
         let share = freedEach / Double(threshold)
         guard share < 0.1 else { return nil }
         let thresholds = insight.observation.thresholds
-        let proposed = ([threshold * 10] + thresholds.dropFirst()).map(String.init).joined(separator: ", ")
+        let proposed = ([threshold &* 10] + thresholds.dropFirst()).map(String.init).joined(separator: ", ")
         let perSecond = milliseconds(young.totalMilliseconds / max(insight.seconds, 1e-9))
         return "Young collections run \(count(young.perSecond)) times a second (\(perSecond) per second in all) and each frees "
             + "\(count(freedEach)) objects on average, \(percent(share)) of the \(threshold) allocations that trigger one: "
@@ -81,7 +81,7 @@ enum GCAdvice {
     }
 
     static func count(_ value: Double) -> String {
-        value >= 100 ? String(Int(value.rounded())) : String(format: "%.1f", value)
+        value >= 100 ? String(format: "%.0f", value) : String(format: "%.1f", value)
     }
 
     static func milliseconds(_ value: Double) -> String {

@@ -45,8 +45,8 @@ public struct GCInsight: Sendable {
             if let records {
                 for i in records.generation.indices where records.generation[i] == generation {
                     durations.append(records.seconds[i] * 1000)
-                    collected += records.collected[i]
-                    uncollectable += records.uncollectable[i]
+                    collected &+= records.collected[i]
+                    uncollectable &+= records.uncollectable[i]
                 }
             }
             durations.sort()

@@ -8,6 +8,21 @@ public struct GCObservation: Decodable, Sendable {
         public var uncollectable: [Int]
         /// Whether that collection's garbage was typed.
         public var sampled: [Bool]
+
+        /// Decodes the columns, which must be of one length (the agent in the target writes them).
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            generation = try c.decode([Int].self, forKey: .generation)
+            seconds = try c.decode([Double].self, forKey: .seconds)
+            collected = try c.decode([Int].self, forKey: .collected)
+            uncollectable = try c.decode([Int].self, forKey: .uncollectable)
+            sampled = try c.decode([Bool].self, forKey: .sampled)
+            guard [seconds.count, collected.count, uncollectable.count, sampled.count].allSatisfy({ $0 == generation.count }) else {
+                throw DecodingError.dataCorruptedError(forKey: .generation, in: c, debugDescription: "the records' columns differ in length")
+            }
+        }
+
+        enum CodingKeys: String, CodingKey { case generation, seconds, collected, uncollectable, sampled }
     }
 
     public var python: String

@@ -34,9 +34,10 @@ public struct ImportNode: Sendable, Decodable {
     }
 
     /// Memory of this module alone: cumulative minus its imports' cumulative.
-    public var selfBytes: Int64 { cumulativeBytes - children.reduce(0) { $0 + $1.cumulativeBytes } }
-    public var selfNanoseconds: Int64 { cumulativeNanoseconds - children.reduce(0) { $0 + $1.cumulativeNanoseconds } }
-    public var selfObjects: Int64 { objects - children.reduce(0) { $0 + $1.objects } }
+    /// (The figures come from the agent inside the measured program: they wrap rather than trap.)
+    public var selfBytes: Int64 { cumulativeBytes &- children.reduce(0) { $0 &+ $1.cumulativeBytes } }
+    public var selfNanoseconds: Int64 { cumulativeNanoseconds &- children.reduce(0) { $0 &+ $1.cumulativeNanoseconds } }
+    public var selfObjects: Int64 { objects &- children.reduce(0) { $0 &+ $1.objects } }
 
     /// This node and its children, each level sorted by cumulative memory (largest first).
     public func sortedByMemory() -> ImportNode {
@@ -64,8 +65,8 @@ public struct ImportProfile: Sendable, Decodable {
     }
 
     /// Σ cumulative memory (bytes) and time (nanoseconds) of the top-level imports.
-    public var totalBytes: Int64 { modules.reduce(0) { $0 + $1.cumulativeBytes } }
-    public var totalImportNanoseconds: Int64 { modules.reduce(0) { $0 + $1.cumulativeNanoseconds } }
+    public var totalBytes: Int64 { modules.reduce(0) { $0 &+ $1.cumulativeBytes } }
+    public var totalImportNanoseconds: Int64 { modules.reduce(0) { $0 &+ $1.cumulativeNanoseconds } }
 
     /// Every module imported, at any depth.
     public var moduleCount: Int { Self.count(modules) }

@@ -34,7 +34,8 @@ public enum AgentEvent: Sendable, Equatable {
         case "gc" where fields.count == 7:
             guard let start = number(2, UInt64.self), let duration = number(3, UInt64.self), duration <= Self.maxDuration,
                   let generation = number(4, Int.self), (0...2).contains(generation),
-                  let collected = number(5, Int.self), collected >= 0, let uncollectable = number(6, Int.self), uncollectable >= 0
+                  let collected = number(5, Int.self), (0..<1 << 40).contains(collected),
+                  let uncollectable = number(6, Int.self), (0..<1 << 40).contains(uncollectable)
             else { return nil }
             self = .collection(start: start, duration: duration, generation: generation, collected: collected, uncollectable: uncollectable)
         default:

@@ -30,8 +30,9 @@ extension WatchState {
         // One event per generation and sample interval: the collections of a
         // busy program (gen0 may run hundreds of times a second) stay a few marks a sample.
         for (generation, runs) in collections.sorted(by: { $0.key < $1.key }) {
-            let pause = Double(runs.reduce(0) { $0 + $1.duration }) / 1e6, longest = Double(runs.map(\.duration).max() ?? 0) / 1e6
-            let collected = runs.reduce(0) { $0 + $1.collected }, uncollectable = runs.reduce(0) { $0 + $1.uncollectable }
+            // The program under watch can write these lines itself: the sums wrap rather than trap.
+            let pause = Double(runs.reduce(0) { $0 &+ $1.duration }) / 1e6, longest = Double(runs.map(\.duration).max() ?? 0) / 1e6
+            let collected = runs.reduce(0) { $0 &+ $1.collected }, uncollectable = runs.reduce(0) { $0 &+ $1.uncollectable }
             var label = runs.count == 1 ? "gen\(generation) collection: " + String(format: "%.3f ms pause", pause)
                 : "gen\(generation) ×\(runs.count) collections: " + String(format: "%.3f ms paused (longest %.3f ms)", pause, longest)
             label += ", \(collected) collected" + (uncollectable > 0 ? ", \(uncollectable) uncollectable" : "")
