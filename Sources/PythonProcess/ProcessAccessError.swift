@@ -65,6 +65,16 @@ public enum ProcessAccessError: Error, Sendable, Equatable, CustomStringConverti
         }
     }
 
+    /// This error with `pid` in place of the 0 that a walk over a copy or a
+    /// core (which knows no pid) puts in `.inconsistent` and `.unreadable`.
+    func naming(pid: Int32) -> ProcessAccessError {
+        switch self {
+        case .inconsistent(0, let detail): return .inconsistent(pid: pid, detail: detail)
+        case .unreadable(0, let address, let errno): return .unreadable(pid: pid, address: address, errno: errno)
+        default: return self
+        }
+    }
+
     /// `kernel.yama.ptrace_scope`, or nil when Yama is absent.
     static func currentPtraceScope() -> Int? {
         guard let bytes = try? FileBytes.read("/proc/sys/kernel/yama/ptrace_scope") else { return nil }
