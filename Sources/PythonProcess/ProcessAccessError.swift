@@ -42,7 +42,7 @@ public enum ProcessAccessError: Error, Sendable, Equatable, CustomStringConverti
             // Why, from /proc as it is now (memlens's capabilities, the target's owner and dumpability).
             return "permission denied: cannot \(operation) process \(pid); " + PtraceDiagnosis.current(pid: pid, scope: .some(scope)).hint
         case .alreadyTraced(let pid, let tracer):
-            return "process \(pid) is already traced by process \(tracer) (a debugger or strace); detach it and retry"
+            return Tracer(pid: tracer, name: Tracer.name(of: tracer)).refusal(of: pid)
         case .notPython(let pid, let detail):
             return "process \(pid) is not a CPython process: \(detail)"
         case .unsupportedVersion(let pid, let version):
