@@ -90,9 +90,10 @@ public enum Census {
             } catch {
                 // The walk over a copy does not know the pid; the error names it.
                 let error = error.naming(pid: pid)
-                guard case .inconsistent = error, attempt < maxAttempts, inconsistentCopies < maxInconsistentCopies else { throw error }
+                guard case .inconsistent(_, let detail) = error, attempt < maxAttempts,
+                      inconsistentCopies < maxInconsistentCopies else { throw error }
                 inconsistentCopies += 1
-                if inconsistentCopies == 1 { progress("the heap copy was inconsistent (\(error)); copying again") }
+                if inconsistentCopies == 1 { progress("the heap copy was inconsistent (\(detail)); copying again") }
             }
         }
         throw .alwaysCollecting(pid: pid, attempts: maxAttempts)
