@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
-import HeapGraph
 import ProcFS
 import ProcessModels
 import Reports
+import SafeFiles
 import Timeline
 
 struct Watch: ParsableCommand {
@@ -63,8 +63,14 @@ struct Watch: ParsableCommand {
     }
 
     func run() throws {
-        // Created before anything runs: an existing file is an error, not a loss.
+        // Created before anything runs: an existing file is an error, not a loss;
+        // an output that cannot be written fails now, not after the whole watch.
         let stream = try reportingErrors { try jsonl.map { try WatchStream(path: $0) } }
+        let html = try reportingErrors {
+            do throws(FileSafetyError) { return try AtomicOutput(path: output) } catch {
+                throw FileSafetyError(path: output, reason: error.reason)
+            }
+        }
         let record: @Sendable (TimelineRecord) -> Void = { stream?.write($0) }
         let timeline: Timeline
         if let pid {
@@ -82,8 +88,9 @@ struct Watch: ParsableCommand {
         }
         if !report.json { printError(TimelineReport.summary(timeline)) }
         try reportingErrors {
-            let html = try TimelineReport.html(timeline)
-            try AtomicFile.write(to: output) { buffer in buffer.append(html) }
+            let page = Array(try TimelineReport.html(timeline).utf8)
+            try page.withUnsafeBytes { try html.write($0) }
+            try html.commit()
             try stream?.finish(timeline)
             if report.json { print(try TimelineReport.summaryJSON(timeline)) }
         }
