@@ -30,13 +30,13 @@ struct Watch: ParsableCommand {
     @Argument(help: "Process id to watch; or give the command to run after --.")
     var pid: Int32?
 
-    @Option(help: "Time between samples (`100ms`, `1s`).")
+    @Option(parsing: .unconditional, help: "Time between samples (`100ms`, `1s`).")
     var interval = TimeSpan(seconds: 0.1)
 
-    @Option(help: "Time between censuses (each stops the process briefly).")
+    @Option(parsing: .unconditional, help: "Time between censuses (each stops the process briefly).")
     var censusEvery = TimeSpan(seconds: 5)
 
-    @Option(help: "Stop after this long (`10m`); default: until Ctrl-C or the process exits.")
+    @Option(parsing: .unconditional, help: "Stop after this long (`10m`); default: until Ctrl-C or the process exits.")
     var duration: TimeSpan?
 
     @Option(name: .shortAndLong, help: "The HTML timeline to write.")
