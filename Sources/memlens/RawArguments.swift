@@ -7,10 +7,10 @@ import ArgumentParser
 enum RawArguments {
     /// The first argument that is not valid UTF-8, shown with U+FFFD, nil when all are.
     static func firstNotUTF8() -> (index: Int, shown: String)? {
-        for index in 1..<Int(CommandLine.argc) {
+        for index in stride(from: 1, to: Int(CommandLine.argc), by: 1) {
             guard let raw = CommandLine.unsafeArgv[index] else { continue }
             let shown = String(cString: raw)
-            // Decoding repairs invalid bytes: a changed byte count or a U+FFFD not spelled out means repair.
+            // Decoding put U+FFFD for invalid bytes when the bytes differ.
             var bytes: [UInt8] = []
             var p = raw
             while p.pointee != 0 { bytes.append(UInt8(bitPattern: p.pointee)); p += 1 }
@@ -24,8 +24,9 @@ extension Memlens {
     /// Refuses an argument that is not UTF-8 (one line, exit 64), then runs the command.
     static func main() {
         if let bad = RawArguments.firstNotUTF8() {
-            printError("error: argument \(bad.index) (\(bad.shown.debugDescription), with U+FFFD for the bytes that are not UTF-8) " +
-                "is not valid UTF-8: memlens cannot name such a file, nor pass it on unchanged; rename it, or give a link with a UTF-8 name")
+            printError("error: argument \(bad.index) (\(bad.shown.debugDescription)) is not valid UTF-8 (shown with U+FFFD): memlens " +
+                "names files in UTF-8 and cannot open or create this one, nor pass it on unchanged; rename it, or give a link with a " +
+                "UTF-8 name")
             Self.exit(withError: ExitCode.validationFailure)
         }
         Self.main(nil)
