@@ -17,6 +17,8 @@ public enum AttachError: Error, CustomStringConvertible {
     case gdbMissing
     case agentMissing
     case ptraceDenied(pid: Int32, detail: String)
+    /// Another tracer (gdb, strace) holds the process: no attach can succeed.
+    case alreadyTraced(pid: Int32, tracer: Tracer)
     case cannotPlaceAgent(pid: Int32, detail: String)
     case gdbFailed(pid: Int32, detail: String)
     case timedOut(pid: Int32, seconds: Double, mainThread: String)
@@ -41,6 +43,7 @@ public enum AttachError: Error, CustomStringConvertible {
         case .gdbMissing: return "gdb is needed to attach to a running process and is not on PATH (Debian: apt-get install gdb)"
         case .agentMissing: return "this memlens build lacks the embedded agent"
         case .ptraceDenied(let pid, let detail): return "not allowed to attach to process \(pid): \(detail)"
+        case .alreadyTraced(let pid, let tracer): return tracer.refusal(of: pid)
         case .cannotPlaceAgent(let pid, let detail): return "cannot write the agent where process \(pid) can read it " +
             "(/proc/\(pid)/root/tmp): \(detail)"
         case .gdbFailed(let pid, let detail): return "gdb could not queue the agent in process \(pid): \(detail)"

@@ -1,4 +1,5 @@
 import Foundation
+import PythonProcess
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,6 +26,7 @@ extension Attacher {
             return address
         }
         if log.contains("ptrace: Operation not permitted") {
+            if let tracer = Tracer.of(pid) { throw AttachError.alreadyTraced(pid: pid, tracer: tracer) }
             throw AttachError.ptraceDenied(pid: pid, detail: ptraceHint(pid))
         }
         if log.contains("No symbol \"Py_AddPendingCall\"") || log.contains("No symbol \"PyRun_SimpleString\"") {

@@ -1,5 +1,6 @@
 public import Foundation
 import ProcFS
+import PythonProcess
 public import SafeFiles
 import SystemPackage
 #if canImport(Glibc)
@@ -160,6 +161,8 @@ public enum Attacher {
     static func checkTarget(_ pid: Int32) throws {
         guard pid > 0, let stat = try? ProcReader.stat(pid: pid) else { throw AttachError.noSuchProcess(pid: pid) }
         if stat.isZombie { throw AttachError.zombie(pid: pid) }
+        // gdb could not attach either, and the kernel's EPERM would be blamed on rights or seccomp.
+        if let tracer = Tracer.of(pid) { throw AttachError.alreadyTraced(pid: pid, tracer: tracer) }
         guard (try? Directory.temporary(ofProcess: pid)) != nil else {
             throw AttachError.ptraceDenied(pid: pid, detail: "permission denied; " + ptraceHint(pid))
         }

@@ -11,9 +11,14 @@ public enum TargetSelector: Sendable {
     /// Processes whose executable's file name is `python`, `python3` or `python3.X`.
     case python
 
-    /// Whether `pattern` compiles; the error text otherwise.
+    /// Whether `pattern` compiles; what is wrong otherwise, in one line.
     public static func check(pattern: String) -> String? {
-        do { _ = try NSRegularExpression(pattern: pattern); return nil } catch { return "\(error)" }
+        guard (try? NSRegularExpression(pattern: pattern)) == nil else { return nil }
+        // Foundation's error says only "NSCocoaErrorDomain error 2048"; Swift's own parser (close to ICU's
+        // syntax) says what is wrong, when it too refuses the pattern.
+        var reason = ""
+        do { _ = try Regex(pattern) } catch { reason = ": " + String(describing: error).split(separator: "\n").joined(separator: " ") }
+        return "not a valid regular expression: \(pattern.debugDescription)\(reason)"
     }
 
     /// The pids selected now, ascending; never memlens itself. Fixed pids are

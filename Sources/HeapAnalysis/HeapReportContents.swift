@@ -98,7 +98,7 @@ public struct HeapReportContents: Sendable {
         let labels = EdgeLabels(graph)
         func retainer(_ object: Int) -> Retainer {
             Retainer(object: object, retainedBytes: sizes.retainedBytes[object],
-                steps: finder.path(to: object).map(labels.steps) ?? ["(no root reaches it)"])
+                steps: finder.path(to: object).map { labels.steps($0, limit: EdgeLabels.pathLimit) } ?? ["(no root reaches it)"])
         }
         retainers = top.map(retainer)
         suspects = suspectObjects.map(retainer)
@@ -123,8 +123,8 @@ public struct HeapReportContents: Sendable {
         return diff.types.filter { holders[$0.type] != nil }.sorted { $0.newSize > $1.newSize }.map { row in
             let top = (holders[row.type] ?? [:]).values.sorted { ($0.count, $1.example.count) > ($1.count, $0.example.count) }.prefix(3)
             return SurvivorGroup(type: row.type, count: row.newCount, sizeBytes: row.newSize,
-                                 holders: top.map { (steps: $0.example.isEmpty ? ["(a root)"] : labels.steps($0.example),
-                                     count: $0.count) },
+                                 holders: top.map { (steps: $0.example.isEmpty ? ["(a root)"]
+                                                         : labels.steps($0.example, limit: EdgeLabels.pathLimit), count: $0.count) },
                                  examined: (holders[row.type] ?? [:]).values.reduce(0) { $0 + $1.count })
         }
     }

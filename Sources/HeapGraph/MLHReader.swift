@@ -18,7 +18,12 @@ struct MLHReader {
             throw SnapshotError.truncated(path, fileSize: file.size, section: 0, needs: 16)
         }
         let version = header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self).littleEndian }
-        guard version >= 1, version <= SnapshotFile.formatVersion else {
+        guard version >= 1 else {
+            // No writer ever wrote version 0: the header is damaged, not old.
+            throw SnapshotError(path: path, offset: 8, reason: "corrupt snapshot: format version 0 is not a version memlens " +
+                "ever wrote (1–\(SnapshotFile.formatVersion))")
+        }
+        guard version <= SnapshotFile.formatVersion else {
             throw SnapshotError(
                 path: path, offset: 8,
                 reason: "snapshot format version \(version) is newer than this memlens reads (\(SnapshotFile.formatVersion)); " +

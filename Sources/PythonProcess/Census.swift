@@ -50,8 +50,8 @@ public enum Census {
 
     /// Stops every thread of the process (never while the collector runs), copies its
     /// writable memory, resumes it, then runs `walk` over the copy (given the
-    /// pause in milliseconds too). A walk that
-    /// finds the copy inconsistent is retried with a new copy, up to `maxAttempts`.
+    /// pause in milliseconds too). A walk that finds the copy inconsistent is
+    /// retried with a new copy, twice at most (one progress line), within `maxAttempts`.
     static func readCopy<Value>(python: PythonProcess, maxAttempts: Int, progress: (String) -> Void,
                                 walk: (HeapCopy, InterpreterState, PythonImage,
                                     Double) throws(ProcessAccessError) -> Value) throws(ProcessAccessError) -> CopyRead<Value> {
@@ -59,6 +59,7 @@ public enum Census {
         try python.requireSupportedVersion()
         let state = try InterpreterState(image: python.image, memory: python.memory, pid: pid)
 
+        var inconsistentCopies = 0
         for attempt in 1...maxAttempts {
             // Wait (briefly) for a running collection to end before stopping.
             var waited = 0
@@ -87,15 +88,21 @@ public enum Census {
                 let value = try walk(copy, state, python.image, pause)
                 return CopyRead(value: value, pauseMilliseconds: pause, attempts: attempt, osThreads: osThreads)
             } catch {
-                if case .inconsistent = error, attempt < maxAttempts {
-                    progress("the heap copy was inconsistent (\(error)); retrying (try \(attempt))")
-                    continue
-                }
-                throw error
+                // The walk over a copy does not know the pid; the error names it.
+                let error = error.naming(pid: pid)
+                guard case .inconsistent(_, let detail) = error, attempt < maxAttempts,
+                      inconsistentCopies < maxInconsistentCopies else { throw error }
+                inconsistentCopies += 1
+                if inconsistentCopies == 1 { progress("the heap copy was inconsistent (\(detail)); copying again") }
             }
         }
         throw .alwaysCollecting(pid: pid, attempts: maxAttempts)
     }
+
+    /// How many times a copy the walk finds inconsistent is taken again before
+    /// the error is reported: a thread stopped halfway through linking an object
+    /// tears one copy, not three in a row; a broken object (a NULL type) breaks every copy.
+    static let maxInconsistentCopies = 2
 
     /// Walks the collector's lists in `copy` and counts: the result with the
     /// walk timed, no pause, one try and no OS threads (callers fill those in).

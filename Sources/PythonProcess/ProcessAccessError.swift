@@ -44,7 +44,7 @@ public enum ProcessAccessError: Error, Sendable, Equatable, CustomStringConverti
             // Why, from /proc as it is now (memlens's capabilities, the target's owner and dumpability).
             return "permission denied: cannot \(operation) process \(pid); " + PtraceDiagnosis.current(pid: pid, scope: .some(scope)).hint
         case .alreadyTraced(let pid, let tracer):
-            return "process \(pid) is already traced by process \(tracer) (a debugger or strace); detach it and retry"
+            return Tracer(pid: tracer, name: Tracer.name(of: tracer)).refusal(of: pid)
         case .notPython(let pid, let detail):
             return "process \(pid) is not a CPython process: \(detail)"
         case .unsupportedVersion(let pid, let version):
@@ -67,6 +67,16 @@ public enum ProcessAccessError: Error, Sendable, Equatable, CustomStringConverti
         case .copyNotAllocated(let pid, let bytes, let errno):
             return "cannot allocate \(bytes >> 20) MiB to copy the memory of process \(pid) into: \(errno); " +
                 "free memory on this machine and retry (the process was not stopped for long)"
+        }
+    }
+
+    /// This error with `pid` in place of the 0 that a walk over a copy or a
+    /// core (which knows no pid) puts in `.inconsistent` and `.unreadable`.
+    func naming(pid: Int32) -> ProcessAccessError {
+        switch self {
+        case .inconsistent(0, let detail): return .inconsistent(pid: pid, detail: detail)
+        case .unreadable(0, let address, let errno): return .unreadable(pid: pid, address: address, errno: errno)
+        default: return self
         }
     }
 

@@ -62,7 +62,12 @@ public enum FindingsReport {
         return "'" + shown + (value.count > 60 ? "…" : "") + "'"
     }
 
-    /// Suspects, each with a path from a root.
+    /// The steps of `path`, a long one shortened to ``EdgeLabels/pathLimit`` objects.
+    static func shown(_ path: [Int]?, _ labels: EdgeLabels) -> [String]? {
+        path.map { labels.steps($0, limit: EdgeLabels.pathLimit) }
+    }
+
+    /// Suspects, each with a path from a root (a long one shortened, saying how much).
     public static func suspectsText(_ suspects: LeakSuspects, graph: HeapGraph, labels: EdgeLabels, paths: PathFinder) -> String {
         var out = ""
         if suspects.accumulations.isEmpty {
@@ -71,13 +76,13 @@ public enum FindingsReport {
         for (n, s) in suspects.accumulations.enumerated() {
             out += "Suspect \(n + 1): \(labels.object(s.object)) retains \(ByteFormat.string(s.retainedBytes)) "
             out += "(\(Int((s.share * 100).rounded()))% of the heap)\n"
-            out += "  " + (paths.path(to: s.object).map { labels.steps($0).joined(separator: " → ") } ?? "(no root reaches it)") + "\n"
+            out += "  " + (shown(paths.path(to: s.object), labels)?.joined(separator: " → ") ?? "(no root reaches it)") + "\n"
         }
         if !suspects.growing.isEmpty {
             out += "\nTypes that grew since the older snapshot:\n"
             var table = TextTable(headers: ["Δ Count", "Δ Size", "Type", "A new one is held by"], leftAligned: [2, 3])
             for g in suspects.growing.prefix(10) {
-                let path = g.example.flatMap { paths.path(to: $0) }.map { labels.steps($0).joined(separator: " → ") } ?? "-"
+                let path = shown(g.example.flatMap { paths.path(to: $0) }, labels)?.joined(separator: " → ") ?? "-"
                 table.rows.append(["+\(g.countDelta)", ByteFormat.string(UInt64(max(g.sizeDelta, 0))), g.type, path])
             }
             out += table.render()
@@ -99,11 +104,11 @@ public enum FindingsReport {
         return try JSONOutput.string(Document(
             accumulations: suspects.accumulations.map {
                 Accumulation(address: EdgeLabels.hex(graph.addresses[$0.object]), type: graph.typeName(of: $0.object),
-                             retained: $0.retainedBytes, share: $0.share, path: paths.path(to: $0.object).map { labels.steps($0) } ?? [])
+                             retained: $0.retainedBytes, share: $0.share, path: shown(paths.path(to: $0.object), labels) ?? [])
             },
             growing: suspects.growing.prefix(20).map {
                 Growth(type: $0.type, count_delta: $0.countDelta, size_delta: $0.sizeDelta,
-                       path: $0.example.flatMap { paths.path(to: $0) }.map { labels.steps($0) } ?? [])
+                       path: shown($0.example.flatMap { paths.path(to: $0) }, labels) ?? [])
             }))
     }
 }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SystemPackage
+
 /// A folder memlens made for its own use (``Directory/makeFolder(prefix:mode:owner:)``):
 /// new, with a random name, mode 0700 unless asked otherwise. The caller
 /// removes it with ``remove()`` when done.
@@ -20,5 +25,10 @@ public struct PrivateFolder: Sendable {
     /// Removes the folder and everything in it (through descriptors, never following a link).
     public func remove() {
         parent.removeItem(name)
+    }
+
+    /// Removes the folder if nothing is in it (rmdir: a folder with files stays).
+    public func removeIfEmpty() {
+        unlinkat(parent.descriptor.rawValue, name, AT_REMOVEDIR)
     }
 }

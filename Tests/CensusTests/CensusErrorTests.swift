@@ -71,6 +71,41 @@ struct CensusErrorTests {
         #expect(message.contains("already traced by process \(strace.processIdentifier)"), "\(message)")
     }
 
+    /// GIVEN a target with an object in the collector's list whose type pointer
+    /// is 0 (restored before it exits), WHEN census and snapshot read it, THEN
+    /// the error names its pid (it said "process 0") after at most one retry
+    /// line (there were 49).
+    @Test("A NULL ob_type: the real pid, one retry line at most", arguments: PythonInterpreter.installed)
+    func nullType(python: PythonInterpreter) throws {
+        let target = try WaitingTarget(python, script: """
+            import ctypes, gc, sys
+            gc.disable()
+            class C: pass
+            x = C()
+            slot = ctypes.c_void_p.from_address(id(x) + 8)
+            saved = slot.value
+            slot.value = 0
+            print('ready', flush=True)
+            sys.stdin.read(1)
+            slot.value = saved
+            """)
+        defer { target.finish() }
+        let output = "/tmp/memlens-null-type-\(target.pid).mlh"
+        defer { unlink(output) }
+        let census = try runCommand([TestPaths.memlens, "census", String(target.pid)])
+        #expect(census.status == 1 && census.stderr.contains("has no type"), "\(census.stderr)")
+        let snapshot = try runCommand([TestPaths.memlens, "snapshot", String(target.pid), "-o", output])
+        // The snapshot's walk may skip the object (counted unreadable) rather than fail.
+        for (command, result) in [("census", census), ("snapshot", snapshot)] where result.status != 0 {
+            let lines = result.stderr.split(separator: "\n")
+            #expect(result.status == 1 && lines.count <= 2, "\(command): \(result.stderr)")
+            #expect(lines.last?.hasPrefix("error: ") == true && lines.last?.contains("process \(target.pid)") == true,
+                    "\(command): \(result.stderr)")
+            #expect(!result.stderr.contains("process 0 "), "\(command): \(result.stderr)")
+        }
+        #expect(target.isRunningFreely)
+    }
+
     @Test("A process that has exited", arguments: PythonInterpreter.installed.suffix(1))
     func exited(python: PythonInterpreter) throws {
         let target = try WaitingTarget(python, script: "print('bye', flush=True)")

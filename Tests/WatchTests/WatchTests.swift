@@ -217,4 +217,33 @@ struct WatchTests {
         #expect(gone.status == 1 && gone.stderr.hasPrefix("error: no process with pid 999999999"), "\(gone.stderr)")
         #expect(!FileManager.default.fileExists(atPath: "/tmp/never.html"))
     }
+
+    /// Issue 23: an output that cannot be written failed only after the whole watch.
+    @Test func anUnwritableOutputFailsAtOnce() throws {
+        let sleeper = Process()
+        sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        sleeper.arguments = ["60"]
+        try sleeper.run()
+        defer { kill(sleeper.processIdentifier, SIGKILL); sleeper.waitUntilExit() }
+        let start = Date()
+        let result = try runCommand([TestPaths.memlens, "watch", String(sleeper.processIdentifier), "-o", "/nonexistent/x.html",
+                                     "--duration", "30s"], timeoutSeconds: 60)
+        #expect(Date().timeIntervalSince(start) < 10, "the watch ran before the output was tried")
+        #expect(result.status == 1 && result.stderr.hasPrefix("error: ") && result.stderr.contains("/nonexistent/x.html"),
+                "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    }
+
+    /// Issue 23: `watch -- CMD` left an empty memlens-watch-* folder in $TMPDIR on every run.
+    @Test func noEmptyFolderIsLeftInTMPDIR() throws {
+        let python = try #require(PythonInterpreter.installed.last, "no pyenv CPython 3.8–3.13 found")
+        let folder = try TestPaths.temporaryFolder("watch-tmpdir")
+        let tmpdir = folder.appending(path: "tmp")
+        try FileManager.default.createDirectory(at: tmpdir, withIntermediateDirectories: false)
+        let environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": tmpdir.path]) { $1 }
+        let result = try runCommand([TestPaths.memlens, "watch", "-o", folder.appending(path: "t.html").path,
+                                     "--", python.path, "-c", "pass"], environment: environment, timeoutSeconds: 120)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tmpdir.path).isEmpty)
+    }
 }

@@ -23,16 +23,17 @@ struct Alloc: ParsableCommand {
     @Argument(help: "Process id of a CPython 3.8–3.13 process.")
     var pid: Int32
 
-    @Option(help: ArgumentHelp("How long to trace: 30s, 2m, 500ms.", valueName: "time"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("How long to trace: 30s, 2m, 500ms.", valueName: "time"))
     var duration = TimeSpan(seconds: 10)
 
-    @Option(help: "Show this many sites.")
+    @Option(parsing: .unconditional, help: "Show this many sites.")
     var top: Count = 20
 
-    @Option(help: "Frames kept per allocation (when memlens starts tracemalloc).")
+    @Option(parsing: .unconditional, help: "Frames kept per allocation (when memlens starts tracemalloc).")
     var depth: Count = 5
 
-    @Option(help: ArgumentHelp("How long to wait for the main thread to reach a safe point, each time.", valueName: "time"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("How long to wait for the main thread to reach a safe point, each time.", valueName: "time"))
     var timeout = TimeSpan(seconds: 30)
 
     @OptionGroup var report: ReportOptions

@@ -34,16 +34,16 @@ struct CensusCommand: ParsableCommand {
     @Option(help: "With a core file: the Python executable, when the path the core names is not on this machine.")
     var exe: String?
 
-    @Option(help: "How many types to list.")
+    @Option(parsing: .unconditional, help: "How many types to list.")
     var top: Count = 30
 
     @Flag(help: "Count objects frozen by gc.freeze() (the permanent generation) in the types too.")
     var frozen = false
 
-    @Option(help: "Take a census every interval (`10s`, `500ms`, `2m`) and report growth per type.")
+    @Option(parsing: .unconditional, help: "Take a census every interval (`10s`, `500ms`, `2m`) and report growth per type.")
     var every: TimeSpan?
 
-    @Option(help: "How many censuses with --every.")
+    @Option(parsing: .unconditional, help: "How many censuses with --every.")
     var count: Count = 6
 
     @OptionGroup var report: ReportOptions

@@ -21,7 +21,7 @@ struct CyclesCommand: ParsableCommand {
     @Argument(help: "Snapshot file (.mlh or meliae JSON).")
     var file: String
 
-    @Option(help: "Show this many cycles.")
+    @Option(parsing: .unconditional, help: "Show this many cycles.")
     var top: Count = 20
 
     @OptionGroup var report: ReportOptions

@@ -22,7 +22,7 @@ struct Demo: ParsableCommand {
             """
     )
 
-    @Option(help: "Size of the example; 1.0 is the article's 800 MB of strings.")
+    @Option(parsing: .unconditional, help: "Size of the example; 1.0 is the article's 800 MB of strings.")
     var scale = 0.05
 
     @Option(help: "Python interpreter to run the example with.")

@@ -22,7 +22,7 @@ struct Diff: ParsableCommand {
     @Flag(help: "With three snapshots: objects created between the first two that are still in the third.")
     var survivors = false
 
-    @Option(help: "Show this many rows.")
+    @Option(parsing: .unconditional, help: "Show this many rows.")
     var top: Count = 30
 
     @OptionGroup var report: ReportOptions

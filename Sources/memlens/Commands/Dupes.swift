@@ -17,7 +17,7 @@ struct Dupes: ParsableCommand {
     @Argument(help: "Snapshot file (.mlh or meliae JSON).")
     var file: String
 
-    @Option(help: "Show this many values.")
+    @Option(parsing: .unconditional, help: "Show this many values.")
     var top: Count = 20
 
     @OptionGroup var report: ReportOptions

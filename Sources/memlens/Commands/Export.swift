@@ -36,7 +36,7 @@ struct Export: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "File to write (created mode 0600).")
     var output: String
 
-    @Option(help: "dot: how many objects to draw.")
+    @Option(parsing: .unconditional, help: "dot: how many objects to draw.")
     var top: Count = 50
 
     @Option(help: "dot: only objects this one dominates (hex address, with or without 0x).")

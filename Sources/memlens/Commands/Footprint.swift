@@ -49,7 +49,8 @@ struct FootprintCommand: ParsableCommand {
     @Argument(help: "The process to measure.")
     var pid: Int32?
 
-    @Option(name: .customLong("children"), help: ArgumentHelp("Measure this process and all its descendants.", valueName: "pid"))
+    @Option(name: .customLong("children"), parsing: .unconditional,
+            help: ArgumentHelp("Measure this process and all its descendants.", valueName: "pid"))
     var childrenOf: Int32?
 
     @Option(help: "Break memory down by kind, library or mapping.")
@@ -58,10 +59,11 @@ struct FootprintCommand: ParsableCommand {
     @Flag(help: "Only the totals, from smaps_rollup (no per-mapping read).")
     var totals = false
 
-    @Option(help: "Rows to show for --by library and --by mapping.")
+    @Option(parsing: .unconditional, help: "Rows to show for --by library and --by mapping.")
     var top: Count = 20
 
-    @Option(help: ArgumentHelp("With a command: measure it this long after it starts, if it has not exited by then.", valueName: "seconds"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("With a command: measure it this long after it starts, if it has not exited by then.", valueName: "seconds"))
     var after: Double?
 
     @OptionGroup var report: ReportOptions

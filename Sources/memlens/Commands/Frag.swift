@@ -62,13 +62,13 @@ struct Frag: ParsableCommand {
     @Option(help: ArgumentHelp("Write an SVG map of the arenas to this file.", valueName: "file"))
     var svg: String?
 
-    @Option(help: "An arena at most this percent used counts as pinned.")
+    @Option(parsing: .unconditional, help: "An arena at most this percent used counts as pinned.")
     var pinnedBelow = 10.0
 
-    @Option(help: "Pinner rows to show.")
+    @Option(parsing: .unconditional, help: "Pinner rows to show.")
     var top: Count = 10
 
-    @Option(help: "Seconds to wait for the main thread to reach a safe point (--trim, --malloc-stats).")
+    @Option(parsing: .unconditional, help: "Seconds to wait for the main thread to reach a safe point (--trim, --malloc-stats).")
     var timeout = TimeSpan(seconds: 30)
 
     @OptionGroup var report: ReportOptions

@@ -27,13 +27,14 @@ struct GCCommand: ParsableCommand {
     @Argument(help: "Process id of a CPython 3.8–3.13 process.")
     var pid: Int32
 
-    @Option(help: ArgumentHelp("How long to watch: 30s, 2m, 500ms.", valueName: "time"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("How long to watch: 30s, 2m, 500ms.", valueName: "time"))
     var duration = TimeSpan(seconds: 10)
 
     @Flag(help: "At the end, time one full collection (gc.collect()) in the target; it pauses for it.")
     var measureFull = false
 
-    @Option(help: ArgumentHelp("How long to wait for the main thread to reach a safe point, each time.", valueName: "time"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("How long to wait for the main thread to reach a safe point, each time.", valueName: "time"))
     var timeout = TimeSpan(seconds: 30)
 
     @OptionGroup var report: ReportOptions

@@ -24,7 +24,7 @@ struct Imports: ParsableCommand {
     @Option(help: "The interpreter for --module.")
     var python = "python3"
 
-    @Option(help: "Show this many levels of the tree (default: all).")
+    @Option(parsing: .unconditional, help: "Show this many levels of the tree (default: all).")
     var depth: Count?
 
     @OptionGroup var report: ReportOptions

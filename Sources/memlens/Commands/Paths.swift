@@ -24,7 +24,7 @@ struct Paths: ParsableCommand {
     @Option(help: "Path to the object at this hex address.")
     var address: String?
 
-    @Option(help: "At most this many paths (with --type).")
+    @Option(parsing: .unconditional, help: "At most this many paths (with --type).")
     var max: Count = 5
 
     @Flag(help: "Print Graphviz DOT of the paths instead of text.")
@@ -66,7 +66,7 @@ struct ReferrersCommand: ParsableCommand {
     @Option(help: "The object's hex address.")
     var address: String
 
-    @Option(help: "Levels of referrers to show.")
+    @Option(parsing: .unconditional, help: "Levels of referrers to show.")
     var depth: Count = 2
 
     @OptionGroup var report: ReportOptions

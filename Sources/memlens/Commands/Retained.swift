@@ -25,7 +25,7 @@ struct Retained: ParsableCommand {
     @Argument(help: "Snapshot file (.mlh or meliae JSON).")
     var file: String
 
-    @Option(help: "Show this many rows.")
+    @Option(parsing: .unconditional, help: "Show this many rows.")
     var top: Count = 30
 
     @Option(help: "Rank single objects, or types (objects not dominated by one of their own type).")

@@ -38,6 +38,7 @@ struct Run: ParsableCommand {
 
     func validate() throws {
         guard !command.isEmpty else { throw ValidationError("give the command to run after --, e.g. memlens run -- python3 app.py") }
+        guard !output.isEmpty else { throw ValidationError("--output: an empty path names no folder; give one, such as -o snaps/") }
         _ = try SnapshotSignal.parse(signal)
     }
 

@@ -34,10 +34,10 @@ struct Serve: ParsableCommand {
     @Flag(help: "Export every Python process (executable python, python3 or python3.X).")
     var python = false
 
-    @Option(help: "Take a census of each process at most this often (`30s`, `5m`).")
+    @Option(parsing: .unconditional, help: "Take a census of each process at most this often (`30s`, `5m`).")
     var censusEvery = TimeSpan(seconds: 30)
 
-    @Option(help: "Types exported per process; the rest are summed as type=\"other\".")
+    @Option(parsing: .unconditional, help: "Types exported per process; the rest are summed as type=\"other\".")
     var topTypes = 20
 
     /// `HOST:PORT` split; nil if malformed.

@@ -41,7 +41,7 @@ struct Snapshot: ParsableCommand {
     @Flag(help: "Inject the agent into the target instead of reading its memory from outside.")
     var agent = false
 
-    @Option(help: "With --agent: seconds to wait for the main thread to reach a safe point.")
+    @Option(parsing: .unconditional, help: "With --agent: seconds to wait for the main thread to reach a safe point.")
     var timeout = TimeSpan(seconds: 30)
 
     @OptionGroup var report: ReportOptions

@@ -21,7 +21,7 @@ struct Summary: ParsableCommand {
     @Argument(help: "Snapshot file (.mlh or meliae JSON).")
     var file: String
 
-    @Option(help: "Show this many types.")
+    @Option(parsing: .unconditional, help: "Show this many types.")
     var top: Count = 20
 
     @Flag(help: "Count each instance __dict__ as part of the object that owns it.")

@@ -23,7 +23,7 @@ struct Suspects: ParsableCommand {
     @Argument(help: "An older snapshot of the same process, to find growing types.")
     var older: String?
 
-    @Option(help: "Share of the heap an object must retain, in percent.")
+    @Option(parsing: .unconditional, help: "Share of the heap an object must retain, in percent.")
     var threshold = 10.0
 
     @OptionGroup var report: ReportOptions

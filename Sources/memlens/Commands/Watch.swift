@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
-import HeapGraph
 import ProcFS
 import ProcessModels
 import Reports
+import SafeFiles
 import Timeline
 
 struct Watch: ParsableCommand {
@@ -30,13 +30,13 @@ struct Watch: ParsableCommand {
     @Argument(help: "Process id to watch; or give the command to run after --.")
     var pid: Int32?
 
-    @Option(help: "Time between samples (`100ms`, `1s`).")
+    @Option(parsing: .unconditional, help: "Time between samples (`100ms`, `1s`).")
     var interval = TimeSpan(seconds: 0.1)
 
-    @Option(help: "Time between censuses (each stops the process briefly).")
+    @Option(parsing: .unconditional, help: "Time between censuses (each stops the process briefly).")
     var censusEvery = TimeSpan(seconds: 5)
 
-    @Option(help: "Stop after this long (`10m`); default: until Ctrl-C or the process exits.")
+    @Option(parsing: .unconditional, help: "Stop after this long (`10m`); default: until Ctrl-C or the process exits.")
     var duration: TimeSpan?
 
     @Option(name: .shortAndLong, help: "The HTML timeline to write.")
@@ -63,8 +63,14 @@ struct Watch: ParsableCommand {
     }
 
     func run() throws {
-        // Created before anything runs: an existing file is an error, not a loss.
+        // Created before anything runs: an existing file is an error, not a loss;
+        // an output that cannot be written fails now, not after the whole watch.
         let stream = try reportingErrors { try jsonl.map { try WatchStream(path: $0) } }
+        let html = try reportingErrors {
+            do throws(FileSafetyError) { return try AtomicOutput(path: output) } catch {
+                throw FileSafetyError(path: output, reason: error.reason)
+            }
+        }
         let record: @Sendable (TimelineRecord) -> Void = { stream?.write($0) }
         let timeline: Timeline
         if let pid {
@@ -82,8 +88,9 @@ struct Watch: ParsableCommand {
         }
         if !report.json { printError(TimelineReport.summary(timeline)) }
         try reportingErrors {
-            let html = try TimelineReport.html(timeline)
-            try AtomicFile.write(to: output) { buffer in buffer.append(html) }
+            let page = Array(try TimelineReport.html(timeline).utf8)
+            try page.withUnsafeBytes { try html.write($0) }
+            try html.commit()
             try stream?.finish(timeline)
             if report.json { print(try TimelineReport.summaryJSON(timeline)) }
         }

@@ -13,6 +13,7 @@ enum WatchLauncher {
     static func run(_ command: [String], options: Watcher.Options, quietStdout: Bool,
                     record: @escaping @Sendable (TimelineRecord) -> Void) throws -> Timeline {
         let folder = try PrivateFolder.create(prefix: "memlens-watch")  // kept: the timeline names the snapshots in it
+        defer { folder.removeIfEmpty() }  // …unless no snapshot was taken
         let box = TimelineBox()
         var launch = LaunchOptions(outputDirectory: folder.path)
         launch.values = false
