@@ -1,10 +1,7 @@
-/// The parts of CPython 3.14's `_Py_DebugOffsets` (the table at
-/// `_PyRuntime+0`, `Include/internal/pycore_debug_offsets.h` at v3.14.0)
-/// that `sys.remote_exec`'s protocol (PEP 768) needs. The 3.14 table is
-/// 760 bytes of `uint64_t`: 3.14 added fields in the middle of 3.13's
-/// groups (`threads_main`, `code_object_generation`, `tlbc_index`, a set
-/// group, …) and appended `gen_object`, `llist_node` and `debugger_support`,
-/// so its offsets are its own; ``DebugOffsets`` stays 3.13's.
+/// The parts of `_Py_DebugOffsets` that `sys.remote_exec`'s protocol (PEP 768)
+/// needs, read by name from the one table reader (``DebugOffsets``): 3.14 and
+/// later publish the remote debugger's fields (`debugger_support`), at
+/// different places in 3.14's and 3.15's tables.
 public struct RemoteDebugOffsets: Sendable, Equatable {
     /// `PY_VERSION_HEX` of the interpreter that wrote the table.
     public var versionHex: UInt64
@@ -30,44 +27,42 @@ public struct RemoteDebugOffsets: Sendable, Equatable {
     /// `debugger_support.debugger_script_path_size`: that array's length (512).
     public var debuggerScriptPathSize: UInt64
 
-    /// `sizeof(_Py_DebugOffsets)` in 3.14: how many bytes of `_PyRuntime` to read.
-    public static let byteCount = 760
+    /// How many bytes of `_PyRuntime` to read.
+    public static let byteCount = DebugOffsets.byteCount
     /// `_PY_EVAL_PLEASE_STOP_BIT` (`Include/internal/pycore_ceval.h`): makes
     /// the thread enter `_Py_HandlePending`, which runs the pending script.
     public static let pleaseStopBit: UInt64 = 1 << 5
 
     /// The version of the interpreter that wrote a table, from its first 16
     /// bytes; nil when the cookie `xdebugpy` is absent (before 3.13, or not `_PyRuntime`).
-    public static func version(ofTable bytes: [UInt8]) -> PythonVersion? {
-        guard bytes.count >= 16, bytes.starts(with: Array("xdebugpy".utf8)) else { return nil }
-        return PythonVersion(hex: UInt32(truncatingIfNeeded: bytes.le(UInt64.self, 8)))
-    }
+    public static func version(ofTable bytes: [UInt8]) -> PythonVersion? { DebugOffsets.version(ofTable: bytes) }
 
-    /// Parses a 3.14 table. Throws `.unsupported` naming the version when the
-    /// table is another version's (3.15's layout is not 3.14's), a 3.14
-    /// pre-release before the layout settled (3.14.0b2), or its offsets do
-    /// not fit the structure sizes it gives.
+    /// Parses a 3.14+ table. Throws `.unsupported` naming the version when the
+    /// table has no remote debugger fields (3.13, or a version memlens has no
+    /// field list for), is a 3.14 pre-release before the layout settled
+    /// (3.14.0b2), or its offsets do not fit the structure sizes it gives.
     public init(bytes: [UInt8]) throws(RemoteExecError) {
         guard let version = Self.version(ofTable: bytes) else { throw .noDebugOffsets }
-        func word(_ offset: Int) -> UInt64 { bytes.le(UInt64.self, offset) }
-        let hex = word(8)
+        let hex = bytes.le(UInt64.self, 8)
         let level = hex >> 4 & 0xF  // 0xA alpha, 0xB beta, 0xC candidate, 0xF final
         let name = Self.versionName(hex)
-        guard version.major == 3, version.minor == 14, bytes.count >= Self.byteCount else { throw .unsupported(version: name) }
-        guard level >= 0xC || (level == 0xB && hex & 0xF >= 2) else { throw .unsupported(version: name) }
+        guard version.major == 3, version.minor >= 14, let table = DebugOffsets(bytes: bytes),
+              let breaker = table["debugger_support.eval_breaker"] else { throw .unsupported(version: name) }
+        guard version.minor > 14 || level >= 0xC || (level == 0xB && hex & 0xF >= 2) else { throw .unsupported(version: name) }
+        func field(_ name: String) -> UInt64 { table[name] ?? 0 }
         versionHex = hex
-        freeThreaded = word(16) != 0
-        interpretersHead = word(40)
-        interpreterSize = word(48)
-        threadsMain = word(80)
-        threadStateSize = word(176)
-        evalBreaker = word(712)
-        remoteDebuggerSupport = word(720)
-        remoteDebuggingEnabled = word(728)
-        debuggerPendingCall = word(736)
-        debuggerScriptPath = word(744)
-        debuggerScriptPathSize = word(752)
-        // A table of another layout read as 3.14's gives offsets outside the structures; the table is
+        freeThreaded = table.freeThreaded
+        interpretersHead = field("runtime_state.interpreters_head")
+        interpreterSize = field("interpreter_state.size")
+        threadsMain = field("interpreter_state.threads_main")
+        threadStateSize = field("thread_state.size")
+        evalBreaker = breaker
+        remoteDebuggerSupport = field("debugger_support.remote_debugger_support")
+        remoteDebuggingEnabled = field("debugger_support.remote_debugging_enabled")
+        debuggerPendingCall = field("debugger_support.debugger_pending_call")
+        debuggerScriptPath = field("debugger_support.debugger_script_path")
+        debuggerScriptPathSize = field("debugger_support.debugger_script_path_size")
+        // A table of another layout gives offsets outside the structures; the table is
         // in the target's writable memory, so every word is bounded before it is added.
         let words = [interpretersHead, interpreterSize, threadsMain, threadStateSize, evalBreaker, remoteDebuggerSupport,
                      remoteDebuggingEnabled, debuggerPendingCall, debuggerScriptPath, debuggerScriptPathSize]

@@ -23,8 +23,8 @@ public enum RemoteExecError: Error, Sendable, Equatable, CustomStringConvertible
         case .noDebugOffsets:
             return "no _Py_DebugOffsets table (cookie \"xdebugpy\") at the start of _PyRuntime"
         case .unsupported(let version):
-            return "Python \(version) is an unsupported version for remote exec: its _Py_DebugOffsets table is not the 3.14 layout " +
-                "memlens reads (3.14.0b2 and later 3.14 releases)"
+            return "Python \(version) is an unsupported version for remote exec: its _Py_DebugOffsets table is not a layout " +
+                "memlens reads (3.14.0b2 and later 3.14 releases, 3.15)"
         case .disabled:
             return "remote debugging is disabled in this Python (PYTHON_DISABLE_REMOTE_DEBUG set, -X disable_remote_debug, or built " +
                 "--without-remote-debug), so sys.remote_exec's protocol cannot run the agent; restart it without that setting"

@@ -30,10 +30,10 @@ struct DebugOffsetsTests {
             for i in 0..<8 { bytes[offset + i] = UInt8(truncatingIfNeeded: value >> (8 * i)) }
         }
         bytes.replaceSubrange(0..<8, with: Array("xdebugpy".utf8))
-        put(0x030E_00F0, at: 8)  // 3.14.0
+        put(0x030D_00F0, at: 8)  // 3.13.0: its fields at their 3.13 places
         put(1000, at: 40); put(2000, at: 72); put(3000, at: 80); put(16, at: 168); put(32, at: 376); put(176, at: 392); put(208, at: 576)
         let offsets = try #require(DebugOffsets(bytes: bytes))
-        #expect(offsets.version == PythonVersion(major: 3, minor: 14, micro: 0))
+        #expect(offsets.version == PythonVersion(major: 3, minor: 13, micro: 0))
         let base = try #require(PythonLayout.forVersion(PythonVersion(major: 3, minor: 13, micro: 0)))
         let layout = offsets.apply(to: base)
         #expect(layout.runtimeInterpretersHead == 1000)
@@ -43,7 +43,10 @@ struct DebugOffsetsTests {
         #expect(layout.typeName == 32)
         #expect(layout.typeFlags == 176)
         #expect(layout.gcCollecting == 208)
-        #expect(layout.dictKeys == base.dictKeys)  // what the table does not give stays measured
+        #expect(layout.heapTypeQualname == base.heapTypeQualname)  // what the table does not give stays measured
+        put(0x0310_00A1, at: 8)  // 3.16.0a1: no field list, no table
+        #expect(DebugOffsets(bytes: bytes) == nil)
+        put(0x030D_00F0, at: 8)
         bytes[0] = 0x58
         #expect(DebugOffsets(bytes: bytes) == nil)
         #expect(DebugOffsets(bytes: Array(bytes.prefix(100))) == nil)
