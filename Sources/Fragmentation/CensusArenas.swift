@@ -8,7 +8,7 @@ public enum CensusArenas {
     /// `result`, or a note saying why they could not be read.
     public static func amend(_ memory: CensusMemory, _ result: inout CensusResult) {
         let version = memory.image.version
-        guard let layout = ObmallocLayout.forVersion(major: version.major, minor: version.minor) else {
+        guard let layout = ObmallocLayout.forVersion(major: version.major, minor: version.minor, micro: version.micro) else {
             result.notes.append("pymalloc arenas not read: no obmalloc layout for Python \(version)")
             return
         }

@@ -11,7 +11,7 @@ public enum FragmentationError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .unsupportedPython(let version):
-            return "Python \(version) is not supported (obmalloc layouts are known for 3.8–3.13)"
+            return "Python \(version) is not supported (obmalloc layouts are known for 3.8–3.13, 3.14.5+ and 3.15)"
         case .missingSymbol(let name): return "symbol \(name) not found in the target's libpython"
         case .notInitialized: return "the target's interpreter is not initialized (no main interpreter yet)"
         case .implausible(let what):

@@ -47,11 +47,12 @@ public struct ObmallocLayout: Sendable, Equatable {
     /// The layout for the CPython a version string names (`3.11.7`, as a
     /// snapshot records it), or nil where it was not measured.
     public static func forVersion(_ text: String?) -> ObmallocLayout? {
-        text.flatMap { PythonVersion(text: Substring($0)) }.flatMap { forVersion(major: $0.major, minor: $0.minor) }
+        text.flatMap { PythonVersion(text: Substring($0)) }.flatMap { forVersion(major: $0.major, minor: $0.minor, micro: $0.micro) }
     }
 
-    /// The layout for CPython `major.minor`, or nil where it was not measured.
-    public static func forVersion(major: Int, minor: Int) -> ObmallocLayout? {
+    /// The layout for CPython `major.minor.micro`, or nil where it was not
+    /// measured (3.14 before 3.14.5, whose interpreter state was laid out otherwise).
+    public static func forVersion(major: Int, minor: Int, micro: Int? = nil) -> ObmallocLayout? {
         guard major == 3 else { return nil }
         let small = minor <= 9
         let arena: UInt64 = small ? 256 << 10 : 1 << 20
@@ -67,6 +68,14 @@ public struct ObmallocLayout: Sendable, Equatable {
             // offsetof(_PyRuntime, interpreters.main) = 0x280; struct _is holds `struct _obmalloc_state *obmalloc` at 0x2a30.
             return ObmallocLayout(major: 3, minor: 13, arenaBytes: arena, poolBytes: pool,
                                   table: .interpreterState(mainInterpreterOffset: 0x280, obmallocOffset: 0x2a30, obmallocIsPointer: true))
+        case 14 where (micro ?? 0) >= 5:
+            // Debian's 3.14.10: interpreters.main at 0x330, the obmalloc pointer at 0x2a98 (3.14.4 and 3.14.5 moved it).
+            return ObmallocLayout(major: 3, minor: 14, arenaBytes: arena, poolBytes: pool,
+                                  table: .interpreterState(mainInterpreterOffset: 0x330, obmallocOffset: 0x2a98, obmallocIsPointer: true))
+        case 15:
+            // Debian's 3.15.2: interpreters.main at 0x3b0, the obmalloc pointer at 0x2a80.
+            return ObmallocLayout(major: 3, minor: 15, arenaBytes: arena, poolBytes: pool,
+                                  table: .interpreterState(mainInterpreterOffset: 0x3b0, obmallocOffset: 0x2a80, obmallocIsPointer: true))
         default:
             return nil
         }

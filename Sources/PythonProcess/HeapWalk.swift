@@ -98,8 +98,9 @@ final class HeapWalk {
             let objects = try walk(head, permanent: false)
             let threshold = try reader.memory.load(Int32.self, at: head &+ layout.gcGenerationThreshold)
             let count = try reader.memory.load(Int32.self, at: head &+ layout.gcGenerationCount)
+            // 3.15 keeps the statistics in ring buffers behind a pointer: not read (nil).
             let stats = gcState &+ layout.gcGenerationStats &+ UInt64(generation) &* layout.gcGenerationStatsSize
-            let collections = try reader.memory.load(Int64.self, at: stats)
+            let collections = layout.gcStatsArePointer ? -1 : try reader.memory.load(Int64.self, at: stats)
             generations.append(.init(count: Int(count), threshold: Int(threshold), objects: objects,
                                      collections: collections >= 0 ? Int(collections) : nil))
         }

@@ -20,6 +20,10 @@ struct InterpreterState {
         if image.version.minor >= 13,
            let offsets = DebugOffsets(bytes: try memory.bytes(at: runtime, count: DebugOffsets.byteCount)) {
             layout = offsets.apply(to: layout)
+            if let expected = layout.gcStateSize, let size = offsets["gc.size"], size != expected {
+                throw .layoutMismatch(pid: pid, version: image.version.description, check: "the collector's state size",
+                                      detail: "_Py_DebugOffsets says \(size) bytes, memlens's table \(expected)")
+            }
         }
         let interpreter = try memory.pointer(at: runtime &+ layout.runtimeInterpretersHead)
         guard interpreter != 0 else { throw .inconsistent(pid: pid, detail: "no interpreter (still starting, or finalizing)") }

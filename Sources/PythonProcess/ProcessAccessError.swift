@@ -48,7 +48,7 @@ public enum ProcessAccessError: Error, Sendable, Equatable, CustomStringConverti
         case .notPython(let pid, let detail):
             return "process \(pid) is not a CPython process: \(detail)"
         case .unsupportedVersion(let pid, let version):
-            return "process \(pid) runs Python \(version); memlens reads the memory of CPython 3.8–3.13 (census, snapshot)"
+            return "process \(pid) runs Python \(version); memlens reads the memory of CPython 3.8–3.13, 3.14.5+ and 3.15"
         case .unreadable(let pid, let address, let errno):
             return "cannot read memory of process \(pid) at 0x\(String(address, radix: 16)): \(errno)"
         case .ptraceFailed(let pid, let thread, let request, let errno):

@@ -25,6 +25,12 @@ public struct PythonLayout: Sendable, Equatable {
     public var gcGenerationThreshold: UInt64 = 16
     public var gcGenerationCount: UInt64 = 20
     public var gcHeadSize: UInt64 = 16
+    /// 3.15: `generation_stats` is a pointer to per-generation ring buffers, not an inline array.
+    public var gcStatsArePointer = false
+    /// `sizeof(_gc_runtime_state)` where `_Py_DebugOffsets` gives it (3.13+): a table
+    /// checked against it, since the collector's fields moved within 3.14 (the
+    /// incremental collector of 3.14.0–3.14.4 had another state).
+    public var gcStateSize: UInt64?
     // PyTypeObject / PyHeapTypeObject
     public var typeName: UInt64 = 24
     public var typeBasicSize: UInt64 = 32
@@ -32,6 +38,10 @@ public struct PythonLayout: Sendable, Equatable {
     public var typeFlags: UInt64 = 168
     public var typeBase: UInt64 = 256
     public var typeDict: UInt64 = 264
+    /// `sizeof(PyTypeObject)`: what `type.__sizeof__` counts for a static type.
+    public var typeObjectSize: UInt64 = 416
+    /// Where a tuple's items start: 3.14 caches the hash (`ob_hash`) before them.
+    public var tupleItems: UInt64 = 24
     public var heapTypeQualname: UInt64
     public var heapTypeCachedKeys: UInt64
     /// `sizeof(PyHeapTypeObject)`: what `type.__sizeof__` counts for a heap type.
@@ -80,6 +90,9 @@ public struct PythonLayout: Sendable, Equatable {
         case 11: return v3_11
         case 12: return v3_12
         case 13: return v3_13
+        // 3.14.0–3.14.4 ran the incremental collector, whose state memlens has not measured.
+        case 14: return (version.micro ?? 0) >= 5 ? v3_14 : nil
+        case 15: return v3_15
         default: return nil
         }
     }
@@ -116,7 +129,26 @@ public struct PythonLayout: Sendable, Equatable {
     static let v3_13: PythonLayout = {
         var layout = v3_12
         layout.measuredOn = "3.13.0"; layout.runtimeInterpretersHead = 632; layout.gcState = 7400
-        layout.interpreterThreadsHead = 7344; layout.heapTypeSize = 928
+        layout.interpreterThreadsHead = 7344; layout.heapTypeSize = 928; layout.gcStateSize = 240
+        return layout
+    }()
+    /// 3.14.5+ (measured on Debian's 3.14.10): the collector's state moved (permanent
+    /// generation at 96, statistics at 120, `collecting` at 192), tuples cache their hash.
+    static let v3_14: PythonLayout = {
+        var layout = v3_13
+        layout.measuredOn = "3.14.10"; layout.runtimeInterpretersHead = 808; layout.gcState = 7408
+        layout.interpreterThreadsHead = 7344; layout.gcPermanentGeneration = 96; layout.gcGenerationStats = 120
+        layout.gcCollecting = 192; layout.gcStateSize = 264; layout.heapTypeSize = 936; layout.tupleItems = 32
+        return layout
+    }()
+    /// 3.15 (measured on Debian's 3.15.2): generations at 8, the permanent one at 80,
+    /// statistics behind a pointer, a larger `PyTypeObject`.
+    static let v3_15: PythonLayout = {
+        var layout = v3_14
+        layout.measuredOn = "3.15.2"; layout.runtimeInterpretersHead = 936; layout.gcState = 7400
+        layout.interpreterThreadsHead = 7336; layout.gcGenerations = 8; layout.gcPermanentGeneration = 80
+        layout.gcGenerationStats = 104; layout.gcStatsArePointer = true; layout.gcCollecting = 112; layout.gcStateSize = 176
+        layout.heapTypeQualname = 880; layout.heapTypeCachedKeys = 888; layout.heapTypeSize = 944; layout.typeObjectSize = 424
         return layout
     }()
 }

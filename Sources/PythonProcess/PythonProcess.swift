@@ -68,7 +68,7 @@ public struct PythonProcess: Sendable {
 
     /// Throws `.unsupportedVersion` unless memlens has layouts for this version.
     public func requireSupportedVersion() throws(ProcessAccessError) {
-        guard version.major == 3, (8...13).contains(version.minor) else {
+        guard version.major == 3, (8...15).contains(version.minor), PythonLayout.forVersion(version) != nil else {
             throw .unsupportedVersion(pid: pid, version: version.description)
         }
     }

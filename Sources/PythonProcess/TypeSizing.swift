@@ -23,9 +23,6 @@ struct TypeSizing {
         case code
     }
 
-    /// `sizeof(PyTypeObject)` (same 3.8–3.13): `type.__sizeof__` of a static type.
-    static let typeObjectBytes: UInt64 = 416
-
     var basicSize: UInt64
     var itemSize: UInt64
     var rule: Rule
@@ -126,7 +123,7 @@ struct TypeSizing {
             size = try dictSizeBytes(object, reader: reader)
         case .type:
             // A static type is no collected object: `sizeof(PyTypeObject)`, no GC header.
-            guard try reader.flags(ofType: object) & ObjectReader.heapTypeFlag != 0 else { return Self.typeObjectBytes }
+            guard try reader.flags(ofType: object) & ObjectReader.heapTypeFlag != 0 else { return layout.typeObjectSize }
             let keys = try reader.word(object &+ layout.heapTypeCachedKeys)
             size = layout.heapTypeSize &+ (keys == 0 ? 0 : try reader.keysSizeBytes(keys))
         case .str:

@@ -39,7 +39,7 @@ struct Frag: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Process id of a CPython 3.8–3.13 process, or a snapshot file (.mlh).", valueName: "pid-or-snapshot"))
+    @Argument(help: ArgumentHelp("Process id of a CPython 3.8–3.15 process, or a snapshot file (.mlh).", valueName: "pid-or-snapshot"))
     var target: ProcessOrFile
 
     /// The process id (0 for a snapshot file).
@@ -109,7 +109,7 @@ struct Frag: ParsableCommand {
         let graph = try loadSnapshot(file)
         guard let layout = ObmallocLayout.forVersion(graph.metadata.python) else {
             printError("error: \(file): the snapshot is of Python \(graph.metadata.python ?? "(not recorded)"); "
-                + "memlens knows pymalloc's pools for CPython 3.8–3.13")
+                + "memlens knows pymalloc's pools for CPython 3.8–3.13, 3.14.5+ and 3.15")
             throw ExitCode.failure
         }
         let analysis = FragSnapshotReport(SnapshotFragmentation(graph, file: file, poolBytes: layout.poolBytes,
