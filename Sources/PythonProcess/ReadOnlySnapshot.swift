@@ -72,7 +72,12 @@ public struct ReadOnlySnapshot: Sendable {
         progress: (String) -> Void) throws(ProcessAccessError) -> ReadOnlySnapshot {
         let argv = commandLine(pid)
         var tries = 0
-        let read = try Census.readCopy(python: PythonProcess(pid: pid), maxAttempts: 20,
+        let python = try PythonProcess(pid: pid)
+        // Refused before the target is stopped: nothing to copy for a walk memlens cannot do.
+        guard GraphLayout.forVersion(minor: python.version.minor) != nil else {
+            throw .walkUnsupported(pid: pid, version: python.version.description)
+        }
+        let read = try Census.readCopy(python: python, maxAttempts: 20,
             progress: progress) { (copy, state, image, pause) throws(ProcessAccessError) in
             tries += 1
             if tries > 1 { sink = sink.restarted() }
@@ -92,7 +97,7 @@ public struct ReadOnlySnapshot: Sendable {
         values: Bool, into sink: inout Sink) throws(ProcessAccessError) -> ReadOnlySnapshot {
         let start = DispatchTime.now().uptimeNanoseconds
         guard let layout = GraphLayout.forVersion(minor: image.version.minor) else {
-            throw .unsupportedVersion(pid: pid, version: image.version.description)
+            throw .walkUnsupported(pid: pid, version: image.version.description)
         }
         let reader = ObjectReader(memory: copy, layout: state.layout)
         let heap = HeapWalk(copy: copy, reader: reader, gcState: state.gcState)

@@ -12,7 +12,7 @@ public struct StackReader {
     public init(python: PythonProcess) throws(ProcessAccessError) {
         try python.requireSupportedVersion()
         guard let layout = GraphLayout.forVersion(minor: python.version.minor) else {
-            throw .unsupportedVersion(pid: python.pid, version: python.version.description)
+            throw .walkUnsupported(pid: python.pid, version: python.version.description)
         }
         state = try InterpreterState(image: python.image, memory: python.memory, pid: python.pid)
         self.layout = layout
