@@ -153,7 +153,8 @@ struct MLHReader {
         return tail.withUnsafeBytes { raw in
             let objects = Int(clamping: raw.loadUnaligned(fromByteOffset: 5, as: UInt64.self).littleEndian)
             let edges = Int(clamping: raw.loadUnaligned(fromByteOffset: 13, as: UInt64.self).littleEndian)
-            return (min(objects, file.size), min(edges, file.size))
+            // An object takes at least a byte in each of its six columns, an edge at least one byte.
+            return (min(objects, file.size / 6), min(edges, file.size))
         }
     }
 
