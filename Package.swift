@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "CProcessAccess"),
         .target(
             name: "PythonProcess",
-            dependencies: ["CProcessAccess", "ProcFS", "ProcessModels", "HeapGraph", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["CProcessAccess", "ProcFS", "ProcessModels", "HeapGraph", "SafeFiles", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: swiftSettings
         ),
         .target(
