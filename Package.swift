@@ -48,7 +48,10 @@ let package = Package(
         .target(name: "CProcessAccess"),
         .target(
             name: "PythonProcess",
-            dependencies: ["CProcessAccess", "ProcFS", "ProcessModels", "HeapGraph", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: [
+                "CProcessAccess", "ProcFS", "ProcessModels", "HeapGraph", "SafeFiles",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -60,6 +63,7 @@ let package = Package(
             dependencies: [
                 "ProcFS", "PythonProcess", "Fragmentation",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

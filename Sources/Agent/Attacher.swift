@@ -125,7 +125,7 @@ public enum Attacher {
         defer { if !finished { queued.withdraw() } }
         if let signal = interrupts.pending() { throw AttachError.interrupted(pid: pid, signal: signal) }
 
-        progress("waiting for a safe point on the main thread (up to \(Int(timeoutSeconds)) s)")
+        progress("waiting for a safe point on the main thread (up to \(saturatingInt(timeoutSeconds)) s)")
         var deadline = Date().addingTimeInterval(timeoutSeconds)
         var announced = false
         while !folder.directory.contains("status") {

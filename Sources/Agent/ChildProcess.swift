@@ -117,7 +117,7 @@ public struct ForwardedSignals {
         var set = waited
         var info = siginfo_t()
         let whole = max(seconds, 0).rounded(.down)
-        var timeout = timespec(tv_sec: Int(whole), tv_nsec: Int((max(seconds, 0) - whole) * 1e9))
+        var timeout = timespec(tv_sec: saturatingInt(whole), tv_nsec: saturatingInt((max(seconds, 0) - whole) * 1e9))
         let signal = sigtimedwait(&set, &info, &timeout)
         guard signal > 0 else { return false }
         let fromTerminal = (signal == SIGINT || signal == SIGQUIT || signal == SIGWINCH) && info.si_code == SI_KERNEL

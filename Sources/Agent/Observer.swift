@@ -45,35 +45,51 @@ public enum Observer {
         var start = Attacher.Job(source: "target/observe.py", entry: entry, keepsModules: true,
                                  settings: ["ACTION": "'start'", "TOKEN": token, "DEADLINE": String(deadline)])
         start.settings.merge(startSettings) { $1 }
-        try Attacher.run(start, pid: pid, timeoutSeconds: timeoutSeconds, interrupts: interrupts, progress: progress) { _ in }
+        var stop = Attacher.Job(source: "target/observe.py", entry: entry, settings: ["ACTION": "'stop'", "TOKEN": token])
+        stop.settings.merge(stopSettings) { $1 }
+        do {
+            try Attacher.run(start, pid: pid, timeoutSeconds: timeoutSeconds, interrupts: interrupts, progress: progress) { _ in }
+        } catch AttachError.interrupted(let pid, let signal) {
+            // Ctrl-C may have come while the start was already at work in the
+            // target: take its watcher out again (a stop that finds none does nothing).
+            let _: Window<Report>? = try? stopWatcher(stop, pid: pid, resultFile: resultFile, timeoutSeconds: timeoutSeconds,
+                                                      interrupts: interrupts, interrupted: true)
+            throw AttachError.interrupted(pid: pid, signal: signal)
+        }
         progress("watching process \(pid) for \(formatSeconds(seconds)) (Ctrl-C ends the window early)")
         let end = Date().addingTimeInterval(seconds)
         var interrupted = false
         while Date() < end, !interrupted {
-            interrupted = interrupts.wait(milliseconds: min(200, max(1, Int(end.timeIntervalSinceNow * 1000)))) != nil
+            interrupted = interrupts.wait(milliseconds: min(200, max(1, saturatingInt(end.timeIntervalSinceNow * 1000)))) != nil
         }
-        var stop = Attacher.Job(source: "target/observe.py", entry: entry, settings: ["ACTION": "'stop'", "TOKEN": token])
-        stop.settings.merge(stopSettings) { $1 }
         do {
-            // Asked again while the call lands inside a collection's callbacks.
-            for _ in 0..<20 {
-                let report: Report? = try Attacher.run(stop, pid: pid, timeoutSeconds: timeoutSeconds, interrupts: interrupts,
-                                                       progress: { _ in }) { output in
-                    if output.status == "retry" { return nil }
-                    let data = try output.read(resultFile)
-                    return try JSONDecoder().decode(Report.self, from: data)
-                }
-                if let report { return Window(report: report, interrupted: interrupted) }
-                usleep(50_000)
-            }
-            throw AttachError.agentFailed(pid: pid, detail: "the watcher stayed inside a collection for 20 tries")
+            return try stopWatcher(stop, pid: pid, resultFile: resultFile, timeoutSeconds: timeoutSeconds, interrupts: interrupts,
+                                   interrupted: interrupted)
         } catch {
-            throw ObserverError.watcherLeftBehind(pid: pid, cause: "\(error)", inertSeconds: Int(deadline))
+            throw ObserverError.watcherLeftBehind(pid: pid, cause: "\(error)", inertSeconds: saturatingInt(deadline))
         }
     }
 
+    /// Runs the stop job: the watcher out of `gc.callbacks`, its report read.
+    static func stopWatcher<Report: Decodable & Sendable>(
+        _ stop: Attacher.Job, pid: Int32, resultFile: String, timeoutSeconds: Double, interrupts: InterruptGuard, interrupted: Bool
+    ) throws -> Window<Report> {
+        // Asked again while the call lands inside a collection's callbacks.
+        for _ in 0..<20 {
+            let report: Report? = try Attacher.run(stop, pid: pid, timeoutSeconds: timeoutSeconds, interrupts: interrupts,
+                                                   progress: { _ in }) { output in
+                if output.status == "retry" { return nil }
+                let data = try output.read(resultFile)
+                return try JSONDecoder().decode(Report.self, from: data)
+            }
+            if let report { return Window(report: report, interrupted: interrupted) }
+            usleep(50_000)
+        }
+        throw AttachError.agentFailed(pid: pid, detail: "the watcher stayed inside a collection for 20 tries")
+    }
+
     static func formatSeconds(_ seconds: Double) -> String {
-        seconds == seconds.rounded() ? "\(Int(seconds)) s" : String(format: "%.1f s", seconds)
+        seconds == seconds.rounded() ? "\(saturatingInt(seconds)) s" : String(format: "%.1f s", seconds)
     }
 }
 

@@ -1,3 +1,4 @@
+import SafeFiles
 import SystemPackage
 
 /// The `.mlh` format's constants; `python/memlens/snapshot.py` writes it.
@@ -92,13 +93,10 @@ struct InputFile {
     init(path: String) throws(SnapshotError) {
         self.path = path
         do {
-            descriptor = try FileDescriptor.open(FilePath(path), .readOnly)
-            let end = try descriptor.seek(offset: 0, from: .end)
-            size = Int(end)
-        } catch let error as Errno {
-            throw SnapshotError(path: path, offset: nil, reason: "cannot open: \(error)")
+            // Never blocks: a FIFO or a device is refused before anything is read.
+            (descriptor, size) = try RegularFile.open(path)
         } catch {
-            throw SnapshotError(path: path, offset: nil, reason: "cannot open: \(error)")
+            throw SnapshotError(path: path, offset: nil, reason: error.reason)
         }
     }
 

@@ -1,3 +1,4 @@
+import SafeFiles
 import SystemPackage
 
 /// The headers of a 64-bit little-endian ELF file (executable, shared library
@@ -44,10 +45,11 @@ public struct ELFFile: Sendable {
         let fd: FileDescriptor
         let length: UInt64
         do {
-            fd = try FileDescriptor.open(FilePath(path), .readOnly, retryOnInterrupt: true)
-            length = UInt64(clamping: try fd.seek(offset: 0, from: .end))
+            // Never blocks: a FIFO or a device is refused before anything is read.
+            let (opened, size) = try RegularFile.open(path)
+            (fd, length) = (opened, UInt64(clamping: size))
         } catch {
-            throw .badELF(path: path, detail: "\(error)")
+            throw .badELF(path: path, detail: error.reason)
         }
         defer { try? fd.close() }
         byteCount = length
@@ -106,8 +108,8 @@ public struct ELFFile: Sendable {
     /// offset when the file is shorter.
     public func bytes(at offset: UInt64, count: UInt64) throws(ProcessAccessError) -> [UInt8] {
         let fd: FileDescriptor
-        do { fd = try FileDescriptor.open(FilePath(path), .readOnly, retryOnInterrupt: true) } catch {
-            throw .badELF(path: path, detail: "\(error)")
+        do { fd = try RegularFile.open(path).descriptor } catch {
+            throw .badELF(path: path, detail: error.reason)
         }
         defer { try? fd.close() }
         return try Self.read(fd, path: path, length: byteCount, offset: offset, count: count)

@@ -1,5 +1,6 @@
 import Foundation
 public import ProcFS
+import SafeFiles
 import SystemPackage
 
 /// A local copy of the writable memory of a process (anonymous mappings,
@@ -73,8 +74,8 @@ public final class HeapCopy: MemorySource {
     public init(core: CoreFile, fallback: (any MemorySource)?) throws(ProcessAccessError) {
         self.fallback = fallback
         let fd: FileDescriptor
-        do { fd = try FileDescriptor.open(FilePath(core.path), .readOnly, retryOnInterrupt: true) } catch {
-            throw .coreFile(path: core.path, detail: "\(error)")
+        do { fd = try RegularFile.open(core.path).descriptor } catch {
+            throw .coreFile(path: core.path, detail: error.reason)
         }
         defer { try? fd.close() }
         for segment in core.segments {

@@ -1,4 +1,5 @@
 import Glibc
+import SafeFiles
 import SystemPackage
 
 /// The memory of files a process had mapped, read from the files on this
@@ -36,7 +37,8 @@ final class MappedFileMemory: MemorySource {
 
     private func descriptor(_ path: String) -> FileDescriptor? {
         if let known = descriptors[path] { return known }
-        let fd = try? FileDescriptor.open(FilePath(path), .readOnly, retryOnInterrupt: true)
+        // A path the core names may be anything now: never block on a FIFO or a device.
+        let fd = try? RegularFile.open(path).descriptor
         descriptors[path] = fd
         return fd
     }

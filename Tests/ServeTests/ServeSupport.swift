@@ -8,48 +8,51 @@ import Glibc
 /// (SIGINT, then SIGKILL) when released.
 final class ServeProcess {
     let process = Process()
+    /// The host as memlens printed it in its URL (an IPv6 address bracketed).
+    let host: String
     let port: Int
     private let errors = Pipe()
 
-    /// `memlens serve --listen 127.0.0.1:0 arguments…`; `asNobody` runs it as
-    /// user nobody (setpriv), so that root's processes may not be read.
-    init(_ arguments: [String], asNobody: Bool = false) throws {
-        let serve = ["serve", "--listen", "127.0.0.1:0"] + arguments
-        if asNobody {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", TestPaths.memlens] + serve
-        } else {
-            process.executableURL = URL(fileURLWithPath: TestPaths.memlens)
-            process.arguments = serve
-        }
+    /// `memlens serve --listen LISTEN arguments…`; `asNobody` runs it as
+    /// user nobody (setpriv), so that root's processes may not be read;
+    /// `fileLimit` lowers its RLIMIT_NOFILE (prlimit) as `ulimit -n` would.
+    init(_ arguments: [String], asNobody: Bool = false, listen: String = "127.0.0.1:0", fileLimit: Int? = nil) throws {
+        var command = [TestPaths.memlens, "serve", "--listen", listen] + arguments
+        if let fileLimit { command = ["/usr/bin/prlimit", "--nofile=\(fileLimit):\(fileLimit)", "--"] + command }
+        if asNobody { command = ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + command }
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         process.standardError = errors
         process.standardOutput = FileHandle.standardError
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        // memlens prints `memlens: serving http://127.0.0.1:PORT/metrics` once it listens.
+        // memlens prints `memlens: serving http://HOST:PORT/metrics` once it listens.
         var text = ""
-        var found: Int?
+        var found: (host: String, port: Int)?
         let deadline = Date().addingTimeInterval(60)
         while found == nil, Date() < deadline {
             let chunk = errors.fileHandleForReading.availableData
             if chunk.isEmpty { break }
             text += String(decoding: chunk, as: UTF8.self)
-            if let range = text.range(of: "serving http://127.0.0.1:") {
-                found = Int(text[range.upperBound...].prefix { $0.isNumber })
+            if let start = text.range(of: "serving http://"), let end = text[start.upperBound...].range(of: "/metrics") {
+                let authority = text[start.upperBound..<end.lowerBound]
+                if let colon = authority.lastIndex(of: ":"), let port = Int(authority[authority.index(after: colon)...]) {
+                    found = (String(authority[..<colon]), port)
+                }
             }
         }
         guard let found else { throw ServeError.didNotStart(text) }
-        port = found
+        (host, port) = found
         // Keep draining stderr so the server never blocks on a full pipe.
         let handle = errors.fileHandleForReading
         Thread.detachNewThread { while !handle.availableData.isEmpty {} }
     }
 
-    var url: String { "http://127.0.0.1:\(port)/metrics" }
+    var url: String { "http://\(host):\(port)/metrics" }
 
     /// `GET path`: the status and the body.
     func get(_ path: String = "/metrics") throws -> (status: Int, body: String) {
-        try httpGet("http://127.0.0.1:\(port)\(path)")
+        try httpGet("http://\(host):\(port)\(path)")
     }
 
     deinit {
@@ -66,7 +69,7 @@ enum ServeError: Error { case didNotStart(String), badResponse(String) }
 
 /// `GET url` with curl (no proxy): the status and the body.
 func httpGet(_ url: String) throws -> (status: Int, body: String) {
-    let result = try runCommand(["/usr/bin/curl", "-s", "--noproxy", "*", "-w", "\n%{http_code}", url], timeoutSeconds: 30)
+    let result = try runCommand(["/usr/bin/curl", "-s", "-g", "--noproxy", "*", "-w", "\n%{http_code}", url], timeoutSeconds: 30)
     guard let newline = result.stdout.lastIndex(of: "\n"), let status = Int(result.stdout[result.stdout.index(after: newline)...]) else {
         throw ServeError.badResponse(result.stdout + result.stderr)
     }

@@ -64,7 +64,7 @@ struct FootprintCommand: ParsableCommand {
 
     @Option(parsing: .unconditional,
             help: ArgumentHelp("With a command: measure it this long after it starts, if it has not exited by then.", valueName: "seconds"))
-    var after: Double?
+    var after: Delay?
 
     @OptionGroup var report: ReportOptions
 
@@ -77,9 +77,7 @@ struct FootprintCommand: ParsableCommand {
         case 1: break
         default: throw ValidationError("give one of a pid, --children PID or a command after --, not several")
         }
-        if let after, command.isEmpty || !(after >= 0 && after.isFinite) {
-            throw ValidationError(command.isEmpty ? "--after applies to a command run after --" : "--after takes seconds, 0 or more")
-        }
+        if after != nil, command.isEmpty { throw ValidationError("--after applies to a command run after --") }
         if let target = pid ?? childrenOf, target <= 0 { throw ValidationError("a pid is a positive number") }
         if totals && by != nil { throw ValidationError("--totals reads no mappings, so it cannot break memory down (drop --by)") }
         if childrenOf != nil && (by != nil || totals) { throw ValidationError("--children shows totals per process: no --by or --totals") }
@@ -104,9 +102,9 @@ struct FootprintCommand: ParsableCommand {
     /// Runs `command`, measures it where it pauses, and exits with its status.
     private func runCommand() throws {
         let status = try reportingErrors {
-            try FootprintLauncher.run(command, after: after) { pause in
+            try FootprintLauncher.run(command, after: after?.seconds) { pause in
                 let footprint = try FootprintReader().read(pid: pause.pid, detail: totals ? .totals : .mappings)
-                printError("memlens: measured pid \(pause.pid) " + (pause.reason == "after" ? "after \(after ?? 0) s" : "at exit"))
+                printError("memlens: measured pid \(pause.pid) " + (pause.reason == "after" ? "after \(after?.seconds ?? 0) s" : "at exit"))
                 try show(footprint)
                 fflush(nil)  // the report is out before the command goes on
             }

@@ -14,7 +14,10 @@ struct Serve: ParsableCommand {
             --census-every (it stops the process briefly). Processes are selected
             again at every scrape: those that exit disappear, new matches appear.
             A process that may not be read shows memlens_target_up 0 and a
-            memlens_target_read_error series. Serves only /metrics; writes nothing.
+            memlens_target_read_error series. Serves only /metrics (GET and HEAD);
+            writes nothing. A connection that sends no request for --idle-timeout
+            is closed, and at most the open-file limit less 64 (up to 1024)
+            connections are served at once: idle clients cannot starve a scrape.
 
               memlens serve --python
               memlens serve --match 'gunicorn|celery' --census-every 1m
@@ -36,6 +39,9 @@ struct Serve: ParsableCommand {
 
     @Option(parsing: .unconditional, help: "Take a census of each process at most this often (`30s`, `5m`).")
     var censusEvery = TimeSpan(seconds: 30)
+
+    @Option(parsing: .unconditional, help: "Close a connection that has sent no request for this long (`5s`; a scraper sends its request at once).")
+    var idleTimeout = TimeSpan(seconds: 5)
 
     @Option(parsing: .unconditional, help: "Types exported per process; the rest are summed as type=\"other\".")
     var topTypes = 20
@@ -60,6 +66,7 @@ struct Serve: ParsableCommand {
         guard address != nil else { throw ValidationError("--listen takes HOST:PORT, such as 127.0.0.1:9464") }
         guard topTypes > 0 else { throw ValidationError("--top-types must be positive") }
         guard censusEvery.seconds >= 1 else { throw ValidationError("--census-every must be at least 1s") }
+        guard idleTimeout.seconds >= 0.1 else { throw ValidationError("--idle-timeout must be at least 100ms") }
         guard pids.allSatisfy({ $0 > 0 }) else { throw ValidationError("--pid takes positive process ids") }
     }
 
@@ -68,12 +75,15 @@ struct Serve: ParsableCommand {
         let exporter = MetricsExporter(selector: selector, censusEvery: .milliseconds(Int64(censusEvery.seconds * 1000)),
             topTypes: topTypes)
         exporter.startCensusThread()
-        let server = MetricsServer(exporter: exporter, host: address.host, port: address.port)
+        let server = MetricsServer(exporter: exporter, host: address.host, port: address.port,
+                                   idleTimeout: .milliseconds(Int64(idleTimeout.seconds * 1000)))
+        // An IPv6 address is bracketed in a URL (RFC 3986): http://[::1]:9464/metrics.
+        let shownHost = address.host.contains(":") ? "[\(address.host)]" : address.host
         let outcome = Outcome()
         let done = DispatchSemaphore(value: 0)
         Task {
             do {
-                try await server.run { port in printError("memlens: serving http://\(address.host):\(port)/metrics") }
+                try await server.run { port in printError("memlens: serving http://\(shownHost):\(port)/metrics") }
             } catch {
                 outcome.fail(error)
             }
