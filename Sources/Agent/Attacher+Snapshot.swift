@@ -38,8 +38,9 @@ extension Attacher {
             return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
         }, uniquingKeysWith: { a, _ in a })
         return Result(
-            objects: Int(fields["objects"] ?? "") ?? 0, bytes: Int(fields["bytes"] ?? "") ?? 0,
-            dumpSeconds: Double(fields["seconds"] ?? "") ?? 0, totalSeconds: Date().timeIntervalSince(started),
+            // The agent's status line comes from inside the target: counts at least 0, seconds finite and bounded.
+            objects: max(0, Int(fields["objects"] ?? "") ?? 0), bytes: max(0, Int(fields["bytes"] ?? "") ?? 0),
+            dumpSeconds: (Double(fields["seconds"] ?? "").flatMap { $0.isFinite ? min(max($0, 0), 1e6) : nil }) ?? 0, totalSeconds: Date().timeIntervalSince(started),
             python: fields["python"] ?? "?")
     }
 
