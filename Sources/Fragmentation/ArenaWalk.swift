@@ -78,6 +78,8 @@ public struct ArenaWalk {
 
     /// Above any user-space address (x86-64 and aarch64 use at most 57 bits).
     static let addressLimit: UInt64 = 1 << 57
+    /// The most carved pools a table may claim (256 GiB of 16 KiB pools).
+    static let maxPools = 1 << 24
 
     /// Arena objects read at once (3 MiB of table).
     static let tableChunkEntries = 65_536
@@ -121,6 +123,11 @@ public struct ArenaWalk {
                 throw FragmentationError.implausible("arena \(index) at 0x\(String(address, radix: 16))")
             }
             let count = Int((poolAddress - first) / layout.poolBytes)
+            // 2^24 pools are 256 GiB of arenas: a table claiming more is made up, and its
+            // header addresses alone would take gigabytes here.
+            guard headerAddresses.count + count <= Self.maxPools else {
+                throw FragmentationError.implausible("more than \(Self.maxPools) carved pools in the arena table")
+            }
             for i in 0..<count { headerAddresses.append(first + UInt64(i) * layout.poolBytes) }
             carved.append(count)
             let untouched = Pool(state: .untouched, sizeClass: 0, usedBlocks: 0)
