@@ -48,7 +48,8 @@ public enum AttachError: Error, CustomStringConvertible {
             "(/proc/\(pid)/root/tmp): \(detail)"
         case .gdbFailed(let pid, let detail): return "gdb could not queue the agent in process \(pid): \(detail)"
         case .timedOut(let pid, let seconds, let state):
-            return "no safe point in process \(pid) within \(saturatingInt(seconds)) s: \(state). The target is unharmed; the queued call will do " +
+            return "no safe point in process \(pid) within \(saturatingInt(seconds)) s: \(state). " +
+                "The target is unharmed; the queued call will do " +
                 "nothing when it runs. Try again when the process is busy, or raise --timeout"
         case .targetExited(let pid): return "process \(pid) exited before the snapshot was written"
         case .agentFailed(let pid, let detail): return "the agent failed inside process \(pid): \(detail)"

@@ -40,7 +40,8 @@ extension Attacher {
         return Result(
             // The agent's status line comes from inside the target: counts at least 0, seconds finite and bounded.
             objects: max(0, Int(fields["objects"] ?? "") ?? 0), bytes: max(0, Int(fields["bytes"] ?? "") ?? 0),
-            dumpSeconds: (Double(fields["seconds"] ?? "").flatMap { $0.isFinite ? min(max($0, 0), 1e6) : nil }) ?? 0, totalSeconds: Date().timeIntervalSince(started),
+            dumpSeconds: (Double(fields["seconds"] ?? "").flatMap { $0.isFinite ? min(max($0, 0), 1e6) : nil }) ?? 0,
+            totalSeconds: Date().timeIntervalSince(started),
             python: fields["python"] ?? "?")
     }
 

@@ -39,7 +39,8 @@ public struct FragAnalysis: Sendable {
     public static func measure(_ python: PythonProcess, pinnedThreshold: Double = 0.1) throws -> FragAnalysis {
         let pid = python.pid
         try python.requireSupportedVersion()
-        guard let layout = ObmallocLayout.forVersion(major: python.version.major, minor: python.version.minor, micro: python.version.micro) else {
+        let version = python.version
+        guard let layout = ObmallocLayout.forVersion(major: version.major, minor: version.minor, micro: version.micro) else {
             throw FragmentationError.unsupportedPython(python.version.description)
         }
         let allocators = Allocators.detect(pid: pid, mappings: python.mappings)

@@ -18,7 +18,8 @@ public struct GCObservation: Decodable, Sendable {
             uncollectable = try c.decode([Int].self, forKey: .uncollectable)
             sampled = try c.decode([Bool].self, forKey: .sampled)
             guard [seconds.count, collected.count, uncollectable.count, sampled.count].allSatisfy({ $0 == generation.count }) else {
-                throw DecodingError.dataCorruptedError(forKey: .generation, in: c, debugDescription: "the records' columns differ in length")
+                throw DecodingError.dataCorruptedError(forKey: .generation, in: c,
+                                                       debugDescription: "the records' columns differ in length")
             }
         }
 

@@ -43,14 +43,18 @@ enum LayoutCheck {
         }
         let dictType = try attempt("sys.modules is a dict") { () throws(ProcessAccessError) in try reader.typeOf(modules) }
         try attempt("sys.modules is a dict") { () throws(ProcessAccessError) in
-            try expectType(dictType, named: "dict", flag: ObjectReader.dictSubclass, basicSize: 48, reader: reader) { fail("sys.modules is a dict", $0) }
+            try expectType(dictType, named: "dict", flag: ObjectReader.dictSubclass, basicSize: 48, reader: reader) {
+                fail("sys.modules is a dict", $0)
+            }
         }
         try attempt("type(type) is type") { () throws(ProcessAccessError) in
             let typeType = try reader.typeOf(dictType)
             guard try reader.typeOf(typeType) == typeType else {
                 throw fail("type(type) is type", "the type of type at 0x\(String(typeType, radix: 16)) is another object")
             }
-            try expectType(typeType, named: "type", flag: ObjectReader.typeSubclass, basicSize: nil, reader: reader) { fail("type(type) is type", $0) }
+            try expectType(typeType, named: "type", flag: ObjectReader.typeSubclass, basicSize: nil, reader: reader) {
+                fail("type(type) is type", $0)
+            }
         }
         try checkModulesAndBuiltins(modules, reader: reader, fail: fail)
     }

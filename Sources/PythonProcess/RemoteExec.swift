@@ -50,13 +50,17 @@ public struct RemoteExec: Sendable {
         let o = offsets
         let interpreter = try Self.access { () throws(ProcessAccessError) in try memory.pointer(at: runtime + o.interpretersHead) }
         guard interpreter != 0 else { throw .noInterpreter }
-        guard interpreter < Self.addressLimit else { throw .access(.inconsistent(pid: 0, detail: "interpreter pointer 0x\(String(interpreter, radix: 16))")) }
+        guard interpreter < Self.addressLimit else {
+            throw .access(.inconsistent(pid: 0, detail: "interpreter pointer 0x\(String(interpreter, radix: 16))"))
+        }
         let enabled = try Self.access { () throws(ProcessAccessError) in try memory.load(Int32.self,
             at: interpreter + o.remoteDebuggingEnabled) }
         guard enabled == 1 else { throw .disabled }
         let thread = try Self.access { () throws(ProcessAccessError) in try memory.pointer(at: interpreter + o.threadsMain) }
         guard thread != 0 else { throw .noMainThread }
-        guard thread < Self.addressLimit else { throw .access(.inconsistent(pid: 0, detail: "thread state pointer 0x\(String(thread, radix: 16))")) }
+        guard thread < Self.addressLimit else {
+            throw .access(.inconsistent(pid: 0, detail: "thread state pointer 0x\(String(thread, radix: 16))"))
+        }
         let support = thread + o.remoteDebuggerSupport
         return Request(interpreter: interpreter, threadState: thread, scriptPath: support + o.debuggerScriptPath,
                        pendingCall: support + o.debuggerPendingCall, evalBreaker: thread + o.evalBreaker)

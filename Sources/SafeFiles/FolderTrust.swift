@@ -15,7 +15,8 @@ enum FolderTrust {
     /// - Returns: the device and inode of the folder checked, for comparing
     ///   with what is then opened.
     /// - Throws: ``FileSafetyError`` naming the folder and the user who could swap entries there.
-    static func check(_ path: String, trusting users: Set<UInt32>, role: String) throws(FileSafetyError) -> (device: UInt64, inode: UInt64) {
+    static func check(_ path: String, trusting users: Set<UInt32>,
+        role: String) throws(FileSafetyError) -> (device: UInt64, inode: UInt64) {
         let hint = "set TMPDIR to a folder only you and root can write, such as /tmp"
         guard let resolved = realpath(path, nil) else {
             throw .system(path, "cannot resolve the \(role)", Errno(rawValue: errno))
@@ -39,7 +40,8 @@ enum FolderTrust {
         hint: String) throws(FileSafetyError) {
         let owner = UInt32(info.st_uid)
         if owner != 0 && !users.contains(owner) {
-            throw refusal(path, role: role, because: "\(folder) belongs to uid \(owner), who could swap what memlens makes there", hint: hint)
+            throw refusal(path, role: role, because: "\(folder) belongs to uid \(owner), who could swap what memlens makes there",
+                          hint: hint)
         }
         if info.st_mode & (S_IWGRP | S_IWOTH) != 0 && info.st_mode & S_ISVTX == 0 {
             let who = info.st_mode & S_IWOTH != 0 ? "every user" : "group \(info.st_gid)"

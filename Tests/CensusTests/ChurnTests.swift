@@ -23,7 +23,7 @@ struct ChurnTests {
             #expect(attempts >= 1)
             if attempts > 1 {
                 retried += 1
-                #expect(result.stderr.contains("retrying"), "a retry is said")
+                #expect(result.stderr.contains("copying again"), "a retry is said")
             }
             // AND the target runs on
             #expect(target.isRunningFreely, "round \(round)")

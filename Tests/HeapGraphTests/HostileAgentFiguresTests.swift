@@ -16,12 +16,14 @@ import Testing
     }
 
     @Test func gcRecordsOfDifferentLengthsAreRefused() {
-        let json = Self.observation(#"{"generation": [0, 0], "seconds": [0.1], "collected": [1, 2], "uncollectable": [0, 0], "sampled": [true, true]}"#)
+        let json = Self.observation(#"{"generation": [0, 0], "seconds": [0.1], "collected": [1, 2], "uncollectable": [0, 0], "#
+            + #""sampled": [true, true]}"#)
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(GCObservation.self, from: Data(json.utf8)) }
     }
 
     @Test func hugeCollectedCountsDoNotTrap() throws {
-        let json = Self.observation(#"{"generation": [0, 0], "seconds": [0.1, 0.2], "collected": [9223372036854775807, 9223372036854775807], "uncollectable": [0, 0], "sampled": [true, true]}"#)
+        let json = Self.observation(#"{"generation": [0, 0], "seconds": [0.1, 0.2], "#
+            + #""collected": [9223372036854775807, 9223372036854775807], "uncollectable": [0, 0], "sampled": [true, true]}"#)
         let observation = try JSONDecoder().decode(GCObservation.self, from: Data(json.utf8))
         let insight = GCInsight(observation)
         #expect(insight.collections.first?.count == 2)

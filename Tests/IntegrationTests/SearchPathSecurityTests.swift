@@ -77,7 +77,8 @@ struct SearchPathSecurityTests {
             // WHEN root runs a program under memlens with that TMPDIR
             var environment = ProcessInfo.processInfo.environment
             environment["TMPDIR"] = tmp.path
-            let result = try runCommand([TestPaths.memlens, "run", "-o", markers.path + "/out", "--", python.path, "-c", "print('app ran')"],
+            let run = [TestPaths.memlens, "run", "-o", markers.path + "/out", "--", python.path, "-c", "print('app ran')"]
+            let result = try runCommand(run,
                                         environment: environment, timeoutSeconds: 60)
             // THEN it refuses with one line, or runs the program as it is
             if result.status == 1 {

@@ -55,21 +55,23 @@ struct SafeFilesTests {
         #expect(!base.directory.contains("missing"))
     }
 
-    @Test("An output replaces a link planted at its name instead of writing through it, and leaves no temporary")
-    func atomicOutputReplacesLinks() throws {
+    @Test("An output refuses a link planted at its name (as a stream output does), writes nothing through it, and leaves no temporary")
+    func atomicOutputRefusesLinks() throws {
         let base = try scratch()
         defer { base.remove() }
         let victim = base.path + "/victim"
         try Data("victim".utf8).write(to: URL(fileURLWithPath: victim))
         let output = base.path + "/out.mlh"
         try FileManager.default.createSymbolicLink(atPath: output, withDestinationPath: victim)
-        try AtomicOutput.write(Array("snapshot".utf8), to: output)
+        #expect(throws: FileSafetyError.self) { try AtomicOutput.write(Array("snapshot".utf8), to: output) }
         #expect(try String(contentsOfFile: victim, encoding: .utf8) == "victim")
-        #expect(try String(contentsOfFile: output, encoding: .utf8) == "snapshot")
         let info = try FileManager.default.attributesOfItem(atPath: output)
-        #expect((info[.type] as? FileAttributeType) == .typeRegular)
-        #expect((info[.posixPermissions] as? Int) == 0o600)
+        #expect((info[.type] as? FileAttributeType) == .typeSymbolicLink)
         #expect(Set(base.directory.entries()) == ["victim", "out.mlh"])
+        // a plain file is created 0600
+        let plain = base.path + "/plain.mlh"
+        try AtomicOutput.write(Array("snapshot".utf8), to: plain)
+        #expect((try FileManager.default.attributesOfItem(atPath: plain)[.posixPermissions] as? Int) == 0o600)
     }
 
     @Test("An abandoned output leaves the destination as it was")

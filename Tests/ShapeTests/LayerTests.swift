@@ -30,7 +30,8 @@ struct LayerTests {
         "HeapGraph": ["SafeFiles", "Darwin"],  // Darwin: AtomicFile's `#if canImport` branch
         "HeapAnalysis": ["HeapGraph", "ProcessModels"],
         "ProcFS": [],
-        "PythonProcess": ["CProcessAccess", "ProcFS", "ProcessModels", "HeapGraph"],  // the read-only snapshot builds the graph
+        // the read-only snapshot builds the graph; cores and ELF files are opened as regular files only (SafeFiles)
+        "PythonProcess": ["CProcessAccess", "ProcFS", "ProcessModels", "HeapGraph", "SafeFiles"],
         // Fragmentation reads arenas out of a stopped process (PythonProcess) and is the
         // census's arena summary (CensusArenas), so it sits above PythonProcess.
         "Fragmentation": ["ProcFS", "PythonProcess"],
@@ -40,7 +41,9 @@ struct LayerTests {
         // watch's sampler (live reads); the timeline model it fills (and Reports renders) is in ProcessModels.
         "Timeline": ["ProcFS", "PythonProcess", "Fragmentation", "ProcessModels"],
         // serve: Prometheus exposition over HTTP, fed by /proc and the census.
-        "Exporter": ["ProcFS", "PythonProcess", "Fragmentation", "ProcessModels", "Hummingbird", "Prometheus", "NIOCore"],
+        // HummingbirdCore: the HTTP1 idle timeout and the connection cap (serve)
+        "Exporter": ["ProcFS", "PythonProcess", "Fragmentation", "ProcessModels", "Hummingbird", "HummingbirdCore", "Prometheus",
+                     "NIOCore"],
         // Agent runs commands (footprint's stop reads /proc stat) and decodes the agent's documents.
         // CDispatch: timespec's initializers, once NIO is in the build (footprint's launcher).
         "Agent": ["PythonProcess", "ProcFS", "ProcessModels", "SafeFiles", "CDispatch"],

@@ -40,7 +40,8 @@ struct Serve: ParsableCommand {
     @Option(parsing: .unconditional, help: "Take a census of each process at most this often (`30s`, `5m`).")
     var censusEvery = TimeSpan(seconds: 30)
 
-    @Option(parsing: .unconditional, help: "Close a connection that has sent no request for this long (`5s`; a scraper sends its request at once).")
+    @Option(parsing: .unconditional,
+            help: "Close a connection that has sent no request for this long (`5s`; a scraper sends its request at once).")
     var idleTimeout = TimeSpan(seconds: 5)
 
     @Option(parsing: .unconditional, help: "Types exported per process; the rest are summed as type=\"other\".")

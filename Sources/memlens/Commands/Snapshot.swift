@@ -77,7 +77,8 @@ struct Snapshot: ParsableCommand {
                                 conservative_objects: snapshot.conservativeObjects)
         }
         // The summary is a progress line (stderr): stdout carries only the --json document.
-        report.progress("memlens: wrote \(output) (\(line.method)): \(line.objects) objects, \(ByteFormat.string(UInt64(clamping: line.bytes))); "
+        let size = ByteFormat.string(UInt64(clamping: line.bytes))
+        report.progress("memlens: wrote \(output) (\(line.method)): \(line.objects) objects, \(size); "
             + "the target paused \(String(format: "%.0f", line.pause_ms)) ms (Python \(line.python)), "
             + "\(String(format: "%.0f", line.total_ms)) ms in all")
         try report.emit(text: "", json: JSONOutput.string(line))
