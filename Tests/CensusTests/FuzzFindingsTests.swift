@@ -30,7 +30,8 @@ import Testing
     }
 
     /// Generation 0 holds two objects of a static type whose `tp_basicsize`
-    /// is 2^63: their sizes summed overflowed; now the total wraps, no trap.
+    /// is 2^63: their sizes summed overflowed. As an `ssize_t` that is negative:
+    /// the type is corrupt, its objects counted with size 0 (issue 23).
     @Test func hugeObjectSizesDoNotTrap() throws {
         let layout = Self.layout
         let gc: UInt64 = 0x1000, type: UInt64 = 0x1400, name: UInt64 = 0x1600, first: UInt64 = 0x2000, second: UInt64 = 0x2040
@@ -55,6 +56,17 @@ import Testing
         let copy = HeapCopy(regions: [(gc, state), (first, objects)])
         let totals = try HeapWalk(copy: copy, reader: ObjectReader(memory: copy, layout: layout), gcState: gc).censusTotals()
         #expect(totals.types.map(\.count) == [2])
+        #expect(totals.types.map(\.size) == [0])
+        #expect(totals.corruptTypes.map(\.objects) == [2])
         #expect(totals.generations.first?.objects == 2)
+    }
+
+    /// Sizes that do fit one object but not their sum, or not `× item size`:
+    /// each saturates at 2^64 − 1 instead of wrapping to a small number.
+    @Test func varSizeSaturates() {
+        #expect(TypeSizing.varSize(basic: 24, count: 1 << 58, item: 8) == 24 + (1 << 61))
+        #expect(TypeSizing.varSize(basic: 24, count: 1 << 62, item: 8) == .max)
+        #expect(TypeSizing.varSize(basic: .max - 1, count: 1, item: 8) == .max)
+        #expect(TypeSizing.varSize(basic: 24, count: -5, item: 8) == 24)
     }
 }
