@@ -50,6 +50,17 @@ struct HostileSizesTests {
         #expect(target.isRunningFreely)
     }
 
+    @Test("census of a gcore of the target: exit 0, the class named", arguments: PythonInterpreter.installed.suffix(1))
+    func core(python: PythonInterpreter) throws {
+        let target = try WaitingTarget(python, script: Self.script)
+        defer { target.finish() }
+        let prefix = try TestPaths.temporaryFolder("hostile-core").appending(path: "core").path
+        let gcore = try runCommand(["/usr/bin/gcore", "-o", prefix, String(target.pid)], timeoutSeconds: 120)
+        try #require(gcore.status == 0, "gcore: \(gcore.stderr)")
+        let text = try Self.memlens(["census", "\(prefix).\(target.pid)"])
+        #expect(text.stdout.contains("note: type __main__.Corrupt has a negative tp_basicsize"), "\(text.stdout)")
+    }
+
     @Test("read-only snapshot, then summary (and --collapse-dicts), report, diff: exit 0",
           arguments: PythonInterpreter.installed)
     func snapshot(python: PythonInterpreter) throws {
