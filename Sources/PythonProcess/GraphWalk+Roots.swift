@@ -22,27 +22,27 @@ extension GraphWalk {
         if builtins != 0 { roots.append(PendingRoot(address: builtins, kind: "builtins", name: "builtins")) }
         var thread = try field(interpreter &+ reader.layout.interpreterThreadsHead)
         let main = copy.word(at: runtime &+ graph.runtimeMainThread)
-        var threads = 0
-        while thread != 0, threads < 4096 {
-            threads += 1
+        // The lists are the target's: a thread or frame seen before is a cycle and
+        // ends its chain (a cyclic thread list of cyclic stacks took 4096 × 10,000 steps).
+        var seenThreads: Set<UInt64> = [], seenFrames: Set<UInt64> = []
+        while thread != 0, seenThreads.count < 4096, seenThreads.insert(thread).inserted {
             let id = try field(thread &+ graph.threadID)
-            roots += threadRoots(thread, name: id == main ? "thread MainThread" : "thread \(id)")
+            roots += threadRoots(thread, name: id == main ? "thread MainThread" : "thread \(id)", seen: &seenFrames)
             thread = try field(thread &+ reader.layout.threadStateNext)
         }
         return roots
     }
 
-    /// The frames of one thread state, innermost first, as roots.
-    private func threadRoots(_ state: UInt64, name thread: String) -> [PendingRoot] {
+    /// The frames of one thread state, innermost first, as roots; `seen` holds
+    /// the frames of every thread so far (at most 100,000 in all).
+    private func threadRoots(_ state: UInt64, name thread: String, seen: inout Set<UInt64>) -> [PendingRoot] {
         var roots: [PendingRoot] = []
         guard var frame = copy.word(at: state &+ graph.threadFrame) else { return roots }
         if let current = graph.cframeCurrentFrame {
             guard frame != 0, let top = copy.word(at: frame &+ current) else { return roots }
             frame = top
         }
-        var depth = 0
-        while frame != 0, depth < 10_000 {
-            depth += 1
+        while frame != 0, seen.count < 100_000, seen.insert(frame).inserted {
             defer { frame = copy.word(at: frame &+ graph.frameBack) ?? 0 }
             guard let code = copy.word(at: frame &+ graph.frameCode), isCode(code) else { continue }
             if !graph.frameIsObject, let owner = copy.word(at: frame &+ graph.frameOwner), owner & 0xFF == 3 { continue }
