@@ -50,6 +50,15 @@ struct HostileSizesTests {
         #expect(target.isRunningFreely)
     }
 
+    @Test("watch --census-every: exit 0 (the series' size deltas trapped too)", arguments: PythonInterpreter.installed.suffix(1))
+    func watch(python: PythonInterpreter) throws {
+        let target = try WaitingTarget(python, script: Self.script)
+        defer { target.finish() }
+        let html = try TestPaths.temporaryFolder("hostile-watch").appending(path: "watch.html").path
+        _ = try Self.memlens(["watch", String(target.pid), "--census-every", "1s", "--duration", "3s", "-o", html])
+        #expect(target.isRunningFreely)
+    }
+
     @Test("census of a gcore of the target: exit 0, the class named", arguments: PythonInterpreter.installed.suffix(1))
     func core(python: PythonInterpreter) throws {
         let target = try WaitingTarget(python, script: Self.script)
