@@ -14,6 +14,8 @@ let package = Package(
         .executable(name: "memlens", targets: ["memlens"]),
         // The readers, for the fuzz targets in bench/fuzz (a separate package, so plain builds stay unaffected).
         .library(name: "MemlensReaders", targets: ["HeapGraph", "ProcFS", "PythonProcess", "Fragmentation"]),
+        // The analyses and renderers, for the fuzz target of the reports.
+        .library(name: "MemlensReports", targets: ["ProcessModels", "HeapAnalysis", "Reports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -93,7 +93,7 @@ enum TypeRows {
         var rows = sorted.prefix(count).map { Row(type: bounded($0.type), count: $0.count, size: $0.size) }
         let rest = sorted.dropFirst(count)
         if !rest.isEmpty {
-            rows.append(Row(type: "other", count: rest.reduce(0) { $0 + $1.count }, size: rest.reduce(0) { $0 + $1.size }))
+            rows.append(Row(type: "other", count: rest.reduce(0) { $0 + $1.count }, size: rest.map(\.size).saturatedSum()))
         }
         return rows
     }

@@ -1,4 +1,5 @@
 import Foundation
+import PythonProcess
 
 /// Advice tied to what `frag` measured, from seed 000's tips. Each line says
 /// the figure that triggered it.
@@ -29,7 +30,7 @@ public enum Advice {
                 + "(memlens frag PID --trim; in the program: ctypes.CDLL('libc.so.6').malloc_trim(0) after the peak, "
                 + "or MALLOC_TRIM_THRESHOLD_ in the environment).")
         }
-        let free = account.arenaFreeInPoolsBytes + account.arenaEmptyPoolBytes + account.glibcFreeBytes
+        let free = [account.arenaFreeInPoolsBytes, account.arenaEmptyPoolBytes, account.glibcFreeBytes].saturatedSum()
         if share(free) > 0.5 {
             lines.append("\(mib(free)) of the process is free allocator memory after a peak: do the peak in a worker "
                 + "subprocess (multiprocessing, concurrent.futures.ProcessPoolExecutor) whose memory goes back when it exits.")

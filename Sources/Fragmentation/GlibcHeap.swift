@@ -38,16 +38,19 @@ public struct GlibcHeap: Sendable {
     static let windowBytes = 1 << 20
 
     /// Walks the chunks of `[start, end)` (the `[heap]` mapping), reading
-    /// memory in 1 MiB windows and skipping over large chunks.
+    /// memory in 1 MiB windows and skipping over large chunks. Chunk sizes are
+    /// the target's words: each is checked against what is left of the heap
+    /// (by subtraction, so no sum can overflow) before it is used.
     public static func walk(start: UInt64, end: UInt64, memory: any MemorySource) throws -> GlibcHeap {
         var heap = GlibcHeap(start: start, end: end)
         var window: [UInt8] = []
         var windowStart: UInt64 = 0
         var windowSize = 4096
         func header(_ p: UInt64) throws -> UInt64 {
-            if p < windowStart || p + 16 > windowStart + UInt64(window.count) {
+            // p ≥ windowStart and end − p ≥ 16 hold below, so the offsets fit.
+            if p < windowStart || p - windowStart > UInt64(window.count) || UInt64(window.count) - (p - windowStart) < 16 {
                 // Dense runs of small chunks read in growing windows; a jump over a big chunk starts small again.
-                let near = p >= windowStart && p < windowStart + UInt64(window.count + windowSize)
+                let near = p >= windowStart && p - windowStart < UInt64(window.count + windowSize)
                 windowSize = near ? min(windowSize * 2, windowBytes) : 4096
                 windowStart = p
                 window = try memory.bytes(at: p, count: Int(min(UInt64(windowSize), end - p)))
@@ -55,9 +58,10 @@ public struct GlibcHeap: Sendable {
             return window.loadWord(at: Int(p - windowStart) + 8)
         }
         // Chunks start 16-aligned after brk's start (page-aligned).
+        guard start < end, end - start >= 32 else { return heap }
         var p = (start + 15) & ~15
         var previous: (address: UInt64, size: UInt64)?
-        while p + 16 <= end {
+        while p < end, end - p >= 16 {
             let field = try header(p)
             let size = field & ~7
             guard size >= minChunkBytes, size % 16 == 0, size <= end - p else {
@@ -67,14 +71,14 @@ public struct GlibcHeap: Sendable {
                 // The PREV_INUSE bit of this chunk tells whether the previous one is in use.
                 if field & 1 == 0 {
                     heap.free.append(chunk)
-                    heap.freeBytes += chunk.size
+                    heap.freeBytes = heap.freeBytes.addingSaturated(chunk.size)
                 } else {
-                    heap.inUseBytes += chunk.size
+                    heap.inUseBytes = heap.inUseBytes.addingSaturated(chunk.size)
                     heap.inUseChunks += 1
                 }
             }
             previous = (p, size)
-            if size + 16 > end - p { break }
+            if end - p - size < 16 { break }   // size ≤ end − p, checked above
             p += size
         }
         if let top = previous { heap.top = top }
@@ -84,24 +88,25 @@ public struct GlibcHeap: Sendable {
     /// Fills ``freeResidentBytes`` and ``trimmableBytes`` from the pagemap
     /// (after the walk, with the target running again).
     public mutating func measureResidency(_ pages: PageMap) {
-        let mask = pages.pageBytes - 1
+        let mask = pages.pageBytes &- 1
         freeResidentBytes = 0
         trimmableBytes = 0
         for chunk in free {
             // mtrim: madvise the whole pages past the chunk's first 48 bytes.
-            let aligned = (chunk.address + Self.chunkHeaderBytes + mask) & ~mask
-            let end = (chunk.address + chunk.size) & ~mask
-            guard end > aligned else { continue }
+            let (past, o1) = chunk.address.addingReportingOverflow(Self.chunkHeaderBytes &+ mask)
+            let (chunkEnd, o2) = chunk.address.addingReportingOverflow(chunk.size)
+            let aligned = past & ~mask, end = chunkEnd & ~mask
+            guard !o1, !o2, end > aligned else { continue }
             let resident = pages.residentBytes(from: aligned, to: end)
-            freeResidentBytes += resident
-            trimmableBytes += resident
+            freeResidentBytes = freeResidentBytes.addingSaturated(resident)
+            trimmableBytes = trimmableBytes.addingSaturated(resident)
         }
-        guard let top else { return }
+        guard let top, top.address <= UInt64.max - top.size else { return }
         // systrim(pad 0): top_area = size − MINSIZE − 1, released in whole pages from its end.
         let topEnd = top.address + top.size
-        let area = top.size > Self.minChunkBytes + 1 ? top.size - Self.minChunkBytes - 1 : 0
+        let area = top.size.subtractingSaturated(Self.minChunkBytes + 1)
         let extra = area & ~mask
-        trimmableBytes += pages.residentBytes(from: topEnd - extra, to: topEnd)
-        freeResidentBytes += pages.residentBytes(from: top.address, to: topEnd)
+        trimmableBytes = trimmableBytes.addingSaturated(pages.residentBytes(from: topEnd - extra, to: topEnd))
+        freeResidentBytes = freeResidentBytes.addingSaturated(pages.residentBytes(from: top.address, to: topEnd))
     }
 }

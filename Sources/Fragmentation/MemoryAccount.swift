@@ -29,8 +29,8 @@ public struct MemoryAccount: Sendable {
 
     /// Resident writable anonymous memory none of the above explains.
     public var unexplainedBytes: UInt64 {
-        let known = arenaBytes + glibcHeapBytes + mmappedChunkBytes + stackBytes + threadArenaBytes
-        return writableAnonymousBytes > known ? writableAnonymousBytes - known : 0
+        let known = [arenaBytes, glibcHeapBytes, mmappedChunkBytes, stackBytes, threadArenaBytes].saturatedSum()
+        return writableAnonymousBytes.subtractingSaturated(known)
     }
 
     /// glibc bytes in use: the main heap less its free part.
@@ -38,22 +38,23 @@ public struct MemoryAccount: Sendable {
 
     /// Builds the account from the mappings (`smaps`), the arenas and the main heap.
     /// Reads the first 16 bytes of anonymous regions to recognise glibc's
-    /// mmapped chunks, and the pagemap for parts of merged mappings.
+    /// mmapped chunks, and the pagemap for parts of merged mappings. Every
+    /// size here comes from the target (or its `smaps`): sums saturate.
     public static func build(mappings: MappingTable, arenas: ArenaMap, residency: ArenaResidency?,
                              heap: GlibcHeap?, memory: any MemorySource, pages: PageMap?) -> MemoryAccount {
         var account = MemoryAccount()
         let layout = arenas.layout
         for (a, arena) in arenas.arenas.enumerated() {
             let resident = residency?.arenaBytes[a] ?? layout.arenaBytes
-            account.arenaBytes += resident
-            account.arenaUsedBytes += arena.usedBytes
+            account.arenaBytes = account.arenaBytes.addingSaturated(resident)
+            account.arenaUsedBytes = account.arenaUsedBytes.addingSaturated(arena.usedBytes)
             var empty: UInt64 = 0
             for (p, pool) in arena.pools.enumerated() where pool.state != .used {
-                empty += UInt64(residency?.poolBytes[a][p] ?? 0)
+                empty = empty.addingSaturated(UInt64(residency?.poolBytes[a][p] ?? 0))
             }
-            account.arenaEmptyPoolBytes += empty
-            let rest = resident > arena.usedBytes + empty ? resident - arena.usedBytes - empty : 0
-            account.arenaFreeInPoolsBytes += rest
+            account.arenaEmptyPoolBytes = account.arenaEmptyPoolBytes.addingSaturated(empty)
+            let rest = resident.subtractingSaturated(arena.usedBytes.addingSaturated(empty))
+            account.arenaFreeInPoolsBytes = account.arenaFreeInPoolsBytes.addingSaturated(rest)
         }
         let arenaStarts = Set(arenas.arenas.map(\.address))
 
@@ -63,13 +64,13 @@ public struct MemoryAccount: Sendable {
             guard mapping.permissions.writable, !mapping.permissions.shared, mapping.inode == 0,
                   name.isEmpty || name.hasPrefix("[") else { continue }
             let rss = mapping.usage.rssBytes
-            account.writableAnonymousBytes += rss
+            account.writableAnonymousBytes = account.writableAnonymousBytes.addingSaturated(rss)
             if name == "[heap]" {
-                account.glibcHeapBytes += rss
+                account.glibcHeapBytes = account.glibcHeapBytes.addingSaturated(rss)
                 continue
             }
             if name.hasPrefix("[stack") {
-                account.stackBytes += rss
+                account.stackBytes = account.stackBytes.addingSaturated(rss)
                 account.threadStacks += 1
                 continue
             }
@@ -77,12 +78,12 @@ public struct MemoryAccount: Sendable {
             let below = i > 0 ? list[i - 1] : nil
             let above = i + 1 < list.count ? list[i + 1] : nil
             if let below, below.end == mapping.start, !below.permissions.readable, !below.permissions.writable, below.inode == 0 {
-                account.stackBytes += rss
+                account.stackBytes = account.stackBytes.addingSaturated(rss)
                 account.threadStacks += 1
                 continue
             }
             if mapping.start % (64 << 20) == 0, let above, above.start == mapping.end, !above.permissions.readable, above.inode == 0 {
-                account.threadArenaBytes += rss
+                account.threadArenaBytes = account.threadArenaBytes.addingSaturated(rss)
                 continue
             }
             account.scanAnonymous(mapping, arenaStarts: arenaStarts, arenaBytes: layout.arenaBytes, memory: memory, pages: pages)
@@ -94,17 +95,25 @@ public struct MemoryAccount: Sendable {
     /// Walks an unnamed mapping from its start over arenas and glibc mmapped
     /// chunks (IS_MMAPPED, prev_size + size a whole number of pages), which
     /// the kernel merges into one mapping when they are adjacent.
-    private mutating func scanAnonymous(_ mapping: Mapping, arenaStarts: Set<UInt64>, arenaBytes: UInt64,
-                                        memory: any MemorySource, pages: PageMap?) {
+    /// The headers are the target's words (a float buffer's `1.0` reads as a
+    /// size of 2^62): a chunk must fit in what is left of the mapping, checked
+    /// by subtraction so nothing can overflow; anything else ends the scan.
+    mutating func scanAnonymous(_ mapping: Mapping, arenaStarts: Set<UInt64>, arenaBytes: UInt64,
+                                memory: any MemorySource, pages: PageMap?) {
         var cursor = mapping.start
-        while cursor + 16 <= mapping.end {
-            if arenaStarts.contains(cursor) { cursor += arenaBytes; continue }
+        while cursor < mapping.end, mapping.end - cursor >= 16 {
+            let left = mapping.end - cursor
+            if arenaStarts.contains(cursor) {
+                guard arenaBytes > 0, arenaBytes < left else { return }
+                cursor += arenaBytes
+                continue
+            }
             guard let head = try? memory.bytes(at: cursor, count: 16) else { return }
             let prevSize = head.loadWord(at: 0), field = head.loadWord(at: 8)
-            let length = prevSize + (field & ~7)
-            guard field & 2 != 0, prevSize < 4096, length % 4096 == 0, length >= 4096, cursor + length <= mapping.end else { return }
+            let (length, overflow) = prevSize.addingReportingOverflow(field & ~7)
+            guard !overflow, field & 2 != 0, prevSize < 4096, length % 4096 == 0, length >= 4096, length <= left else { return }
             mmappedChunks += 1
-            mmappedChunkBytes += pages?.residentBytes(from: cursor, to: cursor + length) ?? length
+            mmappedChunkBytes = mmappedChunkBytes.addingSaturated(pages?.residentBytes(from: cursor, to: cursor + length) ?? length)
             cursor += length
         }
     }

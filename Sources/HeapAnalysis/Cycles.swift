@@ -1,4 +1,5 @@
 public import HeapGraph
+import ProcessModels
 
 /// Reference cycles: strongly connected components of more than one object,
 /// found with an iterative Tarjan's algorithm (no recursion). Objects in a
@@ -82,9 +83,11 @@ public struct Cycles: Sendable {
             guard !members.isEmpty else { return nil }
             var size: UInt64 = 0, held: UInt64 = 0
             for m in members {
-                size += graph.sizes[m]
+                size = size.addingSaturated(graph.sizes[m])
                 let d = retained.tree.idom[m]
-                if d == DominatorTree.virtualRoot || component[Int(d)] != UInt32(id) { held += retained.retainedBytes[m] }
+                if d == DominatorTree.virtualRoot || component[Int(d)] != UInt32(id) {
+                    held = held.addingSaturated(retained.retainedBytes[m])
+                }
             }
             return Component(members: members, sizeBytes: size, retainedBytes: held)
         }.sorted { ($0.retainedBytes, $0.members.count) > ($1.retainedBytes, $1.members.count) }

@@ -1,4 +1,5 @@
 public import HeapGraph
+import ProcessModels
 
 /// Strings (and bytes) held many times over with the same value: each copy
 /// after the first is memory an intern or a cache could save.
@@ -23,7 +24,7 @@ public struct DuplicateStrings: Sendable {
     public let uncomparedCount: Int
 
     /// Σ bytes of every extra copy.
-    public var wastedBytes: UInt64 { groups.reduce(0) { $0 + $1.wastedBytes } }
+    public var wastedBytes: UInt64 { groups.map(\.wastedBytes).saturatedSum() }
 
     /// Groups `graph`'s str and bytes objects by value.
     public init(_ graph: HeapGraph) {
@@ -43,7 +44,7 @@ public struct DuplicateStrings: Sendable {
             }
             if var group = groups[key] {
                 group.count += 1
-                group.wastedBytes += graph.sizes[i]
+                group.wastedBytes = group.wastedBytes.addingSaturated(graph.sizes[i])
                 groups[key] = group
             } else {
                 groups[key] = Group(type: graph.typeName(of: i), value: key.value, count: 1, sizeBytes: graph.sizes[i], wastedBytes: 0,

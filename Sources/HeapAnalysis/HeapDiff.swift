@@ -1,4 +1,5 @@
 public import HeapGraph
+import ProcessModels
 
 /// Objects of one type that appeared or disappeared between two snapshots.
 public struct TypeDelta: Sendable, Hashable, Codable {
@@ -54,13 +55,13 @@ public struct HeapDiff: Sendable {
             let j = match.olderIndex[i]
             if j == .max {
                 r.newCount += 1
-                r.newSize += newer.sizes[i]
+                r.newSize = r.newSize.addingSaturated(newer.sizes[i])
                 newObjects += 1
             } else {
                 matchedInOlder[Int(j)] = true
             }
             r.countDelta += 1
-            r.sizeDelta += Int64(newer.sizes[i])
+            r.sizeDelta = r.sizeDelta.addingSaturated(Int64(clamping: newer.sizes[i]))
             rows[type] = r
         }
         var freedObjects = 0
@@ -69,11 +70,11 @@ public struct HeapDiff: Sendable {
             var r = row(type)
             if !matchedInOlder[j] {
                 r.freedCount += 1
-                r.freedSize += older.sizes[j]
+                r.freedSize = r.freedSize.addingSaturated(older.sizes[j])
                 freedObjects += 1
             }
             r.countDelta -= 1
-            r.sizeDelta -= Int64(older.sizes[j])
+            r.sizeDelta = r.sizeDelta.addingSaturated(-Int64(clamping: older.sizes[j]))
             rows[type] = r
         }
         types = rows.values.filter { $0.newCount > 0 || $0.freedCount > 0 || $0.sizeDelta != 0 }

@@ -1,4 +1,5 @@
 public import HeapGraph
+import ProcessModels
 
 /// Folds each instance `__dict__` into the instance that owns it, by the
 /// rule of meliae's `collapse_instance_dicts`, so "dict" stops hiding the
@@ -34,7 +35,7 @@ public struct InstanceDictCollapse: Sendable {
             let isInstance = referents.count == 2 && typeType != nil && graph.typeIDs[Int(referents[referents.startIndex + 1])] == typeType
             guard isModule || isInstance, let d = first, graph.typeIDs[d] == dictType, !folded[d] else { continue }
             folded[d] = true
-            extra[owner] &+= graph.sizes[d]
+            extra[owner] = extra[owner].addingSaturated(graph.sizes[d])
             foldedCount += 1
         }
     }

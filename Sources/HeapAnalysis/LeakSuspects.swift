@@ -1,4 +1,5 @@
 public import HeapGraph
+import ProcessModels
 
 /// Leak suspects in Eclipse MAT's sense: objects that alone keep a large part
 /// of the heap alive, and (given an older snapshot) types whose count grows.
@@ -27,7 +28,8 @@ public struct LeakSuspects: Sendable {
     /// Suspects in `graph` (and growth since `older`, when given).
     public init(_ graph: HeapGraph, retained: RetainedSizes, older: HeapGraph? = nil, threshold: Double = 0.1) {
         let total = graph.totalSizeBytes
-        let limit = UInt64(Double(total) * threshold)
+        let share = Double(total) * threshold   // UInt64(Double) traps at 2^64 and above
+        let limit = share < 0x1p64 ? UInt64(max(share, 0)) : .max
         var big = [Bool](repeating: false, count: graph.count)
         var bigChild = [Bool](repeating: false, count: graph.count)
         for i in 0..<graph.count where retained.retainedBytes[i] >= limit && total > 0 { big[i] = true }

@@ -1,4 +1,5 @@
 public import HeapGraph
+import ProcessModels
 
 /// What grew between two snapshots, by type, with each new object's bytes
 /// charged to the instance of a class (a type named `module.Name`) that
@@ -41,7 +42,8 @@ public struct OwnedGrowth: Sendable {
                 charged = Int(owner[Int(d)])
             }
             owner[v] = UInt32(charged)
-            bytes[Int(newer.typeIDs[charged])] &+= newer.sizes[v]
+            let chargedType = Int(newer.typeIDs[charged])
+            bytes[chargedType] = bytes[chargedType].addingSaturated(newer.sizes[v])
         }
         let deltas = Dictionary(diff.types.map { ($0.type, $0.countDelta) }, uniquingKeysWith: { a, _ in a })
         rows = newer.typeNames.indices.filter { counts[$0] > 0 || bytes[$0] > 0 }

@@ -1,4 +1,5 @@
 public import HeapGraph
+import ProcessModels
 
 /// What each object keeps alive: the total size of the objects it dominates
 /// (those that would be freed if it were), as Eclipse MAT defines retained size.
@@ -14,7 +15,7 @@ public struct RetainedSizes: Sendable {
         var retained = Array(graph.sizes)
         for v in tree.preorder.reversed() {
             let d = tree.idom[Int(v)]
-            if d != DominatorTree.virtualRoot { retained[Int(d)] &+= retained[Int(v)] }
+            if d != DominatorTree.virtualRoot { retained[Int(d)] = retained[Int(d)].addingSaturated(retained[Int(v)]) }
         }
         retainedBytes = retained
     }
@@ -62,7 +63,7 @@ public struct RetainedSizes: Sendable {
             let child = Int(children[Int(top.next)])
             let type = Int(graph.typeIDs[child])
             counts[type] += 1
-            if open[type] == 0 { retained[type] &+= retainedBytes[child] }
+            if open[type] == 0 { retained[type] = retained[type].addingSaturated(retainedBytes[child]) }
             open[type] += 1
             stack.append((child, childStarts[child]))
         }

@@ -1,4 +1,5 @@
 public import HeapGraph
+import ProcessModels
 
 /// Where retained memory is, as a three-level treemap: the dominator tree cut
 /// into groups (what each module or thread frame retains, and what several
@@ -78,12 +79,12 @@ public struct RetainedTreemap: Sendable {
         var counts = [Int](repeating: 0, count: groupNames.count * typeCount)
         for i in 0..<graph.count {
             let cell = Int(group[i]) * typeCount + Int(graph.typeIDs[i])
-            bytes[cell] &+= graph.sizes[i]
+            bytes[cell] = bytes[cell].addingSaturated(graph.sizes[i])
             counts[cell] += 1
         }
         func total(_ g: Int) -> (UInt64, Int) {
             var b: UInt64 = 0, c = 0
-            for t in 0..<typeCount { b &+= bytes[g * typeCount + t]; c += counts[g * typeCount + t] }
+            for t in 0..<typeCount { b = b.addingSaturated(bytes[g * typeCount + t]); c += counts[g * typeCount + t] }
             return (b, c)
         }
         let groupTotals = (0..<groupNames.count).map(total)
@@ -111,24 +112,28 @@ public struct RetainedTreemap: Sendable {
             largest[slot] = list
         }
 
-        let (allBytes, allCount) = groupTotals.reduce((UInt64(0), 0)) { ($0.0 &+ $1.0, $0.1 + $1.1) }
+        let (allBytes, allCount) = groupTotals.reduce((UInt64(0), 0)) { ($0.0.addingSaturated($1.0), $0.1 + $1.1) }
         nodes = [Node(name: "all objects", kind: .root, sizeBytes: allBytes, count: allCount, retainedBytes: allBytes, object: nil,
             parent: -1)]
         var restBytes: UInt64 = 0, restCount = 0
         for (rank, g) in keptGroups.enumerated() {
-            guard rank < groupLimit else { restBytes &+= groupTotals[g].0; restCount += groupTotals[g].1; continue }
+            guard rank < groupLimit else {
+                restBytes = restBytes.addingSaturated(groupTotals[g].0)
+                restCount += groupTotals[g].1
+                continue
+            }
             let groupNode = add(Node(name: groupNames[g], kind: .group, sizeBytes: groupTotals[g].0, count: groupTotals[g].1,
                 object: groupRoot[g], parent: 0))
             var typeRestBytes = groupTotals[g].0, typeRestCount = groupTotals[g].1
             for t in shownTypes[g] ?? [] {
                 let cell = g * typeCount + t
-                typeRestBytes -= bytes[cell]
+                typeRestBytes = typeRestBytes.subtractingSaturated(bytes[cell])
                 typeRestCount -= counts[cell]
                 let typeNode = add(Node(name: graph.typeNames[t], kind: .type, sizeBytes: bytes[cell], count: counts[cell], object: nil,
                     parent: groupNode))
                 var objectRestBytes = bytes[cell], objectRestCount = counts[cell]
                 for object in largest[keptCells[cell]!] {
-                    objectRestBytes -= graph.sizes[object]
+                    objectRestBytes = objectRestBytes.subtractingSaturated(graph.sizes[object])
                     objectRestCount -= 1
                     add(Node(name: labels.object(object), kind: .object, sizeBytes: graph.sizes[object], count: 1, object: object,
                         parent: typeNode), retained: sizes.retainedBytes[object])

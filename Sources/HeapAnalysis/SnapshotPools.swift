@@ -1,4 +1,5 @@
 public import HeapGraph
+import ProcessModels
 
 /// Where a snapshot's objects sit in pymalloc's pools and arenas, from their
 /// addresses alone (`memlens frag FILE.mlh`).
@@ -60,7 +61,7 @@ public struct SnapshotPools: Sendable {
             let address = graph.addresses[index]
             guard let block = Self.blockBytes(graph, index) else {
                 largeObjects += 1
-                largeBytes += graph.sizes[index]
+                largeBytes = largeBytes.addingSaturated(graph.sizes[index])
                 continue
             }
             smallObjects += 1

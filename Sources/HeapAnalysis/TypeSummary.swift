@@ -1,4 +1,5 @@
 public import HeapGraph
+import ProcessModels
 
 /// Objects of one type: how many, how many bytes, the largest.
 public struct TypeStatistics: Sendable, Hashable, Codable {
@@ -35,13 +36,13 @@ public struct TypeSummary: Sendable {
             var row = rows[t] ?? TypeStatistics(type: graph.typeNames[Int(t)], count: 0, size: 0, max: 0, maxAddress: graph.addresses[i])
             if graph.flags[i].contains(.approximateSize) { row.approximate = true }
             row.count += 1
-            row.size += size
+            row.size = row.size.addingSaturated(size)
             if size > row.max {
                 row.max = size
                 row.maxAddress = graph.addresses[i]
             }
             rows[t] = row
-            total += size
+            total = total.addingSaturated(size)
         }
         types = rows.values.sorted { ($0.size, $0.count, $1.type) > ($1.size, $1.count, $0.type) }
         objectCount = subset.count
@@ -64,18 +65,18 @@ public struct TypeSummary: Sendable {
                 var size = objectSizes[i]
                 if let collapsing {
                     if collapsing.isFolded(i) { continue }
-                    size &+= collapsing.extraBytes(i)
+                    size = size.addingSaturated(collapsing.extraBytes(i))
                 }
                 let t = Int(typeIDs[i])
                 if graph.flags[i].contains(.approximateSize) { approximate[t] = true }
                 counts[t] += 1
-                sizes[t] &+= size
+                sizes[t] = sizes[t].addingSaturated(size)
                 if size > maxima[t] || counts[t] == 1 {
                     maxima[t] = size
                     maxAddresses[t] = graph.addresses[i]
                 }
                 objectCount += 1
-                total &+= size
+                total = total.addingSaturated(size)
             }
         }
         types = graph.typeNames.indices.compactMap { t in

@@ -9,7 +9,8 @@ struct FlatJSONScanner {
         self.line = line
     }
 
-    enum Failure: Error { case syntax(Int) }
+    /// A syntax error, or an integer past 2^64 − 1 (`tooLarge`), at a byte offset in the line.
+    enum Failure: Error { case syntax(Int), tooLarge(Int) }
 
     private var byte: UInt8 { position < line.count ? line[position] : 0 }
 
@@ -122,15 +123,23 @@ struct FlatJSONScanner {
     }
 
     /// A non-negative integer (addresses, sizes); fast path without allocation.
-    mutating func readUInt() throws(Failure) -> UInt64 {
+    /// One past 2^64 − 1 throws `tooLarge`, or with `saturating` reads as `UInt64.max`.
+    mutating func readUInt(saturating: Bool = false) throws(Failure) -> UInt64 {
         skipSpace()
-        var v: UInt64 = 0
+        var v: UInt64 = 0, overflow = false
         let start = position
         while position < line.count, line[position] >= UInt8(ascii: "0"), line[position] <= UInt8(ascii: "9") {
-            v = v &* 10 &+ UInt64(line[position] - UInt8(ascii: "0"))
+            let (tens, o1) = v.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = tens.addingReportingOverflow(UInt64(line[position] - UInt8(ascii: "0")))
+            v = sum
+            overflow = overflow || o1 || o2
             position += 1
         }
         guard position > start else { throw .syntax(position) }
+        if overflow {
+            if saturating { return .max }
+            throw .tooLarge(start)
+        }
         return v
     }
 

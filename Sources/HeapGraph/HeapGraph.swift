@@ -54,7 +54,12 @@ public struct HeapGraph: Sendable {
     @inlinable public var edgeCount: Int { edgeTargets.count }
 
     /// Sum of all object sizes, in bytes.
-    public var totalSizeBytes: UInt64 { sizes.reduce(0, &+) }
+    public var totalSizeBytes: UInt64 {
+        sizes.reduce(0) { total, size in
+            let (sum, overflow) = total.addingReportingOverflow(size)
+            return overflow ? .max : sum   // sizes from a file are untrusted: the total saturates
+        }
+    }
 
     /// The type name of object `index`.
     @inlinable public func typeName(of index: Int) -> String { typeNames[Int(typeIDs[index])] }

@@ -53,7 +53,7 @@ enum MeliaeReader {
                 case "address": address = try s.readUInt()
                 case "type": typeName = try s.readString()
                 case "size": size = try s.readUInt()
-                case "len": length = Int(clamping: try s.readUInt())  // any digits may follow "len"
+                case "len": length = Int(clamping: try s.readUInt(saturating: true))  // any digits may follow "len"
                 case "refs" where contents == .full: try s.readUIntArray(into: &refs)
                 case "name" where s.isString: moduleName = try s.readString()
                 case "value" where s.isString:
@@ -66,12 +66,14 @@ enum MeliaeReader {
                 }
             }
         } catch {
-            let reason: String
-            switch error { case .syntax(let p): reason = "line \(lineNumber) is not a meliae JSON record (syntax error at column " +
-                "\(p + 1))" }
-            let position: Int
-            switch error { case .syntax(let p): position = fileOffset + p }
-            throw SnapshotError(path: path, offset: position, reason: reason)
+            switch error {
+            case .syntax(let p):
+                throw SnapshotError(path: path, offset: fileOffset + p,
+                    reason: "line \(lineNumber) is not a meliae JSON record (syntax error at column \(p + 1))")
+            case .tooLarge(let p):
+                throw SnapshotError(path: path, offset: fileOffset + p,
+                    reason: "line \(lineNumber): the number at column \(p + 1) is larger than 2^64 - 1")
+            }
         }
         guard let address else {
             throw SnapshotError(path: path, offset: fileOffset, reason: "line \(lineNumber) has no \"address\"")

@@ -32,7 +32,7 @@ public struct CensusSeries: Sendable {
         var rows: [Growth] = []
         for name in names {
             let counts = tables.map { $0[name]?.count ?? 0 }
-            let sizes = tables.map { Int64($0[name]?.size ?? 0) }
+            let sizes = tables.map { Int64(clamping: $0[name]?.size ?? 0) }
             guard let c0 = counts.first, let c1 = counts.last, let s0 = sizes.first, let s1 = sizes.last,
                   c0 != c1 || s0 != s1 else { continue }
             let steps = zip(counts, counts.dropFirst())

@@ -113,14 +113,16 @@ public enum Census {
         let totals = try HeapWalk(copy: copy, reader: reader, gcState: state.gcState).censusTotals()
         let threads = try countThreads(interpreter: state.interpreter, reader: reader)
         let types = merged(includeFrozen ? totals.types + totals.permanentTypes : totals.types)
+        let notes = totals.corruptTypes.map { "type \($0.name) has a negative tp_basicsize or tp_itemsize (corrupt): "
+            + "its \($0.objects) object\($0.objects == 1 ? "" : "s") counted with size 0" }
         return CensusResult(
             python: image.version.description, pid: pid,
-            objects: types.reduce(0) { $0 + $1.count }, total_size: types.reduce(0) { $0 + $1.size },
+            objects: types.reduce(0) { $0 + $1.count }, total_size: types.map(\.size).saturatedSum(),
             pause_ms: 0, walk_ms: Double(DispatchTime.now().uptimeNanoseconds - walkStart) / 1e6,
             copied_bytes: copy.byteCount, attempts: 1, generations: totals.generations,
             permanent_objects: totals.permanentTypes.reduce(0) { $0 + $1.count },
-            permanent_size: totals.permanentTypes.reduce(0) { $0 + $1.size }, includes_frozen: includeFrozen,
-            threads: threads, os_threads: 0, types: types)
+            permanent_size: totals.permanentTypes.map(\.size).saturatedSum(), includes_frozen: includeFrozen,
+            threads: threads, os_threads: 0, types: types, notes: notes)
     }
 
     /// Python thread states of the interpreter.
@@ -139,7 +141,7 @@ public enum Census {
         var byName: [String: CensusResult.TypeCount] = [:]
         for row in rows {
             if var old = byName[row.type] {
-                old.count += row.count; old.size += row.size; old.exact = old.exact && row.exact
+                old.count += row.count; old.size = old.size.addingSaturated(row.size); old.exact = old.exact && row.exact
                 byName[row.type] = old
             } else {
                 byName[row.type] = row

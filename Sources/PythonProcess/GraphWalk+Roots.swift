@@ -22,12 +22,13 @@ extension GraphWalk {
         if builtins != 0 { roots.append(PendingRoot(address: builtins, kind: "builtins", name: "builtins")) }
         var thread = try field(interpreter &+ reader.layout.interpreterThreadsHead)
         let main = copy.word(at: runtime &+ graph.runtimeMainThread)
-        var seenThreads = Set<UInt64>()
-        // A thread list or a frame chain that loops ends at its first repeat, and the roots stop at
-        // maxRoots: a forged heap cannot make them grow past memory.
+        // The lists are the target's: a thread or frame seen before is a cycle and
+        // ends its chain (a cyclic thread list of cyclic stacks took 4096 × 10,000 steps),
+        // and the roots stop at maxRoots: a forged heap cannot make them grow past memory.
+        var seenThreads: Set<UInt64> = [], seenFrames: Set<UInt64> = []
         while thread != 0, seenThreads.count < 4096, seenThreads.insert(thread).inserted, roots.count < Self.maxRoots {
             let id = try field(thread &+ graph.threadID)
-            roots += threadRoots(thread, name: id == main ? "thread MainThread" : "thread \(id)")
+            roots += threadRoots(thread, name: id == main ? "thread MainThread" : "thread \(id)", seen: &seenFrames)
             thread = try field(thread &+ reader.layout.threadStateNext)
         }
         return roots
@@ -36,16 +37,16 @@ extension GraphWalk {
     /// The most roots one walk records (a real process has thousands).
     static var maxRoots: Int { 1 << 20 }
 
-    /// The frames of one thread state, innermost first, as roots.
-    private func threadRoots(_ state: UInt64, name thread: String) -> [PendingRoot] {
+    /// The frames of one thread state, innermost first, as roots; `seen` holds
+    /// the frames of every thread so far (at most 100,000 in all).
+    private func threadRoots(_ state: UInt64, name thread: String, seen: inout Set<UInt64>) -> [PendingRoot] {
         var roots: [PendingRoot] = []
         guard var frame = copy.word(at: state &+ graph.threadFrame) else { return roots }
         if let current = graph.cframeCurrentFrame {
             guard frame != 0, let top = copy.word(at: frame &+ current) else { return roots }
             frame = top
         }
-        var seenFrames = Set<UInt64>()
-        while frame != 0, seenFrames.count < 10_000, seenFrames.insert(frame).inserted, roots.count < Self.maxRoots {
+        while frame != 0, seen.count < 100_000, seen.insert(frame).inserted, roots.count < Self.maxRoots {
             defer { frame = copy.word(at: frame &+ graph.frameBack) ?? 0 }
             guard let code = copy.word(at: frame &+ graph.frameCode), isCode(code) else { continue }
             if !graph.frameIsObject, let owner = copy.word(at: frame &+ graph.frameOwner), owner & 0xFF == 3 { continue }

@@ -34,6 +34,8 @@ final class HeapWalk {
         var types: [CensusResult.TypeCount] = []
         /// Types in the permanent generation (`gc.freeze()`), apart.
         var permanentTypes: [CensusResult.TypeCount] = []
+        /// Types with a negative `tp_basicsize` or `tp_itemsize` (``TypeSizing/corrupt``) and their objects.
+        var corruptTypes: [(name: String, objects: Int)] = []
     }
 
     /// The slot of the type at `type`, reading its sizing the first time.
@@ -117,13 +119,14 @@ final class HeapWalk {
             while counts.count <= slot { counts.append(0); sizes.append(0); permanentCounts.append(0); permanentSizes.append(0) }
             let size = try sizings[slot].sizeBytes(of: object, reader: reader)
             if permanent {
-                permanentCounts[slot] += 1; permanentSizes[slot] &+= size
+                permanentCounts[slot] += 1; permanentSizes[slot] = permanentSizes[slot].addingSaturated(size)
             } else {
-                counts[slot] += 1; sizes[slot] &+= size  // sizes read from a corrupt heap may be huge
+                counts[slot] += 1; sizes[slot] = sizes[slot].addingSaturated(size)  // sizes read from a corrupt heap may be huge
             }
         }
         for slot in counts.indices {
             let sizing = sizings[slot], name = typeNames[slot]
+            if sizing.corrupt { totals.corruptTypes.append((name, counts[slot] + permanentCounts[slot])) }
             if counts[slot] > 0 { totals.types.append(.init(type: name, count: counts[slot], size: sizes[slot], exact: sizing.exact)) }
             if permanentCounts[slot] > 0 {
                 totals.permanentTypes.append(.init(type: name, count: permanentCounts[slot], size: permanentSizes[slot],

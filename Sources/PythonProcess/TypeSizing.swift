@@ -28,8 +28,12 @@ struct TypeSizing {
     var rule: Rule
     /// Bytes `sys.getsizeof` adds: the GC header, plus the managed dict/weakref pre-header.
     var preheaderBytes: UInt64
-    /// False when the type inherits a `__sizeof__` memlens does not model.
+    /// False when the type inherits a `__sizeof__` memlens does not model, or is corrupt.
     var exact: Bool
+    /// True when `tp_basicsize` or `tp_itemsize` is negative (written by ctypes or
+    /// a stray write): CPython's own `sys.getsizeof` refuses such a type, so its
+    /// instances are counted with size 0, marked approximate, and named in a note.
+    var corrupt = false
 
     /// Static types whose own `__sizeof__` counts storage memlens does not read
     /// (their instances are sized as plain objects and marked approximate).
@@ -71,6 +75,15 @@ struct TypeSizing {
         default: rule = .plain
         }
         exact = !definedInPython && (rule == .code || !Self.unmodelledSizeof.contains(staticName))
+        if Int64(bitPattern: basicSize) < 0 || Int64(bitPattern: itemSize) < 0 {
+            (corrupt, exact, rule) = (true, false, .plain)
+            (basicSize, itemSize, preheaderBytes) = (0, 0, 0)
+        }
+    }
+
+    /// `basic + count × item`, saturated; a negative count adds nothing.
+    static func varSize(basic: UInt64, count: Int64, item: UInt64) -> UInt64 {
+        basic.addingSaturated(UInt64(clamping: count).multipliedSaturated(by: item))
     }
 
     /// `sys.getsizeof(object)` read straight from a copy for the common cases
@@ -79,21 +92,20 @@ struct TypeSizing {
     func sizeBytes(of object: UInt64, copy: HeapCopy, reader: ObjectReader) throws(ProcessAccessError) -> UInt64 {
         switch rule {
         case .plain where itemSize == 0 || !exact:
-            return basicSize &+ preheaderBytes
+            return basicSize.addingSaturated(preheaderBytes)
         case .plain:
             if let count = copy.word(at: object &+ 16) {
-                let bytes = Int64(truncatingIfNeeded: basicSize) &+ Int64(bitPattern: count) &* Int64(truncatingIfNeeded: itemSize)
-                return UInt64(clamping: bytes) &+ preheaderBytes
+                return Self.varSize(basic: basicSize, count: Int64(bitPattern: count), item: itemSize).addingSaturated(preheaderBytes)
             }
         case .list:
             if let allocated = copy.word(at: object &+ reader.layout.listAllocated) {
-                return basicSize &+ 8 &* UInt64(clamping: Int64(bitPattern: allocated)) &+ preheaderBytes
+                return Self.varSize(basic: basicSize, count: Int64(bitPattern: allocated), item: 8).addingSaturated(preheaderBytes)
             }
         case .str:
             let layout = reader.layout
             if let length = copy.word(at: object &+ layout.unicodeLength), let state = copy.word(at: object &+ layout.unicodeState),
                state >> 5 & 3 == 3 {
-                return layout.asciiObjectSize &+ length &+ 1 &+ preheaderBytes
+                return layout.asciiObjectSize.addingSaturated(length).addingSaturated(1 &+ preheaderBytes)
             }
         default: break
         }
@@ -109,15 +121,16 @@ struct TypeSizing {
             size = basicSize
             if itemSize > 0, exact {  // an unmodelled var-sized type may not keep ob_size at 16
                 let count = try memory.load(Int64.self, at: object &+ 16)
-                size = UInt64(clamping: Int64(truncatingIfNeeded: basicSize) &+ count &* Int64(truncatingIfNeeded: itemSize))
+                size = Self.varSize(basic: basicSize, count: count, item: itemSize)
             }
         case .list:
-            size = basicSize &+ 8 &* UInt64(clamping: try memory.load(Int64.self, at: object &+ layout.listAllocated))
+            size = Self.varSize(basic: basicSize, count: try memory.load(Int64.self, at: object &+ layout.listAllocated), item: 8)
         case .set:
             let table = try reader.word(object &+ layout.setTable)
             size = basicSize
             if table != object &+ layout.setSmallTable {
-                size &+= 16 &* (UInt64(clamping: try memory.load(Int64.self, at: object &+ layout.setMask)) &+ 1)
+                let slots = UInt64(clamping: try memory.load(Int64.self, at: object &+ layout.setMask)).addingSaturated(1)
+                size = size.addingSaturated(slots.multipliedSaturated(by: 16))
             }
         case .dict:
             size = try dictSizeBytes(object, reader: reader)
@@ -125,30 +138,30 @@ struct TypeSizing {
             // A static type is no collected object: `sizeof(PyTypeObject)`, no GC header.
             guard try reader.flags(ofType: object) & ObjectReader.heapTypeFlag != 0 else { return layout.typeObjectSize }
             let keys = try reader.word(object &+ layout.heapTypeCachedKeys)
-            size = layout.heapTypeSize &+ (keys == 0 ? 0 : try reader.keysSizeBytes(keys))
+            size = layout.heapTypeSize.addingSaturated(keys == 0 ? 0 : try reader.keysSizeBytes(keys))
         case .str:
             size = try strSizeBytes(object, reader: reader)
         case .code where layout.dictKeysLog2:
-            let count = UInt64(clamping: try memory.load(Int64.self, at: object &+ 16))
-            size = (basicSize &+ count &* itemSize &+ 7) & ~7
+            let count = try memory.load(Int64.self, at: object &+ 16)
+            size = Self.varSize(basic: basicSize, count: count, item: itemSize).addingSaturated(7) & ~7
         case .code:
             // 3.8–3.10 PyCodeObject: co_code 48, co_cellvars 88, co_cell2arg 96, co_opcache 160, co_opcache_size 172.
             size = basicSize
             let cellvars = try reader.word(object &+ 88)
             if try reader.word(object &+ 96) != 0, cellvars != 0 {
-                size &+= 8 &* UInt64(clamping: try memory.load(Int64.self, at: cellvars &+ 16))
+                size = Self.varSize(basic: size, count: try memory.load(Int64.self, at: cellvars &+ 16), item: 8)
             }
             if try reader.word(object &+ 160) != 0 {
                 let code = try reader.word(object &+ 48)
-                size &+= UInt64(clamping: try memory.load(Int64.self, at: code &+ 16)) / 2
-                size &+= 32 &* UInt64(try memory.load(UInt8.self, at: object &+ 172))
+                size = size.addingSaturated(UInt64(clamping: try memory.load(Int64.self, at: code &+ 16)) / 2)
+                size = size.addingSaturated(32 &* UInt64(try memory.load(UInt8.self, at: object &+ 172)))
             }
         case .long:
             let field = try memory.load(Int64.self, at: object &+ 16)
             let digits = layout.longHasTag ? UInt64(bitPattern: field) >> 3 : field.magnitude
-            size = 24 &+ 4 &* (layout.longAtLeastOneDigit ? max(1, digits) : digits)
+            size = Self.varSize(basic: 24, count: Int64(clamping: layout.longAtLeastOneDigit ? max(1, digits) : digits), item: 4)
         }
-        return size &+ preheaderBytes
+        return size.addingSaturated(preheaderBytes)
     }
 
     /// `_PyDict_SizeOf` (3.8–3.13).
@@ -163,13 +176,14 @@ struct TypeSizing {
             if layout.dictKeysLog2 {
                 // 3.11+: shared_keys_usable_size = dk_nentries + dk_usable
                 let usable = try reader.memory.load(Int64.self, at: keys &+ layout.dictKeysUsable)
-                size &+= 8 &* UInt64(clamping: Int64(shape.entries) &+ usable)
+                size = Self.varSize(basic: size, count: Int64(shape.entries).addingSaturated(usable), item: 8)
             } else {
-                size &+= 8 &* shape.usable
+                size = size.addingSaturated(shape.usable.multipliedSaturated(by: 8))
             }
         }
         if try reader.memory.load(Int64.self, at: keys) == 1 {  // dk_refcnt: the dict owns its keys
-            size &+= layout.dictKeysHeaderSize &+ shape.indexBytes &+ shape.usable &* shape.entrySize
+            let table = shape.indexBytes.addingSaturated(shape.usable.multipliedSaturated(by: shape.entrySize))
+            size = size.addingSaturated(layout.dictKeysHeaderSize.addingSaturated(table))
         }
         return size
     }
@@ -180,19 +194,20 @@ struct TypeSizing {
         let length = UInt64(clamping: try memory.load(Int64.self, at: object &+ layout.unicodeLength))
         let state = try memory.load(UInt32.self, at: object &+ layout.unicodeState)
         let kind = UInt64(state >> 2 & 7), compact = state >> 5 & 1 == 1, ascii = state >> 6 & 1 == 1
-        if compact && ascii { return layout.asciiObjectSize &+ length &+ 1 }
+        if compact && ascii { return layout.asciiObjectSize.addingSaturated(length.addingSaturated(1)) }
         var size: UInt64
         var data: UInt64 = 0
         if compact {
-            size = layout.compactUnicodeObjectSize &+ (length &+ 1) &* kind
+            size = layout.compactUnicodeObjectSize.addingSaturated(length.addingSaturated(1).multipliedSaturated(by: kind))
         } else {
             data = try reader.word(object &+ layout.unicodeData)
-            size = layout.unicodeObjectSize &+ (data != 0 ? (length &+ 1) &* kind : 0)
+            size = layout.unicodeObjectSize.addingSaturated(data != 0 ? length.addingSaturated(1).multipliedSaturated(by: kind) : 0)
         }
         if !ascii || !compact {
             let utf8 = try reader.word(object &+ layout.compactUTF8)
             if utf8 != 0, utf8 != data {
-                size &+= UInt64(clamping: try memory.load(Int64.self, at: object &+ layout.compactUTF8Length)) &+ 1
+                let utf8Length = UInt64(clamping: try memory.load(Int64.self, at: object &+ layout.compactUTF8Length))
+                size = size.addingSaturated(utf8Length.addingSaturated(1))
             }
         }
         return size

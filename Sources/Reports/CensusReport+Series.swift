@@ -17,9 +17,10 @@ extension CensusReport {
         var table = TextTable(headers: ["Δ Count", "Δ Size", "Size/min", "Count", "Type"], leftAligned: [4])
         let rows = series.growth()
         for row in rows.prefix(top) {
+            let perMinute = abs(row.bytes_per_minute) < 0x1p64 ? UInt64(abs(row.bytes_per_minute)) : .max  // a Double past 2^64 traps
             table.rows.append([
                 signed(Int64(row.count_delta)), (row.size_delta < 0 ? "-" : "+") + ByteFormat.string(row.size_delta.magnitude),
-                (row.bytes_per_minute < 0 ? "-" : "+") + ByteFormat.string(UInt64(abs(row.bytes_per_minute))),
+                (row.bytes_per_minute < 0 ? "-" : "+") + ByteFormat.string(perMinute),
                 String(row.last_count), row.type + (row.monotonic ? "  ↑ grew every time" : ""),
             ])
         }

@@ -49,8 +49,4 @@ public enum CensusReport {
         if let top { trimmed.types = Array(census.types.prefix(top)) }
         return try JSONOutput.string(trimmed)
     }
-
-    static func percent(_ part: UInt64, of whole: UInt64) -> String {
-        whole == 0 ? "0" : String(part * 100 / whole)
-    }
 }

@@ -1,5 +1,6 @@
 public import HeapAnalysis
 public import Fragmentation
+import ProcessModels
 
 extension FragReport {
     struct Document: Encodable {
@@ -47,7 +48,7 @@ extension FragReport {
         }
         let document = Document(
             pid: a.pid, python: a.python, rss: a.rssBytes, uss: a.ussBytes, pause_ms: a.pauseSeconds * 1000,
-            writable_anonymous: c.writableAnonymousBytes, python_objects: c.arenaUsedBytes + c.glibcInUseBytes,
+            writable_anonymous: c.writableAnonymousBytes, python_objects: c.arenaUsedBytes.addingSaturated(c.glibcInUseBytes),
             arenas: .init(count: a.arenas.arenas.count, bytes: a.arenas.arenaBytes, resident: c.arenaBytes, used: c.arenaUsedBytes,
                           free_in_pools: c.arenaFreeInPoolsBytes, empty_pools: c.arenaEmptyPoolBytes, arena_bytes: a.layout.arenaBytes,
                           reported_count: a.arenas.reportedArenaCount, occupancy: occupancy,

@@ -1,6 +1,7 @@
 import Foundation
 public import HeapAnalysis
 public import HeapGraph
+import ProcessModels
 
 /// `memlens report`: one self-contained HTML page (no network, nothing
 /// fetched, readable with scripts off): header, memory composition, a
@@ -126,7 +127,7 @@ public enum HTMLReport {
         if types.count > typeRows {
             let rest = types.dropFirst(typeRows)
             out += "<p class=\"hint\">\(grouped(rest.count)) more types with \(grouped(rest.reduce(0) { $0 + $1.count })) objects, " +
-                "\(ByteFormat.string(rest.reduce(0) { $0 + $1.sizeBytes })).</p>\n"
+                "\(ByteFormat.string(rest.map(\.sizeBytes).saturatedSum())).</p>\n"
         }
         return out + "</section>\n"
     }

@@ -1,6 +1,7 @@
 import Foundation
 public import HeapGraph
 public import HeapAnalysis
+import ProcessModels
 
 /// `memlens summary`: a meliae-style table by type, and its JSON form.
 public enum SummaryReport {
@@ -12,7 +13,7 @@ public enum SummaryReport {
         var table = TextTable(headers: ["Index", "Count", "%", "Size", "%", "Cum", "%", "Max", "Kind"], leftAligned: [8])
         var cumulative: UInt64 = 0
         for (index, row) in summary.types.prefix(top).enumerated() {
-            cumulative += row.size
+            cumulative = cumulative.addingSaturated(row.size)
             table.rows.append([
                 String(index), String(row.count), percent(UInt64(row.count), of: UInt64(summary.objectCount)),
                 String(row.size), percent(row.size, of: summary.totalSizeBytes),
@@ -49,10 +50,6 @@ public enum SummaryReport {
                 + (metadata.conservativeObjects.map { "; \($0) objects' referents by a conservative scan" } ?? "") + "\n"
         }
         return out
-    }
-
-    static func percent(_ part: UInt64, of whole: UInt64) -> String {
-        whole == 0 ? "0" : String(part * 100 / whole)
     }
 
     /// The `--json` document: `{"objects", "total_size", "python", "types": [{"type", "count", "size", "max", "approximate"?}]}`.

@@ -1,3 +1,5 @@
+import Foundation
+import HeapGraph
 import Testing
 @testable import PythonProcess
 
@@ -30,7 +32,8 @@ import Testing
     }
 
     /// Generation 0 holds two objects of a static type whose `tp_basicsize`
-    /// is 2^63: their sizes summed overflowed; now the total wraps, no trap.
+    /// is 2^63: their sizes summed overflowed. As an `ssize_t` that is negative:
+    /// the type is corrupt, its objects counted with size 0 (issue 23).
     @Test func hugeObjectSizesDoNotTrap() throws {
         let layout = Self.layout
         let gc: UInt64 = 0x1000, type: UInt64 = 0x1400, name: UInt64 = 0x1600, first: UInt64 = 0x2000, second: UInt64 = 0x2040
@@ -55,6 +58,43 @@ import Testing
         let copy = HeapCopy(regions: [(gc, state), (first, objects)])
         let totals = try HeapWalk(copy: copy, reader: ObjectReader(memory: copy, layout: layout), gcState: gc).censusTotals()
         #expect(totals.types.map(\.count) == [2])
+        #expect(totals.types.map(\.size) == [0])
+        #expect(totals.corruptTypes.map(\.objects) == [2])
         #expect(totals.generations.first?.objects == 2)
+    }
+
+    /// Sizes that do fit one object but not their sum, or not `× item size`:
+    /// each saturates at 2^64 − 1 instead of wrapping to a small number.
+    @Test func varSizeSaturates() {
+        #expect(TypeSizing.varSize(basic: 24, count: 1 << 58, item: 8) == 24 + (1 << 61))
+        #expect(TypeSizing.varSize(basic: 24, count: 1 << 62, item: 8) == .max)
+        #expect(TypeSizing.varSize(basic: .max - 1, count: 1, item: 8) == .max)
+        #expect(TypeSizing.varSize(basic: 24, count: -5, item: 8) == 24)
+    }
+
+    /// The walk target's finding (bench/fuzz walk, a 12 s timeout): a thread list
+    /// that points back at itself, whose thread's frame chain does too, made the
+    /// read-only snapshot's roots take 4096 threads × 10,000 frames. A thread or
+    /// frame seen before now ends its chain: one thread, one frame.
+    @Test func cyclicThreadsAndFrames() throws {
+        let layout = try #require(PythonLayout.forVersion(PythonVersion(major: 3, minor: 10, micro: nil)))
+        let graph = try #require(GraphLayout.forVersion(minor: 10))
+        let interpreter: UInt64 = 0x1000, thread: UInt64 = 0x2000, frame: UInt64 = 0x3000
+        var interpreterBytes = [UInt8](repeating: 0, count: 1024), threadBytes = [UInt8](repeating: 0, count: 256)
+        var frameBytes = [UInt8](repeating: 0, count: 64)
+        func put(_ value: UInt64, at offset: UInt64, in bytes: inout [UInt8]) {
+            bytes.replaceSubrange(Int(offset)..<Int(offset) + 8, with: Self.word(value))
+        }
+        put(thread, at: layout.interpreterThreadsHead, in: &interpreterBytes)
+        put(frame, at: graph.threadFrame, in: &threadBytes)
+        put(thread, at: layout.threadStateNext, in: &threadBytes)
+        put(frame, at: graph.frameBack, in: &frameBytes)
+        let copy = HeapCopy(regions: [(interpreter, interpreterBytes), (thread, threadBytes), (frame, frameBytes)])
+        let heap = HeapWalk(copy: copy, reader: ObjectReader(memory: copy, layout: layout), gcState: 0)
+        let walker = GraphWalk(walk: heap, graph: graph, runtime: 0, interpreter: interpreter, values: false,
+                               sink: HeapGraphBuilder(metadata: SnapshotMetadata()))
+        let start = Date()
+        #expect(try walker.collectRoots().isEmpty)
+        #expect(Date().timeIntervalSince(start) < 1, "the cycles were walked to their bounds")
     }
 }

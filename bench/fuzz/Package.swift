@@ -13,7 +13,7 @@ let swiftSettings: [SwiftSetting] = [
 let readers: [Target.Dependency] = [.product(name: "MemlensReaders", package: "memlens")]
 
 /// One executable per fuzz target; `FuzzSupport` holds the helpers they share.
-let fuzzTargets = ["FuzzMLH", "FuzzMeliae", "FuzzELF", "FuzzCore", "FuzzProc", "FuzzCensus", "FuzzArena"]
+let fuzzTargets = ["FuzzMLH", "FuzzMeliae", "FuzzELF", "FuzzCore", "FuzzProc", "FuzzCensus", "FuzzArena", "FuzzWalk", "FuzzFrag"]
 
 let package = Package(
     name: "memlens-fuzz",
@@ -23,5 +23,9 @@ let package = Package(
         .target(name: "FuzzSupport", dependencies: readers, swiftSettings: swiftSettings),
     ] + fuzzTargets.map { name in
         .executableTarget(name: name, dependencies: readers + ["FuzzSupport"], swiftSettings: swiftSettings)
-    }
+    } + [
+        // The renderers: HeapAnalysis and Reports too.
+        .executableTarget(name: "FuzzReports", dependencies: readers + [.product(name: "MemlensReports", package: "memlens")],
+                          swiftSettings: swiftSettings),
+    ]
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds one libFuzzer target (release, -sanitize=fuzzer + address) and runs it
 # for SECONDS over seeds made from real files (seeds.py), single process.
-#   bench/fuzz/run.sh TARGET SECONDS     TARGET: mlh meliae elf core proc census arena
+#   bench/fuzz/run.sh TARGET SECONDS     TARGET: mlh meliae elf core proc census arena walk frag reports
 # Crashes land in bench/fuzz/artifacts/TARGET/, the grown corpus in
 # bench/fuzz/corpus/TARGET/, the log in bench/fuzz/logs/TARGET.log (all git-ignored).
 set -euo pipefail
@@ -12,7 +12,8 @@ root=$(cd "$here/../.." && pwd)
 case $target in
   mlh) product=FuzzMLH ;; meliae) product=FuzzMeliae ;; elf) product=FuzzELF ;; core) product=FuzzCore ;;
   proc) product=FuzzProc ;; census) product=FuzzCensus ;; arena) product=FuzzArena ;;
-  *) echo "error: unknown target $target (mlh meliae elf core proc census arena)" >&2; exit 64 ;;
+  walk) product=FuzzWalk ;; frag) product=FuzzFrag ;; reports) product=FuzzReports ;;
+  *) echo "error: unknown target $target (mlh meliae elf core proc census arena walk frag reports)" >&2; exit 64 ;;
 esac
 
 if [[ $target == mlh || $target == meliae ]]; then

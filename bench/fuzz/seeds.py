@@ -146,10 +146,11 @@ def image(selector, params, regions):
     return data
 
 
-def census_seeds():
+def census_seeds(target="census"):
     """A collector state with three generations and the permanent one, whose
-    generation 0 lists two objects of a static type named `int` and of a heap type."""
-    folder = out("census")
+    generation 0 lists two objects of a static type named `int` and of a heap type.
+    The read-only walk (`walk`) starts from the same states."""
+    folder = out(target)
     for minor, selector in [(11, 3), (12, 4), (8, 0)]:
         gc = 0x1000
         objects = 0x2000
@@ -218,12 +219,48 @@ def arena_seeds():
                                      [(0x1000, data), (0x2000, bytes(big))] + headers))
 
 
+def frag_seeds():
+    """glibc's main heap (three chunks, one free, then the top chunk), an unnamed
+    mapping of two mmapped chunks followed by float64 1.0s, and a guard page
+    under a thread stack: the image format of FuzzFrag."""
+    folder = out("frag")
+    heap = bytearray(0x400)
+    at = 0
+    for size, prev_in_use in [(0x20, 1), (0x30, 1), (0x40, 1), (0x370, 0)]:
+        struct.pack_into("<Q", heap, at + 8, size | prev_in_use)
+        at += size
+    anon = bytearray(0x3000)
+    for chunk in (0, 0x1000):
+        struct.pack_into("<QQ", anon, chunk, 0, 0x1000 | 2)
+    anon[0x2000:] = struct.pack("<d", 1.0) * (0x1000 // 8)
+    heap_at, anon_at, stack_at = 0x5555_0000_0000, 0x7F00_0000_0000, 0x7E00_0000_0000
+    put(folder, "heap_and_chunks", image(3 << 5, [0, 4, 0], [(heap_at, bytes(heap)), (anon_at, bytes(anon))]))
+    put(folder, "arena_then_chunks", image(4 << 5, [anon_at, 1 << 20, 0], [(heap_at, bytes(heap)), (anon_at, bytes(anon))]))
+    put(folder, "thread_stack", image(3 << 5 | 1, [0, 8, 0], [(heap_at, bytes(heap)), (stack_at, b"\0" * 0x1000),
+                                                            (stack_at + 0x1000, b"\0" * 0x1000)]))
+
+
+def reports_seeds():
+    """Records of FuzzReports: a module holding a dict holding strs and an
+    instance with its dict, with ordinary sizes, then with sizes near 2^64."""
+    folder = out("reports")
+    def record(kind, size, refs=(), root=False):
+        return bytes([kind | (8 if root else 0) | len(refs) << 4]) + struct.pack("<Q", size) + bytes(refs)
+    def heap(sizes):
+        return (record(3, sizes[0], [1, 4], root=True) + record(1, sizes[1], [2, 3, 4]) + record(0, sizes[2])
+                + record(0, sizes[2]) + record(4, sizes[3], [5]) + record(1, sizes[1], [0]) + record(5, sizes[3], [4, 2]))
+    put(folder, "ordinary", heap([80, 232, 50, 48]))
+    put(folder, "huge", heap([80, 2 ** 64 - 1, 2 ** 63, 2 * 10 ** 17]))
+    put(folder, "census_rows", b"".join(record(k, (k + 1) << 40 | k) for k in range(8)))
+
+
 def main():
     memlens, generate_heap, target = sys.argv[1:4]
     if target in ("mlh", "meliae"):
         snapshot_seeds(memlens, generate_heap, target)
     else:
-        {"proc": proc_seeds, "elf": elf_seeds, "core": core_seeds, "census": census_seeds, "arena": arena_seeds}[target]()
+        {"proc": proc_seeds, "elf": elf_seeds, "core": core_seeds, "census": census_seeds, "arena": arena_seeds,
+         "walk": lambda: census_seeds("walk"), "frag": frag_seeds, "reports": reports_seeds}[target]()
 
 
 if __name__ == "__main__":
