@@ -27,7 +27,10 @@ struct HostileServeTests {
         let server = try ServeProcess(["--census-every", "1s", "--top-types", "3", "--pid", String(target.pid)])
         let deadline = Date().addingTimeInterval(60)
         var body = ""
-        while Date() < deadline, !samples("memlens_python_gc_objects", in: body).contains(where: { $0.labels["pid"] == String(target.pid) }) {
+        func exported() -> Bool {
+            samples("memlens_python_gc_objects", in: body).contains { $0.labels["pid"] == String(target.pid) }
+        }
+        while Date() < deadline, !exported() {
             body = (try? server.get().body) ?? ""
             Thread.sleep(forTimeInterval: 0.25)
         }
