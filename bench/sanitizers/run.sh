@@ -12,7 +12,7 @@ which=${1:-all}
 status=0
 
 asan=(--sanitize=address -Xcc -fsanitize=undefined -Xswiftc -Xclang-linker -Xswiftc -fsanitize=undefined --scratch-path .build-asan)
-asan_suites="HeapGraphTests|ProcFSTests|SafeFilesTests|ArenaWalkTests|ArenaTableSearchTests|ArenaFuzzFindingsTests|CensusFuzzFindingsTests|DebugOffsetsTests"
+asan_suites="HeapGraphTests|ProcFSTests|SafeFilesTests|ArenaWalkTests|ArenaTableSearchTests|ArenaFuzzFindingsTests|CensusFuzzFindingsTests|DebugOffsetsTests|ForgedHeaderTests|HostileWordsTests"
 # issue 23: the saturating sums and checked chunk headers (HeapGraphTests holds HugeSizesTests)
 asan_suites+="|ForgedHeaderTests|HugeSizeRowsTests"
 tsan=(--sanitize=thread --scratch-path .build-tsan)
