@@ -73,37 +73,40 @@ public struct RetainedTreemap: Sendable {
             let d = idom[v]
             group[v] = d == DominatorTree.virtualRoot ? groupOf[v] : group[Int(d)]
         }
-        // Bytes and counts per (group, type).
-        let typeCount = graph.typeNames.count
-        var bytes = [UInt64](repeating: 0, count: groupNames.count * typeCount)
-        var counts = [Int](repeating: 0, count: groupNames.count * typeCount)
+        // Totals per group, then bytes and counts per (shown group, type): only the
+        // `groupLimit` largest groups get a row, so the table stays groups × types
+        // for those (a file with 10^5 roots and 10^5 types asked for 10^10 cells).
+        var groupTotals = [(UInt64, Int)](repeating: (0, 0), count: groupNames.count)
         for i in 0..<graph.count {
-            let cell = Int(group[i]) * typeCount + Int(graph.typeIDs[i])
+            let g = Int(group[i])
+            groupTotals[g] = (groupTotals[g].0.addingSaturated(graph.sizes[i]), groupTotals[g].1 + 1)
+        }
+        let keptGroups = groupNames.indices.filter { groupTotals[$0].1 > 0 }.sorted { groupTotals[$0].0 > groupTotals[$1].0 }
+        var row = [Int](repeating: -1, count: groupNames.count)
+        for (r, g) in keptGroups.prefix(groupLimit).enumerated() { row[g] = r }
+        let typeCount = graph.typeNames.count
+        var bytes = [UInt64](repeating: 0, count: min(groupLimit, keptGroups.count) * typeCount)
+        var counts = [Int](repeating: 0, count: bytes.count)
+        for i in 0..<graph.count where row[Int(group[i])] >= 0 {
+            let cell = row[Int(group[i])] * typeCount + Int(graph.typeIDs[i])
             bytes[cell] = bytes[cell].addingSaturated(graph.sizes[i])
             counts[cell] += 1
         }
-        func total(_ g: Int) -> (UInt64, Int) {
-            var b: UInt64 = 0, c = 0
-            for t in 0..<typeCount { b = b.addingSaturated(bytes[g * typeCount + t]); c += counts[g * typeCount + t] }
-            return (b, c)
-        }
-        let groupTotals = (0..<groupNames.count).map(total)
-        let keptGroups = groupNames.indices.filter { groupTotals[$0].1 > 0 }.sorted { groupTotals[$0].0 > groupTotals[$1].0 }
         // Largest objects per kept (group, type) cell.
         var keptCells: [Int: Int] = [:]   // cell → position in `largest`
         var largest: [[Int]] = []
         var shownTypes: [Int: [Int]] = [:]   // group → kept type ids
         for g in keptGroups.prefix(groupLimit) {
-            let types = (0..<typeCount).filter { counts[g * typeCount + $0] > 0 }
-                .sorted { bytes[g * typeCount + $0] > bytes[g * typeCount + $1] }
+            let types = (0..<typeCount).filter { counts[row[g] * typeCount + $0] > 0 }
+                .sorted { bytes[row[g] * typeCount + $0] > bytes[row[g] * typeCount + $1] }
             shownTypes[g] = Array(types.prefix(typeLimit))
             for t in types.prefix(typeLimit) {
-                keptCells[g * typeCount + t] = largest.count
+                keptCells[row[g] * typeCount + t] = largest.count
                 largest.append([])
             }
         }
-        for i in 0..<graph.count {
-            guard let slot = keptCells[Int(group[i]) * typeCount + Int(graph.typeIDs[i])] else { continue }
+        for i in 0..<graph.count where row[Int(group[i])] >= 0 {
+            guard let slot = keptCells[row[Int(group[i])] * typeCount + Int(graph.typeIDs[i])] else { continue }
             var list = largest[slot]
             if list.count == objectLimit, graph.sizes[list[objectLimit - 1]] >= graph.sizes[i] { continue }
             let position = list.firstIndex { graph.sizes[$0] < graph.sizes[i] } ?? list.count
@@ -126,7 +129,7 @@ public struct RetainedTreemap: Sendable {
                 object: groupRoot[g], parent: 0))
             var typeRestBytes = groupTotals[g].0, typeRestCount = groupTotals[g].1
             for t in shownTypes[g] ?? [] {
-                let cell = g * typeCount + t
+                let cell = row[g] * typeCount + t
                 typeRestBytes = typeRestBytes.subtractingSaturated(bytes[cell])
                 typeRestCount -= counts[cell]
                 let typeNode = add(Node(name: graph.typeNames[t], kind: .type, sizeBytes: bytes[cell], count: counts[cell], object: nil,
