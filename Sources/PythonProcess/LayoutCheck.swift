@@ -17,13 +17,7 @@ enum LayoutCheck {
         func fail(_ check: String, _ detail: String) -> ProcessAccessError {
             .layoutMismatch(pid: pid, version: version, check: check, detail: detail)
         }
-        func attempt<T>(_ check: String, _ body: () throws(ProcessAccessError) -> T) throws(ProcessAccessError) -> T {
-            do { return try body() } catch {
-                if case .layoutMismatch = error { throw error }
-                throw fail(check, "\(error)")
-            }
-        }
-        try attempt("the thread list ends") { () throws(ProcessAccessError) in
+        try checking("the thread list ends", fail) { () throws(ProcessAccessError) in
             var thread = try reader.word(interpreter &+ layout.interpreterThreadsHead)
             var count = 0
             while thread != 0 {
@@ -38,16 +32,15 @@ enum LayoutCheck {
             guard count > 0 else { throw fail("the thread list ends", "no thread state") }
         }
         guard let graph else { return }
-        let modules = try attempt("sys.modules is a dict") { () throws(ProcessAccessError) in
-            try reader.word(interpreter &+ graph.interpreterModules)
-        }
-        let dictType = try attempt("sys.modules is a dict") { () throws(ProcessAccessError) in try reader.typeOf(modules) }
-        try attempt("sys.modules is a dict") { () throws(ProcessAccessError) in
+        let (modules, dictType) = try checking("sys.modules is a dict", fail) { () throws(ProcessAccessError) in
+            let modules = try reader.word(interpreter &+ graph.interpreterModules)
+            let dictType = try reader.typeOf(modules)
             try expectType(dictType, named: "dict", flag: ObjectReader.dictSubclass, basicSize: 48, reader: reader) {
                 fail("sys.modules is a dict", $0)
             }
+            return (modules, dictType)
         }
-        try attempt("type(type) is type") { () throws(ProcessAccessError) in
+        try checking("type(type) is type", fail) { () throws(ProcessAccessError) in
             let typeType = try reader.typeOf(dictType)
             guard try reader.typeOf(typeType) == typeType else {
                 throw fail("type(type) is type", "the type of type at 0x\(String(typeType, radix: 16)) is another object")
@@ -59,33 +52,37 @@ enum LayoutCheck {
         try checkModulesAndBuiltins(modules, reader: reader, fail: fail)
     }
 
+    /// Runs `body`; an error other than a layout mismatch (an unreadable word) fails `check`.
+    private static func checking<T>(_ check: String, _ fail: (String, String) -> ProcessAccessError,
+        _ body: () throws(ProcessAccessError) -> T) throws(ProcessAccessError) -> T {
+        do { return try body() } catch {
+            if case .layoutMismatch = error { throw error }
+            throw fail(check, "\(error)")
+        }
+    }
+
     /// `sys` and `builtins` are in `sys.modules`, and `builtins` holds the
     /// built-in types under their names, with their flags and sizes.
     private static func checkModulesAndBuiltins(_ modules: UInt64, reader: ObjectReader,
         fail: (String, String) -> ProcessAccessError) throws(ProcessAccessError) {
         let check = "sys.modules holds sys and builtins"
-        var builtinsDict: UInt64 = 0
-        do throws(ProcessAccessError) {
+        let builtinsDict = try checking(check, fail) { () throws(ProcessAccessError) in
+            var dict: UInt64 = 0
             for name in ["sys", "builtins"] {
                 guard let module = try reader.lookup(name, inDict: modules), module != 0 else { throw fail(check, "no '\(name)' entry") }
                 guard try reader.typeName(reader.typeOf(module)) == "module" else { throw fail(check, "'\(name)' is not a module") }
-                builtinsDict = try reader.word(module &+ 16)  // PyModuleObject.md_dict (3.8+)
+                dict = try reader.word(module &+ 16)  // PyModuleObject.md_dict (3.8+): builtins' is kept
             }
-        } catch {
-            if case .layoutMismatch = error { throw error }
-            throw fail(check, "\(error)")
+            return dict
         }
         let known: [(String, UInt64, UInt64?)] = [("list", ObjectReader.listSubclass, 40), ("tuple", ObjectReader.tupleSubclass, nil),
             ("int", ObjectReader.longSubclass, nil), ("str", ObjectReader.unicodeSubclass, nil), ("bytes", ObjectReader.bytesSubclass, nil)]
         let typesCheck = "built-in types' names, flags and sizes"
-        do throws(ProcessAccessError) {
+        try checking(typesCheck, fail) { () throws(ProcessAccessError) in
             for (name, flag, size) in known {
                 guard let type = try reader.lookup(name, inDict: builtinsDict) else { throw fail(typesCheck, "builtins has no '\(name)'") }
                 try expectType(type, named: name, flag: flag, basicSize: size, reader: reader) { fail(typesCheck, $0) }
             }
-        } catch {
-            if case .layoutMismatch = error { throw error }
-            throw fail(typesCheck, "\(error)")
         }
     }
 
