@@ -47,7 +47,7 @@ final class CensusCache: @unchecked Sendable {
         case .noSuchProcess, .exited: return "exited"
         case .permissionDenied, .alreadyTraced: return "permission_denied"
         case .notPython: return "not_python"
-        case .unsupportedVersion, .walkUnsupported: return "unsupported_python"
+        case .unsupportedVersion, .freeThreaded: return "unsupported_python"
         case .alwaysCollecting: return "always_collecting"
         default: return "unreadable"
         }

@@ -11,8 +11,10 @@ struct AsyncioLayout: Sendable {
     var futureFields: [UInt64]
     /// A task's own, visited before its future's: `task_context`, `task_coro`, `task_name`, `task_fut_waiter`.
     var taskFields: [UInt64]
-    /// 3.13: the `__dict__` is managed (`Py_TPFLAGS_MANAGED_DICT`), visited last, from the pre-header at -24.
+    /// 3.13+: the `__dict__` is managed (`Py_TPFLAGS_MANAGED_DICT`), visited last, from the pre-header at -24;
+    /// 3.14+ first as inline values after `tp_basicsize` (`Py_TPFLAGS_INLINE_VALUES`) until a dict is made.
     var managedDict: Bool
+    var inlineValues: Bool
 
     init?(minor: Int) {
         switch minor {
@@ -26,9 +28,12 @@ struct AsyncioLayout: Sendable {
             (futureFields, taskFields) = ([16, 24, 32, 40, 64, 48, 56, 72, 80, 120, 104], [152, 136, 144, 128])
         case 13:
             (futureFields, taskFields) = ([16, 24, 32, 40, 64, 48, 56, 72, 80, 88], [136, 120, 128, 112])
+        case 14, 15:  // `fut_awaited_by` (96) added
+            (futureFields, taskFields) = ([16, 24, 32, 40, 64, 48, 56, 72, 80, 88, 96], [144, 128, 136, 120])
         default:
             return nil
         }
-        managedDict = minor == 13
+        managedDict = minor >= 13
+        inlineValues = minor >= 14
     }
 }

@@ -10,12 +10,12 @@ struct GeneratorLayout: Sendable {
     var fields: [UInt64]
     /// `ag_finalizer` (3.8–3.10) / `ag_origin_or_finalizer` (3.11+): visited for async generators only.
     var asyncFinalizer: UInt64
-    /// 3.11+: `gi_frame_state` (a signed byte; the frame is visited while below `FRAME_CLEARED`, 4)
+    /// 3.11+: `gi_frame_state` (a signed byte; the frame is visited while below ``frameCleared``)
     /// and `gi_iframe`, the embedded `_PyInterpreterFrame`. Nil before 3.11 (`gi_frame` is a frame object).
     var frameState: UInt64?
     var embeddedFrame: UInt64
     /// `_PyFrame_Traverse`: `frame_obj`, `f_locals`, `f_func`/`f_funcobj`, `f_code`/`f_executable`,
-    /// then `localsplus[0 ..< stacktop]` (`stacktop` an Int32).
+    /// then `localsplus[0 ..< stacktop]` (`stacktop` an Int32; 3.14+ up to the `stackpointer` there).
     var interpreterFrameFields: [UInt64]
     var stackTop: UInt64 = 64
     /// 3.11+ `PyFrameObject`: `f_back`, `f_trace` (3.13: and `f_extra_locals`, `f_locals_cache`), and
@@ -23,7 +23,16 @@ struct GeneratorLayout: Sendable {
     var frameObjectFields: [UInt64]
     var frameObjectData: UInt64 = 24
     static let ownedByFrameObject: UInt8 = 2
-    static let frameCleared: Int8 = 4
+    /// `FRAME_CLEARED`: 4 (3.11–3.14, whose earlier states are negative from 3.14), 5 in 3.15 (states from 0).
+    var frameCleared: Int8 = 4
+
+    /// This layout with `gi_frame_state` and `gi_iframe` from the target's table (3.14+).
+    func applying(_ offsets: DebugOffsets) -> GeneratorLayout {
+        var layout = self
+        if let state = offsets["gen_object.gi_frame_state"], frameState != nil { layout.frameState = state }
+        if let frame = offsets["gen_object.gi_iframe"] { layout.embeddedFrame = frame }
+        return layout
+    }
 }
 
 extension GeneratorLayout {
@@ -38,9 +47,12 @@ extension GeneratorLayout {
         case 11:
             self.init(fields: [16, 32, 40, 48], asyncFinalizer: 64, frameState: 75, embeddedFrame: 80,
                       interpreterFrameFields: [40, 24, 0, 32], frameObjectFields: [16, 32])
-        case 12, 13:
+        case 12...15:
+            // 3.13: `f_extra_locals`, `f_locals_cache`; 3.14: `f_overwritten_fast_locals`.
+            let frameObjectFields: [UInt64] = minor == 12 ? [16, 32] : minor == 13 ? [16, 32, 48, 56] : [16, 32, 48, 56, 64]
             self.init(fields: [24, 32, 40], asyncFinalizer: 56, frameState: 67, embeddedFrame: 72,
-                      interpreterFrameFields: [48, 40, 16, 0], frameObjectFields: minor == 12 ? [16, 32] : [16, 32, 48, 56])
+                      interpreterFrameFields: [48, 40, 16, 0], frameObjectFields: frameObjectFields)
+            if minor >= 15 { frameCleared = 5 }
         default:
             return nil
         }

@@ -5,6 +5,9 @@
 /// on the pyenv builds ``PythonLayout`` names; checked against
 /// `gc.get_referents` by the snapshot tests. The one table of frame, code and
 /// `sys.modules` offsets: `watch`'s ``StackReader`` and ``ModuleNames`` read it too.
+/// 3.13+: every offset the target's `_Py_DebugOffsets` publishes replaces the
+/// table's (``applying(_:)``); 3.14 and 3.15 were measured on Debian's 3.14.10
+/// and 3.15.2 (ctypes reads against `gc.get_referents`, the frames read from outside).
 struct GraphLayout: Sendable {
     // PyTypeObject (same 3.8–3.13)
     var typeTraverse: UInt64 = 184
@@ -35,8 +38,11 @@ struct GraphLayout: Sendable {
     var frameLocalsPlus: UInt64
     /// 3.8–3.10 `f_lasti` (an int, -1 before the first instruction); 3.11–3.12 `prev_instr`, 3.13 `instr_ptr` (pointers).
     var frameInstruction: UInt64
-    /// 3.11+: `owner` byte (3 = a C stack shim frame without code, 3.12+).
+    /// 3.11+: `owner` byte (3 and up: a frame without code: 3.12–3.13 a C stack shim, 3.14+ the interpreter's entry frame).
     var frameOwner: UInt64
+    /// 3.14+: a frame's code, function and slots are `_PyStackRef`s (tagged, ``object(inSlot:)``), and its
+    /// `stackpointer` at 64 points past the last slot in use (before: `stacktop`, an Int32 count of slots).
+    var stackRefs = false
     // PyCodeObject
     var codeFilename: UInt64
     var codeName: UInt64
@@ -66,6 +72,11 @@ struct GraphLayout: Sendable {
     var propertyFields: [UInt64]
     /// 3.9+: builtin functions with `METH_METHOD` hold their class at 56.
     var cMethodClass: Bool
+    /// `PyModuleObject.md_state`: 32 (after `md_def`), 24 in 3.15.
+    var moduleState: UInt64 = 32
+    /// 3.15: the module keeps its state's size and traverse function itself (56, 64); before, its
+    /// `PyModuleDef` (at 24) does (`m_size` 56, `m_traverse` 80).
+    var moduleStateInModule = false
     /// 3.8–3.10 frames are GC objects that visit their stack; the value-stack pointer field.
     var frameValueStack: UInt64 = 64
     /// `_PyDictValues`: 3.13 puts 8 bytes of header before the values.
@@ -86,18 +97,85 @@ struct GraphLayout: Sendable {
     /// CPython's `Modules/_ctypes/ctypes.h`, checked with ctypes reads against `gc.get_referents` on each pyenv build.
     var ctypesProto: UInt64 = 96
     var ctypesStgInfo: UInt64 = 0
-    /// 3.13: `CType_Type_traverse`'s fields, from the `StgInfo`: `proto`, `argtypes`, `converters`, `restype`,
-    /// `checker`, `module`.
+    /// 3.13+: `CType_Type_traverse`'s fields, from the `StgInfo`: `proto`, `argtypes`, `converters`, `restype`,
+    /// `checker`, (3.14+) `pointer_type`, `module`.
     var ctypesStgInfoFields: [UInt64] = [56, 88, 96, 104, 112, 120]
 
     enum LineTableFormat: Sendable { case lnotab, linetable310, locations }
 
-    static func forVersion(minor: Int) -> GraphLayout? {
-        var layout = base(minor: minor)
-        layout?.generators = GeneratorLayout(minor: minor)
-        layout?.asyncio = AsyncioLayout(minor: minor)
-        if minor == 13 { layout?.ctypesStgInfo = 928 }
+    /// The layout for `version`, nil when memlens has none: with `offsets`, the target's own
+    /// `_Py_DebugOffsets` (3.13+), what it publishes is taken from there.
+    static func forVersion(_ version: PythonVersion, offsets: DebugOffsets? = nil) -> GraphLayout? {
+        guard version.major == 3, PythonLayout.forVersion(version) != nil, var layout = base(minor: version.minor) else { return nil }
+        layout.generators = GeneratorLayout(minor: version.minor)
+        layout.asyncio = AsyncioLayout(minor: version.minor)
+        if version.minor == 13 { layout.ctypesStgInfo = 928 }
+        if version.minor >= 14 { layout = layout.modern(minor: version.minor) }
+        return offsets.map(layout.applying) ?? layout
+    }
+
+    /// 3.14 and 3.15 from 3.13's row: tagged stack references, a larger frame header,
+    /// `co_code_adaptive` at 208, functions' `func_annotate`, ctypes' `StgInfo` after a larger heap type.
+    private func modern(minor: Int) -> GraphLayout {
+        var layout = self
+        layout.stackRefs = true
+        layout.frameLocalsPlus = 80
+        layout.frameOwner = 74
+        layout.codeInstructions = 208
+        layout.functionFields = [16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 104, 112, 120, 128]
+        layout.ctypesStgInfo = 944
+        layout.ctypesStgInfoFields = [56, 88, 96, 104, 112, 120, 128]
+        // Before the table is applied (it gives these as offsets from `interpreters_head` and the thread state).
+        layout.runtimeMainThread = minor == 14 ? 832 : 960
+        layout.interpreterModules = minor == 14 ? 7688 : 7592
+        layout.interpreterSysdict = minor == 14 ? 7672 : 7576
+        layout.interpreterBuiltins = minor == 14 ? 7680 : 7584
+        if minor >= 15 {
+            layout.heapTypeModule = 896
+            layout.threadID = 176
+            layout.moduleState = 24
+            layout.moduleStateInModule = true
+        }
         return layout
+    }
+
+    /// This layout with each offset `offsets` publishes taken from it. `_PyRuntime.main_thread`
+    /// follows `interpreters.head`, `.main` and `.next_id` (3.13–3.15: `interpreters_head` + 24).
+    func applying(_ offsets: DebugOffsets) -> GraphLayout {
+        var layout = self
+        func set(_ path: WritableKeyPath<GraphLayout, UInt64>, _ name: String) {
+            if let value = offsets[name] { layout[keyPath: path] = value }
+        }
+        if let head = offsets["runtime_state.interpreters_head"] { layout.runtimeMainThread = head &+ 24 }
+        set(\.interpreterModules, "interpreter_state.imports_modules")
+        set(\.interpreterSysdict, "interpreter_state.sysdict")
+        set(\.interpreterBuiltins, "interpreter_state.builtins")
+        set(\.threadID, "thread_state.thread_id")
+        set(\.threadFrame, "thread_state.current_frame")
+        set(\.frameBack, "interpreter_frame.previous")
+        set(\.frameCode, "interpreter_frame.executable")
+        set(\.frameInstruction, "interpreter_frame.instr_ptr")
+        set(\.frameLocalsPlus, "interpreter_frame.localsplus")
+        set(\.frameOwner, "interpreter_frame.owner")
+        set(\.codeFilename, "code_object.filename")
+        set(\.codeName, "code_object.name")
+        set(\.codeFirstLine, "code_object.firstlineno")
+        set(\.codeLineTable, "code_object.linetable")
+        set(\.codeLocalNames, "code_object.localsplusnames")
+        set(\.codeInstructions, "code_object.co_code_adaptive")
+        if let qualname = offsets["code_object.qualname"] { layout.codeQualname = qualname }
+        if let generators = layout.generators {
+            layout.generators = generators.applying(offsets)
+        }
+        return layout
+    }
+
+    /// The object a frame slot holds, 0 for none: 3.14+ a `_PyStackRef`'s pointer without its tag bits
+    /// (NULL is 1, a tagged int has both bits set and is no object); before, the word itself.
+    @inline(__always)
+    func object(inSlot word: UInt64) -> UInt64 {
+        guard stackRefs else { return word }
+        return word & 3 == 3 ? 0 : word & ~3
     }
 
     private static func base(minor: Int) -> GraphLayout? {
@@ -136,7 +214,7 @@ struct GraphLayout: Sendable {
                 functionFields: [16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 104, 112],
                 exceptionFields: [16, 24, 32, 40, 48, 56], propertyFields: [16, 24, 32, 40, 48], cMethodClass: true,
                 dictValuesHeader: 0, inlineValuesFlag: 0, managedDictFlag: 1 << 4, managedDictTagged: false)
-        case 12, 13:
+        case 12...15:  // 3.14 and 3.15: then ``modern(minor:)``
             return GraphLayout(
                 heapTypeModule: 888, runtimeMainThread: minor == 12 ? 64 : 656, interpreterModules: minor == 12 ? 944 : 7656,
                 interpreterSysdict: minor == 12 ? 352 : 7640, interpreterBuiltins: minor == 12 ? 360 : 7648,
@@ -147,7 +225,7 @@ struct GraphLayout: Sendable {
                 codeInstructions: minor == 12 ? 192 : 200, lineTable: .locations,
                 functionFields: [16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 104, 112, 120],
                 exceptionFields: [16, 24, 32, 40, 48, 56], propertyFields: [16, 24, 32, 40, 48], cMethodClass: true,
-                dictValuesHeader: minor == 13 ? 8 : 0, inlineValuesFlag: minor == 13 ? 1 << 2 : 0,
+                dictValuesHeader: minor >= 13 ? 8 : 0, inlineValuesFlag: minor >= 13 ? 1 << 2 : 0,
                 managedDictFlag: 1 << 4, managedDictTagged: minor == 12)
         default:
             return nil

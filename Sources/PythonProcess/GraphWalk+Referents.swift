@@ -47,7 +47,7 @@ extension GraphWalk {
         switch t.rule {
         case .none: break
         case .tuple:
-            try appendWords(from: object &+ 24, count: Int64(bitPattern: try field(object &+ 16)), to: &out)
+            try appendWords(from: object &+ layout.tupleItems, count: Int64(bitPattern: try field(object &+ 16)), to: &out)
         case .list:
             try appendWords(from: try field(object &+ 24), count: Int64(bitPattern: try field(object &+ 16)), to: &out)
         case .dict:
@@ -102,9 +102,10 @@ extension GraphWalk {
             let dict = try field(object &+ 16)
             if dict != 0 { out.append(dict) }
             // An extension module's state is visited by its own m_traverse: scanned conservatively.
-            let def = try field(object &+ 24), state = try field(object &+ 32)
-            if def != 0, state != 0, let traverse = copy.word(at: def &+ 80), traverse != 0,
-               let size = copy.word(at: def &+ 56), size > 0, size < 1 << 16 {
+            let state = try field(object &+ graph.moduleState)
+            let holder = graph.moduleStateInModule ? object : try field(object &+ 24)  // 3.8–3.14: its `PyModuleDef`
+            if holder != 0, state != 0, let traverse = copy.word(at: holder &+ (graph.moduleStateInModule ? 64 : 80)), traverse != 0,
+               let size = copy.word(at: holder &+ 56), size > 0, size < 1 << 16 {
                 conservative = scan(from: state, byteCount: size, skipping: [], into: &out) > 0
             }
         case .builtinFunction:
@@ -135,7 +136,8 @@ extension GraphWalk {
                 let word = try field(object &+ offsets[i])
                 if word != 0 { out.append(word) }
             }
-            if case .future = t.rule, graph.asyncio?.managedDict == true {  // 3.13: the managed `__dict__`
+            if case .future = t.rule, let asyncio = graph.asyncio, asyncio.managedDict {  // 3.13+: the managed `__dict__`
+                if asyncio.inlineValues, try appendInlineValues(of: object, at: t.basicSize, into: &out) { break }
                 let dict = try field(object &- 24)
                 if dict != 0 { out.append(dict) }
             }
@@ -244,14 +246,7 @@ extension GraphWalk {
     /// 3.11+: the values an instance keeps inline (named by its class's shared
     /// keys), or its materialized `__dict__` in the pre-header.
     private func appendManagedDict(_ object: UInt64, _ t: Traversal, into out: inout [UInt64]) throws(ProcessAccessError) {
-        if t.inlineValues {  // 3.13: values after tp_basicsize, header {capacity, size, embedded, valid}
-            let values = object &+ t.basicSize
-            let header = try field(values)
-            if header >> 24 & 0xFF != 0 {
-                try appendWords(from: values &+ 8, count: Int64(header & 0xFF), to: &out)
-                return
-            }
-        }
+        if t.inlineValues, try appendInlineValues(of: object, at: t.basicSize, into: &out) { return }
         let word = try field(object &- 24)
         if graph.managedDictTagged {  // 3.12: the values pointer minus 1 (low bits 3), or the dict
             if word & 3 == 3 {
@@ -266,6 +261,16 @@ extension GraphWalk {
             if values != 0 { try appendWords(from: values, count: try sharedKeysCount(t), to: &out) }
         }
         if word != 0 { out.append(word) }
+    }
+
+    /// 3.13+: the values an instance keeps after its `tp_basicsize` (`offset`), behind a header
+    /// {capacity, size, embedded, valid}; false when they are not valid (a dict was made).
+    private func appendInlineValues(of object: UInt64, at offset: UInt64, into out: inout [UInt64]) throws(ProcessAccessError) -> Bool {
+        let values = object &+ offset
+        let header = try field(values)
+        guard header >> 24 & 0xFF != 0 else { return false }
+        try appendWords(from: values &+ 8, count: Int64(header & 0xFF), to: &out)
+        return true
     }
 
     /// `dk_nentries` of a class's shared keys.
@@ -325,7 +330,7 @@ extension GraphWalk {
         }
         guard let stateOffset = layout.frameState else { return }
         let state = try reader.memory.load(Int8.self, at: generator &+ stateOffset)
-        if state < GeneratorLayout.frameCleared { try appendInterpreterFrame(generator &+ layout.embeddedFrame, layout, into: &out) }
+        if state < layout.frameCleared { try appendInterpreterFrame(generator &+ layout.embeddedFrame, layout, into: &out) }
     }
 
     /// 3.11+ `frame_traverse`: `f_back`, `f_trace` (3.13: the extra locals), and
@@ -343,14 +348,28 @@ extension GraphWalk {
     }
 
     /// `_PyFrame_Traverse` (3.11+): the frame object, locals dict, function and
-    /// code, then `localsplus` up to `stacktop` (the locals, cells, free variables and the value stack).
+    /// code, then `localsplus` up to `stacktop` (the locals, cells, free variables and the value stack);
+    /// 3.14+ slots are `_PyStackRef`s, up to `stackpointer`.
     private func appendInterpreterFrame(_ frame: UInt64, _ layout: GeneratorLayout, into out: inout [UInt64]) throws(ProcessAccessError) {
         for offset in layout.interpreterFrameFields {
-            let word = try field(frame &+ offset)
+            let word = graph.object(inSlot: try field(frame &+ offset))
             if word != 0 { out.append(word) }
         }
-        let top = try reader.memory.load(Int32.self, at: frame &+ layout.stackTop)
-        try appendWords(from: frame &+ graph.frameLocalsPlus, count: Int64(top), to: &out)
+        let slots = frame &+ graph.frameLocalsPlus
+        guard graph.stackRefs else {
+            try appendWords(from: slots, count: Int64(try reader.memory.load(Int32.self, at: frame &+ layout.stackTop)), to: &out)
+            return
+        }
+        let pointer = try field(frame &+ layout.stackTop)
+        guard pointer > slots else { return }
+        let start = out.count
+        try appendWords(from: slots, count: Int64(clamping: (pointer &- slots) / 8), to: &out)
+        var kept = start
+        for i in start..<out.count {
+            let object = graph.object(inSlot: out[i])
+            if object != 0 { out[kept] = object; kept += 1 }
+        }
+        out.removeSubrange(kept...)
     }
 
     /// 3.8–3.10 `frame_traverse`: back, code, builtins, globals, locals, trace, the fast locals and the value stack.

@@ -48,8 +48,8 @@ extension GraphWalk {
         }
         while frame != 0, seen.count < 100_000, seen.insert(frame).inserted, roots.count < Self.maxRoots {
             defer { frame = copy.word(at: frame &+ graph.frameBack) ?? 0 }
-            guard let code = copy.word(at: frame &+ graph.frameCode), isCode(code) else { continue }
-            if !graph.frameIsObject, let owner = copy.word(at: frame &+ graph.frameOwner), owner & 0xFF == 3 { continue }
+            guard let code = copy.word(at: frame &+ graph.frameCode).map(graph.object(inSlot:)), isCode(code) else { continue }
+            if !graph.frameIsObject, let owner = copy.word(at: frame &+ graph.frameOwner), owner & 0xFF >= 3 { continue }
             let place = "\(thread) → \(functionName(code))() \(fileName(code)):\(line(frame: frame, code: code))"
             if graph.frameIsObject {
                 roots.append(PendingRoot(address: frame, kind: "frame", name: place))
@@ -88,13 +88,13 @@ extension GraphWalk {
                 frame = data
             } else {
                 guard let state = layout.frameState, let value = try? reader.memory.load(Int8.self, at: object &+ state),
-                      value < GeneratorLayout.frameCleared else { return nil }
+                      value < layout.frameCleared else { return nil }
                 frame = object &+ layout.embeddedFrame
             }
         } else if t.rule != .frame {
             return nil  // 3.8–3.10: a generator's variables are in its frame object (gi_frame)
         }
-        guard let code = copy.word(at: frame &+ graph.frameCode), isCode(code) else { return nil }
+        guard let code = copy.word(at: frame &+ graph.frameCode).map(graph.object(inSlot:)), isCode(code) else { return nil }
         var byAddress: [UInt64: String] = [:]
         for (name, value) in locals(frame: frame, code: code) where byAddress[value] == nil { byAddress[value] = name }
         guard !byAddress.isEmpty else { return nil }
@@ -115,7 +115,10 @@ extension GraphWalk {
         }
         var result: [(String, UInt64)] = []
         for (i, name) in names.prefix(4096).enumerated() {
-            if let value = copy.word(at: frame &+ graph.frameLocalsPlus &+ UInt64(i) &* 8), value != 0 { result.append((name, value)) }
+            if let slot = copy.word(at: frame &+ graph.frameLocalsPlus &+ UInt64(i) &* 8) {
+                let value = graph.object(inSlot: slot)
+                if value != 0 { result.append((name, value)) }
+            }
         }
         return result
     }

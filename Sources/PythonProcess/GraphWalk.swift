@@ -263,7 +263,7 @@ final class GraphWalk<Sink: GraphSink> {
     func tupleStrings(_ tuple: UInt64) -> [String] {
         guard let count = copy.word(at: tuple &+ 16), count < 1 << 16 else { return [] }
         return (0..<count).map { i in
-            copy.word(at: tuple &+ 24 &+ i &* 8).flatMap { try? reader.string(at: $0, maxLength: 1024) } ?? "?"
+            copy.word(at: tuple &+ reader.layout.tupleItems &+ i &* 8).flatMap { try? reader.string(at: $0, maxLength: 1024) } ?? "?"
         }
     }
 }

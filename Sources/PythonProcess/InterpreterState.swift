@@ -8,6 +8,9 @@ struct InterpreterState {
     let interpreter: UInt64
     /// `_gc_runtime_state`.
     let gcState: UInt64
+    /// What the read-only walk, stacks and module names read (nil: a version memlens does not walk):
+    /// 3.13+ with the target's own `_Py_DebugOffsets` applied.
+    let graph: GraphLayout?
     /// The collector's `collecting` flag.
     var collecting: UInt64 { gcState &+ layout.gcCollecting }
 
@@ -17,8 +20,13 @@ struct InterpreterState {
         guard var layout = PythonLayout.forVersion(image.version), let runtime = image.address(of: "_PyRuntime") else {
             throw .unsupportedVersion(pid: pid, version: image.version.description)
         }
-        if image.version.minor >= 13,
-           let offsets = DebugOffsets(bytes: try memory.bytes(at: runtime, count: DebugOffsets.byteCount)) {
+        var offsets: DebugOffsets?
+        if image.version.minor >= 13 {
+            offsets = DebugOffsets(bytes: try memory.bytes(at: runtime, count: DebugOffsets.byteCount))
+        }
+        if let offsets {
+            // A free-threaded build keeps its objects in mimalloc heaps: a walk of them would be another room.
+            if offsets.freeThreaded { throw .freeThreaded(pid: pid, version: image.version.description) }
             layout = offsets.apply(to: layout)
             if let expected = layout.gcStateSize, let size = offsets["gc.size"], size != expected {
                 throw .layoutMismatch(pid: pid, version: image.version.description, check: "the collector's state size",
@@ -27,8 +35,10 @@ struct InterpreterState {
         }
         let interpreter = try memory.pointer(at: runtime &+ layout.runtimeInterpretersHead)
         guard interpreter != 0 else { throw .inconsistent(pid: pid, detail: "no interpreter (still starting, or finalizing)") }
-        try LayoutCheck.validate(interpreter: interpreter, layout: layout, graph: GraphLayout.forVersion(minor: image.version.minor),
-                                 memory: memory, pid: pid, version: image.version.description)
+        let graph = GraphLayout.forVersion(image.version, offsets: offsets)
+        try LayoutCheck.validate(interpreter: interpreter, layout: layout, graph: graph, memory: memory, pid: pid,
+                                 version: image.version.description)
+        self.graph = graph
         self.layout = layout
         self.runtime = runtime
         self.interpreter = interpreter

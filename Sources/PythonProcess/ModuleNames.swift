@@ -11,10 +11,8 @@ public enum ModuleNames {
     /// some names, never a trap).
     public static func read(memory: any MemorySource, image: PythonImage, pid: Int32,
                             limit: Int = 100_000) throws(ProcessAccessError) -> [String] {
-        guard let graph = GraphLayout.forVersion(minor: image.version.minor) else {
-            throw .unsupportedVersion(pid: pid, version: image.version.description)
-        }
         let state = try InterpreterState(image: image, memory: memory, pid: pid)
+        guard let graph = state.graph else { throw .unsupportedVersion(pid: pid, version: image.version.description) }
         let reader = ObjectReader(memory: memory, layout: state.layout)
         let dict = try reader.word(state.interpreter &+ graph.interpreterModules)
         guard dict != 0 else { return [] }

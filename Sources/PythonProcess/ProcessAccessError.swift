@@ -31,9 +31,9 @@ public enum ProcessAccessError: Error, Sendable, Equatable, CustomStringConverti
     case coreFile(path: String, detail: String)
     /// memlens could not get `bytes` of memory to copy the process's into (`errno`).
     case copyNotAllocated(pid: Int32, bytes: UInt64, errno: Errno)
-    /// A CPython whose census memlens reads but whose objects' referents and
-    /// frames it does not yet walk from outside (3.14, 3.15).
-    case walkUnsupported(pid: Int32, version: String)
+    /// A free-threaded CPython (3.13t+, `Py_GIL_DISABLED`, from its `_Py_DebugOffsets`): its objects live in
+    /// per-thread mimalloc heaps, not the collector's lists memlens walks.
+    case freeThreaded(pid: Int32, version: String)
     /// The target's memory failed `check` against memlens's layout for `version` (``LayoutCheck``): nothing was walked.
     case layoutMismatch(pid: Int32, version: String, check: String, detail: String)
 
@@ -64,9 +64,9 @@ public enum ProcessAccessError: Error, Sendable, Equatable, CustomStringConverti
             return "process \(pid) was collecting garbage each of \(attempts) times memlens tried to stop it; retry later"
         case .coreFile(let path, let detail):
             return "core file \(path): \(detail)"
-        case .walkUnsupported(let pid, let version):
-            return "process \(pid) runs Python \(version): memlens does not yet walk its objects and frames from outside " +
-                "(read-only snapshots and stacks read CPython 3.8–3.13); its census and frag work, and so does a snapshot by the agent"
+        case .freeThreaded(let pid, let version):
+            return "process \(pid) runs a free-threaded CPython \(version) (built with Py_GIL_DISABLED): its objects live in " +
+                "per-thread mimalloc heaps, which memlens does not read yet; footprint works, and a snapshot by the agent"
         case .layoutMismatch(let pid, let version, let check, let detail):
             return "process \(pid) runs Python \(version), whose memory does not match memlens's layout for it " +
                 "(check '\(check)' failed: \(detail)); memlens does not walk it"

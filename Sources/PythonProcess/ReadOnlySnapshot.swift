@@ -73,10 +73,6 @@ public struct ReadOnlySnapshot: Sendable {
         let argv = commandLine(pid)
         var tries = 0
         let python = try PythonProcess(pid: pid)
-        // Refused before the target is stopped: nothing to copy for a walk memlens cannot do.
-        guard GraphLayout.forVersion(minor: python.version.minor) != nil else {
-            throw .walkUnsupported(pid: pid, version: python.version.description)
-        }
         let read = try Census.readCopy(python: python, maxAttempts: 20,
             progress: progress) { (copy, state, image, pause) throws(ProcessAccessError) in
             tries += 1
@@ -96,8 +92,8 @@ public struct ReadOnlySnapshot: Sendable {
     static func walk<Sink: GraphSink>(_ copy: HeapCopy, state: InterpreterState, image: PythonImage, pid: Int32,
         values: Bool, into sink: inout Sink) throws(ProcessAccessError) -> ReadOnlySnapshot {
         let start = DispatchTime.now().uptimeNanoseconds
-        guard let layout = GraphLayout.forVersion(minor: image.version.minor) else {
-            throw .walkUnsupported(pid: pid, version: image.version.description)
+        guard let layout = state.graph else {
+            throw .unsupportedVersion(pid: pid, version: image.version.description)
         }
         let reader = ObjectReader(memory: copy, layout: state.layout)
         let heap = HeapWalk(copy: copy, reader: reader, gcState: state.gcState)

@@ -1,6 +1,6 @@
 /// Reads the main thread's Python stack of a live process without stopping
 /// it (as py-spy's non-blocking mode does): a frame list that changes while it
-/// is read gives an error or a short stack, never a trap. CPython 3.8–3.13.
+/// is read gives an error or a short stack, never a trap. CPython 3.8–3.15.
 /// (A minimal reader for `watch`; the read-only snapshot reads every thread's frames
 /// in `GraphWalk+Roots.swift`, through the same ``GraphLayout``.)
 public struct StackReader {
@@ -11,10 +11,8 @@ public struct StackReader {
 
     public init(python: PythonProcess) throws(ProcessAccessError) {
         try python.requireSupportedVersion()
-        guard let layout = GraphLayout.forVersion(minor: python.version.minor) else {
-            throw .walkUnsupported(pid: python.pid, version: python.version.description)
-        }
         state = try InterpreterState(image: python.image, memory: python.memory, pid: python.pid)
+        guard let layout = state.graph else { throw .unsupportedVersion(pid: python.pid, version: python.version.description) }
         self.layout = layout
         reader = ObjectReader(memory: python.memory, layout: state.layout)
     }
@@ -36,10 +34,10 @@ public struct StackReader {
         var frame = try reader.word(thread &+ layout.threadFrame)
         if let current = layout.cframeCurrentFrame, frame != 0 { frame = try reader.word(frame &+ current) }
         while frame != 0, stack.count < maxDepth {
-            // 3.12+: frames owned by the C stack (3) are shims between C and Python calls.
+            // 3.12+: frames owned by the C stack or the interpreter (3, 3.14+ also 4) are shims without code.
             let owner = layout.frameIsObject ? 0 : try reader.memory.load(UInt8.self, at: frame &+ layout.frameOwner)
-            if owner != 3 {
-                let code = try reader.word(frame &+ layout.frameCode)
+            if owner < 3 {
+                let code = layout.object(inSlot: try reader.word(frame &+ layout.frameCode))
                 let position = layout.linePosition(instructionWord: try reader.word(frame &+ layout.frameInstruction), code: code)
                 stack.append(try describe(code: code, position: position))
             }

@@ -126,9 +126,9 @@ struct Traversal {
             managedDict = graph.managedDictFlag != 0 && flags & graph.managedDictFlag != 0
             inlineValues = graph.inlineValuesFlag != 0 && flags & graph.inlineValuesFlag != 0
             if !managedDict, own != inherited { dictOffset = own }
-            // 3.13: subtype_traverse visits a managed dict only when the class added it (`_asyncio.Task`'s visits its own).
-            if graph.inlineValuesFlag != 0, own == inherited { managedDict = false }
             if managedDict || inlineValues { cachedKeys = try reader.word(type &+ layout.heapTypeCachedKeys) }
+            // 3.13+: subtype_traverse visits a managed dict only when the class added it (`_asyncio.Task`'s visits its own).
+            if graph.inlineValuesFlag != 0, own == inherited { (managedDict, inlineValues) = (false, false) }
         }
         let nativeFlags = try reader.flags(ofType: native)
         dictSubclass = nativeFlags & ObjectReader.dictSubclass != 0
@@ -193,6 +193,7 @@ struct Traversal {
         }
         switch name {
         case "set", "frozenset": return .set
+        case "frozendict": return .dict  // 3.15: a dict's fields, then its hash; not a dict subclass
         case "object": return .none
         case "cell", "mappingproxy", "method_descriptor", "classmethod_descriptor", "member_descriptor", "getset_descriptor",
              "wrapper_descriptor":

@@ -71,6 +71,7 @@ struct TypeSizing {
         case _ where flags & ObjectReader.unicodeSubclass != 0: rule = .str
         case _ where flags & ObjectReader.longSubclass != 0: rule = .long
         case "set", "frozenset": rule = .set
+        case "frozendict": rule = .dict  // 3.15: a dict and its hash, sized as one
         case "code": rule = .code
         default: rule = .plain
         }

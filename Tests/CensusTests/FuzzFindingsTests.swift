@@ -78,7 +78,7 @@ import Testing
     /// frame seen before now ends its chain: one thread, one frame.
     @Test func cyclicThreadsAndFrames() throws {
         let layout = try #require(PythonLayout.forVersion(PythonVersion(major: 3, minor: 10, micro: nil)))
-        let graph = try #require(GraphLayout.forVersion(minor: 10))
+        let graph = try #require(GraphLayout.forVersion(PythonVersion(major: 3, minor: 10, micro: nil)))
         let interpreter: UInt64 = 0x1000, thread: UInt64 = 0x2000, frame: UInt64 = 0x3000
         var interpreterBytes = [UInt8](repeating: 0, count: 1024), threadBytes = [UInt8](repeating: 0, count: 256)
         var frameBytes = [UInt8](repeating: 0, count: 64)
