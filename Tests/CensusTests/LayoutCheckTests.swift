@@ -20,15 +20,15 @@ struct LayoutCheckTests {
         ("str length", "sys.modules holds sys and builtins", { layout, _ in layout.unicodeLength += 8 }),
     ]
 
-    @Test("Every pyenv Python's own layout passes; each forged one is refused with the check's name",
-          arguments: PythonInterpreter.installed)
+    @Test("Every Python's own layout passes (pyenv 3.8–3.13, Debian's 3.14 and 3.15); each forged one is refused with the check's name",
+          arguments: PythonInterpreter.withModern)
     func forgedLayouts(python: PythonInterpreter) throws {
         // GIVEN a live target and the layout memlens has for it
         let target = try WaitingTarget(python, script: "import sys; print('ready', flush=True); sys.stdin.read(1)")
         defer { target.finish() }
         let process = try PythonProcess(pid: target.pid)
         let state = try InterpreterState(image: process.image, memory: process.memory, pid: target.pid)
-        let graph = try #require(GraphLayout.forVersion(minor: process.image.version.minor))
+        let graph = try #require(state.graph)
         try LayoutCheck.validate(interpreter: state.interpreter, layout: state.layout, graph: graph, memory: process.memory,
                                  pid: target.pid, version: python.version)
         for (moved, check, forge) in Self.forgeries {
@@ -48,6 +48,39 @@ struct LayoutCheckTests {
                 #expect(failed == check && pid == target.pid, "\(python): \(moved) moved: \(error)")
                 #expect(error.description.contains("check '\(check)' failed"))
             }
+        }
+    }
+}
+
+/// A free-threaded build (`Py_GIL_DISABLED`) keeps its objects in mimalloc heaps: it is refused in one line
+/// from its `_Py_DebugOffsets` flag. None is packaged here, so a real 3.14/3.15's table is read with the flag set.
+@Suite("Free-threaded builds are refused", .serialized)
+struct FreeThreadedTests {
+    /// The live process's memory, with the debug offsets' `free_threaded` word (`_PyRuntime` + 16) reading 1.
+    struct FlaggedMemory: MemorySource {
+        let live: ProcessMemory
+        let flag: UInt64
+
+        func read(at address: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(ProcessAccessError) {
+            try live.read(at: address, into: buffer)
+            for i in 0..<buffer.count where address &+ UInt64(i) == flag { buffer[i] = 1 }
+        }
+    }
+
+    @Test("Debian's 3.14 and 3.15 with the table's free-threaded flag set: refused by name, nothing read past it",
+          arguments: SidPython.installed)
+    func refused(python: SidPython) throws {
+        let target = try python.target("import sys; print('ready', flush=True); sys.stdin.read(1)")
+        defer { target.finish() }
+        let process = try PythonProcess(pid: target.pid)
+        let runtime = try #require(process.image.address(of: "_PyRuntime"))
+        _ = try InterpreterState(image: process.image, memory: process.memory, pid: target.pid)
+        #expect {
+            _ = try InterpreterState(image: process.image, memory: FlaggedMemory(live: process.memory, flag: runtime &+ 16),
+                                     pid: target.pid)
+        } throws: { error in
+            guard let error = error as? ProcessAccessError, case .freeThreaded(let pid, _) = error else { return false }
+            return pid == target.pid && error.description.contains("free-threaded CPython \(python.minor)")
         }
     }
 }

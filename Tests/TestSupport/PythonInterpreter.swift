@@ -9,21 +9,29 @@ public import Testing
 public struct PythonInterpreter: Sendable, CustomStringConvertible, Hashable {
     /// `3.11.7`.
     public let version: String
-    private let executable: String
+    private let command: String
 
-    /// Absolute path of the interpreter binary. Using the ``missing``
+    /// Absolute path of the interpreter binary (3.14/3.15: `scripts/sid/python3.X`). Using the ``missing``
     /// placeholder's records a test failure that says what to install.
     public var path: String {
         if self == Self.missing { Issue.record(Comment(rawValue: Self.noneFound)) }
-        return executable
+        return command
     }
 
     public init(version: String, path: String) {
         self.version = version
-        self.executable = path
+        self.command = path
     }
 
     public var description: String { self == Self.missing ? "no pyenv Python" : "Python \(version)" }
+
+    /// Debian's 3.14/3.15 run in the sid root through `scripts/sid/` (``SidPython/interpreter``).
+    public var inSidRoot: Bool { command.hasPrefix(TestPaths.packageRoot.appending(path: "scripts/sid/").path) }
+
+    /// The interpreter's executable as this machine's files name it (for `--exe`): 3.14/3.15's in the sid root.
+    public var executable: String {
+        inSidRoot ? (SidPython.root ?? "") + "/usr/bin/" + URL(fileURLWithPath: path).lastPathComponent : path
+    }
 
     /// `3.11` from `3.11.7`.
     public var minor: String { version.split(separator: ".").prefix(2).joined(separator: ".") }
@@ -61,6 +69,10 @@ public struct PythonInterpreter: Sendable, CustomStringConvertible, Hashable {
     /// `.enabled(if: !installed.isEmpty)` fail rather than pass having run
     /// nothing) unless ``allowsNone``.
     public static let installed: [PythonInterpreter] = found.isEmpty && !allowsNone ? [missing] : found
+
+    /// ``installed``, then Debian's 3.14 and 3.15 (``SidPython``), for the tests that run every version:
+    /// a missing sid root is a ``missing`` placeholder that fails (unless ``allowsNone``).
+    public static let withModern: [PythonInterpreter] = installed + SidPython.installed.map(\.interpreter)
 
     /// ``installed`` of the given minor versions (`["3.8", "3.9"]`), or the
     /// placeholder when none of them is found, unless ``allowsNone``.

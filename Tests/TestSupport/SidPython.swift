@@ -26,7 +26,17 @@ public struct SidPython: Sendable, CustomStringConvertible, Hashable {
         return PythonInterpreter.allowsNone ? [] : [SidPython(minor: "none", root: "")]
     }()
 
-    /// argv that runs `python3.X arguments…` in the root.
+    /// The interpreter as the 3.8–3.13 tests take one: `scripts/sid/python3.X`, which runs it in the
+    /// root with the package and temporary folders at their own paths (so fixtures, the agent and
+    /// output folders are where the host has them); ``PythonInterpreter/missing`` without the root.
+    public var interpreter: PythonInterpreter {
+        guard !root.isEmpty else { return .missing }
+        let path = TestPaths.packageRoot.appending(path: "scripts/sid/python\(minor)").path
+        let version = (try? runCommand([path, "-c", "import platform; print(platform.python_version())"]))?.stdout
+        return PythonInterpreter(version: version?.trimmingCharacters(in: .whitespacesAndNewlines) ?? minor, path: path)
+    }
+
+    /// argv that runs `python3.X arguments…` in the root (chroot alone: the root's own folders only).
     public func command(_ arguments: [String]) -> [String] {
         ["/usr/sbin/chroot", root, "python" + minor] + arguments
     }
