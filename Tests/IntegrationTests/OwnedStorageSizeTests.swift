@@ -48,7 +48,32 @@ struct OwnedStorageSizeTests {
               + "\(flagged.count) objects (\(flaggedBytes) bytes) approximate")
     }
 
-    /// What the target printed: its objects with `sys.getsizeof`, and the one of approximate size.
+    @Test("3.14 and 3.15 (no read-only snapshot yet): census totals of these types == the collector's sys.getsizeof totals",
+          .timeLimit(.minutes(3)), arguments: SidPython.installed)
+    func censusTotalsOnModernPython(python: SidPython) throws {
+        // GIVEN the same target in the sid root (run with -c: its files are the host's)
+        let target = try python.target(try String(contentsOfFile: try fixture("owned_storage.py"), encoding: .utf8))
+        defer { target.finish() }
+        let truth = try JSONDecoder().decode(TargetTruth.self, from: Data(target.firstLine.utf8))
+
+        // WHEN memlens takes a census from outside (the same sizing as the read-only walk)
+        let (census, json) = try memlensJSON(["census", String(target.pid), "--json", "--top", "100000"])
+        try #require(census.status == 0, "\(census.stderr)")
+
+        // THEN each tracked type's count and bytes are the target's, and exact
+        let types = json["types"] as? [[String: Any]] ?? []
+        let rows = types.reduce(into: [String: [String: Any]]()) { $0[$1["type"] as? String ?? ""] = $1 }
+        for (type, expected) in truth.tracked {
+            let row = try #require(rows[type], "\(python): \(type) not in the census")
+            #expect(row["count"] as? Int == Int(expected[0]), "\(python): \(type)")
+            #expect((row["size"] as? NSNumber)?.uint64Value == expected[1], "\(python): \(type) \(row["size"] ?? "?") vs \(expected[1])")
+            #expect(row["exact"] as? Bool == true, "\(python): \(type) approximate")
+        }
+        #expect(truth.tracked.count >= 20, "\(python): only \(truth.tracked.keys.sorted()) tracked")
+    }
+
+    /// What the target printed: its objects with `sys.getsizeof`, the one of approximate size, and
+    /// `[count, bytes]` by type over the collector's objects.
     struct TargetTruth: Decodable {
         struct Object: Decodable {
             var name: String
@@ -58,5 +83,6 @@ struct OwnedStorageSizeTests {
         }
         var objects: [Object]
         var approximate: UInt64
+        var tracked: [String: [UInt64]]
     }
 }
