@@ -133,6 +133,8 @@ public struct SnapshotMetadata: Sendable, Codable, Hashable {
     public var conservativeObjects: Int?
     public var conservativeEdges: Int?
     public var approximateSizes: Int?
+    /// Read-only snapshots: the bytes of the objects of approximate size (their sizes as recorded).
+    public var approximateBytes: UInt64?
 
     enum CodingKeys: String, CodingKey {
         case format, python, implementation, pid, argv, executable, time, values, source
@@ -140,6 +142,7 @@ public struct SnapshotMetadata: Sendable, Codable, Hashable {
         case gcFrozen = "gc_frozen", pointerBytes = "pointer_bytes", method
         case pauseMilliseconds = "pause_ms", conservativeObjects = "conservative_objects"
         case conservativeEdges = "conservative_edges", approximateSizes = "approximate_sizes"
+        case approximateBytes = "approximate_bytes"
     }
 
     /// Metadata with every field unknown.

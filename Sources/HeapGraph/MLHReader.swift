@@ -123,22 +123,27 @@ struct MLHReader {
     }
 
     /// What a read-only snapshot's chunk flags say: objects whose referents come from a
-    /// conservative scan (and those edges), objects whose size is approximate.
+    /// conservative scan (and those edges), objects whose size is approximate (and their bytes).
     private struct FlaggedCounts {
         var conservativeObjects = 0, conservativeEdges = 0, approximateSizes = 0
+        var approximateBytes: UInt64 = 0
 
-        mutating func add(_ chunk: (objects: UInt64, edges: UInt64, flags: ObjectFlags)) {
+        mutating func add(_ chunk: (objects: UInt64, edges: UInt64, flags: ObjectFlags, sizeBytes: UInt64)) {
             if chunk.flags.contains(.conservativeReferents) {
                 conservativeObjects += Int(chunk.objects)
                 conservativeEdges += Int(chunk.edges)
             }
-            if chunk.flags.contains(.approximateSize) { approximateSizes += Int(chunk.objects) }
+            if chunk.flags.contains(.approximateSize) {
+                approximateSizes += Int(chunk.objects)
+                approximateBytes = MLHReader.saturatedSum(approximateBytes, chunk.sizeBytes)
+            }
         }
 
         func fill(_ metadata: inout SnapshotMetadata) {
             metadata.conservativeObjects = conservativeObjects
             metadata.conservativeEdges = conservativeEdges
             metadata.approximateSizes = approximateSizes
+            metadata.approximateBytes = approximateBytes
         }
     }
 
@@ -195,9 +200,15 @@ struct MLHReader {
         }
     }
 
+    /// `a + b`, or `UInt64.max` when that does not fit: sizes read from a file are untrusted.
+    private static func saturatedSum(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : sum
+    }
+
     private func readObjects(
         _ cursor: inout ByteCursor, into builder: inout HeapGraphBuilder
-    ) throws(SnapshotError) -> (objects: UInt64, edges: UInt64, flags: ObjectFlags) {
+    ) throws(SnapshotError) -> (objects: UInt64, edges: UInt64, flags: ObjectFlags, sizeBytes: UInt64) {
         let count = Int(try cursor.u32())
         let bias = UInt64(try cursor.u32())
         let flags = try cursor.u8()
@@ -211,12 +222,14 @@ struct MLHReader {
         let typeCount = UInt64(builder.typeCount)
         var local = [Int](repeating: 0, count: count)
         var edge = 0
+        var sizeBytes: UInt64 = 0  // the chunk's, for the approximate bytes
         for i in 0..<count {
             let n = Int(clamping: referentCounts[i])  // 8-byte columns hold values past Int.max
             guard n <= edgeCount - edge else { throw cursor.corrupt("object \(i) of a chunk claims more referents than the chunk has") }
             let type = types[i]
             guard type < typeCount else { throw cursor.corrupt("type id \(type) is not defined") }
             let refcount = refcounts[i]
+            sizeBytes = Self.saturatedSum(sizeBytes, sizes[i])
             local[i] = builder.addObject(
                 address: addresses[i], typeID: UInt32(type), size: sizes[i],
                 refcount: UInt32(clamping: refcount > bias ? refcount - bias : 0), flags: ObjectFlags(rawValue: flags)
@@ -230,7 +243,7 @@ struct MLHReader {
         }
         guard edge == edgeCount else { throw cursor.corrupt("a chunk has \(edgeCount - edge) referents that belong to no object") }
         if cursor.remaining > 0, contents == .full { try readValues(&cursor, local: local, into: &builder) }
-        return (UInt64(count), UInt64(edgeCount), ObjectFlags(rawValue: flags))
+        return (UInt64(count), UInt64(edgeCount), ObjectFlags(rawValue: flags), sizeBytes)
     }
 
     private func readValues(_ cursor: inout ByteCursor, local: [Int], into builder: inout HeapGraphBuilder) throws(SnapshotError) {

@@ -79,6 +79,8 @@ public struct PythonLayout: Sendable, Equatable {
     /// `sys.getsizeof` adds the managed dict/weakref pre-header (2 words) for
     /// types with `Py_TPFLAGS_MANAGED_DICT` (3.11) or `Py_TPFLAGS_PREHEADER` (3.12+).
     public var preheaderFlags: UInt64
+    /// Fields of the stdlib types that own storage (``OwnedStorageLayout``).
+    public var ownedStorage = OwnedStorageLayout.v3_8
 
     /// The layout for `version`, or nil when memlens has none.
     public static func forVersion(_ version: PythonVersion) -> PythonLayout? {
@@ -130,6 +132,7 @@ public struct PythonLayout: Sendable, Equatable {
         var layout = v3_12
         layout.measuredOn = "3.13.0"; layout.runtimeInterpretersHead = 632; layout.gcState = 7400
         layout.interpreterThreadsHead = 7344; layout.heapTypeSize = 928; layout.gcStateSize = 240
+        layout.ownedStorage = .v3_13
         return layout
     }()
     /// 3.14.5+ (measured on Debian's 3.14.10): the collector's state moved (permanent
@@ -139,6 +142,7 @@ public struct PythonLayout: Sendable, Equatable {
         layout.measuredOn = "3.14.10"; layout.runtimeInterpretersHead = 808; layout.gcState = 7408
         layout.interpreterThreadsHead = 7344; layout.gcPermanentGeneration = 96; layout.gcGenerationStats = 120
         layout.gcCollecting = 192; layout.gcStateSize = 264; layout.heapTypeSize = 936; layout.tupleItems = 32
+        layout.ownedStorage = .v3_14
         return layout
     }()
     /// 3.15 (measured on Debian's 3.15.2): generations at 8, the permanent one at 80,
@@ -149,6 +153,7 @@ public struct PythonLayout: Sendable, Equatable {
         layout.interpreterThreadsHead = 7336; layout.gcGenerations = 8; layout.gcPermanentGeneration = 80
         layout.gcGenerationStats = 104; layout.gcStatsArePointer = true; layout.gcCollecting = 112; layout.gcStateSize = 176
         layout.heapTypeQualname = 880; layout.heapTypeCachedKeys = 888; layout.heapTypeSize = 944; layout.typeObjectSize = 424
+        layout.ownedStorage = .v3_15
         return layout
     }()
 }

@@ -1,6 +1,7 @@
 import Foundation
 public import HeapGraph
 import ProcFS
+import ProcessModels
 
 /// A heap snapshot read from outside, with no code run in the target: the
 /// census's stop–copy–resume (``Census``), then ``GraphWalk`` over the copy.
@@ -58,7 +59,11 @@ public struct ReadOnlySnapshot: Sendable {
     public static func graph(pid: Int32, values: Bool, progress: (String) -> Void = { _ in }) throws(ProcessAccessError) -> HeapGraph {
         var builder = HeapGraphBuilder(metadata: SnapshotMetadata())
         _ = try take(pid: pid, values: values, into: &builder, progress: progress)
-        return builder.finish()
+        var graph = builder.finish()
+        // A file's reader sums them from its chunks; here, from the objects' flags.
+        graph.metadata.approximateBytes = graph.flags.indices.lazy.filter { graph.flags[$0].contains(.approximateSize) }
+            .map { graph.sizes[$0] }.saturatedSum()
+        return graph
     }
 
     private static func commit(_ writer: consuming MLHWriter, into snapshot: inout ReadOnlySnapshot) throws(SnapshotError) {

@@ -21,6 +21,8 @@ struct TypeSizing {
         /// `code.__sizeof__`: 3.11+ the variable size rounded to 8; 3.8–3.10 the
         /// object, `co_cell2arg`, the opcache and its map (`co_extra`, rare, left out).
         case code
+        /// A stdlib type that owns storage (a buffer, blocks, a table), read by layout.
+        case storage(OwnedStorage)
     }
 
     var basicSize: UInt64
@@ -35,15 +37,13 @@ struct TypeSizing {
     /// instances are counted with size 0, marked approximate, and named in a note.
     var corrupt = false
 
-    /// Static types whose own `__sizeof__` counts storage memlens does not read
-    /// (their instances are sized as plain objects and marked approximate).
-    static let unmodelledSizeof: Set<String> = [
-        "collections.OrderedDict", "collections.deque", "frame", "generator", "coroutine", "async_generator",
-        "_io.BufferedReader", "_io.BufferedWriter", "_io.BufferedRandom", "_io.BufferedRWPair", "_io.BytesIO",
-        "_io.StringIO", "_io.TextIOWrapper", "_pickle.Pickler", "_pickle.Unpickler", "_struct.Struct", "itertools.tee",
-        "array.array", "bytearray", "mmap.mmap", "_asyncio.Future", "_asyncio.Task", "code", "_elementtree.Element",
-        "types.SimpleNamespace",
-    ]
+    /// Built-in types whose own `__sizeof__` counts storage memlens does not read
+    /// (their instances are sized as plain objects and marked approximate). 3.12+
+    /// keeps built-in types' dicts apart from the type, so this is known by name.
+    static let unmodelledSizeof: Set<String> = ["frame", "generator", "coroutine", "async_generator"]
+
+    /// The core types whose C `__sizeof__` a ``Rule`` other than ``Rule/storage(_:)`` models.
+    static let modelledSizeof: Set<String> = ["object", "list", "dict", "set", "frozenset", "type", "str", "int", "code"]
 
     /// Works out the sizing of the type at `type`.
     init(type: UInt64, reader: ObjectReader) throws(ProcessAccessError) {
@@ -53,18 +53,10 @@ struct TypeSizing {
         itemSize = try memory.load(UInt64.self, at: type &+ layout.typeItemSize)
         // Only collected types carry the GC header (str, int, code… do not).
         preheaderBytes = (flags & ObjectReader.haveGC != 0 ? layout.gcHeadSize : 0) &+ (flags & layout.preheaderFlags != 0 ? 16 : 0)
-        // The nearest static base decides the inherited __sizeof__; a Python
-        // class defining __sizeof__ on the way makes the size approximate.
-        var base = type, definedInPython = false, depth = 0
-        while try reader.flags(ofType: base) & ObjectReader.heapTypeFlag != 0, depth < 64 {
-            if try reader.lookup("__sizeof__", inDict: reader.word(base &+ layout.typeDict)) != nil { definedInPython = true }
-            let next = try reader.word(base &+ layout.typeBase)
-            if next == 0 { break }
-            base = next
-            depth &+= 1
-        }
-        let staticName = try reader.typeName(base)
-        switch staticName {
+        let owner = try Self.sizeofOwner(type, reader: reader)
+        let name = try reader.typeName(owner.type)
+        let storage = owner.kind == .python ? nil : OwnedStorage(typeName: name)
+        switch name {
         case _ where flags & ObjectReader.typeSubclass != 0: rule = .type
         case _ where flags & ObjectReader.listSubclass != 0: rule = .list
         case _ where flags & ObjectReader.dictSubclass != 0: rule = .dict
@@ -75,7 +67,12 @@ struct TypeSizing {
         case "code": rule = .code
         default: rule = .plain
         }
-        exact = !definedInPython && (rule == .code || !Self.unmodelledSizeof.contains(staticName))
+        if let storage { rule = .storage(storage) }  // OrderedDict is a dict subclass: its rule counts the dict
+        switch owner.kind {
+        case .python: exact = false
+        case .c: exact = storage != nil || Self.modelledSizeof.contains(name)
+        case .unknown: exact = storage != nil || !Self.unmodelledSizeof.contains(name)
+        }
         if Int64(bitPattern: basicSize) < 0 || Int64(bitPattern: itemSize) < 0 {
             (corrupt, exact, rule) = (true, false, .plain)
             (basicSize, itemSize, preheaderBytes) = (0, 0, 0)
@@ -157,6 +154,8 @@ struct TypeSizing {
                 size = size.addingSaturated(UInt64(clamping: try memory.load(Int64.self, at: code &+ 16)) / 2)
                 size = size.addingSaturated(32 &* UInt64(try memory.load(UInt8.self, at: object &+ 172)))
             }
+        case .storage(let storage):
+            return try ownedStorageSizeBytes(storage, of: object, reader: reader).addingSaturated(preheaderBytes)
         case .long:
             let field = try memory.load(Int64.self, at: object &+ 16)
             let digits = layout.longHasTag ? UInt64(bitPattern: field) >> 3 : field.magnitude
@@ -166,7 +165,7 @@ struct TypeSizing {
     }
 
     /// `_PyDict_SizeOf` (3.8–3.13).
-    private func dictSizeBytes(_ dict: UInt64, reader: ObjectReader) throws(ProcessAccessError) -> UInt64 {
+    func dictSizeBytes(_ dict: UInt64, reader: ObjectReader) throws(ProcessAccessError) -> UInt64 {
         let layout = reader.layout
         let keys = try reader.word(dict &+ layout.dictKeys)
         let values = try reader.word(dict &+ layout.dictValues)

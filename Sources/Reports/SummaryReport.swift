@@ -47,12 +47,21 @@ public enum SummaryReport {
         if metadata.method == "read-only" {
             out += "Read from outside (no code run in the process)"
                 + (metadata.pauseMilliseconds.map { String(format: "; paused %.0f ms", $0) } ?? "")
-                + (metadata.conservativeObjects.map { "; \($0) objects' referents by a conservative scan" } ?? "") + "\n"
+                + (metadata.conservativeObjects.map { "; \($0) objects' referents by a conservative scan" } ?? "")
+                + approximateNote(metadata) + "\n"
         }
         return out
     }
 
-    /// The `--json` document: `{"objects", "total_size", "python", "types": [{"type", "count", "size", "max", "approximate"?}]}`.
+    /// "; N objects (B) of approximate size" when a read-only snapshot has any.
+    private static func approximateNote(_ metadata: SnapshotMetadata) -> String {
+        guard let objects = metadata.approximateSizes, objects > 0 else { return "" }
+        return "; \(objects) objects" + (metadata.approximateBytes.map { " (\(ByteFormat.string($0)))" } ?? "") + " of approximate size"
+    }
+
+    /// The `--json` document: `{"objects", "total_size", "python", "approximate_objects"?, "approximate_bytes"?,
+    /// "types": [{"type", "count", "size", "max", "approximate"?}]}` (read-only snapshots say how many objects, and
+    /// how many bytes, have an approximate size).
     public static func json(_ summary: TypeSummary, metadata: SnapshotMetadata, top: Int?) throws -> String {
         struct Row: Encodable { var type: String; var count: Int; var size: UInt64; var max: UInt64; var approximate: Bool? }
         struct Document: Encodable {
@@ -61,13 +70,16 @@ public enum SummaryReport {
             var python: String?
             var pid: Int?
             var rss: UInt64?
+            var approximate_objects: Int?
+            var approximate_bytes: UInt64?
             var types: [Row]
         }
         let rows = summary.types.prefix(top ?? Int.max).map { Row(type: $0.type, count: $0.count, size: $0.size, max: $0.max,
             approximate: $0.approximate) }
         let document = Document(
             objects: summary.objectCount, total_size: summary.totalSizeBytes, python: metadata.python,
-            pid: metadata.pid, rss: metadata.rssBytes, types: Array(rows)
+            pid: metadata.pid, rss: metadata.rssBytes, approximate_objects: metadata.approximateSizes,
+            approximate_bytes: metadata.approximateBytes, types: Array(rows)
         )
         return try JSONOutput.string(document)
     }
