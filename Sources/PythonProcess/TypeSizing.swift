@@ -43,7 +43,8 @@ struct TypeSizing {
     static let unmodelledSizeof: Set<String> = ["frame", "generator", "coroutine", "async_generator"]
 
     /// The core types whose C `__sizeof__` a ``Rule`` other than ``Rule/storage(_:)`` models.
-    static let modelledSizeof: Set<String> = ["object", "list", "dict", "set", "frozenset", "type", "str", "int", "code"]
+    static let modelledSizeof: Set<String> = ["object", "list", "dict", "set", "frozenset", "type", "str", "int", "code",
+                                                     "frozendict"]
 
     /// Works out the sizing of the type at `type`.
     init(type: UInt64, reader: ObjectReader) throws(ProcessAccessError) {

@@ -4,16 +4,13 @@ line ``{"objects": [{"name", "id", "size", "type"}…]}`` (``size`` is
 ``sys.getsizeof``), then blocks in read(2) on stdin until EOF.
 
 ``approximate``: the id of an object whose class defines ``__sizeof__`` in
-Python, which no reader from outside can size. ``tracked``: for the types of
-those objects that the collector tracks, ``[count, sys.getsizeof total]`` over
-``gc.get_objects()`` by census type name (what ``memlens census`` counts).
-Standard library only; runs on 3.8–3.15.
+Python, which no reader from outside can size. Standard library only; runs
+on 3.8–3.15 (3.15 adds its frozendict).
 """
 
 import array
 import collections
 import decimal
-import gc
 import io
 import itertools
 import json
@@ -48,22 +45,6 @@ class ArraySub(array.array):
 class OwnSizeof:
     def __sizeof__(self):
         return 12345
-
-
-def census_name(cls):
-    """``module.QualName``, bare for builtins, as memlens names types."""
-    return cls.__qualname__ if cls.__module__ == "builtins" else cls.__module__ + "." + cls.__qualname__
-
-
-def tracked_totals(objects):
-    names = {census_name(type(o)) for o in objects}
-    totals = {}
-    for o in gc.get_objects():
-        name = census_name(type(o))
-        if name in names:
-            count, size = totals.get(name, (0, 0))
-            totals[name] = (count + 1, size + sys.getsizeof(o))
-    return totals
 
 
 def main():
@@ -141,11 +122,13 @@ def main():
         "tee": itertools.tee(range(10))[0],
         "SimpleNamespace": types.SimpleNamespace(a=1),
     }
+    if "frozendict" in dir(__builtins__):  # 3.15: sized as a dict
+        objects["frozendict of 1000"] = frozendict((i, [i]) for i in range(1000))  # noqa: F821
+        objects["frozendict of str"] = frozendict(a=1, b=2)  # noqa: F821
     own_sizeof = OwnSizeof()
     line = {
         "objects": [{"name": name, "id": id(o), "size": sys.getsizeof(o), "type": type(o).__name__} for name, o in objects.items()],
         "approximate": id(own_sizeof),
-        "tracked": tracked_totals(objects.values()),
     }
     keep = (objects, shared_value, own_sizeof, line)
     print(json.dumps(line), flush=True)
