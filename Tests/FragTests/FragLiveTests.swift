@@ -2,10 +2,10 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `memlens frag PID` against the seed's example on every installed Python
-/// 3.8–3.13, compared with what the target reports about itself.
+/// `memlens frag PID` against the seed's example on every Python
+/// 3.8–3.15, compared with what the target reports about itself.
 @Suite(.serialized) struct FragLiveTests {
-    static let pythons = PythonInterpreter.installed
+    static let pythons = PythonInterpreter.withModern
 
     /// GIVEN the example at a small scale keeping 1 string in 1,000, WHEN memlens
     /// reads it, THEN the arena count is the one `sys._debugmallocstats()` prints,
