@@ -71,6 +71,7 @@ public struct DebugOffsets: Sendable, Equatable {
         set(\.dictValues, "dict_object.ma_values")
         set(\.setMask, "set_object.mask")
         set(\.setTable, "set_object.table")
+        set(\.tupleItems, "tuple_object.ob_item")
         return result
     }
 }
