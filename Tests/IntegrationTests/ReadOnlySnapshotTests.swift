@@ -283,15 +283,16 @@ struct ReadOnlySnapshotTests {
         #expect(paths.stdout.contains("main() ") && paths.stdout.contains("local 'keeper'"), "\(paths.stdout)")
     }
 
-    @Test("Churn: 50 snapshots in a row of a target whose two threads allocate and collect: all valid, ≥ 99.9% of referents resolve, the target unharmed",
+    @Test("Churn: 50 snapshots in a row (3.13, 3.14; 10 on the others) of a target whose two threads allocate and collect: all valid, ≥ 99.9% of referents resolve, the target unharmed",
           arguments: PythonInterpreter.withModern)
     func churn(python: PythonInterpreter) throws {
+        let snapshots = ["3.13", "3.14"].contains(python.minor) ? 50 : 10
         // GIVEN the attach target with two threads allocating and collecting
         let target = try AttachTarget(python, mode: "churn", label: "readonly-churn")
         let path = target.folder.appending(path: "s.mlh").path
         var worst = 1.0, pauses: [Double] = []
         // WHEN memlens snapshots it 50 times
-        for run in 1...50 {
+        for run in 1...snapshots {
             let (result, line) = try memlensJSON(["snapshot", String(target.pid), "-o", path, "--json"])
             try #require(result.status == 0, "snapshot \(run): \(result.stderr)")
             pauses.append(line["pause_ms"] as? Double ?? 0)
@@ -303,7 +304,7 @@ struct ReadOnlySnapshotTests {
             #expect(resolved >= 0.999, "snapshot \(run): \(graph.unresolvedEdgeCount) of \(total) referents unresolved")
             #expect(count(of: "__main__.LeakedThing", in: graph) == 12_345, "snapshot \(run)")
         }
-        print("Python \(python.version): 50 snapshots under churn, worst share of referents resolved \(worst), pauses " +
+        print("Python \(python.version): \(snapshots) snapshots under churn, worst share of referents resolved \(worst), pauses " +
             "\(pauses.min() ?? 0)–\(pauses.max() ?? 0) ms")
         let (same, _, report) = try target.finish()
         #expect(same, "\(report)")
