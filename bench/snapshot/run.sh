@@ -5,7 +5,8 @@
 # Prints per run the target's pause, the total time, objects and objects/s,
 # and memlens's peak RSS against the bytes it copied.
 #
-#   bench/snapshot/run.sh [RUNS]     (PYTHON=… picks the interpreter; SCRATCH_PATH=… swift's scratch folder)
+#   bench/snapshot/run.sh [RUNS]     (PYTHON=… picks the interpreter, scripts/sid/python3.14 Debian's 3.14;
+#                                     SCRATCH_PATH=… swift's scratch folder; AGENT=0 leaves out --agent)
 #
 # guppy3 is installed from PyPI into bench/.venvs/pyX.Y (never into the pyenv
 # interpreter itself); if it cannot be, its line says why.
@@ -57,14 +58,23 @@ PY
 }
 echo "== memlens snapshot PID (read-only: stop, copy, resume, walk the copy)"
 for i in $(seq 1 "$runs"); do snapshot; done
-echo "== memlens snapshot PID --agent (the agent injected through gdb)"
-for i in $(seq 1 "$runs"); do snapshot --agent; done
+if [[ ${AGENT:-1} != 0 ]]; then
+  echo "== memlens snapshot PID --agent (the agent injected through gdb)"
+  for i in $(seq 1 "$runs"); do snapshot --agent; done
+fi
 echo "== guppy3 hpy().heap() in a process with the same workload"
 venv=bench/.venvs/py$minor
-if [[ ! -x $venv/bin/python ]]; then "$python" -m venv "$venv" > "$work/venv.log" 2>&1 || true; fi
-if ! "$venv/bin/python" -c "import guppy" 2>/dev/null; then
-  "$venv/bin/python" -m pip install --disable-pip-version-check -q guppy3 > "$work/pip.log" 2>&1 || echo "  pip install guppy3 failed: $(tail -2 "$work/pip.log" | tr '\n' ' ')"
+venv_python=$venv/bin/python
+if [[ $python == */scripts/sid/python* ]]; then
+  # Debian's 3.14/3.15: the venv is made in the sid root; bin/python-sid runs its python there.
+  venv_python=$venv/bin/python-sid
+  unset PIP_FIND_LINKS
 fi
-if "$venv/bin/python" -c "import guppy" 2>/dev/null; then
-  for i in $(seq 1 "$runs"); do "$venv/bin/python" "$work/workload.py" guppy; done
+if [[ ! -x $venv/bin/python && ! -L $venv/bin/python ]]; then "$python" -m venv "$venv" > "$work/venv.log" 2>&1 || true; fi
+if [[ $venv_python == *-sid && ! -e $venv_python ]]; then ln -s "$(cd "$(dirname "$python")" && pwd)/python" "$venv_python"; fi
+if ! "$venv_python" -c "import guppy" 2>/dev/null; then
+  "$venv_python" -m pip install --disable-pip-version-check -q guppy3 > "$work/pip.log" 2>&1 || echo "  pip install guppy3 failed: $(tail -2 "$work/pip.log" | tr '\n' ' ')"
+fi
+if "$venv_python" -c "import guppy" 2>/dev/null; then
+  for i in $(seq 1 "$runs"); do "$venv_python" "$work/workload.py" guppy; done
 fi
