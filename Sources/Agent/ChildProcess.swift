@@ -42,6 +42,23 @@ public enum ChildProcess {
         return (ends[0], ends[1])
     }
 
+    /// A new socket pair: memlens's end (close-on-exec) and the child's (inherited).
+    /// The corresponding C call is `socketpair`.
+    static func makeSocketPair() throws(LaunchError) -> (memlens: Int32, child: Int32) {
+        var ends: [Int32] = [0, 0]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &ends) == 0 else { throw .system("socketpair", Errno(rawValue: errno)) }
+        _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
+        return (ends[0], ends[1])
+    }
+
+    /// Whether `pid` has exited (or was reaped already), without reaping it:
+    /// safe from any thread while another waits for it.
+    static func hasEnded(_ pid: Int32) -> Bool {
+        var seen = siginfo_t()
+        guard waitid(P_PID, id_t(pid), &seen, WEXITED | WNOHANG | WNOWAIT) == 0 else { return errno == ECHILD }
+        return seen._sifields._sigchld.si_pid == pid
+    }
+
     /// `pid`'s exit status if it has exited (reaping it), without waiting; 0
     /// if it is not (or no longer) a child of this process.
     public static func reap(_ pid: Int32) -> Int32? {

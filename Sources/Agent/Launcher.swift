@@ -13,6 +13,10 @@ public struct LaunchOptions: Sendable {
     public var signal: Int32 = SIGUSR2
     /// Also take a snapshot when the interpreter exits.
     public var snapshotAtExit = false
+    /// The agent dumps each snapshot inside the target, instead of asking
+    /// memlens to read it from outside (``SnapshotHandoff``): for hosts where
+    /// even a parent may not ptrace its child.
+    public var agentDump = false
     /// Record str/bytes/int/float values.
     public var values = true
     /// Report each import and each collection on the report pipe as it
@@ -37,10 +41,20 @@ public struct AgentReport: Sendable {
     /// The line as the agent wrote it (the target's words: escape it for a terminal).
     public var line: String
 
-    /// The line for memlens's stderr: a snapshot report as memlens's own,
-    /// anything else marked as the target's words (so a program cannot forge
-    /// a `memlens: snapshot …` line naming another file).
-    public var message: String { snapshotPath == nil ? "memlens: from the target: " + line : "memlens: " + line }
+    /// Whether memlens said this itself (a snapshot it took, why it could not), not the target.
+    public private(set) var fromMemlens = false
+
+    /// The line for memlens's stderr: a snapshot report, or memlens's own
+    /// words, as memlens's; anything else marked as the target's words (so a
+    /// program cannot forge a `memlens: snapshot …` line naming another file).
+    public var message: String { snapshotPath == nil && !fromMemlens ? "memlens: from the target: " + line : "memlens: " + line }
+
+    /// A line of memlens's own, reporting the snapshot at `snapshotPath` if given.
+    init(memlens line: String, snapshotPath: String? = nil) {
+        self.line = line
+        self.snapshotPath = snapshotPath
+        fromMemlens = true
+    }
 }
 
 /// Runs a command with the memlens agent loaded through `sitecustomize`,
@@ -64,6 +78,8 @@ public enum Launcher {
 
         let (readEnd, writeEnd) = try ChildProcess.makePipe()
         _ = fcntl(readEnd, F_SETFD, FD_CLOEXEC)
+        // The socket the agent asks for snapshots on; memlens's end is close-on-exec.
+        let handoffEnds = options.agentDump ? nil : try ChildProcess.makeSocketPair()
 
         let environment = ChildProcess.environment(pythonPathFirst: agent.path, [
             "MEMLENS_OUTPUT_DIR": URL(fileURLWithPath: options.outputDirectory).standardizedFileURL.path,
@@ -72,16 +88,28 @@ public enum Launcher {
             "MEMLENS_VALUES": options.values ? "1" : "0",
             "MEMLENS_REPORT_FD": String(writeEnd),
             "MEMLENS_WATCH_HOOKS": options.watchHooks ? "1" : nil,
+            "MEMLENS_SNAPSHOT_FD": handoffEnds.map { String($0.child) },
         ])
         let signals = ForwardedSignals()
         defer { signals.restore() }
 
-        let pid = try ProcessSpawner.spawn(command, environment: environment, closing: [readEnd], stdoutToStderr: options.stdoutToStderr)
+        let pid: Int32
+        do {
+            pid = try ProcessSpawner.spawn(command, environment: environment, closing: [readEnd] + (handoffEnds.map { [$0.memlens] } ?? []),
+                                           stdoutToStderr: options.stdoutToStderr)
+        } catch {
+            if let handoffEnds { close(handoffEnds.memlens); close(handoffEnds.child) }
+            throw error
+        }
         close(writeEnd)
         started(pid)
 
         let relayDone = DispatchSemaphore(value: 0)
         let outputFolder = environment["MEMLENS_OUTPUT_DIR"] ?? options.outputDirectory
+        let handoff = handoffEnds.map { ends in
+            close(ends.child)
+            return SnapshotHandoff(pid: pid, socket: ends.memlens, outputFolder: outputFolder, values: options.values, onReport: onReport)
+        }
         let relayThread = Thread {
             relayReports(from: readEnd, outputFolder: outputFolder, to: onReport)
             relayDone.signal()
@@ -89,6 +117,7 @@ public enum Launcher {
         relayThread.start()
 
         let status = signals.waitForExit(pid)
+        handoff?.finish(graceSeconds: 2)
         // The agent reports before the target can exit; give the relay a moment
         // for a grandchild that still holds the pipe.
         _ = relayDone.wait(timeout: .now() + 2)

@@ -66,7 +66,7 @@ public struct ReadOnlySnapshot: Sendable {
         return graph
     }
 
-    private static func commit(_ writer: consuming MLHWriter, into snapshot: inout ReadOnlySnapshot) throws(SnapshotError) {
+    static func commit(_ writer: consuming MLHWriter, into snapshot: inout ReadOnlySnapshot) throws(SnapshotError) {
         let start = DispatchTime.now().uptimeNanoseconds
         try writer.commit()
         snapshot.commitMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
@@ -83,7 +83,7 @@ public struct ReadOnlySnapshot: Sendable {
             tries += 1
             if tries > 1 { sink = sink.restarted() }
             sink.metadata.pauseMilliseconds = pause
-            sink.metadata.argv = argv
+            sink.metadata.argv = values ? argv : nil  // a command line is user data too (`python -c CODE`, a password)
             // The RSS at the copy (read just after it, from smaps_rollup), as the agent records it: the
             // report's composition weighs the objects against it.
             sink.metadata.rssBytes = try? FootprintReader().read(pid: pid, detail: .totals).totals.rssBytes

@@ -4,7 +4,7 @@ import Glibc
 public import SystemPackage
 
 /// An output file the user named, written under a new temporary name beside
-/// it (`.NAME.tmp-RANDOM`, created with `O_CREAT|O_EXCL|O_NOFOLLOW`), flushed
+/// it (`.NAME.RANDOM.tmp`, created with `O_CREAT|O_EXCL|O_NOFOLLOW`), flushed
 /// to disk and renamed into place by ``commit()``: a reader never sees half a
 /// file. A link at the destination is refused (as ``StreamOutput`` refuses
 /// it), and a link planted later is replaced by the rename, never followed.
@@ -28,7 +28,8 @@ public final class AtomicOutput {
         }
         var created: (name: String, fd: Int32)?
         for _ in 0..<16 where created == nil {
-            let name = "." + finalName.prefix(200) + ".tmp-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            // `.tmp` last, as the agent names its own: one pattern for every snapshot in progress.
+            let name = "." + finalName.prefix(200) + "." + String(UInt64.random(in: 0...UInt64.max), radix: 36) + ".tmp"
             let fd = openat(folder.descriptor.rawValue, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode.rawValue)
             if fd >= 0 { created = (name, fd) } else if errno != EEXIST {
                 throw .system(path, "cannot create a temporary file beside it", Errno(rawValue: errno))

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # memlens snapshot PID on a 1 M-object heap (Python 3.11 by default), side by
 # side in one run: the read-only walk (the default), the injected agent
-# (--agent), and guppy3's in-process hpy().heap() on the same workload.
+# (--agent), `memlens run` + kill -USR2 (the agent asks, memlens walks from
+# outside; and with --agent-dump, the agent dumps in-process), and guppy3's
+# in-process hpy().heap() on the same workload.
 # Prints per run the target's pause, the total time, objects and objects/s,
 # and memlens's peak RSS against the bytes it copied.
 #
 #   bench/snapshot/run.sh [RUNS]     (PYTHON=… picks the interpreter, scripts/sid/python3.14 Debian's 3.14;
-#                                     SCRATCH_PATH=… swift's scratch folder; AGENT=0 leaves out --agent)
+#                                     SCRATCH_PATH=… swift's scratch folder; AGENT=0 leaves out --agent and run)
 #
 # guppy3 is installed from PyPI into bench/.venvs/pyX.Y (never into the pyenv
 # interpreter itself); if it cannot be, its line says why.
@@ -58,9 +60,34 @@ PY
 }
 echo "== memlens snapshot PID (read-only: stop, copy, resume, walk the copy)"
 for i in $(seq 1 "$runs"); do snapshot; done
+# The workload under `memlens run FLAGS`: each SIGUSR2 to it timed from the signal to memlens's line.
+run_signal() {
+  "$memlens" run -o "$work/run" "$@" -- "$python" "$work/workload.py" > "$work/run.out" 2> "$work/run.err" &
+  local runner=$! child
+  until grep -q ready "$work/run.out" 2>/dev/null; do sleep 0.1; done
+  child=$(cat /proc/$runner/task/$runner/children | cut -d' ' -f1)
+  for i in $(seq 1 "$runs"); do
+    local before start
+    before=$(grep -c "memlens: snapshot " "$work/run.err" || true)
+    start=$(date +%s%N)
+    kill -USR2 "$child"
+    until [[ $(grep -c "memlens: snapshot " "$work/run.err" || true) -gt $before ]]; do sleep 0.005; done
+    grep "memlens: snapshot " "$work/run.err" | tail -1 | python3 -c '
+import re, sys
+line = sys.stdin.read(); ms = (int(sys.argv[1]) - int(sys.argv[2])) / 1e6
+objects = int(re.search(r"objects=(\d+)", line).group(1)); seconds = float(re.search(r"seconds=([\d.]+)", line).group(1))
+print("  %d objects: %.0f ms from the signal to the line (the snapshot itself %.0f ms); %.2f M objects/s" % (objects, ms, seconds * 1000, objects / ms / 1000))
+' "$(date +%s%N)" "$start"
+  done
+  kill -TERM "$runner"; wait "$runner" 2>/dev/null || true
+}
 if [[ ${AGENT:-1} != 0 ]]; then
   echo "== memlens snapshot PID --agent (the agent injected through gdb)"
   for i in $(seq 1 "$runs"); do snapshot --agent; done
+  echo "== memlens run + kill -USR2 (the agent asks; memlens stops, copies and walks from outside)"
+  run_signal
+  echo "== memlens run --agent-dump + kill -USR2 (the agent dumps in-process)"
+  run_signal --agent-dump
 fi
 echo "== guppy3 hpy().heap() in a process with the same workload"
 venv=bench/.venvs/py$minor

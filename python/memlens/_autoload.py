@@ -26,17 +26,28 @@ def _reporter():
     return report
 
 
+def _parent(fd):
+    """memlens, when it passed its snapshot socket (``handoff.py``); None for in-process dumps."""
+    if not fd:
+        return None
+    from .handoff import Parent
+    return Parent.from_variable(fd)
+
+
 def start():
     """Installs what the MEMLENS_* environment asks for; never raises."""
     try:
-        from .signals import install_signal_handler, snapshot_to
+        from .signals import install_signal_handler, snapshot_at_exit
         directory = os.environ.get("MEMLENS_OUTPUT_DIR", ".")
         values = os.environ.get("MEMLENS_VALUES", "1") != "0"
         report = _reporter()
         signum = int(os.environ.get("MEMLENS_SIGNAL", int(signal.SIGUSR2)))
-        install_signal_handler(signum, directory, values=values, report=report)
+        # Popped: a program this one runs is not memlens's child, and the numbers name other files there.
+        parent = _parent(os.environ.pop("MEMLENS_SNAPSHOT_FD", None))
+        ask = parent.ask if parent is not None else None
+        install_signal_handler(signum, directory, values=values, report=report, ask=ask)
         if os.environ.get("MEMLENS_AT_EXIT") == "1":
-            atexit.register(snapshot_to, os.path.abspath(directory), values, report)
+            atexit.register(snapshot_at_exit, os.path.abspath(directory), values, report, ask)
         if os.environ.pop("MEMLENS_WATCH_HOOKS", None) == "1" and os.environ.get("MEMLENS_REPORT_FD"):
             from .watch_hooks import start as start_watch_hooks
             start_watch_hooks(int(os.environ["MEMLENS_REPORT_FD"]))

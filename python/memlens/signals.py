@@ -38,7 +38,14 @@ def snapshot_to(directory, values=True, report=None, frame=None):
     return result
 
 
-def install_signal_handler(signum=signal.SIGUSR2, directory=".", values=True, report=None):
+def snapshot_at_exit(directory, values=True, report=None, ask=None):
+    """The ``--snapshot-at-exit`` hook: asks memlens first when ``ask`` is given
+    (see :func:`install_signal_handler`), else dumps into ``directory``."""
+    if ask is None or not ask(None):
+        snapshot_to(directory, values, report)
+
+
+def install_signal_handler(signum=signal.SIGUSR2, directory=".", values=True, report=None, ask=None):
     """On ``signum``, write a snapshot to ``DIRECTORY/PID-N.mlh``.
 
     The handler runs on the main thread between bytecodes, as every Python
@@ -46,12 +53,15 @@ def install_signal_handler(signum=signal.SIGUSR2, directory=".", values=True, re
     a process started with it blocked (some launchers do that) would never
     receive it. Returns the handler that was installed before.
     ``report`` (a callable taking one line) is told where each snapshot went.
+    ``ask`` (``handoff.Parent.ask``, given the interrupted frame) is tried first:
+    when it returns True, memlens took the snapshot from outside.
     """
     directory = os.path.abspath(directory)
     os.makedirs(directory, exist_ok=True)
 
     def on_signal(signum, frame):
-        snapshot_to(directory, values=values, report=report, frame=frame)
+        if ask is None or not ask(frame):
+            snapshot_to(directory, values=values, report=report, frame=frame)
 
     previous = signal.signal(signum, on_signal)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signum})

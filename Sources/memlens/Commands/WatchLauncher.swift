@@ -18,6 +18,8 @@ enum WatchLauncher {
         var launch = LaunchOptions(outputDirectory: folder.path)
         launch.values = false
         launch.watchHooks = true
+        // The watcher's census stops the command from its own thread; a read-only snapshot would be a second tracer.
+        launch.agentDump = true
         launch.stdoutToStderr = quietStdout
         var options = options
         options.agentHooks = true
