@@ -47,7 +47,9 @@ public struct FragAnalysis: Sendable {
         let memory = python.memory
         let walk = ArenaWalk(layout: layout, memory: memory)
         let pages = try? PageMap(pid: pid)
-        let types = python.address(of: "PyType_Type").map { TypeNames(memory: memory, typeType: $0) }
+        let types = python.address(of: "PyType_Type").flatMap { typeType in
+            PythonLayout.forVersion(version).map { TypeNames(memory: memory, typeType: typeType, layout: $0) }
+        }
         let heapRange = python.mappings.mappings.first { python.mappings.path(of: $0) == "[heap]" }.map { ($0.start, $0.end) }
 
         // Stopped: the arena table (found by symbol, or searched for), pool headers, the pinned

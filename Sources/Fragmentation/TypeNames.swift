@@ -7,6 +7,8 @@ public final class TypeNames {
     let memory: any MemorySource
     /// `&PyType_Type` in the target.
     let typeType: UInt64
+    /// Where `tp_name` and `tp_basicsize` are: the census's layout for the version.
+    let typeName: UInt64, typeBasicSize: UInt64
     private var known: [UInt64: Entry?] = [:]
 
     struct Entry {
@@ -14,10 +16,12 @@ public final class TypeNames {
         var basicBytes: UInt64
     }
 
-    /// `typeType` is the relocated address of `PyType_Type` (`.dynsym`).
-    public init(memory: any MemorySource, typeType: UInt64) {
+    /// `typeType` is the relocated address of `PyType_Type` (`.dynsym`); `layout` the census's for the version.
+    public init(memory: any MemorySource, typeType: UInt64, layout: PythonLayout) {
         self.memory = memory
         self.typeType = typeType
+        typeName = layout.typeName
+        typeBasicSize = layout.typeBasicSize
     }
 
     /// The type's name (`tp_name`) and `tp_basicsize`, or nil when `address` is not a type object.
@@ -30,14 +34,12 @@ public final class TypeNames {
 
     private func lookUp(_ address: UInt64) -> Entry? {
         guard address != 0, address & 7 == 0 else { return nil }
-        // PyTypeObject: ob_refcnt 0, ob_type 8, ob_size 16, tp_name 24, tp_basicsize 32.
-        guard let head = try? memory.bytes(at: address, count: 40) else { return nil }
-        let metatype = head.loadWord(at: 8)
+        guard let metatype = try? memory.pointer(at: address &+ 8) else { return nil }  // ob_type
         if metatype != typeType {
             guard metatype != 0, metatype & 7 == 0, let meta = try? memory.pointer(at: metatype &+ 8), meta == typeType else { return nil }
         }
-        let basic = head.loadWord(at: 32)
-        guard basic > 0, basic < 1 << 20, let name = try? memory.cString(at: head.loadWord(at: 24), maxLength: 128), !name.isEmpty,
+        guard let basic = try? memory.pointer(at: address &+ typeBasicSize), let namePointer = try? memory.pointer(at: address &+ typeName),
+              basic > 0, basic < 1 << 20, let name = try? memory.cString(at: namePointer, maxLength: 128), !name.isEmpty,
               name.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) else { return nil }
         return Entry(name: name, basicBytes: basic)
     }
