@@ -95,7 +95,8 @@ final class GraphWalk<Sink: GraphSink> {
         }
         var scratch: [UInt64] = []
         scratch.reserveCapacity(256)
-        _ = try walk.walkGenerations { (object, slot, _) in emit(object, slot: slot, tracked: true, scratch: &scratch) }
+        // Tracked as gc.get_objects() lists them: the permanent generation's (gc.freeze()) are left out of it.
+        _ = try walk.walkGenerations { (object, slot, permanent) in emit(object, slot: slot, tracked: !permanent, scratch: &scratch) }
         var next = pending.nextMember(from: 0)
         while let bit = next {
             scanned = bit + 1

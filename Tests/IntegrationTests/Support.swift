@@ -41,6 +41,7 @@ func leakedThingSnapshotFile(label: String) throws -> (mlh: String, folder: URL,
 /// What a target measured of itself with gc.get_objects() and sys.getsizeof.
 struct Truth: Decodable {
     var objects: Int
-    var total_size: UInt64
     var types: [String: Int]
+    /// `sys.getsizeof` totals by type.
+    var sizes: [String: UInt64]
 }

@@ -39,16 +39,16 @@ def main(truth_path, mode):
     objects = gc.get_objects()
     # A plain loop: Counter(...) would fill ABC caches (new weakrefs and sets)
     # after the truth was taken.
-    counts = {}
+    counts, sizes = {}, {}
     for obj in objects:
         name = qualified_name(type(obj))
         counts[name] = counts.get(name, 0) + 1
+        sizes[name] = sizes.get(name, 0) + sys.getsizeof(obj)
     del obj
-    total = sum(map(sys.getsizeof, objects))
     count = len(objects)
     del objects
-    text = json.dumps({"objects": count, "total_size": total, "types": counts})
-    del counts
+    text = json.dumps({"objects": count, "types": counts, "sizes": sizes})
+    del counts, sizes
     # Binary: opening a text file looks up the locale's codec, which can grow
     # the codec cache (a dict) after the truth was taken.
     with open(truth_path, "wb") as out:
