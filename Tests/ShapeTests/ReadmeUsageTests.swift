@@ -14,8 +14,8 @@ struct ReadmeUsageTests {
         let headings = readme.split(separator: "\n").filter { $0.hasPrefix("### `memlens ") }
         return headings.flatMap { heading in
             heading.split(separator: "·").compactMap { part -> String? in
-                guard let start = part.firstIndex(of: "`"), let end = part[part.index(after: start)...].firstIndex(of: "`") else { return nil }
-                return String(part[part.index(after: start)..<end])
+                let quoted = part.split(separator: "`", omittingEmptySubsequences: false)
+                return quoted.count >= 3 ? String(quoted[1]) : nil
             }
         }
     }
