@@ -83,12 +83,12 @@ struct WatchTests {
         #expect(run.html.contains("<svg") && run.html.contains("big50"))
     }
 
-    @Test(arguments: PythonInterpreter.installed)
+    @Test(arguments: PythonInterpreter.withModern)
     func seed004ByPID(_ python: PythonInterpreter) throws {
         try checkTimeline(try watchScenario(python, byPID: true), python)
     }
 
-    @Test(arguments: PythonInterpreter.installed)
+    @Test(arguments: PythonInterpreter.withModern)
     func seed004UnderCommand(_ python: PythonInterpreter) throws {
         let run = try watchScenario(python, byPID: false)
         try checkTimeline(run, python)
