@@ -10,7 +10,7 @@ import Glibc
 /// `memlens run` takes its snapshots with the read-only walk, at the agent's request.
 @Suite("memlens run: snapshots read from outside")
 struct RunReadOnlyTests {
-    @Test("paths on a run snapshot name the frame local holding the leak", arguments: PythonInterpreter.installed)
+    @Test("paths on a run snapshot name the frame local holding the leak", arguments: PythonInterpreter.withModern)
     func pathsNameTheLocal(python: PythonInterpreter) throws {
         // GIVEN the LeakedThing target, which signals itself inside main() while `keeper` holds the leak
         let (graph, _, folder) = try snapshotLeakedThings(python, label: "run-local")
