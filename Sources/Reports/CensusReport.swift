@@ -37,7 +37,7 @@ public enum CensusReport {
             ])
         }
         out += table.render()
-        if census.types.count > top { out += "… \(census.types.count - top) more types (--top N to show more)\n" }
+        out += moreLine(census.types.count, shown: top, "types")
         if approximate { out += "~ size approximate: the type has a __sizeof__ memlens does not model\n" }
         for note in census.notes { out += "note: \(note)\n" }
         return out

@@ -102,7 +102,7 @@ public enum FootprintReport {
             text.rows.append(sizes(c.ussBytes, c.pssBytes, c.rssBytes, c.privateDirtyBytes) + [String(lib.mappingCount), lib.path])
         }
         var out = "By library (mapped files, most private memory first):\n" + text.render()
-        if libraries.count > top { out += "… \(libraries.count - top) more files (--top N to show more)\n" }
+        out += moreLine(libraries.count, shown: top, "files")
         return out
     }
 
@@ -117,7 +117,7 @@ public enum FootprintReport {
                 + sizes(m.sizeBytes, c.rssBytes, c.pssBytes, c.ussBytes) + [kinds[index].rawValue, table.path(of: m)])
         }
         var out = "Mappings (most private memory first):\n" + text.render()
-        if order.count > top { out += "… \(order.count - top) more mappings (--top N to show more)\n" }
+        out += moreLine(order.count, shown: top, "mappings")
         return out
     }
 

@@ -25,9 +25,7 @@ public enum SummaryReport {
         if summary.types.prefix(top).contains(where: { $0.approximate == true }) {
             out += "~ sizes approximate: tp_basicsize + items (the type's own __sizeof__ is not modelled by the read-only walk)\n"
         }
-        if summary.types.count > top {
-            out += "… \(summary.types.count - top) more types (--top N to show more)\n"
-        }
+        out += moreLine(summary.types.count, shown: top, "types")
         return out
     }
 
