@@ -45,7 +45,8 @@ extension GraphWalk {
         var row = try field(array &+ NumpyLayout.arrayData)
         var index = [Int64](repeating: 0, count: shape.count)
         while true {
-            if step == 8 {
+            // One run when the row lies in one region of the copy (a large buffer may span several), else word by word.
+            if step == 8, copy.contains(row, count: Int(rowLength) * 8) {
                 try appendWords(from: row, count: rowLength, to: &out)
             } else {
                 for j in 0..<UInt64(rowLength) {
