@@ -29,10 +29,12 @@ extension TypeSizing {
             guard base != 0, try reader.word(base &+ layout.typeBase) != 0 else { break }
             type = base
         }
-        guard let version = NumpyLayout.Descriptor(dtypeBasicSize: try memory.load(UInt64.self, at: type &+ layout.typeBasicSize)) else {
+        let dtypeSize = try memory.load(UInt64.self, at: type &+ layout.typeBasicSize)
+        guard let version = NumpyLayout.Descriptor(dtypeBasicSize: dtypeSize) else {
             throw .inconsistent(pid: 0, detail: "descriptor at 0x\(String(descriptor, radix: 16)) is of no known numpy")
         }
         let at = descriptor &+ version.elementSizeOffset
-        return version == .v1 ? UInt64(clamping: try memory.load(Int32.self, at: at)) : UInt64(clamping: try memory.load(Int64.self, at: at))
+        if version == .v1 { return UInt64(clamping: try memory.load(Int32.self, at: at)) }
+        return UInt64(clamping: try memory.load(Int64.self, at: at))
     }
 }

@@ -48,7 +48,8 @@ struct NumpyArrayTests {
         #expect(truth.arrays.count >= 2000)
         for array in truth.arrays {
             let i = try #require(index[array.id], "\(test): array 0x\(String(array.id, radix: 16)) not in the snapshot")
-            #expect(graph.sizes[i] == array.size, "\(test): \(graph.typeName(of: i)) is \(graph.sizes[i]) bytes, sys.getsizeof \(array.size)")
+            #expect(graph.sizes[i] == array.size,
+                    "\(test): \(graph.typeName(of: i)) is \(graph.sizes[i]) bytes, sys.getsizeof \(array.size)")
             #expect(!graph.flags[i].contains(.conservativeReferents))
         }
         // AND what object arrays hold is in: 1,000 distinct str, the DataFrame's column
@@ -76,7 +77,8 @@ struct NumpyArrayTests {
         }
         #expect(compared * 100 >= truth.arrays.count * 99, "\(test): \(compared) of \(truth.arrays.count) arrays in the agent's snapshot")
         print("\(test) (numpy \(truth.numpy), pandas \(truth.pandas ?? "none")): \(truth.arrays.count) arrays sized as "
-              + "sys.getsizeof; \(truth.strings.count + truth.column.count) held str in; \(compared - subclassesOff) of \(compared) arrays' referents equal the agent's")
+              + "sys.getsizeof; \(truth.strings.count + truth.column.count) held str in; "
+              + "\(compared - subclassesOff) of \(compared) arrays' referents equal the agent's")
     }
 
     @Test("An object array of 10,000,000 elements (a buffer the copy holds in several regions): every one a referent",
