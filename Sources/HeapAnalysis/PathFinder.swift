@@ -118,6 +118,7 @@ public struct EdgeLabels: Sendable {
             if position >= half { return "(a key)" }
             return "[\(keyText(Int(referents[referents.startIndex + half + position])))]"
         case "list", "tuple": return "[\(position)]"
+        case "numpy.ndarray": return arrayEdge(position: position, of: referents.count, last: Int(referents[referents.endIndex - 1]))
         case "cell": return nil
         case "module" where targetType == "dict": return "__dict__"
         case "function":
@@ -146,6 +147,16 @@ public struct EdgeLabels: Sendable {
             }
             return nil
         }
+    }
+
+    /// An array's referents are its elements (an object array's, in C order), its dtype, then its base if
+    /// it has one: the base is last unless the last is a dtype (numpy 1.x `numpy.dtype[…]`, 2.x `numpy.dtypes.…`).
+    private func arrayEdge(position: Int, of count: Int, last: Int) -> String {
+        let lastType = graph.typeName(of: last)
+        let hasBase = !lastType.hasPrefix("numpy.dtype")
+        let dtype = hasBase ? count - 2 : count - 1
+        if position == dtype { return ".dtype" }
+        return position > dtype ? ".base" : "[\(position)]"
     }
 
     private func keyText(_ key: Int) -> String {

@@ -141,6 +141,8 @@ extension GraphWalk {
                 let dict = try field(object &- 24)
                 if dict != 0 { out.append(dict) }
             }
+        case .ndarray:
+            try appendArray(object, into: &out)
         case .conservative:
             var skip: Set<UInt64> = []
             if t.weaklistOffset > 0 { skip.insert(t.weaklistOffset) }

@@ -49,6 +49,8 @@ struct Traversal {
         case lruCache(Offsets)
         /// A dict subclass written in C with a tp_traverse of its own: the dict, then its own words scanned conservatively.
         case dictExtended
+        /// `numpy.ndarray` (not collected): an object array's elements, its descriptor and its base (``GraphWalk/appendArray(_:into:)``).
+        case ndarray
         /// Every word of `tp_basicsize` that is a known object's address.
         case conservative
     }
@@ -132,6 +134,11 @@ struct Traversal {
         }
         let nativeFlags = try reader.flags(ofType: native)
         dictSubclass = nativeFlags & ObjectReader.dictSubclass != 0
+        let name = try memory.cString(at: reader.word(native &+ layout.typeName), maxLength: 200)
+        if name == NumpyLayout.arrayTypeName {  // collected or not (a Python subclass is), read by its layout
+            rule = .ndarray
+            return
+        }
         guard flags & ObjectReader.haveGC != 0 else {
             rule = .none
             if !heapType {
@@ -145,7 +152,6 @@ struct Traversal {
             }
             return
         }
-        let name = try memory.cString(at: reader.word(native &+ layout.typeName), maxLength: 200)
         exactDict = dictSubclass && !pythonClass && name == "dict"
         // 3.9+: a heap type's own tp_traverse visits the type (extension types made heap types in 3.10+).
         nativeVisitsType = !pythonClass && heapType && graph.heapTypeModule != 0

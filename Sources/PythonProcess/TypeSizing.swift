@@ -23,6 +23,8 @@ struct TypeSizing {
         case code
         /// A stdlib type that owns storage (a buffer, blocks, a table), read by layout.
         case storage(OwnedStorage)
+        /// `numpy.ndarray.__sizeof__` (numpy 1.x and 2.x): its shape and strides, and its data when it owns them.
+        case ndarray
     }
 
     var basicSize: UInt64
@@ -69,10 +71,16 @@ struct TypeSizing {
         default: rule = .plain
         }
         if let storage { rule = .storage(storage) }  // OrderedDict is a dict subclass: its rule counts the dict
+        if owner.kind != .python, name == NumpyLayout.arrayTypeName { rule = .ndarray }
+        let modelled: Bool
+        switch rule {
+        case .storage, .ndarray: modelled = true
+        default: modelled = false
+        }
         switch owner.kind {
         case .python: exact = false
-        case .c: exact = storage != nil || Self.modelledSizeof.contains(name)
-        case .unknown: exact = storage != nil || !Self.unmodelledSizeof.contains(name)
+        case .c: exact = modelled || Self.modelledSizeof.contains(name)
+        case .unknown: exact = modelled || !Self.unmodelledSizeof.contains(name)
         }
         if Int64(bitPattern: basicSize) < 0 || Int64(bitPattern: itemSize) < 0 {
             (corrupt, exact, rule) = (true, false, .plain)
@@ -157,6 +165,8 @@ struct TypeSizing {
             }
         case .storage(let storage):
             return try ownedStorageSizeBytes(storage, of: object, reader: reader).addingSaturated(preheaderBytes)
+        case .ndarray:
+            size = try arraySizeBytes(object, reader: reader)
         case .long:
             let field = try memory.load(Int64.self, at: object &+ 16)
             let digits = layout.longHasTag ? UInt64(bitPattern: field) >> 3 : field.magnitude

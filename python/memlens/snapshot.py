@@ -78,6 +78,8 @@ _BIG_ENDIAN = sys.byteorder == "big"
 _CACHED_CODE_NAMES = sys.version_info >= (3, 12)
 # Untracked types without referents: no gc.get_referents call for them.
 _ATOMS = frozenset({str, bytes, int, float, bool, type(None), complex})
+# numpy's NPY_OBJECT type number: arrays of object pointers.
+_NPY_OBJECT = 17
 
 
 # Width of a column whose highest non-zero byte is at index i (0..7).
@@ -209,6 +211,7 @@ class _Dump:
         if tracked:
             referents = list(map(gc.get_referents, objs))
             self._dict_referents(objs, kinds, referents)
+            _array_referents(objs, kinds, referents)
             counts = array("Q", map(len, referents))
             self._closure_names(objs, kinds)
         else:
@@ -268,7 +271,9 @@ class _Dump:
             return [], counts
         inner = list(map(objs.__getitem__, containers))
         referents = list(map(gc.get_referents, inner))
-        self._dict_referents(inner, list(map(kinds.__getitem__, containers)), referents)
+        inner_kinds = list(map(kinds.__getitem__, containers))
+        self._dict_referents(inner, inner_kinds, referents)
+        _array_referents(inner, inner_kinds, referents)
         for i, refs in zip(containers, referents):
             counts[i] = len(refs)
         return referents, counts
@@ -339,6 +344,30 @@ class _Dump:
         else:
             parts.append(_NO_NUMBERS)
         return parts
+
+
+def _array_referents(objs, kinds, referents):
+    """Adds what numpy arrays hold, which gc.get_referents never returns (they
+    are not collected): an object array's elements in C order, then its dtype,
+    then its base, as the read-only walk reads them. numpy is used only when the
+    program imported it; ndarray's own descriptors and methods are called, so a
+    subclass runs no Python code."""
+    numpy = sys.modules.get("numpy")
+    ndarray = getattr(numpy, "ndarray", None) if numpy is not None else None
+    if not isinstance(ndarray, type):
+        return
+    for i in compress(range(len(objs)), map(issubclass, kinds, repeat(ndarray))):
+        a = objs[i]
+        try:
+            dtype = ndarray.dtype.__get__(a)
+            held = ndarray.tolist(ndarray.ravel(ndarray.view(a, ndarray))) if dtype.num == _NPY_OBJECT else []
+            held.append(dtype)
+            base = ndarray.base.__get__(a)
+            if base is not None:
+                held.append(base)
+        except Exception:  # a broken array must not stop the dump
+            continue
+        referents[i] = referents[i] + held
 
 
 def _free_variable_names(code, count):
