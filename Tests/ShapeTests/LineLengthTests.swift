@@ -13,8 +13,8 @@ struct LineLengthTests {
     /// Files allowed long lines, and how many: the lines over the limit when it came in.
     static let baseline: [String: Int] = [
         "Package.swift": 1,
-        "Sources/PythonProcess/GraphWalk+Referents.swift": 3,
-        "Sources/PythonProcess/GraphWalk.swift": 3,
+        "Sources/PythonProcess/Walk/GraphWalk+Referents.swift": 3,
+        "Sources/PythonProcess/Walk/GraphWalk.swift": 3,
         "Sources/Reports/TimelineReport.swift": 8,
         "Sources/Reports/TimelineSVG.swift": 10,
         "Sources/Timeline/AnonymousMemory.swift": 1,
