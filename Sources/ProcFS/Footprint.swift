@@ -130,9 +130,10 @@ public enum ProcReader {
         return parser.finish()
     }
 
-    static func read(_ file: ProcFile) throws(ProcFSError) -> [UInt8] {
+    /// `file` to its end, or its first `limitBytes`.
+    static func read(_ file: ProcFile, limitBytes: Int = .max) throws(ProcFSError) -> [UInt8] {
         do {
-            return try file.readAll()
+            return try file.readAll(limitBytes: limitBytes)
         } catch {
             throw file.error(error)
         }

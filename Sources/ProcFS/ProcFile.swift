@@ -11,9 +11,21 @@ struct ProcFile {
         case other(Errno)
     }
 
+    /// The process the file describes (0 for a kernel-wide file under `/proc/sys`).
     let pid: Int32
-    let name: String
-    var path: String { "/proc/\(pid)/\(name)" }
+    let path: String
+
+    /// `/proc/PID/name`.
+    init(pid: Int32, name: String) {
+        self.pid = pid
+        self.path = ProcPaths.directory(pid: pid) + "/" + name
+    }
+
+    /// `/proc/sys/name`: a kernel setting, such as `kernel/yama/ptrace_scope`.
+    init(kernelSetting name: String) {
+        self.pid = 0
+        self.path = "/proc/sys/" + name
+    }
 
     /// Opens the file; the caller must close the descriptor.
     func open() throws(Failure) -> FileDescriptor {
@@ -24,14 +36,16 @@ struct ProcFile {
         }
     }
 
-    /// The whole file, read with as few `read` calls as the kernel allows.
-    func readAll(initialCapacity: Int = 4096) throws(Failure) -> [UInt8] {
+    /// The whole file, or its first `limitBytes` when it is longer (what a
+    /// process wrote itself, such as its environment, is untrusted), read with
+    /// as few `read` calls as the kernel allows.
+    func readAll(initialCapacity: Int = 4096, limitBytes: Int = .max) throws(Failure) -> [UInt8] {
         let fd = try open()
         defer { try? fd.close() }
-        var bytes = [UInt8](repeating: 0, count: initialCapacity)
+        var bytes = [UInt8](repeating: 0, count: min(initialCapacity, limitBytes))
         var count = 0
-        while true {
-            if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+        while count < limitBytes {
+            if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: min(bytes.count, limitBytes - count))) }
             let n: Int
             do {
                 n = try bytes.withUnsafeMutableBytes { raw in

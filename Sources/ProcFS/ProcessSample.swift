@@ -36,8 +36,7 @@ extension ProcReader {
     /// `limit` bytes of them (a target's command line is untrusted); empty for a
     /// kernel thread or a zombie.
     public static func commandLine(pid: Int32, limitBytes: Int = 4096) throws(ProcFSError) -> [String] {
-        var bytes = try read(ProcFile(pid: pid, name: "cmdline"))
-        if bytes.count > limitBytes { bytes.removeSubrange(limitBytes...) }
+        var bytes = try read(ProcFile(pid: pid, name: "cmdline"), limitBytes: limitBytes)
         if bytes.last == 0 { bytes.removeLast() }
         guard !bytes.isEmpty else { return [] }
         return bytes.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
@@ -45,10 +44,7 @@ extension ProcReader {
 
     /// The path `/proc/PID/exe` links to, or nil where it may not be read.
     public static func executable(pid: Int32) -> String? {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/\(pid)/exe", &buffer, buffer.count - 1)
-        guard n > 0 else { return nil }
-        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        link(ProcPaths.directory(pid: pid) + "/exe")
     }
 }
 

@@ -42,7 +42,15 @@ public enum ProcessTree {
 
     /// The pids listed in `/proc`.
     public static func allPIDs() -> [Int32] {
-        guard let dir = opendir("/proc") else { return [] }
+        ProcReader.numericEntries("/proc") ?? []
+    }
+}
+
+extension ProcReader {
+    /// The entries of folder `path` whose names are numbers (pids, thread
+    /// ids), in the order the kernel lists them; nil when it cannot be opened.
+    static func numericEntries(_ path: String) -> [Int32]? {
+        guard let dir = opendir(path) else { return nil }
         defer { closedir(dir) }
         var pids: [Int32] = []
         while let entry = readdir(dir) {
