@@ -2,6 +2,7 @@ public import PythonProcess
 #if canImport(Glibc)
 import Glibc
 #endif
+import ProcFS
 
 /// Why memlens could not run its agent in a running process (a snapshot,
 /// `gc`, `alloc`). The target is
@@ -45,7 +46,7 @@ public enum AttachError: Error, CustomStringConvertible {
         case .ptraceDenied(let pid, let detail): return "not allowed to attach to process \(pid): \(detail)"
         case .alreadyTraced(let pid, let tracer): return tracer.refusal(of: pid)
         case .cannotPlaceAgent(let pid, let detail): return "cannot write the agent where process \(pid) can read it " +
-            "(/proc/\(pid)/root/tmp): \(detail)"
+            "(\(ProcPaths.root(pid: pid))/tmp): \(detail)"
         case .gdbFailed(let pid, let detail): return "gdb could not queue the agent in process \(pid): \(detail)"
         case .timedOut(let pid, let seconds, let state):
             return "no safe point in process \(pid) within \(saturatingInt(seconds)) s: \(state). " +

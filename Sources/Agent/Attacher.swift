@@ -129,7 +129,7 @@ public enum Attacher {
         var deadline = Date().addingTimeInterval(timeoutSeconds)
         var announced = false
         while !folder.directory.contains("status") {
-            guard kill(pid, 0) == 0 || errno == EPERM, FileManager.default.fileExists(atPath: "/proc/\(pid)") else {
+            guard kill(pid, 0) == 0 || errno == EPERM, ProcReader.exists(pid: pid) else {
                 throw AttachError.targetExited(pid: pid)
             }
             if Date() > deadline, folder.directory.contains("status.started") {
@@ -170,24 +170,14 @@ public enum Attacher {
 
     /// What the main thread is doing, from /proc: the system call it waits in, if any.
     static func mainThreadState(_ pid: Int32) -> String {
-        let base = "/proc/\(pid)/task/\(pid)"
-        let wchan = (readProcFile(base + "/wchan")) ?? "?"
-        let syscall = ((readProcFile(base + "/syscall")) ?? "").split(separator: " ").first.map(String.init) ?? "?"
+        let wchan = ProcReader.waitChannel(pid: pid, thread: pid) ?? "?"
+        let syscall = (ProcReader.systemCall(pid: pid, thread: pid) ?? "").split(separator: " ").first.map(String.init) ?? "?"
         let names = ["0": "read", "7": "poll", "23": "select", "35": "nanosleep", "61": "wait4", "202": "futex (a lock or GIL wait)",
                      "230": "clock_nanosleep (time.sleep)", "232": "epoll_wait", "270": "pselect6", "271": "ppoll",
                      "281": "epoll_pwait", "43": "accept", "288": "accept4"]
         let call = names[syscall].map { "\($0), syscall \(syscall)" } ?? "syscall \(syscall)"
         return "the main thread is blocked in \(call) (kernel wait channel \(wchan)) and does not reach a point where Python can " +
             "run the agent"
-    }
-
-    /// A /proc file read to its end (they report size 0, and
-    /// `String(contentsOfFile:)` stops after the first 4 KiB of them).
-    static func readProcFile(_ path: String) -> String? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        guard let data = try? handle.readToEnd() else { return nil }
-        return String(decoding: data, as: UTF8.self)
     }
 
     static func findExecutable(_ name: String) -> String? {

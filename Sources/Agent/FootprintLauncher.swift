@@ -162,8 +162,8 @@ public enum FootprintLauncher {
     }
 
     static func allThreadsStopped(_ pid: Int32) -> Bool {
-        guard let threads = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return true }
-        for tid in threads.compactMap({ Int32($0) }) {
+        guard let threads = ProcReader.threadIDs(pid: pid) else { return true }
+        for tid in threads {
             guard let stat = try? ProcReader.stat(pid: tid) else { continue }
             if !"TtZX".utf8.contains(stat.state) { return false }
         }

@@ -21,11 +21,8 @@ public struct Allocators: Sendable {
                 result.replacement = known
             }
         }
-        if let handle = FileHandle(forReadingAtPath: "/proc/\(pid)/environ"), let data = try? handle.readToEnd() {
-            try? handle.close()
-            for entry in data.split(separator: 0) where entry.starts(with: Array("PYTHONMALLOC=".utf8)) {
-                result.pythonMalloc = String(decoding: entry.dropFirst("PYTHONMALLOC=".utf8.count), as: UTF8.self)
-            }
+        for entry in (try? ProcReader.environment(pid: pid)) ?? [] where entry.utf8.starts(with: "PYTHONMALLOC=".utf8) {
+            result.pythonMalloc = String(decoding: entry.utf8.dropFirst("PYTHONMALLOC=".utf8.count), as: UTF8.self)
         }
         return result
     }

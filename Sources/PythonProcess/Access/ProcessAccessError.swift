@@ -85,10 +85,4 @@ public enum ProcessAccessError: Error, Sendable, Equatable, CustomStringConverti
         default: return self
         }
     }
-
-    /// `kernel.yama.ptrace_scope`, or nil when Yama is absent.
-    static func currentPtraceScope() -> Int? {
-        guard let bytes = try? FileBytes.read("/proc/sys/kernel/yama/ptrace_scope") else { return nil }
-        return Int(String(decoding: bytes.prefix { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self))
-    }
 }

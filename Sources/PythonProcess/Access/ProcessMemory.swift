@@ -1,5 +1,6 @@
 import CProcessAccess
 import Glibc
+import ProcFS
 public import SystemPackage
 
 /// Reads another process's memory with `process_vm_readv` (no ptrace needed,
@@ -61,7 +62,7 @@ public struct ProcessMemory: MemorySource, Sendable {
         switch code {
         case .noSuchProcess: return .exited(pid: pid)
         case .notPermitted, .permissionDenied:
-            return .permissionDenied(pid: pid, operation: "read the memory of", ptraceScope: ProcessAccessError.currentPtraceScope())
+            return .permissionDenied(pid: pid, operation: "read the memory of", ptraceScope: ProcReader.ptraceScope())
         default:
             let gone = kill(pid, 0) != 0 && Errno(rawValue: errno) == .noSuchProcess
             return gone ? .exited(pid: pid) : .unreadable(pid: pid, address: address, errno: code)

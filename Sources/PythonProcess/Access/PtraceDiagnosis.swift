@@ -32,14 +32,12 @@ public struct PtraceDiagnosis: Sendable, Equatable {
         let capabilities = (try? ProcReader.status(pid: getpid()))?.effectiveCapabilities ?? 0
         let targetUID = (try? ProcReader.status(pid: pid))?.uid
         var dumpable: Bool?
-        if let targetUID, targetUID != 0,
-           let owner = (try? FileManager.default.attributesOfItem(atPath: "/proc/\(pid)/status"))?[.ownerAccountID] as? NSNumber {
-            dumpable = owner.uint32Value != 0
+        if let targetUID, targetUID != 0, let owner = ProcReader.statusOwner(pid: pid) {
+            dumpable = owner != 0
         }
-        let namespaces = ["/proc/self/ns/user", "/proc/\(pid)/ns/user"]
-            .map { try? FileManager.default.destinationOfSymbolicLink(atPath: $0) }
+        let namespaces = [getpid(), pid].map { ProcReader.userNamespace(pid: $0) }
         return PtraceDiagnosis(pid: pid, effectiveUID: geteuid(), hasPtraceCapability: capabilities & ptraceCapabilityBit != 0,
-                               yamaScope: scope ?? ProcessAccessError.currentPtraceScope(), targetUID: targetUID, targetDumpable: dumpable,
+                               yamaScope: scope ?? ProcReader.ptraceScope(), targetUID: targetUID, targetDumpable: dumpable,
                                otherUserNamespace: namespaces[0] != nil && namespaces[1] != nil && namespaces[0] != namespaces[1])
     }
 

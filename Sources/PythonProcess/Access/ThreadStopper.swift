@@ -75,7 +75,7 @@ public final class ThreadStopper {
             return  // the thread exited meanwhile
         } catch .notPermitted, .permissionDenied {
             if let tracer = tracerPid(), tracer != 0, tracer != getpid() { throw .alreadyTraced(pid: pid, tracer: tracer) }
-            throw .permissionDenied(pid: pid, operation: "ptrace (stop)", ptraceScope: ProcessAccessError.currentPtraceScope())
+            throw .permissionDenied(pid: pid, operation: "ptrace (stop)", ptraceScope: ProcReader.ptraceScope())
         } catch {
             throw .ptraceFailed(pid: pid, thread: tid, request: "SEIZE", errno: error)
         }
@@ -109,10 +109,10 @@ public final class ThreadStopper {
     }
 
     private func listThreads() throws(ProcessAccessError) -> [Int32] {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else {
+        guard let ids = ProcReader.threadIDs(pid: pid) else {
             throw threads.isEmpty ? .noSuchProcess(pid: pid) : .exited(pid: pid)
         }
-        return names.compactMap { Int32($0) }.sorted()
+        return ids
     }
 
     private func tracerPid() -> Int32? { (try? ProcReader.status(pid: pid))?.tracerPID }

@@ -18,8 +18,8 @@ public struct Tracer: Sendable, Equatable {
     /// The command name of process `pid`, control characters shown as `?`:
     /// it is that process's own choice (prctl PR_SET_NAME).
     static func name(of pid: Int32) -> String? {
-        guard let comm = try? FileBytes.read("/proc/\(pid)/comm") else { return nil }
-        let bytes = comm.prefix(64).prefix { $0 != 0x0A }.map { $0 < 0x20 || $0 == 0x7F ? UInt8(ascii: "?") : $0 }
+        guard let comm = try? ProcReader.commandName(pid: pid) else { return nil }
+        let bytes = comm.prefix { $0 != 0x0A }.map { $0 < 0x20 || $0 == 0x7F ? UInt8(ascii: "?") : $0 }
         return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
     }
 

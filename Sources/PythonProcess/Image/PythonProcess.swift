@@ -46,15 +46,15 @@ public struct PythonProcess: Sendable {
             switch error {
             case .noSuchProcess, .zombie: throw .noSuchProcess(pid: pid)
             case .permissionDenied: throw .permissionDenied(pid: pid, operation: "read the mappings " +
-                "of", ptraceScope: ProcessAccessError.currentPtraceScope())
+                "of", ptraceScope: ProcReader.ptraceScope())
             default: throw .notPython(pid: pid, detail: "\(error)")
             }
         }
         if mappings.mappings.isEmpty, (try? ProcReader.stat(pid: pid))?.isZombie == true { throw .exited(pid: pid) }
         self.mappings = mappings
         let candidates = RuntimeLocation.candidateImages(pid: pid, mappings: mappings)
-        if candidates.isEmpty, Self.executableDenied(pid) {
-            throw .permissionDenied(pid: pid, operation: "read the executable of", ptraceScope: ProcessAccessError.currentPtraceScope())
+        if candidates.isEmpty, ProcReader.executableDenied(pid: pid) {
+            throw .permissionDenied(pid: pid, operation: "read the executable of", ptraceScope: ProcReader.ptraceScope())
         }
         image = try PythonImage.locate(
             candidates: candidates,
@@ -71,11 +71,5 @@ public struct PythonProcess: Sendable {
         guard version.major == 3, (8...15).contains(version.minor), PythonLayout.forVersion(version) != nil else {
             throw .unsupportedVersion(pid: pid, version: version.description)
         }
-    }
-
-    /// Whether the kernel refuses to say which executable `pid` runs (`/proc/PID/exe` needs ptrace access).
-    static func executableDenied(_ pid: Int32) -> Bool {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        return readlink("/proc/\(pid)/exe", &buffer, buffer.count) < 0 && (errno == EACCES || errno == EPERM)
     }
 }

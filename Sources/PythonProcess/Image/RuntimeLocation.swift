@@ -19,13 +19,13 @@ public struct RuntimeLocation: Sendable {
     }
 
     static func candidateImages(pid: Int32, mappings: MappingTable) -> [String] {
-        PythonImage.candidates(executable: try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe"),
+        PythonImage.candidates(executable: ProcReader.executable(pid: pid),
                                paths: mappings.paths)
     }
 
     /// `path` through `/proc/PID/root`, so a target in another mount namespace works.
     public static func localPath(_ path: String, pid: Int32) -> String {
-        let rooted = "/proc/\(pid)/root" + path
+        let rooted = ProcPaths.root(pid: pid) + path
         return FileManager.default.fileExists(atPath: rooted) ? rooted : path
     }
 

@@ -127,8 +127,9 @@ public struct ReadOnlySnapshot: Sendable {
     }
 
     /// The target's argv, as `/proc/PID/cmdline` gives it.
+    /// At most 1 MiB of it (the target's own, untrusted); empty arguments are left out.
     static func commandLine(_ pid: Int32) -> [String]? {
-        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
-        return data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        guard let arguments = try? ProcReader.commandLine(pid: pid, limitBytes: 1 << 20) else { return nil }
+        return arguments.filter { !$0.isEmpty }
     }
 }

@@ -80,8 +80,8 @@ struct Watch: ParsableCommand {
             signal(SIGINT, SIG_IGN)
             stop.setEventHandler { watcher.stop() }
             stop.resume()
-            let arguments = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
-            let name = arguments.split(separator: "\0").joined(separator: " ")
+            let arguments = (try? ProcReader.commandLine(pid: pid)) ?? []
+            let name = arguments.filter { !$0.isEmpty }.joined(separator: " ")
             timeline = watcher.run(command: name, progress: { printError("memlens: \($0)") }, record: record)
         } else {
             timeline = try reportingErrors { try WatchLauncher.run(command, options: options, quietStdout: report.json, record: record) }
