@@ -27,7 +27,7 @@ let package = Package(
     targets: [
         .target(
             name: "SafeFiles",
-            dependencies: [.product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["ProcFS", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: swiftSettings
         ),
         .target(

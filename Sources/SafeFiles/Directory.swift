@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ProcFS
 public import SystemPackage
 
 /// A folder held open by descriptor. Every name inside it is one path
@@ -64,7 +65,7 @@ public final class Directory: Sendable {
     /// component, so a `/tmp` that is a symbolic link there is refused rather
     /// than followed on this side of the container.
     public static func temporary(ofProcess pid: Int32) throws(FileSafetyError) -> Directory {
-        let rootPath = "/proc/\(pid)/root"
+        let rootPath = ProcPaths.root(pid: pid)
         let root = Glibc.open(rootPath, openPath | O_DIRECTORY | O_CLOEXEC)
         guard root >= 0 else { throw .system(rootPath, "cannot open the process's root folder", Errno(rawValue: errno)) }
         defer { close(root) }
@@ -74,7 +75,7 @@ public final class Directory: Sendable {
         // The target runs what memlens puts there: only root, memlens's user
         // and the target's own user may be able to swap it.
         var process = stat(), rootInfo = stat(), tmpInfo = stat()
-        guard stat("/proc/\(pid)", &process) == 0, fstat(root, &rootInfo) == 0, fstat(fd, &tmpInfo) == 0 else {
+        guard stat(ProcPaths.directory(pid: pid), &process) == 0, fstat(root, &rootInfo) == 0, fstat(fd, &tmpInfo) == 0 else {
             throw .system(folder.path, "cannot check the process's /tmp", Errno(rawValue: errno))
         }
         let users: Set<UInt32> = [geteuid(), UInt32(process.st_uid)]
