@@ -34,12 +34,16 @@ public final class TypeNames {
 
     private func lookUp(_ address: UInt64) -> Entry? {
         guard address != 0, address & 7 == 0 else { return nil }
-        guard let metatype = try? memory.pointer(at: address &+ 8) else { return nil }  // ob_type
+        // One read of the type's head: ob_type at 8, then tp_name and tp_basicsize where the layout puts them.
+        let end = max(typeName, typeBasicSize, 8)  // 3.13+ from the target's own table: bounded before it sizes a read
+        guard end < 4096, let head = try? memory.bytes(at: address, count: Int(end) + 8) else { return nil }
+        let metatype = head.loadWord(at: 8)
         if metatype != typeType {
             guard metatype != 0, metatype & 7 == 0, let meta = try? memory.pointer(at: metatype &+ 8), meta == typeType else { return nil }
         }
-        guard let basic = try? memory.pointer(at: address &+ typeBasicSize), let namePointer = try? memory.pointer(at: address &+ typeName),
-              basic > 0, basic < 1 << 20, let name = try? memory.cString(at: namePointer, maxLength: 128), !name.isEmpty,
+        let basic = head.loadWord(at: Int(typeBasicSize))
+        guard basic > 0, basic < 1 << 20, let name = try? memory.cString(at: head.loadWord(at: Int(typeName)), maxLength: 128),
+              !name.isEmpty,
               name.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) else { return nil }
         return Entry(name: name, basicBytes: basic)
     }
