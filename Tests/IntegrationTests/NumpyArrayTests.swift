@@ -19,7 +19,7 @@ struct NumpyArrayTests {
 
     /// numpy 2.x with pandas on every pyenv 3.10–3.13 and Debian's 3.14 and 3.15; numpy 1.26 on 3.12 (its newest wheel).
     static let cases: [Case] = {
-        let latest = PythonInterpreter.of(minors: ["3.10", "3.11", "3.12", "3.13"]) + SidPython.installed.map(\.interpreter)
+        let latest = PythonInterpreter.of(minors: ["3.10", "3.11", "3.12", "3.13"]) + PythonInterpreter.modern
         let old = PythonInterpreter.of(minors: ["3.12"])
         return latest.map { Case(python: $0, packages: ["--only-binary=:all:", "numpy", "pandas"], venv: "numpy2-pandas") }
             + old.map { Case(python: $0, packages: ["--only-binary=:all:", "numpy<2"], venv: "numpy1") }

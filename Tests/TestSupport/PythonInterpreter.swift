@@ -72,7 +72,10 @@ public struct PythonInterpreter: Sendable, CustomStringConvertible, Hashable {
 
     /// ``installed``, then Debian's 3.14 and 3.15 (``SidPython``), for the tests that run every version:
     /// a missing sid root is a ``missing`` placeholder that fails (unless ``allowsNone``).
-    public static let withModern: [PythonInterpreter] = installed + SidPython.installed.map(\.interpreter)
+    public static let withModern: [PythonInterpreter] = installed + modern
+
+    /// Debian's 3.14 and 3.15 alone (each asked its version once), or the placeholder without the root.
+    public static let modern: [PythonInterpreter] = SidPython.installed.map(\.interpreter)
 
     /// ``installed`` of the given minor versions (`["3.8", "3.9"]`), or the
     /// placeholder when none of them is found, unless ``allowsNone``.
