@@ -1,5 +1,6 @@
 import Foundation
 import ProcFS
+public import ProcessModels
 
 /// A read-only census of a live CPython 3.8–3.13 process: nothing runs in the
 /// target. It is stopped (every thread, ``ThreadStopper``) only while its

@@ -1,4 +1,5 @@
 import Foundation
+public import ProcessModels
 
 extension Census {
     /// A census of the heap in the ELF core file at `path` (the kernel's, or
