@@ -100,7 +100,9 @@ extension MLHWriter {
             var header = metadata
             header.format = Int(SnapshotFile.formatVersion)
             header.source = nil
-            let json = (try? JSONEncoder().encode(header)) ?? Data("{}".utf8)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys  // the same heap gives the same bytes
+            let json = (try? encoder.encode(header)) ?? Data("{}".utf8)
             out.bytes += SnapshotFile.magic + Self.le32(Int(SnapshotFile.formatVersion)) + Self.le32(json.count) + Array(json)
         }
         let start = out.bytes.count

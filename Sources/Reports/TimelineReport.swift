@@ -98,9 +98,9 @@ public enum TimelineReport {
             page += "</div>\n"
         }
         page += eventsTable(timeline)
-        let data = try JSONEncoder().encode(ChartData(t: timeline.samples.map(\.t), rss: timeline.samples.map(\.rss_bytes),
-                                                      writable: timeline.samples.map(\.writable_bytes)))
-        page += "<script type=\"application/json\" id=\"data\">\(HTML.escapeScript(String(decoding: data, as: UTF8.self)))</script>\n"
+        let data = try JSONOutput.string(ChartData(t: timeline.samples.map(\.t), rss: timeline.samples.map(\.rss_bytes),
+                                                   writable: timeline.samples.map(\.writable_bytes)))
+        page += "<script type=\"application/json\" id=\"data\">\(HTML.escapeScript(data))</script>\n"
         page += "<script>\(script)</script>\n</body></html>\n"
         return page
     }
