@@ -104,6 +104,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "OutputGoldenTests",
+            dependencies: ["HeapGraph", "HeapAnalysis", "Reports", "ProcFS", "ProcessModels", "TestSupport", "memlens"],
+            exclude: ["Golden", "Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ProcFSTests",
             dependencies: ["ProcFS", "TestSupport"],
             resources: [.copy("Fixtures")],
