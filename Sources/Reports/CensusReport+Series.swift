@@ -3,8 +3,8 @@ public import ProcessModels
 extension CensusReport {
     /// One line per census as it is taken (`census --every`).
     public static func progressLine(_ census: CensusResult, index: Int) -> String {
-        "#\(index) \(census.objects) objects, \(ByteFormat.string(census.total_size)), paused " +
-            "\(ByteFormat.formatDecimal(census.pause_ms, places: 1)) ms"
+        "#\(index) \(census.objects) objects, \(ByteFormat.string(census.totalSize)), paused " +
+            "\(ByteFormat.formatDecimal(census.pauseMilliseconds, places: 1)) ms"
     }
 
     /// The growth table of a series: the `top` types with the largest size change.
@@ -12,16 +12,16 @@ extension CensusReport {
         guard let first = series.censuses.first, let last = series.censuses.last else { return "" }
         let seconds = last.seconds - first.seconds
         var out = "\(series.censuses.count) censuses over \(ByteFormat.formatDecimal(seconds, places: 1)) s: objects "
-            + "\(first.result.objects) → \(last.result.objects), \(ByteFormat.string(first.result.total_size)) → " +
-                "\(ByteFormat.string(last.result.total_size))\n"
+            + "\(first.result.objects) → \(last.result.objects), \(ByteFormat.string(first.result.totalSize)) → " +
+                "\(ByteFormat.string(last.result.totalSize))\n"
         var table = TextTable(headers: ["Δ Count", "Δ Size", "Size/min", "Count", "Type"], leftAligned: [4])
         let rows = series.growth()
         for row in rows.prefix(top) {
-            let perMinute = abs(row.bytes_per_minute) < 0x1p64 ? UInt64(abs(row.bytes_per_minute)) : .max  // a Double past 2^64 traps
+            let perMinute = abs(row.bytesPerMinute) < 0x1p64 ? UInt64(abs(row.bytesPerMinute)) : .max  // a Double past 2^64 traps
             table.rows.append([
-                signed(Int64(row.count_delta)), (row.size_delta < 0 ? "-" : "+") + ByteFormat.string(row.size_delta.magnitude),
-                (row.bytes_per_minute < 0 ? "-" : "+") + ByteFormat.string(perMinute),
-                String(row.last_count), row.type + (row.monotonic ? "  ↑ grew every time" : ""),
+                signed(Int64(row.countDelta)), (row.sizeDelta < 0 ? "-" : "+") + ByteFormat.string(row.sizeDelta.magnitude),
+                (row.bytesPerMinute < 0 ? "-" : "+") + ByteFormat.string(perMinute),
+                String(row.lastCount), row.type + (row.monotonic ? "  ↑ grew every time" : ""),
             ])
         }
         out += rows.isEmpty ? "No type changed.\n" : table.render()

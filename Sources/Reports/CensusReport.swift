@@ -6,24 +6,25 @@ public enum CensusReport {
     /// Header lines, the generations, and the `top` largest types.
     public static func text(_ census: CensusResult, top: Int) -> String {
         var out = "Python \(census.python), pid \(census.pid): \(census.objects) GC-tracked objects, "
-            + "\(ByteFormat.string(census.total_size)) (sys.getsizeof), \(census.threads) Python thread"
-            + (census.threads == 1 ? "" : "s") + ", \(census.os_threads) OS thread" + (census.os_threads == 1 ? "" : "s") + "\n"
-        if let core = census.core_file {
-            out += "Read from core file \(core): \(ByteFormat.string(census.copied_bytes)) of memory; "
+            + "\(ByteFormat.string(census.totalSize)) (sys.getsizeof), \(census.threads) Python thread"
+            + (census.threads == 1 ? "" : "s") + ", \(census.osThreads) OS thread" + (census.osThreads == 1 ? "" : "s") + "\n"
+        if let core = census.coreFile {
+            out += "Read from core file \(core): \(ByteFormat.string(census.copiedBytes)) of memory; "
         } else {
-            out += "Paused \(ByteFormat.formatDecimal(census.pause_ms, places: 1)) ms to copy \(ByteFormat.string(census.copied_bytes)); "
+            out += "Paused \(ByteFormat.formatDecimal(census.pauseMilliseconds, places: 1)) ms to copy "
+                + "\(ByteFormat.string(census.copiedBytes)); "
         }
-        out += "walked in \(ByteFormat.formatDecimal(census.walk_ms, places: 1)) ms"
+        out += "walked in \(ByteFormat.formatDecimal(census.walkMilliseconds, places: 1)) ms"
             + (census.attempts > 1 ? " (\(census.attempts) tries: the collector was running)" : "") + "\n"
         let generations = census.generations.enumerated().map { index, g in
             "gen\(index) \(g.objects) objects (count \(g.count)/\(g.threshold))"
         }
-        out += "GC: " + generations.joined(separator: ", ") + ", permanent (gc.freeze) \(census.permanent_objects) objects, "
-            + ByteFormat.string(census.permanent_size) + (census.includes_frozen ? " (counted below)" : " (not counted below; " +
+        out += "GC: " + generations.joined(separator: ", ") + ", permanent (gc.freeze) \(census.permanentObjects) objects, "
+            + ByteFormat.string(census.permanentSize) + (census.includesFrozen ? " (counted below)" : " (not counted below; " +
                 "--frozen)") + "\n"
         if let arenas = census.arenas {
             out += "pymalloc: \(arenas.count) arena" + (arenas.count == 1 ? "" : "s") + ", \(ByteFormat.string(arenas.bytes)), "
-                + "\(ByteFormat.string(arenas.used_bytes)) in allocated blocks (\(percent(arenas.used_bytes, of: arenas.bytes))%)\n"
+                + "\(ByteFormat.string(arenas.usedBytes)) in allocated blocks (\(percent(arenas.usedBytes, of: arenas.bytes))%)\n"
         }
         out += "\n"
         var table = TextTable(headers: ["Count", "%", "Size", "%", "Type"], leftAligned: [4])
@@ -32,7 +33,7 @@ public enum CensusReport {
             approximate = approximate || !row.exact
             table.rows.append([
                 String(row.count), percent(UInt64(row.count), of: UInt64(census.objects)),
-                ByteFormat.string(row.size), percent(row.size, of: census.total_size),
+                ByteFormat.string(row.size), percent(row.size, of: census.totalSize),
                 row.type + (row.exact ? "" : " ~"),
             ])
         }

@@ -13,7 +13,7 @@ public enum TimelineReport {
         switch record {
         case .start(let timeline):
             try line("start", Header(pid: timeline.pid, command: timeline.command, python: timeline.python,
-                                     interval_seconds: timeline.interval_seconds, census_every_seconds: timeline.census_every_seconds))
+                                     interval_seconds: timeline.intervalSeconds, census_every_seconds: timeline.censusEverySeconds))
         case .sample(let sample): try line("sample", sample)
         case .census(let census): try line("census", census)
         case .event(let event): try line("event", event)
@@ -47,17 +47,17 @@ public enum TimelineReport {
     /// The summary for stderr when the watch stops.
     public static func summary(_ timeline: Timeline) -> String {
         let summary = TimelineSummary(timeline)
-        var lines = ["memlens: watched pid \(summary.pid) for \(ByteFormat.formatDecimal(summary.duration_seconds, places: 1)) s "
+        var lines = ["memlens: watched pid \(summary.pid) for \(ByteFormat.formatDecimal(summary.durationSeconds, places: 1)) s "
             + "(\(summary.samples) samples, \(summary.censuses) censuses; \(summary.ended))"]
-        if let rss = summary.rss_bytes, let writable = summary.writable_bytes {
+        if let rss = summary.rssBytes, let writable = summary.writableBytes {
             lines.append("  RSS \(ByteFormat.string(rss.first)) → \(ByteFormat.string(rss.last)) (peak \(ByteFormat.string(rss.peak))), "
                 + "writable \(ByteFormat.string(writable.first)) → \(ByteFormat.string(writable.last)) (peak \(ByteFormat.string(writable.peak)))")
         }
         lines.append("  events: " + TimelineEvent.Kind.allCases.map { "\(summary.events[$0.rawValue] ?? 0) \($0.rawValue)" }.joined(separator: ", "))
-        if summary.collections_timed > 0 || summary.imports_timed > 0 {
-            lines.append("  agent: \(summary.imports_timed) imports timed; \(summary.collections_timed) collections, "
-                + "\(ByteFormat.formatDecimal(summary.collection_pause_ms, places: 1)) ms paused in all (longest "
-                + "\(ByteFormat.formatDecimal(summary.longest_pause_ms, places: 2)) ms)")
+        if summary.collectionsTimed > 0 || summary.importsTimed > 0 {
+            lines.append("  agent: \(summary.importsTimed) imports timed; \(summary.collectionsTimed) collections, "
+                + "\(ByteFormat.formatDecimal(summary.collectionPauseMilliseconds, places: 1)) ms paused in all (longest "
+                + "\(ByteFormat.formatDecimal(summary.longestPauseMilliseconds, places: 2)) ms)")
         }
         for event in summary.steps {
             lines.append("  \(ByteFormat.formatDecimal(event.t, places: 2)) s  \(event.label)")
@@ -68,7 +68,7 @@ public enum TimelineReport {
     /// An event's one line on the page: its label, and for an import the
     /// agent timed, the time and writable change.
     static func text(_ event: TimelineEvent) -> String {
-        guard event.kind == .import, let ms = event.duration_ms else { return event.label }
+        guard event.kind == .import, let ms = event.durationMilliseconds else { return event.label }
         let bytes = event.bytes.map { String(format: ", %+.2f MiB writable", Double($0) / 1_048_576) } ?? ""
         return event.label + " (" + ByteFormat.formatDecimal(ms, places: 2) + " ms" + bytes + ")"
     }
@@ -85,7 +85,7 @@ public enum TimelineReport {
             <h1>\(HTML.escape(title))</h1>
             <p class="meta">\(HTML.escape(timeline.command)) · Python \(HTML.escape(timeline.python ?? "not found")) ·
             \(ByteFormat.formatDecimal(timeline.durationSeconds, places: 1)) s, \(timeline.samples.count) samples every
-            \(ByteFormat.formatDecimal(timeline.interval_seconds * 1000, places: 0)) ms, \(timeline.censuses.count) censuses · ended: \(HTML.escape(timeline.ended))</p>
+            \(ByteFormat.formatDecimal(timeline.intervalSeconds * 1000, places: 0)) ms, \(timeline.censuses.count) censuses · ended: \(HTML.escape(timeline.ended))</p>
             <div id="readout" class="readout">Hover over the chart for values.</div>
 
             """
@@ -98,8 +98,8 @@ public enum TimelineReport {
             page += "</div>\n"
         }
         page += eventsTable(timeline)
-        let data = try JSONOutput.string(ChartData(t: timeline.samples.map(\.t), rss: timeline.samples.map(\.rss_bytes),
-                                                   writable: timeline.samples.map(\.writable_bytes)))
+        let data = try JSONOutput.string(ChartData(t: timeline.samples.map(\.t), rss: timeline.samples.map(\.rssBytes),
+                                                   writable: timeline.samples.map(\.writableBytes)))
         page += "<script type=\"application/json\" id=\"data\">\(HTML.escapeScript(data))</script>\n"
         page += "<script>\(script)</script>\n</body></html>\n"
         return page

@@ -13,7 +13,7 @@ enum TimelineSVG {
 
     static func chart(_ timeline: Timeline) -> String {
         let samples = thinned(timeline.samples, to: 1500)
-        let t1 = max(timeline.durationSeconds, timeline.interval_seconds)
+        let t1 = max(timeline.durationSeconds, timeline.intervalSeconds)
         let yMax = niceCeiling(Double(max(timeline.peaks.rss, 1 << 20)) * 1.05)
         func x(_ t: Double) -> Double { left + (right - left) * min(max(t / t1, 0), 1) }
         func y(_ bytes: UInt64) -> Double { bottom - (bottom - top) * Double(bytes) / yMax }
@@ -33,15 +33,15 @@ enum TimelineSVG {
         }
         svg += "\n"
         // Growth and drop steps, shaded under everything else.
-        for event in timeline.events where event.from_t != nil {
-            let x0 = x(event.from_t ?? event.t), x1 = max(x(event.t), x0 + 2)
+        for event in timeline.events where event.fromT != nil {
+            let x0 = x(event.fromT ?? event.t), x1 = max(x(event.t), x0 + 2)
             svg += "<rect x=\"\(f(x0))\" y=\"\(f(top))\" width=\"\(f(x1 - x0))\" height=\"\(f(bottom - top))\" fill=\"\(colors[event.kind] ?? "#999")\" opacity=\"0.12\">"
                 + "<title>\(HTML.escape(event.label))</title></rect>\n"
         }
         if let first = samples.first, let last = samples.last {
             // Writable from the baseline; the rest of RSS stacked on it.
-            let writable = samples.map { point(x($0.t), y($0.writable_bytes)) }
-            let rss = samples.map { point(x($0.t), y(max($0.rss_bytes, $0.writable_bytes))) }
+            let writable = samples.map { point(x($0.t), y($0.writableBytes)) }
+            let rss = samples.map { point(x($0.t), y(max($0.rssBytes, $0.writableBytes))) }
             svg += "<polygon fill=\"#f4a582\" points=\"\(point(x(first.t), bottom)) \(writable.joined(separator: " ")) \(point(x(last.t), bottom))\"><title>writable (Private_Dirty)</title></polygon>\n"
             svg += "<polygon fill=\"#92c5de\" points=\"\(rss.joined(separator: " ")) \(writable.reversed().joined(separator: " "))\"><title>rest of RSS</title></polygon>\n"
             svg += "<polyline fill=\"none\" stroke=\"#2166ac\" stroke-width=\"1\" points=\"\(rss.joined(separator: " "))\"/>\n"
@@ -53,7 +53,7 @@ enum TimelineSVG {
             let px = x(event.t), color = colors[event.kind] ?? "#999"
             let rowY = event.kind == .import ? 12.0 : event.kind == .collection ? 24.0 : 36.0
             svg += "<g class=\"marker \(event.kind.rawValue)\"><title>\(ByteFormat.formatDecimal(event.t, places: 2)) s: \(HTML.escape(TimelineReport.text(event)))</title>"
-                + "<line x1=\"\(f(px))\" x2=\"\(f(px))\" y1=\"\(f(rowY))\" y2=\"\(f(event.from_t == nil ? top : bottom))\" stroke=\"\(color)\" stroke-width=\"1\" opacity=\"0.5\"/>"
+                + "<line x1=\"\(f(px))\" x2=\"\(f(px))\" y1=\"\(f(rowY))\" y2=\"\(f(event.fromT == nil ? top : bottom))\" stroke=\"\(color)\" stroke-width=\"1\" opacity=\"0.5\"/>"
                 + "<circle cx=\"\(f(px))\" cy=\"\(f(rowY))\" r=\"4\" fill=\"\(color)\"/></g>\n"
             if event.kind == .growth || event.kind == .drop {
                 let labelY = top + 14 + Double(row % 4) * 14

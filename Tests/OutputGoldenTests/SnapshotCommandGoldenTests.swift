@@ -53,7 +53,7 @@ struct SnapshotCommandGoldenTests {
         ("export-mlh", ["export", "@/older.mlh", "--format", "mlh", "-o", "@/out.mlh"]),
         ("export-dot", ["export", "@/older.mlh", "--format", "dot", "-o", "@/out.dot", "--top", "5"]),
         ("report", ["report", "@/older.mlh", "-o", "@/out.html"]),
-        ("report-two-json", ["report", "@/older.mlh", "@/newer.mlh", "-o", "@/out.html", "--json"]),
+        ("report-two-json", ["report", "@/older.mlh", "@/newer.mlh", "-o", "@/two.html", "--json"]),
         ("missing-file", ["summary", "@/nothing.mlh"]),
     ]
 
