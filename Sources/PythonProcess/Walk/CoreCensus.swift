@@ -1,4 +1,5 @@
 import Foundation
+import ProcessModels
 
 extension Census {
     /// A census of the heap in the ELF core file at `path` (the kernel's, or
@@ -53,8 +54,8 @@ extension Census {
         } catch {
             let missing = candidates.filter { !FileManager.default.isReadableFile(atPath: local($0)) }
             guard missing.isEmpty else {
-                let hint = executable == nil ? " (pass --exe with the Python executable; its libpython is looked for beside it and in " +
-                    "../lib)" : ""
+                let hint: HintedText = executable == nil ? " (pass \(UsageHint.pythonExecutable) with the Python executable; " +
+                    "its libpython is looked for beside it and in ../lib)" : ""
                 throw .coreFile(path: path, detail: "files the process mapped are not on this machine: " +
                     "\(missing.joined(separator: ", "))\(hint)")
             }
@@ -112,7 +113,7 @@ extension Census {
         case .unreadable(_, let address, _):
             return .coreFile(path: path, detail: "address 0x\(String(address, radix: 16)) is neither in the core nor in a file it names"
                 + " (a mapped file missing, or changed since?)")
-        default: return .coreFile(path: path, detail: error.description)
+        default: return .coreFile(path: path, detail: HintedText(error.description))
         }
     }
 }

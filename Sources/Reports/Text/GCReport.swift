@@ -39,7 +39,7 @@ public enum GCReport {
             out += uncollectable.render()
         }
         if !insight.advice.isEmpty {
-            out += "\nadvice\n" + insight.advice.map { "  - " + $0 + "\n" }.joined()
+            out += "\nadvice\n" + insight.advice.map { "  - " + $0.rendered(\.flag) + "\n" }.joined()
         }
         return out
     }
@@ -75,7 +75,7 @@ public enum GCReport {
             garbage_by_type: insight.garbage.map { TypeCount(type: $0.type, count: $0.count) },
             uncollectable_by_type: insight.uncollectable.map { TypeCount(type: $0.type, count: $0.count) }, garbage: o.garbage,
             full_collection_ms: o.fullSeconds.map { $0 * 1000 }, allocations_per_second: insight.allocationsPerSecond,
-            advice: insight.advice)
+            advice: insight.advice.map { $0.rendered(\.flag) })
         return try JSONOutput.string(document)
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeapGraph
+import ProcessModels
 import Reports
 
 /// Flags every report command takes.
@@ -50,9 +51,14 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     } catch let exit as ExitCode {
         throw exit
     } catch {
-        printError("error: \(error)")
+        printError("error: " + errorText(error))
         throw ExitCode.failure
     }
+}
+
+/// An error's one line, its hints spelled as this command line's flags (``UsageHint/flag``).
+func errorText(_ error: any Error) -> String {
+    (error as? any HintedError)?.message.rendered(\.flag) ?? "\(error)"
 }
 
 /// Writes a line to stderr (diagnostics and progress never go to stdout),
