@@ -26,9 +26,7 @@ public enum TimelineReport {
     }
 
     private static func line(_ kind: String, _ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let body = String(decoding: try encoder.encode(value), as: UTF8.self)
+        let body = try JSONOutput.string(value, layout: .slashesEscaped)
         return "{\"record\":\"\(kind)\"," + body.dropFirst() + "\n"
     }
 
@@ -39,9 +37,7 @@ public enum TimelineReport {
 
     /// `watch --json`: the summary as one document.
     public static func summaryJSON(_ timeline: Timeline) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        return String(decoding: try encoder.encode(TimelineSummary(timeline)), as: UTF8.self)
+        try JSONOutput.string(TimelineSummary(timeline), layout: .pretty)
     }
 
     /// The summary for stderr when the watch stops.

@@ -82,13 +82,3 @@ public enum SummaryReport {
         return try JSONOutput.string(document)
     }
 }
-
-/// One JSON document for `--json` output: sorted keys, no escaped slashes.
-public enum JSONOutput {
-    /// Encodes `value` as compact JSON with sorted keys.
-    public static func string(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-}
