@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 
 extension MLHWriter {
     /// The objects of the chunk being filled: its columns, referents and values.
@@ -112,7 +113,7 @@ extension MLHWriter {
         for i in 0..<4 { out.bytes[start + 1 + i] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(i))) }
         out.bytes.withUnsafeBytes { crc.update(UnsafeRawBufferPointer(rebasing: $0[checksummed...])) }
         guard failure == nil else { return out.bytes.removeAll(keepingCapacity: true) }
-        do { try out.flushIfFull() } catch { failure = error }
+        do { try out.flushIfFull() } catch { failure = SnapshotError(error) }
     }
 
     /// A section of bytes known in full.

@@ -28,7 +28,7 @@ struct LayerTests {
         "SafeFiles": ["ProcFS"],
         "ProcessModels": [],
         "CProcessAccess": [],
-        "HeapGraph": ["SafeFiles", "Darwin"],  // Darwin: AtomicFile's `#if canImport` branch
+        "HeapGraph": ["SafeFiles"],
         "HeapAnalysis": ["HeapGraph", "ProcessModels"],
         "ProcFS": [],
         // the read-only snapshot builds the graph; cores and ELF files are opened as regular files only (SafeFiles)
@@ -38,7 +38,7 @@ struct LayerTests {
         "Fragmentation": ["ProcFS", "PythonProcess"],
         // Reports renders HeapAnalysis/ProcFS/ProcessModels values and Fragmentation's
         // FragAnalysis, ArenaMap and MallocStats (models in a target that also reads live arenas).
-        "Reports": ["HeapGraph", "HeapAnalysis", "ProcFS", "ProcessModels", "Fragmentation"],
+        "Reports": ["HeapGraph", "HeapAnalysis", "ProcFS", "ProcessModels", "Fragmentation", "SafeFiles"],
         // watch's sampler (live reads); the timeline model it fills (and Reports renders) is in ProcessModels.
         "Timeline": ["ProcFS", "PythonProcess", "Fragmentation", "ProcessModels"],
         // serve: Prometheus exposition over HTTP, fed by /proc and the census.

@@ -1,5 +1,6 @@
 import HeapAnalysis
 public import HeapGraph
+public import SafeFiles
 
 /// Writes a snapshot as a V8 heap snapshot (`.heapsnapshot`), the JSON that
 /// Chrome DevTools → Memory → Load reads, laid out as V8's
@@ -22,7 +23,7 @@ public enum HeapSnapshotWriter {
     static let edgeFields = ["type", "name_or_index", "to_node"]
 
     /// Writes `graph` to `path` through a temporary file renamed into place, mode 0600.
-    public static func write(_ graph: HeapGraph, to path: String) throws(SnapshotError) {
+    public static func write(_ graph: HeapGraph, to path: String) throws(FileSafetyError) {
         let kinds = ReferenceKinds(graph)
         let start = HeapRoots.startNodes(of: graph)
         let userRoots = graph.roots.filter { $0.kind == "module" || $0.kind == "thread" }
@@ -43,7 +44,7 @@ public enum HeapSnapshotWriter {
         var strings = InternedStrings(firstIndex: textCount + 1)
         let fieldCount = UInt64(nodeFields.count)
 
-        try AtomicFile.write(to: path) { (out: inout OutputBuffer) throws(SnapshotError) in
+        try AtomicOutput.write(to: path) { (out: inout OutputBuffer) throws(FileSafetyError) in
             writeMeta(&out, nodeCount: graph.count + 2, edgeCount: graph.edgeCount + 1 + rootEdges.count + gcRoots.count)
             out.append(",\n\"nodes\":[")
             func node(_ kind: NodeKind, name: UInt32, id: UInt64, size: UInt64, edges: Int, first: Bool = false) {
@@ -76,7 +77,7 @@ public enum HeapSnapshotWriter {
             for root in rootEdges { edge(root.kind, UInt64(strings.index(root.name)), to: Int(root.object) + 2) }
             for (position, root) in gcRoots.enumerated() { edge(.element, UInt64(position + 1), to: Int(root) + 2) }
             for i in 0..<graph.count {
-                try kinds.forEachReference(of: i) { (target: Int, kind: ReferenceKind, name: ReferenceName) throws(SnapshotError) in
+                try kinds.forEachReference(of: i) { (target: Int, kind: ReferenceKind, name: ReferenceName) throws(FileSafetyError) in
                     let nameOrIndex: UInt64 = switch name {
                     case .index(let position): UInt64(position)
                     case .text(let text): UInt64(strings.index(text))

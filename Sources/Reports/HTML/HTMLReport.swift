@@ -2,6 +2,7 @@ import Foundation
 public import HeapAnalysis
 public import HeapGraph
 import ProcessModels
+public import SafeFiles
 
 /// `memlens report`: one self-contained HTML page (no network, nothing
 /// fetched, readable with scripts off): header, memory composition, a
@@ -18,9 +19,9 @@ public enum HTMLReport {
     /// Writes the page to `output` (temporary name beside it, renamed into place, mode 0600); returns its size in bytes.
     @discardableResult
     public static func write(_ report: HeapReportContents, olderPath: String?, path: String,
-        to output: String) throws(SnapshotError) -> Int {
+        to output: String) throws(FileSafetyError) -> Int {
         let page = render(report, olderPath: olderPath, path: path)
-        try AtomicFile.write(to: output) { (out: inout OutputBuffer) throws(SnapshotError) in out.append(page) }
+        try AtomicOutput.write(to: output) { (out: inout OutputBuffer) throws(FileSafetyError) in out.append(page) }
         return page.utf8.count
     }
 

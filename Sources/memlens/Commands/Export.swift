@@ -2,6 +2,7 @@ import ArgumentParser
 import HeapAnalysis
 import HeapGraph
 import Reports
+import SafeFiles
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -67,7 +68,7 @@ struct Export: ParsableCommand {
                 let chosen = TopDominators(sizes, top: top.value, under: rootIndex)
                 written = chosen.objects.count
                 let text = DominatorsDOT.render(chosen, graph: graph, sizes: sizes)
-                try AtomicFile.write(to: output) { (out: inout OutputBuffer) throws(SnapshotError) in out.append(text) }
+                try AtomicOutput.write(to: output) { (out: inout OutputBuffer) throws(FileSafetyError) in out.append(text) }
             }
         }
         printError("wrote \(written) objects to \(output)")

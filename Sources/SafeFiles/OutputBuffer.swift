@@ -1,16 +1,17 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-import SafeFiles
-import SystemPackage
+public import SystemPackage
 
-/// A growable byte buffer that `AtomicFile` drains to disk as it fills.
+/// A growable byte buffer that an ``AtomicOutput`` drains to disk as it fills.
 public struct OutputBuffer {
-    var bytes: [UInt8] = []
+    /// What is not written yet (a writer may patch it in place before it is flushed).
+    public var bytes: [UInt8] = []
     let descriptor: FileDescriptor
     let path: String
+
+    /// A buffer writing to `descriptor`, the file at `path`.
+    public init(descriptor: FileDescriptor, path: String) {
+        self.descriptor = descriptor
+        self.path = path
+    }
 
     /// Appends UTF-8 text.
     public mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
@@ -59,32 +60,28 @@ public struct OutputBuffer {
     }
 
     /// Writes out the buffer once it holds a megabyte or more.
-    public mutating func flushIfFull() throws(SnapshotError) {
+    public mutating func flushIfFull() throws(FileSafetyError) {
         if bytes.count >= 1 << 20 { try flush() }
     }
 
-    mutating func flush() throws(SnapshotError) {
+    /// Writes out the buffer.
+    public mutating func flush() throws(FileSafetyError) {
         do {
             _ = try bytes.withUnsafeBytes { try descriptor.writeAll($0) }
         } catch {
-            throw SnapshotError(path: path, offset: nil, reason: "write failed: \(error)")
+            throw FileSafetyError(path: path, reason: "write failed: \(error)")
         }
         bytes.removeAll(keepingCapacity: true)
     }
 }
 
-/// Writes a file under a new temporary name beside it and renames it into
-/// place when complete, so a reader never sees half a file (``AtomicOutput``:
-/// created `O_EXCL|O_NOFOLLOW`, mode 0600, flushed before the rename).
-public enum AtomicFile {
-    /// Creates `path` (mode 0600) with what `body` appends to the buffer.
+extension AtomicOutput {
+    /// Creates `path` (mode 0600) with what `body` appends to the buffer,
+    /// drained to disk as it fills; nothing is left at `path` if `body` throws.
     public static func write(
-        to path: String, _ body: (inout OutputBuffer) throws(SnapshotError) -> Void
-    ) throws(SnapshotError) {
-        let output: AtomicOutput
-        do { output = try AtomicOutput(path: path) } catch {
-            throw SnapshotError(path: path, offset: nil, reason: error.reason)
-        }
+        to path: String, _ body: (inout OutputBuffer) throws(FileSafetyError) -> Void
+    ) throws(FileSafetyError) {
+        let output = try AtomicOutput(path: path)
         var buffer = OutputBuffer(descriptor: output.descriptor, path: path)
         do {
             try body(&buffer)
@@ -93,19 +90,6 @@ public enum AtomicFile {
             output.abandon()
             throw error
         }
-        do { try output.commit() } catch {
-            throw SnapshotError(path: path, offset: nil, reason: error.reason)
-        }
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// `withUnsafeBytes` for a body that throws only `SnapshotError`.
-    func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws(SnapshotError) -> R) throws(SnapshotError) -> R {
-        var result: Result<R, SnapshotError>?
-        withUnsafeBytes { raw in
-            result = Result { () throws(SnapshotError) -> R in try body(raw) }
-        }
-        return try result!.get()
+        try output.commit()
     }
 }
