@@ -3,8 +3,9 @@ import HeapAnalysis
 import HeapGraph
 import Reports
 
-struct Dupes: ParsableCommand {
+struct DupesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "dupes",
         abstract: "Strings and bytes held many times with the same value.",
         discussion: """
             Every copy after the first is memory that interning (sys.intern) or a cache

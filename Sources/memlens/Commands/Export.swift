@@ -4,8 +4,9 @@ import HeapGraph
 import Reports
 import SafeFiles
 
-struct Export: ParsableCommand {
+struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Convert a snapshot to another tool's format.",
         discussion: """
             heapsnapshot: the V8 heap snapshot Chrome DevTools loads (Memory → Load):

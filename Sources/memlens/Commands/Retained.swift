@@ -3,8 +3,9 @@ import HeapAnalysis
 import HeapGraph
 import Reports
 
-struct Retained: ParsableCommand {
+struct RetainedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "retained",
         abstract: "What keeps memory alive: retained sizes from the dominator tree.",
         discussion: """
             An object's retained size is what would be freed if it were: its own size
@@ -58,10 +59,4 @@ struct Retained: ParsableCommand {
         try report.emit(text: RetainedReport.objectsText(graph, sizes, objects: objects),
                         json: RetainedReport.objectsJSON(graph, sizes, objects: objects))
     }
-}
-
-/// Parses `0x7f…` or `7f…` (hex) into an address.
-func parseAddress(_ text: String) -> UInt64? {
-    let digits = text.lowercased().hasPrefix("0x") ? String(text.dropFirst(2)) : text
-    return UInt64(digits, radix: 16)
 }

@@ -5,8 +5,9 @@ import HeapGraph
 import PythonProcess
 import Reports
 
-struct Snapshot: ParsableCommand {
+struct SnapshotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "snapshot",
         abstract: "Take a heap snapshot of a running Python process (or a core file), without restarting it.",
         discussion: """
             By default nothing runs in the target: every thread is stopped only

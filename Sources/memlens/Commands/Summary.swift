@@ -3,8 +3,9 @@ import HeapAnalysis
 import HeapGraph
 import Reports
 
-struct Summary: ParsableCommand {
+struct SummaryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "summary",
         abstract: "Objects in a snapshot by type: count, total size, largest.",
         discussion: """
             Reads a memlens snapshot (.mlh) or a meliae JSON dump (recognised by

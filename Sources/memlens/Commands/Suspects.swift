@@ -3,8 +3,9 @@ import HeapAnalysis
 import HeapGraph
 import Reports
 
-struct Suspects: ParsableCommand {
+struct SuspectsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "suspects",
         abstract: "Leak suspects: objects that keep a large part of the heap alive, and growing types.",
         discussion: """
             As Eclipse MAT does: every object retaining 10% or more of the heap whose
