@@ -15,8 +15,7 @@ struct DupesCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Snapshot file (.mlh or meliae JSON).")
-    var file: String
+    @OptionGroup var snapshot: SnapshotFileArgument
 
     @Option(parsing: .unconditional, help: "Show this many values.")
     var top: Count = 20
@@ -24,9 +23,9 @@ struct DupesCommand: ParsableCommand {
     @OptionGroup var report: ReportOptions
 
     func run() throws {
-        let graph = try loadSnapshot(file)
+        let graph = try snapshot.load()
         guard graph.metadata.values != false else {
-            printError("error: \(file) was taken with --no-values: it has no values to compare")
+            printError("error: \(snapshot.file) was taken with --no-values: it has no values to compare")
             throw ExitCode.failure
         }
         let dupes = DuplicateStrings(graph)

@@ -29,8 +29,7 @@ struct ExportCommand: ParsableCommand {
         case heapsnapshot, meliae, mlh, dot
     }
 
-    @Argument(help: "Snapshot file (.mlh or meliae JSON).")
-    var file: String
+    @OptionGroup var snapshot: SnapshotFileArgument
 
     @Option(help: "Output format: \(Format.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: Format
@@ -50,7 +49,7 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let graph = try loadSnapshot(file)
+        let graph = try snapshot.load()
         var written = graph.count
         try reportingErrors {
             switch format {
@@ -61,7 +60,7 @@ struct ExportCommand: ParsableCommand {
                 var rootIndex: Int?
                 if let root, let address = parseAddress(root) {
                     guard let index = AddressLookup(graph).index(of: address) else {
-                        throw ValidationError("\(file): no object at address \(EdgeLabels.hex(address)) in this snapshot")
+                        throw ValidationError("\(snapshot.file): no object at address \(EdgeLabels.hex(address)) in this snapshot")
                     }
                     rootIndex = index
                 }

@@ -16,8 +16,7 @@ struct PathsCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Snapshot file (.mlh or meliae JSON).")
-    var file: String
+    @OptionGroup var snapshot: SnapshotFileArgument
 
     @Option(help: "Paths to instances of this type (as `memlens summary` names it; a bare class name when only one module has it).")
     var type: String?
@@ -39,8 +38,8 @@ struct PathsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let graph = try loadSnapshot(file)
-        let targets = try resolveTargets(in: graph, file: file, type: type, address: address, limit: max.value)
+        let graph = try snapshot.load()
+        let targets = try resolveTargets(in: graph, file: snapshot.file, type: type, address: address, limit: max.value)
         let finder = PathFinder(graph, targets: Set(targets))
         let paths = targets.map { (target: $0, path: finder.path(to: $0)) }
         let labels = EdgeLabels(graph)

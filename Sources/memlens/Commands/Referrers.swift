@@ -12,8 +12,7 @@ struct ReferrersCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Snapshot file (.mlh or meliae JSON).")
-    var file: String
+    @OptionGroup var snapshot: SnapshotFileArgument
 
     @Option(help: "The object's hex address.")
     var address: String
@@ -28,8 +27,8 @@ struct ReferrersCommand: ParsableCommand {
     }
 
     func run() throws {
-        let graph = try loadSnapshot(file)
-        let target = try resolveTargets(in: graph, file: file, type: nil, address: address, limit: 1)[0]
+        let graph = try snapshot.load()
+        let target = try resolveTargets(in: graph, file: snapshot.file, type: nil, address: address, limit: 1)[0]
         let referrers = Referrers(graph)
         let labels = EdgeLabels(graph)
         try report.emit(text: PathsReport.referrersText(target, referrers: referrers, labels: labels, depth: depth.value, graph: graph),

@@ -23,8 +23,7 @@ struct RetainedCommand: ParsableCommand {
         case object, type
     }
 
-    @Argument(help: "Snapshot file (.mlh or meliae JSON).")
-    var file: String
+    @OptionGroup var snapshot: SnapshotFileArgument
 
     @Option(parsing: .unconditional, help: "Show this many rows.")
     var top: Count = 30
@@ -42,7 +41,7 @@ struct RetainedCommand: ParsableCommand {
     }
 
     func run() throws {
-        let graph = try loadSnapshot(file)
+        let graph = try snapshot.load()
         let sizes = RetainedSizes(graph)
         if by == .type {
             return try report.emit(text: RetainedReport.typesText(graph, sizes, top: top.value),
@@ -51,7 +50,7 @@ struct RetainedCommand: ParsableCommand {
         var objects = sizes.largest(top.value)
         if let address, let value = parseAddress(address) {
             guard let index = AddressLookup(graph).index(of: value) else {
-                printError("error: \(file): no object at address \(EdgeLabels.hex(value)) in this snapshot")
+                printError("error: \(snapshot.file): no object at address \(EdgeLabels.hex(value)) in this snapshot")
                 throw ExitCode.failure
             }
             objects = [index]

@@ -19,8 +19,7 @@ struct SummaryCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Snapshot file (.mlh or meliae JSON).")
-    var file: String
+    @OptionGroup var snapshot: SnapshotFileArgument
 
     @Option(parsing: .unconditional, help: "Show this many types.")
     var top: Count = 20
@@ -35,11 +34,11 @@ struct SummaryCommand: ParsableCommand {
 
     func run() throws {
         // By type needs no edges or values; folding instance dicts needs the edges.
-        let graph = try loadSnapshot(file, contents: collapseDicts ? .full : .objects)
+        let graph = try snapshot.load(collapseDicts ? .full : .objects)
         let collapse = collapseDicts ? InstanceDictCollapse(graph) : nil
         let summary = TypeSummary(graph, collapsing: collapse)
         let folded = collapse.map { "Folded \($0.foldedCount) instance dicts into their owners.\n" } ?? ""
-        try report.emit(text: SummaryReport.text(summary, metadata: graph.metadata, path: file, top: top.value) + folded,
+        try report.emit(text: SummaryReport.text(summary, metadata: graph.metadata, path: snapshot.file, top: top.value) + folded,
                         json: SummaryReport.json(summary, metadata: graph.metadata, top: top.value))
     }
 }

@@ -18,8 +18,7 @@ struct SuspectsCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Snapshot file (.mlh or meliae JSON).")
-    var file: String
+    @OptionGroup var snapshot: SnapshotFileArgument
 
     @Argument(help: "An older snapshot of the same process, to find growing types.")
     var older: String?
@@ -34,10 +33,11 @@ struct SuspectsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let graph = try loadSnapshot(file)
+        let graph = try snapshot.load()
         let old = try older.map { try loadSnapshot($0, contents: .objects) }
         if let old, let a = old.metadata.python, let b = graph.metadata.python, a != b {
-            printError("error: \(older ?? ""): Python \(a), but \(file) is Python \(b); objects cannot be matched across interpreters")
+            printError("error: \(older ?? ""): Python \(a), but \(snapshot.file) is Python \(b); "
+                + "objects cannot be matched across interpreters")
             throw ExitCode.failure
         }
         let suspects = LeakSuspects(graph, retained: RetainedSizes(graph), older: old, threshold: threshold / 100)
