@@ -44,14 +44,14 @@ let package = Package(
         ),
         .target(
             name: "Fragmentation",
-            dependencies: ["ProcFS", "PythonProcess", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["ProcFS", "ProcessModels"],
             swiftSettings: swiftSettings
         ),
         .target(name: "CProcessAccess"),
         .target(
             name: "PythonProcess",
             dependencies: [
-                "CProcessAccess", "ProcFS", "ProcessModels", "HeapGraph", "SafeFiles",
+                "CProcessAccess", "ProcFS", "ProcessModels", "HeapGraph", "SafeFiles", "Fragmentation",
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: swiftSettings
@@ -129,7 +129,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CensusTests",
-            dependencies: ["PythonProcess", "TestSupport", "memlens"],
+            dependencies: ["PythonProcess", "Agent", "TestSupport", "memlens"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
