@@ -37,7 +37,7 @@ struct LayerTests {
         // PythonProcess reads them out of a stopped process.
         "Fragmentation": ["ProcFS", "ProcessModels"],
         // Reports renders HeapAnalysis/ProcFS/ProcessModels values and Fragmentation's
-        // FragAnalysis, ArenaMap and MallocStats; it writes its files through SafeFiles.
+        // FragAnalysis, ArenaMap and MallocStats; it writes its files through SafeFiles' one writer.
         "Reports": ["HeapGraph", "HeapAnalysis", "ProcFS", "ProcessModels", "Fragmentation", "SafeFiles"],
         // watch's sampler (live reads); the timeline model it fills (and Reports renders) is in ProcessModels.
         "Timeline": ["ProcFS", "PythonProcess", "Fragmentation", "ProcessModels"],
