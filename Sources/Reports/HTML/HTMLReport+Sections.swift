@@ -189,13 +189,19 @@ extension HTMLReport {
     /// `{"output", "bytes", "groups": [{"name", "size"}], "growth": [{"type", "count_delta", "new_bytes"}]}`: what the page shows first.
     public static func summaryJSON(_ report: HeapReportContents, output: String, bytes: Int) throws -> String {
         struct Group: Encodable { var name: String; var size: UInt64 }
-        struct Growth: Encodable { var type: String; var count_delta: Int; var new_bytes: UInt64 }
+        struct Growth: Encodable {
+            var type: String; var countDelta: Int; var newBytes: UInt64
+
+            enum CodingKeys: String, CodingKey {
+                case type, countDelta = "count_delta", newBytes = "new_bytes"
+            }
+        }
         struct Document: Encodable { var output: String; var bytes: Int; var groups: [Group]; var growth: [Growth]? }
         let nodes = report.treemap.nodes
         return try JSONOutput.string(Document(
             output: output, bytes: bytes,
             groups: nodes[0].children.map { Group(name: nodes[$0].name, size: nodes[$0].sizeBytes) },
-            growth: report.growth.map { $0.growth.rows.prefix(15).map { Growth(type: $0.type, count_delta: $0.countDelta,
-                new_bytes: $0.newBytes) } }))
+            growth: report.growth.map { $0.growth.rows.prefix(15).map { Growth(type: $0.type, countDelta: $0.countDelta,
+                newBytes: $0.newBytes) } }))
     }
 }

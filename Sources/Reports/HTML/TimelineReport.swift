@@ -13,7 +13,7 @@ public enum TimelineReport {
         switch record {
         case .start(let timeline):
             try line("start", Header(pid: timeline.pid, command: timeline.command, python: timeline.python,
-                                     interval_seconds: timeline.intervalSeconds, census_every_seconds: timeline.censusEverySeconds))
+                                     intervalSeconds: timeline.intervalSeconds, censusEverySeconds: timeline.censusEverySeconds))
         case .sample(let sample): try line("sample", sample)
         case .census(let census): try line("census", census)
         case .event(let event): try line("event", event)
@@ -31,7 +31,11 @@ public enum TimelineReport {
     }
 
     private struct Header: Encodable {
-        var pid: Int32; var command: String; var python: String?; var interval_seconds: Double; var census_every_seconds: Double
+        var pid: Int32; var command: String; var python: String?; var intervalSeconds: Double; var censusEverySeconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case pid, command, python, intervalSeconds = "interval_seconds", censusEverySeconds = "census_every_seconds"
+        }
     }
     private struct End: Encodable { var ended: String; var python: String?; var samples: Int; var notes: [String] }
 

@@ -22,18 +22,29 @@ public enum AllocReport {
     }
 
     public static func json(_ observation: AllocObservation, pid: Int32) throws -> String {
-        struct Site: Encodable { var file: String; var line: Int; var size_diff: Int; var count_diff: Int; var traceback: [String] }
+        struct Site: Encodable {
+            var file: String; var line: Int; var sizeDiff: Int; var countDiff: Int; var traceback: [String]
+
+            enum CodingKeys: String, CodingKey {
+                case file, line, traceback, sizeDiff = "size_diff", countDiff = "count_diff"
+            }
+        }
         struct Document: Encodable {
-            var pid: Int32; var seconds: Double; var depth: Int; var started_tracing: Bool; var baseline: Bool
-            var total_size_diff: Int; var lost: Bool; var sites: [Site]
+            var pid: Int32; var seconds: Double; var depth: Int; var startedTracing: Bool; var baseline: Bool
+            var totalSizeDiff: Int; var lost: Bool; var sites: [Site]
+
+            enum CodingKeys: String, CodingKey {
+                case pid, seconds, depth, baseline, lost, sites, startedTracing = "started_tracing"
+                case totalSizeDiff = "total_size_diff"
+            }
         }
         let sites = (observation.sites ?? []).map {
-            Site(file: $0.file, line: $0.line, size_diff: $0.sizeDiff, count_diff: $0.countDiff, traceback: $0.traceback)
+            Site(file: $0.file, line: $0.line, sizeDiff: $0.sizeDiff, countDiff: $0.countDiff, traceback: $0.traceback)
         }
         return try JSONOutput.string(Document(
             pid: pid, seconds: observation.seconds ?? 0, depth: observation.depth ?? 0,
-            started_tracing: observation.startedTracing ?? false,
-            baseline: observation.baseline ?? false, total_size_diff: observation.totalSizeDiff ?? 0, lost: observation.lost ?? false,
+            startedTracing: observation.startedTracing ?? false,
+            baseline: observation.baseline ?? false, totalSizeDiff: observation.totalSizeDiff ?? 0, lost: observation.lost ?? false,
             sites: sites))
     }
 

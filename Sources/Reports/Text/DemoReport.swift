@@ -58,16 +58,20 @@ public enum DemoReport {
             var stage: String
             var path: String
             var objects: Int
-            var total_size: UInt64
+            var totalSize: UInt64
             var rss: UInt64?
             var types: [TypeStatistics]
+
+            enum CodingKeys: String, CodingKey {
+                case stage, path, objects, rss, types, totalSize = "total_size"
+            }
         }
         struct Document: Encodable {
             var stages: [Stage]
             var report: String?
         }
         return try JSONOutput.string(Document(stages: stages.map {
-            Stage(stage: $0.name, path: $0.path, objects: $0.summary.objectCount, total_size: $0.summary.totalSizeBytes,
+            Stage(stage: $0.name, path: $0.path, objects: $0.summary.objectCount, totalSize: $0.summary.totalSizeBytes,
                   rss: $0.graph.metadata.rssBytes, types: Array($0.summary.types.prefix(20)))
         }, report: reportPath))
     }

@@ -21,19 +21,30 @@ public enum DiffReport {
     public static func json(_ diff: HeapDiff, top: Int) throws -> String {
         struct Row: Encodable {
             var type: String
-            var count_delta: Int
-            var size_delta: Int64
-            var new_count: Int
-            var new_size: UInt64
-            var freed_count: Int
-            var freed_size: UInt64
+            var countDelta: Int
+            var sizeDelta: Int64
+            var newCount: Int
+            var newSize: UInt64
+            var freedCount: Int
+            var freedSize: UInt64
+
+            enum CodingKeys: String, CodingKey {
+                case type, countDelta = "count_delta", sizeDelta = "size_delta", newCount = "new_count", newSize = "new_size"
+                case freedCount = "freed_count", freedSize = "freed_size"
+            }
         }
-        struct Document: Encodable { var new_objects: Int; var freed_objects: Int; var types: [Row] }
+        struct Document: Encodable {
+            var newObjects: Int; var freedObjects: Int; var types: [Row]
+
+            enum CodingKeys: String, CodingKey {
+                case types, newObjects = "new_objects", freedObjects = "freed_objects"
+            }
+        }
         return try JSONOutput.string(Document(
-            new_objects: diff.newObjects, freed_objects: diff.freedObjects,
+            newObjects: diff.newObjects, freedObjects: diff.freedObjects,
             types: diff.types.prefix(top).map {
-                Row(type: $0.type, count_delta: $0.countDelta, size_delta: $0.sizeDelta, new_count: $0.newCount,
-                    new_size: $0.newSize, freed_count: $0.freedCount, freed_size: $0.freedSize)
+                Row(type: $0.type, countDelta: $0.countDelta, sizeDelta: $0.sizeDelta, newCount: $0.newCount,
+                    newSize: $0.newSize, freedCount: $0.freedCount, freedSize: $0.freedSize)
             }))
     }
 

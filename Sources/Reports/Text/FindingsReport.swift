@@ -99,7 +99,13 @@ public enum FindingsReport {
             var share: Double
             var path: [String]
         }
-        struct Growth: Encodable { var type: String; var count_delta: Int; var size_delta: Int64; var path: [String] }
+        struct Growth: Encodable {
+            var type: String; var countDelta: Int; var sizeDelta: Int64; var path: [String]
+
+            enum CodingKeys: String, CodingKey {
+                case type, path, countDelta = "count_delta", sizeDelta = "size_delta"
+            }
+        }
         struct Document: Encodable { var accumulations: [Accumulation]; var growing: [Growth] }
         return try JSONOutput.string(Document(
             accumulations: suspects.accumulations.map {
@@ -107,7 +113,7 @@ public enum FindingsReport {
                              retained: $0.retainedBytes, share: $0.share, path: shown(paths.path(to: $0.object), labels) ?? [])
             },
             growing: suspects.growing.prefix(20).map {
-                Growth(type: $0.type, count_delta: $0.countDelta, size_delta: $0.sizeDelta,
+                Growth(type: $0.type, countDelta: $0.countDelta, sizeDelta: $0.sizeDelta,
                        path: shown($0.example.flatMap { paths.path(to: $0) }, labels) ?? [])
             }))
     }

@@ -9,13 +9,20 @@ extension FootprintReport {
     struct Document: Encodable {
         var pid: Int32
         var name: String
-        var rss: UInt64, pss: UInt64, uss: UInt64, swap: UInt64, swap_pss: UInt64, writable: UInt64
-        var private_clean: UInt64, private_dirty: UInt64, shared_clean: UInt64, shared_dirty: UInt64
-        var peak_rss: UInt64, minor_faults: UInt64, major_faults: UInt64
-        var pss_source: String
-        var by_library: [Library]
-        var by_kind: [String: UInt64]
+        var rss: UInt64, pss: UInt64, uss: UInt64, swap: UInt64, swapPss: UInt64, writable: UInt64
+        var privateClean: UInt64, privateDirty: UInt64, sharedClean: UInt64, sharedDirty: UInt64
+        var peakRss: UInt64, minorFaults: UInt64, majorFaults: UInt64
+        var pssSource: String
+        var byLibrary: [Library]
+        var byKind: [String: UInt64]
         var mappings: [MappingRow]?
+
+        enum CodingKeys: String, CodingKey {
+            case pid, name, rss, pss, uss, swap, writable, mappings, swapPss = "swap_pss", privateClean = "private_clean"
+            case privateDirty = "private_dirty", sharedClean = "shared_clean", sharedDirty = "shared_dirty", peakRss = "peak_rss"
+            case minorFaults = "minor_faults", majorFaults = "major_faults", pssSource = "pss_source", byLibrary = "by_library"
+            case byKind = "by_kind"
+        }
     }
 
     /// The `--json` document: `{"pid", "rss", "pss", "uss", "swap", "writable",
@@ -48,12 +55,12 @@ extension FootprintReport {
         }
         let document = Document(
             pid: footprint.pid, name: footprint.status.name,
-            rss: t.rssBytes, pss: t.pssBytes, uss: t.ussBytes, swap: t.swapBytes, swap_pss: t.swapPssBytes, writable: t.writableBytes,
-            private_clean: t.privateCleanBytes, private_dirty: t.privateDirtyBytes,
-            shared_clean: t.sharedCleanBytes, shared_dirty: t.sharedDirtyBytes,
-            peak_rss: footprint.status.peakRSSBytes, minor_faults: footprint.stat.minorFaults, major_faults: footprint.stat.majorFaults,
-            pss_source: footprint.totalsFromRollup ? "smaps_rollup" : "smaps",
-            by_library: libraries, by_kind: byKind, mappings: rows
+            rss: t.rssBytes, pss: t.pssBytes, uss: t.ussBytes, swap: t.swapBytes, swapPss: t.swapPssBytes, writable: t.writableBytes,
+            privateClean: t.privateCleanBytes, privateDirty: t.privateDirtyBytes,
+            sharedClean: t.sharedCleanBytes, sharedDirty: t.sharedDirtyBytes,
+            peakRss: footprint.status.peakRSSBytes, minorFaults: footprint.stat.minorFaults, majorFaults: footprint.stat.majorFaults,
+            pssSource: footprint.totalsFromRollup ? "smaps_rollup" : "smaps",
+            byLibrary: libraries, byKind: byKind, mappings: rows
         )
         return try JSONOutput.string(document)
     }

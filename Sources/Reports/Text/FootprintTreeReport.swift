@@ -34,9 +34,14 @@ public enum FootprintTreeReport {
     }
     struct Document: Encodable {
         var root: Int32
-        var total_pss: UInt64, total_uss: UInt64, total_rss: UInt64, total_swap: UInt64
+        var totalPss: UInt64, totalUss: UInt64, totalRss: UInt64, totalSwap: UInt64
         var processes: [Row]
         var exited: [Int32]
+
+        enum CodingKeys: String, CodingKey {
+            case root, processes, exited, totalPss = "total_pss", totalUss = "total_uss", totalRss = "total_rss"
+            case totalSwap = "total_swap"
+        }
     }
 
     /// `{"root", "total_pss", "total_uss", "total_rss", "total_swap",
@@ -51,8 +56,8 @@ public enum FootprintTreeReport {
                        mappings: member.mappingCount)
         }
         return try JSONOutput.string(Document(
-            root: members.first?.link.pid ?? 0, total_pss: sum.pssBytes, total_uss: sum.ussBytes,
-            total_rss: sum.rssBytes, total_swap: sum.swapBytes, processes: rows, exited: skipped
+            root: members.first?.link.pid ?? 0, totalPss: sum.pssBytes, totalUss: sum.ussBytes,
+            totalRss: sum.rssBytes, totalSwap: sum.swapBytes, processes: rows, exited: skipped
         ))
     }
 }

@@ -47,16 +47,29 @@ public enum GCReport {
     public static func json(_ insight: GCInsight, pid: Int32) throws -> String {
         struct Generation: Encodable { var objects: Int; var threshold: Int; var count: Int }
         struct Collections: Encodable {
-            var generation: Int; var count: Int; var per_second: Double; var p50_ms: Double; var p99_ms: Double
-            var max_ms: Double; var total_ms: Double; var collected: Int; var uncollectable: Int
+            var generation: Int; var count: Int; var perSecond: Double; var p50Milliseconds: Double; var p99Milliseconds: Double
+            var maxMilliseconds: Double; var totalMilliseconds: Double; var collected: Int; var uncollectable: Int
+
+            enum CodingKeys: String, CodingKey {
+                case generation, count, collected, uncollectable, perSecond = "per_second"
+                case p50Milliseconds = "p50_ms", p99Milliseconds = "p99_ms"
+                case maxMilliseconds = "max_ms", totalMilliseconds = "total_ms"
+            }
         }
         struct TypeCount: Encodable { var type: String; var count: Int }
         struct Document: Encodable {
             var pid: Int32; var python: String; var seconds: Double; var enabled: Bool
             var thresholds: [Int]; var counts: [Int]; var generations: [Generation]; var permanent: Int
-            var collections: [Collections]; var sampled_collections: Int; var total_collections: Int
-            var garbage_by_type: [TypeCount]; var uncollectable_by_type: [TypeCount]; var garbage: Int
-            var full_collection_ms: Double?; var allocations_per_second: Double; var advice: [String]
+            var collections: [Collections]; var sampledCollections: Int; var totalCollections: Int
+            var garbageByType: [TypeCount]; var uncollectableByType: [TypeCount]; var garbage: Int
+            var fullCollectionMilliseconds: Double?; var allocationsPerSecond: Double; var advice: [String]
+
+            enum CodingKeys: String, CodingKey {
+                case pid, python, seconds, enabled, thresholds, counts, generations, permanent, collections, garbage, advice
+                case sampledCollections = "sampled_collections", totalCollections = "total_collections"
+                case garbageByType = "garbage_by_type", uncollectableByType = "uncollectable_by_type"
+                case fullCollectionMilliseconds = "full_collection_ms", allocationsPerSecond = "allocations_per_second"
+            }
         }
         let o = insight.observation
         let generations = o.generations.indices.map { g in
@@ -67,14 +80,15 @@ public enum GCReport {
             pid: pid, python: o.python, seconds: insight.seconds, enabled: o.enabled, thresholds: o.thresholds, counts: o.counts,
             generations: generations, permanent: o.permanent,
             collections: insight.collections.map {
-                Collections(generation: $0.generation, count: $0.count, per_second: $0.perSecond, p50_ms: $0.p50Milliseconds,
-                            p99_ms: $0.p99Milliseconds, max_ms: $0.maxMilliseconds, total_ms: $0.totalMilliseconds,
+                Collections(generation: $0.generation, count: $0.count, perSecond: $0.perSecond,
+                            p50Milliseconds: $0.p50Milliseconds, p99Milliseconds: $0.p99Milliseconds,
+                            maxMilliseconds: $0.maxMilliseconds, totalMilliseconds: $0.totalMilliseconds,
                             collected: $0.collected, uncollectable: $0.uncollectable)
             },
-            sampled_collections: insight.sampledCollections, total_collections: insight.totalCollections,
-            garbage_by_type: insight.garbage.map { TypeCount(type: $0.type, count: $0.count) },
-            uncollectable_by_type: insight.uncollectable.map { TypeCount(type: $0.type, count: $0.count) }, garbage: o.garbage,
-            full_collection_ms: o.fullSeconds.map { $0 * 1000 }, allocations_per_second: insight.allocationsPerSecond,
+            sampledCollections: insight.sampledCollections, totalCollections: insight.totalCollections,
+            garbageByType: insight.garbage.map { TypeCount(type: $0.type, count: $0.count) },
+            uncollectableByType: insight.uncollectable.map { TypeCount(type: $0.type, count: $0.count) }, garbage: o.garbage,
+            fullCollectionMilliseconds: o.fullSeconds.map { $0 * 1000 }, allocationsPerSecond: insight.allocationsPerSecond,
             advice: insight.advice.map { $0.rendered(\.flag) })
         return try JSONOutput.string(document)
     }

@@ -31,14 +31,15 @@ public enum ImportsReport {
         var name: String
         var parent: String?
         var depth: Int
-        var self_bytes: Int64, cumulative_bytes: Int64, cumulative_rss_bytes: Int64
-        var self_us: Int64, cumulative_us: Int64
-        var objects: Int64, self_objects: Int64
+        var selfBytes: Int64, cumulativeBytes: Int64, cumulativeRSSBytes: Int64
+        var selfMicroseconds: Int64, cumulativeMicroseconds: Int64
+        var objects: Int64, selfObjects: Int64
         var failed: Bool
 
         enum CodingKeys: String, CodingKey {
-            case name, parent, depth, self_bytes, cumulative_bytes, cumulative_rss_bytes, self_us, cumulative_us
-            case objects, self_objects, failed
+            case name, parent, depth, objects, failed
+            case selfBytes = "self_bytes", cumulativeBytes = "cumulative_bytes", cumulativeRSSBytes = "cumulative_rss_bytes"
+            case selfMicroseconds = "self_us", cumulativeMicroseconds = "cumulative_us", selfObjects = "self_objects"
         }
 
         // Written by hand so a top-level module has `"parent": null` rather than no key.
@@ -47,13 +48,13 @@ public enum ImportsReport {
             try c.encode(name, forKey: .name)
             if let parent { try c.encode(parent, forKey: .parent) } else { try c.encodeNil(forKey: .parent) }
             try c.encode(depth, forKey: .depth)
-            try c.encode(self_bytes, forKey: .self_bytes)
-            try c.encode(cumulative_bytes, forKey: .cumulative_bytes)
-            try c.encode(cumulative_rss_bytes, forKey: .cumulative_rss_bytes)
-            try c.encode(self_us, forKey: .self_us)
-            try c.encode(cumulative_us, forKey: .cumulative_us)
+            try c.encode(selfBytes, forKey: .selfBytes)
+            try c.encode(cumulativeBytes, forKey: .cumulativeBytes)
+            try c.encode(cumulativeRSSBytes, forKey: .cumulativeRSSBytes)
+            try c.encode(selfMicroseconds, forKey: .selfMicroseconds)
+            try c.encode(cumulativeMicroseconds, forKey: .cumulativeMicroseconds)
             try c.encode(objects, forKey: .objects)
-            try c.encode(self_objects, forKey: .self_objects)
+            try c.encode(selfObjects, forKey: .selfObjects)
             try c.encode(failed, forKey: .failed)
         }
     }
@@ -72,9 +73,9 @@ public enum ImportsReport {
     public static func json(_ profile: ImportProfile, command: [String]) throws -> String {
         let rows = profile.flattened().map { node, parent, depth in
             Row(name: node.name, parent: parent, depth: depth,
-                self_bytes: node.selfBytes, cumulative_bytes: node.cumulativeBytes, cumulative_rss_bytes: node.cumulativeRSSBytes,
-                self_us: node.selfNanoseconds / 1000, cumulative_us: node.cumulativeNanoseconds / 1000,
-                objects: node.objects, self_objects: node.selfObjects, failed: node.failed)
+                selfBytes: node.selfBytes, cumulativeBytes: node.cumulativeBytes, cumulativeRSSBytes: node.cumulativeRSSBytes,
+                selfMicroseconds: node.selfNanoseconds / 1000, cumulativeMicroseconds: node.cumulativeNanoseconds / 1000,
+                objects: node.objects, selfObjects: node.selfObjects, failed: node.failed)
         }
         return try JSONOutput.string(Document(python: profile.python, pid: profile.pid, probe: profile.probe, command: command,
             modules: rows))

@@ -64,20 +64,25 @@ public enum SummaryReport {
         struct Row: Encodable { var type: String; var count: Int; var size: UInt64; var max: UInt64; var approximate: Bool? }
         struct Document: Encodable {
             var objects: Int
-            var total_size: UInt64
+            var totalSize: UInt64
             var python: String?
             var pid: Int?
             var rss: UInt64?
-            var approximate_objects: Int?
-            var approximate_bytes: UInt64?
+            var approximateObjects: Int?
+            var approximateBytes: UInt64?
             var types: [Row]
+
+            enum CodingKeys: String, CodingKey {
+                case objects, python, pid, rss, types, totalSize = "total_size", approximateObjects = "approximate_objects"
+                case approximateBytes = "approximate_bytes"
+            }
         }
         let rows = summary.types.prefix(top ?? Int.max).map { Row(type: $0.type, count: $0.count, size: $0.size, max: $0.max,
             approximate: $0.approximate) }
         let document = Document(
-            objects: summary.objectCount, total_size: summary.totalSizeBytes, python: metadata.python,
-            pid: metadata.pid, rss: metadata.rssBytes, approximate_objects: metadata.approximateSizes,
-            approximate_bytes: metadata.approximateBytes, types: Array(rows)
+            objects: summary.objectCount, totalSize: summary.totalSizeBytes, python: metadata.python,
+            pid: metadata.pid, rss: metadata.rssBytes, approximateObjects: metadata.approximateSizes,
+            approximateBytes: metadata.approximateBytes, types: Array(rows)
         )
         return try JSONOutput.string(document)
     }
