@@ -18,6 +18,9 @@ public final class Watcher: @unchecked Sendable {
         /// The agent in the target reports imports and collections (``noteAgent(_:)``):
         /// none are marked from outside, even before its first report arrives.
         public var agentHooks = false
+        /// How often the fine sampler reads the memory figure and the Python stack
+        /// to attribute growth steps (``GrowthSampler``), in seconds; nil: it does not run.
+        public var attributionPeriod: Double? = 0.001
         public init(interval: Double, censusEvery: Double, duration: Double?) {
             self.interval = interval; self.censusEvery = censusEvery; self.duration = duration
         }
@@ -92,6 +95,7 @@ public final class Watcher: @unchecked Sendable {
         }
         record(.start(timeline))
         var tick = 0
+        var sampler: GrowthSampler?
         var previous: ProcessSample?
         var rollupCheck: ProcessSample.RollupCheck?
         while true {
@@ -106,7 +110,12 @@ public final class Watcher: @unchecked Sendable {
             previous = sample
             drainAgent(&state, &timeline)
             let stack = state.stack(pid: pid, t: t, timeline: &timeline)
-            state.observe(sample: sample, stack: stack, t: t, pid: pid, timeline: &timeline)
+            if sampler == nil, let python = state.python, let period = options.attributionPeriod {
+                let started = GrowthSampler(period: period)
+                sampler = started.start(python: python) ? started : nil
+            }
+            let credits = sampler?.drain() ?? GrowthCredits()
+            state.observe(sample: sample, stack: stack, credits: credits, t: t, pid: pid, timeline: &timeline)
             for path in lock.withLock({ () -> [String] in defer { pendingSnapshots = [] }; return pendingSnapshots }) {
                 timeline.events.append(TimelineEvent(t: t, kind: .snapshot, label: "snapshot \(path)"))
             }
@@ -119,6 +128,11 @@ public final class Watcher: @unchecked Sendable {
             let next = Double(tick) * options.interval
             let wait = next - elapsed
             if wait > 0 { Thread.sleep(forTimeInterval: wait) } else { tick = Int(elapsed / options.interval) }
+        }
+        if let sampler {
+            sampler.stop()
+            state.step?.credits.add(sampler.drain())
+            timeline.notes.append(sampler.summary)
         }
         state.finishStep(endWritable: timeline.samples.last?.writable_bytes ?? 0, t: elapsed, timeline: &timeline)
         if state.agentHooks, timeline.ended == "exited" {
