@@ -104,3 +104,23 @@ final class GrowthSampler: @unchecked Sendable {
         while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &when, nil) == EINTR {}
     }
 }
+
+extension WatchState {
+    /// What the fine sampler credited since the last sample; it starts once the
+    /// interpreter is found (`period` nil: it never runs).
+    mutating func growthCredits(period: Double?) -> GrowthCredits {
+        if sampler == nil, let python, let period {
+            let started = GrowthSampler(period: period)
+            sampler = started.start(python: python) ? started : nil
+        }
+        return sampler?.drain() ?? GrowthCredits()
+    }
+
+    /// Stops the fine sampler: its last credits go to the step in progress, its summary to the notes.
+    mutating func stopSampler(timeline: inout Timeline) {
+        guard let sampler else { return }
+        sampler.stop()
+        step?.credits.add(sampler.drain())
+        timeline.notes.append(sampler.summary)
+    }
+}

@@ -22,6 +22,8 @@ struct WatchState {
     }
 
     var python: PythonProcess?
+    /// The fine sampler that credits memory changes to functions, once the interpreter is found.
+    var sampler: GrowthSampler?
     var stacks: StackReader?
     var lastPythonTry = -Double.infinity
     var knownModules: Set<String>?

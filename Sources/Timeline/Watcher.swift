@@ -95,7 +95,6 @@ public final class Watcher: @unchecked Sendable {
         }
         record(.start(timeline))
         var tick = 0
-        var sampler: GrowthSampler?
         var previous: ProcessSample?
         var rollupCheck: ProcessSample.RollupCheck?
         while true {
@@ -110,11 +109,7 @@ public final class Watcher: @unchecked Sendable {
             previous = sample
             drainAgent(&state, &timeline)
             let stack = state.stack(pid: pid, t: t, timeline: &timeline)
-            if sampler == nil, let python = state.python, let period = options.attributionPeriod {
-                let started = GrowthSampler(period: period)
-                sampler = started.start(python: python) ? started : nil
-            }
-            let credits = sampler?.drain() ?? GrowthCredits()
+            let credits = state.growthCredits(period: options.attributionPeriod)
             state.observe(sample: sample, stack: stack, credits: credits, t: t, pid: pid, timeline: &timeline)
             for path in lock.withLock({ () -> [String] in defer { pendingSnapshots = [] }; return pendingSnapshots }) {
                 timeline.events.append(TimelineEvent(t: t, kind: .snapshot, label: "snapshot \(path)"))
@@ -129,11 +124,7 @@ public final class Watcher: @unchecked Sendable {
             let wait = next - elapsed
             if wait > 0 { Thread.sleep(forTimeInterval: wait) } else { tick = Int(elapsed / options.interval) }
         }
-        if let sampler {
-            sampler.stop()
-            state.step?.credits.add(sampler.drain())
-            timeline.notes.append(sampler.summary)
-        }
+        state.stopSampler(timeline: &timeline)
         state.finishStep(endWritable: timeline.samples.last?.writable_bytes ?? 0, t: elapsed, timeline: &timeline)
         if state.agentHooks, timeline.ended == "exited" {
             // What the agent wrote just before the exit is still on its way through the pipe.

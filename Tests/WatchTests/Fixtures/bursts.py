@@ -1,6 +1,7 @@
 """Grows in 5 ms bursts in two functions, alternating: grow_a keeps bytes
 objects, grow_b keeps bytearrays, each at a steady pace through its burst
-(about 256 KiB a burst). Writes its own truth as JSON to TRUTH.json: the
+(1 MiB a burst, in objects of 256 KiB: each its own mapping, so the
+process's memory grows by what it keeps, not into memory freed before). Writes its own truth as JSON to TRUTH.json: the
 bytes each function kept (sys.getsizeof of what it appended) and the
 bursts run.
 
@@ -14,8 +15,8 @@ import sys
 import time
 
 BURST_SECONDS = 0.005
-BURST_BYTES = 256 * 1024
-OBJECT_BYTES = 4000
+BURST_BYTES = 1024 * 1024
+OBJECT_BYTES = 256 * 1024
 
 
 # Each function paces itself inline: a helper would be the innermost frame that grew.
@@ -40,8 +41,7 @@ def grow_b(kept):
         if elapsed >= BURST_SECONDS:
             return added
         if added < BURST_BYTES * elapsed / BURST_SECONDS:
-            item = bytearray(OBJECT_BYTES)
-            item[:] = b"b" * OBJECT_BYTES
+            item = bytearray(OBJECT_BYTES)  # zeroed with memset: its pages are written
             kept.append(item)
             added += sys.getsizeof(item)
 
@@ -49,11 +49,12 @@ def grow_b(kept):
 def main():
     truth_path = sys.argv[1]
     go = sys.argv[2] if len(sys.argv) > 2 and sys.argv[2] != "-" else None
-    bursts = int(sys.argv[3]) if len(sys.argv) > 3 else 40
+    bursts = int(sys.argv[3]) if len(sys.argv) > 3 else 60
     while go and not os.path.exists(go):
         time.sleep(0.01)
     kept_a, kept_b = [], []
-    time.sleep(0.4)
+    # Under `watch -- CMD` the sampler starts once the interpreter can be read: wait for it.
+    time.sleep(0.8 if go is None else 0.3)
     totals = {"grow_a": 0, "grow_b": 0}
     for _ in range(bursts):
         totals["grow_a"] += grow_a(kept_a)

@@ -37,15 +37,15 @@ def main():
         time.sleep(0.01)
     # Pauses between the phases: the import's and the text's growth are steps of their own.
     import xml.dom.minidom  # noqa: F401
-    time.sleep(0.4)
+    time.sleep(0.3)
     text = generate_registry()
-    time.sleep(0.4)
+    time.sleep(0.3)
     before = anonymous_bytes()
     started = time.monotonic()
     dom = parse_registry(text)
     parse_seconds = time.monotonic() - started
     after = anonymous_bytes()
-    time.sleep(0.4)
+    time.sleep(0.3)
     with open(truth_path, "w") as f:
         json.dump({"parse_before": before, "parse_after": after, "parse_seconds": parse_seconds,
                    "elements": len(dom.getElementsByTagName("e"))}, f)
