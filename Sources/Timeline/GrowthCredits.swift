@@ -52,11 +52,12 @@ struct GrowthCredits {
         stack.first { isModule($0) && !$0.file.contains("/lib/python3") } ?? stack.first(where: isModule) ?? stack.first
     }
 
-    /// Whether `frame` runs a module's code: not importlib's frozen frames nor
-    /// memlens's agent. The program's own code is also outside the
-    /// interpreter's library (the standard library, site-packages, a venv's
-    /// packages: `…/lib/python3.X/…`).
+    /// Whether `frame` runs a module's code: not importlib's frozen frames,
+    /// memlens's agent, nor the interpreter's shim that runs a class's
+    /// `__init__` (3.13+: a code object named `__init__` in a file `__init__`).
+    /// The program's own code is also outside the interpreter's library (the
+    /// standard library, site-packages, a venv's packages: `…/lib/python3.X/…`).
     static func isModule(_ frame: PythonFrame) -> Bool {
-        !frame.file.hasPrefix("<frozen") && !frame.file.contains("/memlens-agent-")
+        !frame.file.hasPrefix("<frozen") && !frame.file.contains("/memlens-agent-") && frame.file != "__init__"
     }
 }

@@ -66,6 +66,8 @@ final class GrowthSampler: @unchecked Sendable {
     }
 
     private func loop(meter: ResidentMeter, stacks: StackSampler) {
+        // A short slice: woken each period, the thread runs soon even beside busy processes.
+        SchedulerSlice.request(microseconds: 100)
         var last: (bytes: UInt64, frame: PythonFrame?)?
         var next = Self.now()
         while !lock.withLock({ stopRequested }) {

@@ -5,7 +5,9 @@ census every 5 s, growth attribution every 1 ms). Two figures:
    float arithmetic through a few levels of calls, plus dict churn) times a
    fixed amount of work, alone and under `watch PID`; --rounds alternating
    pairs (alone first, then watched first), the median of the watched/alone
-   time ratios.
+   ratios of its CPU time (what the work cost it: on a shared machine its
+   wall time mostly says how busy the others were) and of its wall time.
+   (A census stops it for a few ms every 5 s: wall time only.)
 2. memlens's own CPU while it watches that loop: utime + stime from its
    /proc/PID/stat (read every 0.2 s until it exits) over its wall time.
 
@@ -49,10 +51,10 @@ def step(bodies):
     return bodies
 
 bodies = [(float(i), float(i * 2 % 7), float(i * 3 % 5), [0.0, 0.0, 0.0]) for i in range(5)]
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 for _ in range(rounds):
     bodies = step(bodies)
-print(time.perf_counter() - start, flush=True)
+print(time.perf_counter() - start, time.process_time() - cpu, flush=True)
 """
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -69,7 +71,7 @@ def cpu_seconds(pid):
 
 
 def timed_loop(python, rounds, memlens, folder):
-    """The loop's own time for its work, and memlens's CPU share while watching (None alone)."""
+    """The loop's own wall and CPU times for its work, and memlens's CPU share while watching (None alone)."""
     go = os.path.join(folder, "go")
     if os.path.exists(go):
         os.remove(go)
@@ -80,7 +82,7 @@ def timed_loop(python, rounds, memlens, folder):
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(1.0)  # the watch finds the interpreter and starts its sampler
     open(go, "w").close()
-    seconds = float(target.stdout.readline())
+    seconds = [float(field) for field in target.stdout.readline().split()]
     target.wait()
     if watcher:
         while watcher.poll() is None:
@@ -98,7 +100,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=6, help="alternating pairs")
     parser.add_argument("--work", type=int, default=60000, help="loop steps (about 5 s on an idle core)")
     args = parser.parse_args()
-    ratios, shares = [], []
+    ratios, shares = {"cpu": [], "wall": []}, []
     with tempfile.TemporaryDirectory() as folder:
         for r in range(args.rounds):
             order = [None, args.memlens] if r % 2 == 0 else [args.memlens, None]
@@ -108,11 +110,15 @@ def main():
                 times[memlens is not None] = seconds
                 if share is not None:
                     shares.append(share)
-            ratios.append(times[True] / times[False])
-            print("pair %d: alone %.3f s, watched %.3f s (%.3f); memlens %.1f%% of a core" % (
-                r + 1, times[False], times[True], ratios[-1], 100 * shares[-1]), flush=True)
-    print("watched/alone time: median %.3f (min %.3f, max %.3f) → slowdown %.1f%%" % (
-        statistics.median(ratios), min(ratios), max(ratios), 100 * (statistics.median(ratios) - 1)))
+            ratios["wall"].append(times[True][0] / times[False][0])
+            ratios["cpu"].append(times[True][1] / times[False][1])
+            print("pair %d: CPU alone %.3f s, watched %.3f s (%.3f); wall %.3f s, %.3f s (%.3f); memlens %.1f%% of a core" % (
+                r + 1, times[False][1], times[True][1], ratios["cpu"][-1], times[False][0], times[True][0], ratios["wall"][-1],
+                100 * shares[-1]), flush=True)
+    for kind in ("cpu", "wall"):
+        values = ratios[kind]
+        print("watched/alone %s time: median %.3f (min %.3f, max %.3f) → slowdown %.1f%%" % (
+            kind, statistics.median(values), min(values), max(values), 100 * (statistics.median(values) - 1)))
     print("memlens CPU while watching: median %.1f%% of a core (min %.1f%%, max %.1f%%)" % (
         100 * statistics.median(shares), 100 * min(shares), 100 * max(shares)))
     print("load average at the end: %s" % " ".join(open("/proc/loadavg").read().split()[:3]))
