@@ -57,7 +57,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "Reports", dependencies: ["HeapGraph", "HeapAnalysis", "ProcFS", "ProcessModels", "Fragmentation"],
+            name: "Reports", dependencies: ["HeapGraph", "HeapAnalysis", "ProcFS", "ProcessModels", "Fragmentation", "SafeFiles"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -104,6 +104,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "OutputGoldenTests",
+            dependencies: ["HeapGraph", "HeapAnalysis", "Reports", "ProcFS", "ProcessModels", "TestSupport", "memlens"],
+            exclude: ["Golden", "Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ProcFSTests",
             dependencies: ["ProcFS", "TestSupport"],
             resources: [.copy("Fixtures")],
@@ -123,7 +129,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CensusTests",
-            dependencies: ["PythonProcess", "TestSupport", "memlens"],
+            dependencies: ["PythonProcess", "Agent", "TestSupport", "memlens"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -1,4 +1,9 @@
 import Foundation
+<<<<<<< HEAD
+public import ProcessModels
+=======
+import ProcessModels
+>>>>>>> h-26c
 
 extension Census {
     /// A census of the heap in the ELF core file at `path` (the kernel's, or
@@ -18,10 +23,12 @@ extension Census {
         do {
             return try censusOfCore(path: path, executable: executable, includeFrozen: includeFrozen, amend: amend)
         } catch {
-            throw said(of: path, error)
+            throw StoppedCopy.said(of: path, error)
         }
     }
 
+<<<<<<< HEAD
+=======
     /// A core file opened for a walk: its memory, interpreter image and state.
     struct OpenedCore {
         let core: CoreFile
@@ -53,8 +60,8 @@ extension Census {
         } catch {
             let missing = candidates.filter { !FileManager.default.isReadableFile(atPath: local($0)) }
             guard missing.isEmpty else {
-                let hint = executable == nil ? " (pass --exe with the Python executable; its libpython is looked for beside it and in " +
-                    "../lib)" : ""
+                let hint: HintedText = executable == nil ? " (pass \(UsageHint.pythonExecutable) with the Python executable; " +
+                    "its libpython is looked for beside it and in ../lib)" : ""
                 throw .coreFile(path: path, detail: "files the process mapped are not on this machine: " +
                     "\(missing.joined(separator: ", "))\(hint)")
             }
@@ -64,9 +71,10 @@ extension Census {
         return OpenedCore(core: core, memory: memory, image: image, state: state)
     }
 
+>>>>>>> h-26c
     private static func censusOfCore(path: String, executable: String?, includeFrozen: Bool,
                                      amend: (CensusMemory, inout CensusResult) -> Void) throws(ProcessAccessError) -> CensusResult {
-        let opened = try openCore(path: path, executable: executable)
+        let opened = try StoppedCopy.core(path: path, executable: executable)
         let core = opened.core, memory = opened.memory, image = opened.image, state = opened.state, pid = opened.pid
         let collecting = try memory.load(Int32.self, at: state.collecting) != 0
         var result: CensusResult
@@ -74,14 +82,16 @@ extension Census {
             guard collecting, case .inconsistent(_, let detail) = error else { throw error }
             throw .coreFile(path: path, detail: "written while the garbage collector ran, its lists are mid-move (\(detail)); no census")
         }
-        result.os_threads = core.threadCount
-        result.core_file = path
+        result.osThreads = core.threadCount
+        result.coreFile = path
         if collecting {
             result.notes.append("the core was written while the garbage collector ran: objects it was examining may be missing")
         }
         amend(CensusMemory(memory: memory, image: image), &result)
         return result
     }
+<<<<<<< HEAD
+=======
 
     /// Where each file the core names is read here: `executable` stands in for
     /// the executable; another file missing here is looked for by name next to
@@ -112,7 +122,8 @@ extension Census {
         case .unreadable(_, let address, _):
             return .coreFile(path: path, detail: "address 0x\(String(address, radix: 16)) is neither in the core nor in a file it names"
                 + " (a mapped file missing, or changed since?)")
-        default: return .coreFile(path: path, detail: error.description)
+        default: return .coreFile(path: path, detail: HintedText(error.description))
         }
     }
+>>>>>>> h-26c
 }
