@@ -2,9 +2,11 @@ import Foundation
 import Testing
 import TestSupport
 
+extension WatchTests {
 /// Issue 25: a growth step shorter than `--interval` is credited, by bytes, to
 /// the functions that ran while the memory grew (the fine sampler, 1 kHz by default).
-@Suite(.serialized, .timeLimit(.minutes(10)))
+/// Nested in ``WatchTests`` (serialized): its busy loops must not run beside the seed 004 tests.
+@Suite(.timeLimit(.minutes(10)))
 struct GrowthAttributionTests {
     static let fixtures = TestPaths.packageRoot.appending(path: "Tests/WatchTests/Fixtures")
 
@@ -129,4 +131,5 @@ struct GrowthAttributionTests {
         let help = try runCommand([TestPaths.memlens, "help", "watch"])
         #expect(help.stdout.contains("--attribute-every") && help.stdout.contains("1 kHz"), "\(help.stdout)")
     }
+}
 }

@@ -1,3 +1,5 @@
+public import ProcessModels
+
 /// Reads the main thread's Python stack of a live process a thousand times a
 /// second without stopping it, in a handful of `process_vm_readv` calls: the
 /// frames that did not change since the last read (the callers of the code
