@@ -97,4 +97,36 @@ import Testing
         #expect(try walker.collectRoots().isEmpty)
         #expect(Date().timeIntervalSince(start) < 1, "the cycles were walked to their bounds")
     }
+
+    /// An object array (numpy.ndarray, descriptor type 17) of `count` elements with stride 0 over one element word:
+    /// a broadcast view. 2^20 of them (8 MiB of referents from a 4 KiB copy, 2^28 allowed) made one forged array
+    /// cost gigabytes; an array now yields at most as many elements as the copy holds words.
+    @Test func broadcastObjectArrayBoundedByTheCopy() throws {
+        let version = PythonVersion(major: 3, minor: 11, micro: nil)
+        let graph = try #require(GraphLayout.forVersion(version))
+        func referents(count: UInt64) throws -> [UInt64] {
+            let array: UInt64 = 0x1000, shape: UInt64 = 0x1100, descr: UInt64 = 0x1200, data: UInt64 = 0x1300
+            var bytes = [UInt8](repeating: 0, count: 0x1000)
+            func put(_ value: UInt64, at address: UInt64) {
+                bytes.replaceSubrange(Int(address - array)..<Int(address - array) + 8, with: Self.word(value))
+            }
+            put(data, at: array + NumpyLayout.arrayData)
+            put(1, at: array + NumpyLayout.arrayDimensionCount)
+            put(shape, at: array + NumpyLayout.arrayDimensions)
+            put(shape + 8, at: array + NumpyLayout.arrayStrides)  // stride 0
+            put(descr, at: array + NumpyLayout.arrayDescr)
+            put(count, at: shape)
+            put(UInt64(NumpyLayout.objectTypeNumber), at: descr + NumpyLayout.descrTypeNumber)
+            put(0x5000, at: data)
+            let copy = HeapCopy(regions: [(array, bytes)])
+            let heap = HeapWalk(copy: copy, reader: ObjectReader(memory: copy, layout: Self.layout), gcState: 0)
+            let walker = GraphWalk(walk: heap, graph: graph, runtime: 0, interpreter: 0, values: false,
+                                   sink: HeapGraphBuilder(metadata: SnapshotMetadata()))
+            var out: [UInt64] = []
+            try walker.appendArray(array, into: &out)
+            return out
+        }
+        #expect(try referents(count: 4) == [0x5000, 0x5000, 0x5000, 0x5000, 0x1200], "a small broadcast is read as numpy lists it")
+        #expect(throws: ProcessAccessError.self) { _ = try referents(count: 1 << 20) }
+    }
 }
