@@ -287,7 +287,8 @@ extension GraphWalk {
     private func appendOrderedDict(_ od: UInt64, _ t: Traversal, into out: inout [UInt64]) throws(ProcessAccessError) {
         let instanceDict = try field(od &+ 96)
         if instanceDict != 0 { out.append(instanceDict) }
-        let entries = min(Int64(bitPattern: try field(od &+ 16)), 1 << 26)  // ma_used comes from the target
+        // ma_used comes from the target; each node takes 32 bytes of the copy (a looped list cannot claim more)
+        let entries = min(Int64(bitPattern: try field(od &+ 16)), 1 << 26, Int64(clamping: copy.byteCount / 32))
         var node = try field(od &+ 48), nodes: Int64 = 0
         while node != 0 {
             nodes += 1
@@ -303,12 +304,13 @@ extension GraphWalk {
 
     /// `deque_traverse` (3.8–3.13 `dequeobject`: length at 16, `leftblock` 24,
     /// `leftindex` 40): the items from the left, in blocks of 64 between a
-    /// block's `leftlink` (0) and `rightlink` (520).
+    /// block's `leftlink` (0) and `rightlink` (520). Each item takes a word of the copy: a deque
+    /// claiming more (a block linked to itself) is refused.
     private func appendDequeItems(_ deque: UInt64, into out: inout [UInt64]) throws(ProcessAccessError) {
         let count = Int64(bitPattern: try field(deque &+ 16))
         guard count > 0 else { return }
         var block = try field(deque &+ 24), index = try field(deque &+ 40)
-        guard count < 1 << 28, index < 64 else {
+        guard count < 1 << 28, count <= Int64(clamping: copy.byteCount / 8), index < 64 else {
             throw .inconsistent(pid: 0, detail: "deque at 0x\(String(deque, radix: 16)) claims \(count) items from index \(index)")
         }
         for _ in 0..<count {
