@@ -130,11 +130,10 @@ import Testing
         #expect(throws: ProcessAccessError.self) { _ = try referents(count: 1 << 20) }
     }
 
-    /// The referents the read-only walk reads for `object` of a static type named `name` (flags `flags`):
-    /// a 3.11 copy of one 8 KiB region at 0x1000 holding the type at 0x1000 and `words` (address, value).
-    static func referents(name: String, flags: UInt64, object: UInt64, words: [(UInt64, UInt64)]) throws -> [UInt64] {
-        let version = PythonVersion(major: 3, minor: 11, micro: nil)
-        let graph = try #require(GraphLayout.forVersion(version))
+    /// A 3.11 copy of one 8 KiB region at 0x1000 holding a static type named `name` (flags `flags`) at 0x1000
+    /// and `words` (address, value), with a reader and the walk's layout.
+    static func forged(name: String, flags: UInt64, words: [(UInt64, UInt64)]) throws -> (HeapCopy, ObjectReader, GraphLayout) {
+        let graph = try #require(GraphLayout.forVersion(PythonVersion(major: 3, minor: 11, micro: nil)))
         let type: UInt64 = 0x1000, base: UInt64 = 0x1000
         var bytes = [UInt8](repeating: 0, count: 0x2000)
         func put(_ value: UInt64, at address: UInt64) {
@@ -146,13 +145,18 @@ import Testing
         put(64, at: type + layout.typeBasicSize)
         for (address, value) in words { put(value, at: address) }
         let copy = HeapCopy(regions: [(base, bytes)])
-        let reader = ObjectReader(memory: copy, layout: layout)
+        return (copy, ObjectReader(memory: copy, layout: layout), graph)
+    }
+
+    /// The referents the read-only walk reads for `object` in ``forged(name:flags:words:)``'s copy.
+    static func referents(name: String, flags: UInt64, object: UInt64, words: [(UInt64, UInt64)]) throws -> [UInt64] {
+        let (copy, reader, graph) = try forged(name: name, flags: flags, words: words)
         let walker = GraphWalk(walk: HeapWalk(copy: copy, reader: reader, gcState: 0), graph: graph, runtime: 0, interpreter: 0,
                                values: false, sink: HeapGraphBuilder(metadata: SnapshotMetadata()))
         var pool: [UInt64] = []
-        let traversal = try Traversal(type: type, reader: reader, graph: graph, subtypeTraverse: 0, pool: &pool)
+        let traversal = try Traversal(type: 0x1000, reader: reader, graph: graph, subtypeTraverse: 0, pool: &pool)
         var out: [UInt64] = []
-        _ = try walker.referents(of: object, type: type, traversal, into: &out)
+        _ = try walker.referents(of: object, type: 0x1000, traversal, into: &out)
         return out
     }
 
