@@ -368,7 +368,9 @@ def forge_numpy(f, v1=False):
     vector = array(objects, [4], [8], buffer([strs[0], strs[1], 0, strs[2]]))
     elements = buffer(strs)
     matrix = array(objects, [2, 3], [24, 8], elements)
-    arrays = [array(floats, [3, 4], [32, 8], f.alloc(96)), vector, matrix,
+    chunk = f.alloc(16 + 96, align=4096)  # the float data in a glibc mmapped chunk: prev_size 0, size 4096 | IS_MMAPPED
+    f.q(chunk, 0, 0x1000 | 2)
+    arrays = [array(floats, [3, 4], [32, 8], chunk + 16), vector, matrix,
               array(objects, [3, 2], [8, 24], elements, base=matrix, owns=False),
               array(objects, [5], [0], buffer([strs[3]]), base=vector, owns=False),
               array(objects, [], [], buffer([strs[4]])),
@@ -532,6 +534,8 @@ def forged_heap_seeds(folder):
             data = f.image((minor - 8) | (0x80 if minor >= 14 else 0), runtime, interpreter)
             assert len(f.mem) < 65536, (minor, len(f.mem))
             put(folder, f"heap_3_{minor}" + ("_numpy1" if v1 else "") + ("_table" if table else ""), data)
+            if minor in (11, 14) and not v1:  # selector bit 5: frag's owners sink (the buffers objects own)
+                put(folder, f"owners_3_{minor}", f.image((minor - 8) | 0x20, runtime, interpreter))
 
 
 def arena_seeds():
@@ -611,6 +615,13 @@ def frag_seeds():
     put(folder, "arena_then_chunks", image(4 << 5, [anon_at, 1 << 20, 0], [(heap_at, bytes(heap)), (anon_at, bytes(anon))]))
     put(folder, "thread_stack", image(3 << 5 | 1, [0, 8, 0], [(heap_at, bytes(heap)), (stack_at, b"\0" * 0x1000),
                                                             (stack_at + 0x1000, b"\0" * 0x1000)]))
+    # Native memory objects own: claimed addresses (parameter 2) in heap chunks, in the two mmapped
+    # chunks, in the floats (no header), nowhere, and one twice; a USS past 2^32 (parameter 1).
+    claims = struct.pack("<7Q", heap_at + 0x30, heap_at + 0x60, anon_at + 16, anon_at + 0x1010, anon_at + 0x2000, 0x10,
+                         heap_at + 0x30)
+    owned = bytearray(heap)
+    owned[0x100:0x100 + len(claims)] = claims
+    put(folder, "owned_buffers", image(3 << 5, [0, 1 << 32 | 4, heap_at + 0x100], [(heap_at, bytes(owned)), (anon_at, bytes(anon))]))
 
 
 def reports_seeds():
