@@ -104,7 +104,8 @@ extension GraphWalk {
         let fields = graph.objects
         let instanceDict = try field(od &+ fields.orderedDictInstanceDict)
         if instanceDict != 0 { out.append(instanceDict) }
-        let entries = min(Int64(bitPattern: try field(od &+ fields.varSize)), 1 << 26)  // ma_used comes from the target
+        // ma_used comes from the target; each node takes 32 bytes of the copy (a looped list cannot claim more)
+        let entries = min(Int64(bitPattern: try field(od &+ fields.varSize)), 1 << 26, Int64(clamping: copy.byteCount / 32))
         var node = try field(od &+ fields.orderedDictFirst), nodes: Int64 = 0
         while node != 0 {
             nodes += 1

@@ -241,13 +241,14 @@ extension GraphWalk {
 
     /// `deque_traverse` (3.8–3.13 `dequeobject`: length at 16, `leftblock` 24,
     /// `leftindex` 40): the items from the left, in blocks of 64 between a
-    /// block's `leftlink` (0) and `rightlink` (520).
+    /// block's `leftlink` (0) and `rightlink` (520). Each item takes a word of the copy: a deque
+    /// claiming more (a block linked to itself) is refused.
     private func appendDequeItems(_ deque: UInt64, into out: inout [UInt64]) throws(ProcessAccessError) {
         let fields = graph.objects
         let count = Int64(bitPattern: try field(deque &+ fields.varSize))
         guard count > 0 else { return }
         var block = try field(deque &+ fields.dequeLeftBlock), index = try field(deque &+ fields.dequeLeftIndex)
-        guard count < 1 << 28, index < fields.dequeBlockItems else {
+        guard count < 1 << 28, count <= Int64(clamping: copy.byteCount / 8), index < fields.dequeBlockItems else {
             throw .inconsistent(pid: 0, detail: "deque at 0x\(String(deque, radix: 16)) claims \(count) items from index \(index)")
         }
         for _ in 0..<count {

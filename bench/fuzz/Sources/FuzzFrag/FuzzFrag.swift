@@ -8,13 +8,13 @@ import PythonProcess
 /// mmapped chunks found by their headers). Each region is a mapping: the first
 /// is `[heap]`, the rest unnamed private writable memory (selector bit k: region
 /// k + 1 is a guard page instead, so the one above it reads as a thread stack).
-/// Selector bits 5–7 pick the 3.8–3.13 obmalloc layout. Parameters: an
+/// Selector bits 5–7 pick the 3.8–3.15 obmalloc layout. Parameters: an
 /// arena's address (0: none), the resident kB of every mapping (low 32 bits).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafeRawPointer, _ count: Int) -> CInt {
     let image = ForgedImage(UnsafeRawBufferPointer(start: data, count: count))
     guard let first = image.regions.first,
-          let layout = ObmallocLayout.forVersion(major: 3, minor: 8 + Int(image.selector >> 5) % 6) else { return 0 }
+          let layout = ObmallocLayout.forVersion(major: 3, minor: 8 + Int(image.selector >> 5), micro: 10) else { return 0 }
     let memory = HeapCopy(regions: image.regions)
     let p = image.parameters
     var table = MappingTable()
