@@ -25,6 +25,9 @@ public struct GlibcHeap: Sendable {
     public var freeResidentBytes: UInt64 = 0
     /// Resident bytes `malloc_trim(0)` would release.
     public var trimmableBytes: UInt64 = 0
+    /// The chunks in use, in address order: where each starts and its size (for the owners' attribution).
+    public internal(set) var inUseStarts: [UInt64] = []
+    public internal(set) var inUseSizes: [UInt64] = []
     /// The free chunks (address, size) and the top chunk, for the residency pass.
     var free: [(address: UInt64, size: UInt64)] = []
     var top: (address: UInt64, size: UInt64)?
@@ -75,6 +78,8 @@ public struct GlibcHeap: Sendable {
                 } else {
                     heap.inUseBytes = heap.inUseBytes.addingSaturated(chunk.size)
                     heap.inUseChunks += 1
+                    heap.inUseStarts.append(chunk.address)
+                    heap.inUseSizes.append(chunk.size)
                 }
             }
             previous = (p, size)
@@ -83,6 +88,17 @@ public struct GlibcHeap: Sendable {
         }
         if let top = previous { heap.top = top }
         return heap
+    }
+
+    /// The index of the chunk in use that holds `address`, if one does.
+    public func inUseChunk(holding address: UInt64) -> Int? {
+        var low = 0, high = inUseStarts.count  // the first start above `address`
+        while low < high {
+            let mid = (low + high) / 2
+            if inUseStarts[mid] <= address { low = mid + 1 } else { high = mid }
+        }
+        guard low > 0, address - inUseStarts[low - 1] < inUseSizes[low - 1] else { return nil }
+        return low - 1
     }
 
     /// Fills ``freeResidentBytes`` and ``trimmableBytes`` from the pagemap

@@ -27,6 +27,16 @@ public struct MemoryAccount: Sendable {
     /// glibc arenas of other threads (64 MiB-aligned heaps), resident, not walked.
     public var threadArenaBytes: UInt64 = 0
 
+    /// The glibc chunks and mmapped regions objects own (buffers, objects over 512 B), by type; see ``attribute(_:heap:arenas:pages:)``.
+    public var owned = OwnedNative()
+    /// USS (`smaps_rollup`), and of it the private bytes of every mapping but the
+    /// writable anonymous ones: the interpreter's and libraries' code and data.
+    public var ussBytes: UInt64 = 0
+    public var librariesBytes: UInt64 = 0
+    /// The glibc mmapped chunks the scan found, and the mappings it scanned.
+    var mmappedRegions: [Range<UInt64>] = []
+    var scannedMappings: [Range<UInt64>] = []
+
     /// Resident writable anonymous memory none of the above explains.
     public var unexplainedBytes: UInt64 {
         let known = [arenaBytes, glibcHeapBytes, mmappedChunkBytes, stackBytes, threadArenaBytes].saturatedSum()
@@ -62,7 +72,10 @@ public struct MemoryAccount: Sendable {
         for (i, mapping) in list.enumerated() {
             let name = mappings.path(of: mapping)
             guard mapping.permissions.writable, !mapping.permissions.shared, mapping.inode == 0,
-                  name.isEmpty || name.hasPrefix("[") else { continue }
+                  name.isEmpty || name.hasPrefix("[") else {
+                account.librariesBytes = account.librariesBytes.addingSaturated(mapping.usage.ussBytes)
+                continue
+            }
             let rss = mapping.usage.rssBytes
             account.writableAnonymousBytes = account.writableAnonymousBytes.addingSaturated(rss)
             if name == "[heap]" {
@@ -86,6 +99,7 @@ public struct MemoryAccount: Sendable {
                 account.threadArenaBytes = account.threadArenaBytes.addingSaturated(rss)
                 continue
             }
+            account.scannedMappings.append(mapping.start..<mapping.end)
             account.scanAnonymous(mapping, arenaStarts: arenaStarts, arenaBytes: layout.arenaBytes, memory: memory, pages: pages)
         }
         if let heap { account.glibcFreeBytes = min(heap.freeResidentBytes, account.glibcHeapBytes) }
@@ -113,6 +127,7 @@ public struct MemoryAccount: Sendable {
             let (length, overflow) = prevSize.addingReportingOverflow(field & ~7)
             guard !overflow, field & 2 != 0, prevSize < 4096, length % 4096 == 0, length >= 4096, length <= left else { return }
             mmappedChunks += 1
+            mmappedRegions.append(cursor..<cursor + length)
             mmappedChunkBytes = mmappedChunkBytes.addingSaturated(pages?.residentBytes(from: cursor, to: cursor + length) ?? length)
             cursor += length
         }

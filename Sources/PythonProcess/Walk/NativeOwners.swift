@@ -1,0 +1,122 @@
+import Foundation
+public import HeapGraph
+
+/// What objects hold outside pymalloc, read by the read-only walk over a copy
+/// (``Census``'s stop–copy–resume, then ``GraphWalk``): every object whose
+/// `sys.getsizeof` passes pymalloc's 512 bytes, at its own address, and every
+/// buffer an object allocates apart (``TypeSizing/appendBuffers(of:reader:into:)``:
+/// array data, bytearray, deque blocks, list items…), at the buffer's pointer.
+/// numpy arrays are not collected: only a walk of the graph finds them.
+/// `frag` finds the glibc chunk or mmapped region each claim points into.
+public struct NativeOwners: Sendable {
+    /// An address in memory an object owns, and the owner's type.
+    public struct Claim: Sendable, Equatable {
+        /// The object's address, or a pointer to its buffer.
+        public var address: UInt64
+        /// Index into ``NativeOwners/typeNames``.
+        public var type: UInt32
+        /// The glibc mmapped chunk the address is in (from its header in the copy), if it is in one.
+        public var mmappedRegion: Range<UInt64>?
+
+        /// A claim of `address` by type `type`.
+        public init(address: UInt64, type: UInt32, mmappedRegion: Range<UInt64>? = nil) {
+            self.address = address
+            self.type = type
+            self.mmappedRegion = mmappedRegion
+        }
+    }
+
+    /// The owners' type names.
+    public var typeNames: [String] = []
+    public var claims: [Claim] = []
+    /// Objects walked, and the Σ of their `sys.getsizeof`.
+    public var objectCount = 0
+    public var objectBytes: UInt64 = 0
+    /// The target's pause for the copy, in milliseconds.
+    public var pauseMilliseconds: Double = 0
+
+    /// Claims with their type names, for tests and tools that build them by hand.
+    public init(typeNames: [String] = [], claims: [Claim] = []) {
+        self.typeNames = typeNames
+        self.claims = claims
+    }
+
+    /// Stops `python` only while its memory is copied, then walks the copy.
+    public static func read(_ python: PythonProcess) throws(ProcessAccessError) -> NativeOwners {
+        let read = try Census.readCopy(python: python, maxAttempts: 5, progress: { _ in }) {
+            (copy, state, image, _) throws(ProcessAccessError) -> NativeOwners in
+            var sink = OwnerSink(reader: ObjectReader(memory: copy, layout: state.layout))
+            _ = try ReadOnlySnapshot.walk(copy, state: state, image: image, pid: python.pid, values: false, into: &sink)
+            var owners = NativeOwners(typeNames: sink.typeNames, claims: sink.claims)
+            (owners.objectCount, owners.objectBytes) = (sink.objectCount, sink.objectBytes)
+            for i in owners.claims.indices { owners.claims[i].mmappedRegion = mmappedRegion(around: owners.claims[i].address, copy) }
+            return owners
+        }
+        var owners = read.value
+        owners.pauseMilliseconds = read.pauseMilliseconds
+        return owners
+    }
+
+    /// The glibc mmapped chunk `address` starts the user part of, or one of the two 16-byte
+    /// headers before it (a GC header, a bytes object's head): `prev_size` (the alignment pad,
+    /// under a page) and `size` with IS_MMAPPED, the two a whole number of pages from a page start.
+    static func mmappedRegion(around address: UInt64, _ copy: HeapCopy) -> Range<UInt64>? {
+        for back: UInt64 in [16, 32, 48] {
+            guard address >= back, let prevSize = copy.word(at: address - back), let field = copy.word(at: address - back + 8),
+                  field & 2 != 0, prevSize < 4096 else { continue }
+            let size = field & ~7
+            let (chunk, borrow) = (address - back).subtractingReportingOverflow(prevSize)
+            let (end, overflow) = chunk.addingReportingOverflow(prevSize)  // the header: the chunk runs `size` from it
+            guard !borrow, !overflow, chunk % 4096 == 0, size < 1 << 44, (prevSize + size) % 4096 == 0, prevSize + size >= 4096,
+                  end <= UInt64.max - size else { continue }
+            return chunk..<(end + size)
+        }
+        return nil
+    }
+}
+
+/// The walk's sink for ``NativeOwners``: no graph, only the claims.
+struct OwnerSink: GraphSink {
+    let reader: ObjectReader
+    var metadata = SnapshotMetadata()
+    var typeNames: [String] = []
+    var sizings: [TypeSizing?] = []
+    var claims: [NativeOwners.Claim] = []
+    var objectCount = 0
+    var objectBytes: UInt64 = 0
+    private var scratch: [UInt64] = []
+
+    /// pymalloc's largest block: bigger objects are malloc's.
+    static let smallRequestBytes: UInt64 = 512
+
+    init(reader: ObjectReader) { self.reader = reader }
+
+    mutating func typeID(named name: String, typeObject: UInt64) -> UInt32 {
+        typeNames.append(name)
+        sizings.append(try? TypeSizing(type: typeObject, reader: reader))
+        return UInt32(typeNames.count - 1)
+    }
+
+    @discardableResult
+    mutating func addObject(address: UInt64, typeID: UInt32, size: UInt64, refcount: UInt32, flags: ObjectFlags) -> Int {
+        objectCount += 1
+        objectBytes = objectBytes.addingSaturated(size)
+        if size > Self.smallRequestBytes { claims.append(NativeOwners.Claim(address: address, type: typeID)) }
+        guard Int(typeID) < sizings.count, let sizing = sizings[Int(typeID)] else { return -1 }
+        scratch.removeAll(keepingCapacity: true)
+        try? sizing.appendBuffers(of: address, reader: reader, into: &scratch)
+        for pointer in scratch { claims.append(NativeOwners.Claim(address: pointer, type: typeID)) }
+        return -1
+    }
+
+    mutating func addReferent(_ address: UInt64) {}
+    mutating func closeObject() {}
+    mutating func setData(_ kind: ValueStore.Kind, _ data: UnsafeRawBufferPointer, length: Int) {}
+    mutating func setNumber(_ kind: ValueStore.Kind, bits: UInt64) {}
+    mutating func nameTypeObject(address: UInt64, name: String) {}
+    mutating func addClosure(address: UInt64, names: [String]) {}
+    mutating func addAttributeNames(address: UInt64, names: [String]) {}
+    mutating func addLocalNames(address: UInt64, names: [String]) {}
+    mutating func addRoot(address: UInt64, kind: String, name: String) {}
+    func restarted() -> OwnerSink { OwnerSink(reader: reader) }
+}
