@@ -9,8 +9,8 @@ extension FragReport {
         var out = ""
         if let note = o.note { out += "Native memory owned by objects: unknown, \(note).\n\n" }
         if o.walked {
-            out += "Native memory owned by objects (\(o.objectCount) objects walked from a copy, the process stopped "
-                + "\(Int(o.pauseMilliseconds.rounded())) ms): \(size(o.bytes)) in glibc chunks and mmapped regions, each counted once\n"
+            out += "Native memory owned by objects: \(size(o.bytes)) in glibc chunks and mmapped regions, each counted once\n"
+                + "(\(o.objectCount) objects walked from a copy; the process stopped \(Int(o.pauseMilliseconds.rounded())) ms for it)\n"
             let rows = o.rows.prefix(12)
             let width = rows.map(\.type.count).max() ?? 0
             for row in rows {

@@ -49,9 +49,9 @@ struct PandasProcessTests {
         let row = try #require(try JSONDecoder().decode(Retained.self, from: Data(retained.stdout.utf8)).objects.first)
         let ratio = Double(row.retained) / Double(truth.memory_usage)
         #expect(ratio >= 0.95, "\(test): the DataFrame retains \(row.retained), memory_usage(deep=True) \(truth.memory_usage)")
-        // AND the path to a column str goes DataFrame → … → ndarray → [12345] → str
+        // AND the path to a column str goes DataFrame → … → ndarray → [12345] → str (pandas 2: a NumpyBlock; 3: a StringArray)
         let paths = try runCommand([TestPaths.memlens, "paths", path, "--address", "0x" + String(truth.column, radix: 16)])
-        #expect(paths.stdout.contains(#/pandas\.DataFrame 0x[0-9a-f]+ → .* → numpy\.ndarray 0x[0-9a-f]+ → \[12345\] → str /#),
+        #expect(paths.stdout.contains(#/DataFrame 0x[0-9a-f]+ → .* → numpy\.ndarray 0x[0-9a-f]+ → \[12345\] → str /#),
                 "\(test): \(paths.stdout) \(paths.stderr)")
         print("\(test) (numpy \(truth.numpy), pandas \(truth.pandas)): USS \(account.uss), unexplained \(account.unexplained) "
               + "(explained \(String(format: "%.2f", account.explained_fraction * 100))%); objects \(account.objects), owned native "
@@ -62,12 +62,8 @@ struct PandasProcessTests {
 
     /// USS (`Private_Clean` + `Private_Dirty` of `smaps_rollup`), in bytes.
     static func uss(_ pid: Int32) throws -> UInt64 {
-        let text = try String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8)
-        return text.split(separator: "\n").reduce(0) { sum, line in
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard fields.count >= 2, fields[0] == "Private_Clean:" || fields[0] == "Private_Dirty:" else { return sum }
-            return sum + (UInt64(fields[1]) ?? 0) * 1024
-        }
+        let rollup = try kernelRollup(pid)
+        return (rollup["Private_Clean"] ?? 0) + (rollup["Private_Dirty"] ?? 0)
     }
 
     /// What the target printed (see the fixture's docstring).

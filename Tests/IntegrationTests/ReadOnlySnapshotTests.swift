@@ -33,7 +33,8 @@ struct ReadOnlySnapshotTests {
 
         // THEN the two snapshots agree, and the target carries on
         #expect(target.isRunningFreely)
-        let kernelRSS = Double(try kernelRollup(target.pid)["Rss"] ?? 1)  // paused in read(2): as it was at the copy
+        let rollup = try kernelRollup(target.pid)  // paused in read(2): as it was at the copy
+        let kernelRSS = Double(rollup["Rss"] ?? 1)
         target.finish()
         #expect(target.process.terminationStatus == 0)
         #expect(line["method"] as? String == "read-only")
@@ -45,6 +46,15 @@ struct ReadOnlySnapshotTests {
         // the RSS at the copy, as the kernel gives it for the paused process afterwards
         let rss = Double(readOnly.metadata.rssBytes ?? 0)
         #expect(abs(rss - kernelRSS) <= 0.02 * kernelRSS, "read-only RSS \(rss), the kernel's \(kernelRSS)")
+        // and PSS, USS and private dirty (issue 27), as the agent records them too
+        let kernelUSS = (rollup["Private_Clean"] ?? 0) + (rollup["Private_Dirty"] ?? 0)
+        let figures = [("PSS", readOnly.metadata.pssBytes, rollup["Pss"] ?? 0), ("USS", readOnly.metadata.ussBytes, kernelUSS),
+                       ("private dirty", readOnly.metadata.privateDirtyBytes, rollup["Private_Dirty"] ?? 0)]
+        for (name, recorded, kernel) in figures {
+            let value = Double(recorded ?? 0)
+            #expect(abs(value - Double(kernel)) <= 0.02 * Double(kernel), "read-only \(name) \(value), the kernel's \(kernel)")
+        }
+        #expect(agent.metadata.ussBytes ?? 0 > 0 && agent.metadata.pssBytes ?? 0 > 0 && agent.metadata.privateDirtyBytes ?? 0 > 0)
         #expect(count(of: "leaked_thing.LeakedThing", in: readOnly) == 12_345)
         // 3.11+: instance attributes named from the class's shared keys (the agent cannot name them)
         if python.minor != "3.8", python.minor != "3.9", python.minor != "3.10" {
