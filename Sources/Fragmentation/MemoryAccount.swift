@@ -107,7 +107,7 @@ public struct MemoryAccount: Sendable {
     }
 
     /// Walks an unnamed mapping from its start over arenas and glibc mmapped
-    /// chunks (IS_MMAPPED, prev_size + size a whole number of pages), which
+    /// chunks (``MmappedChunk``: IS_MMAPPED, a whole number of pages), which
     /// the kernel merges into one mapping when they are adjacent.
     /// The headers are the target's words (a float buffer's `1.0` reads as a
     /// size of 2^62): a chunk must fit in what is left of the mapping, checked
@@ -124,8 +124,8 @@ public struct MemoryAccount: Sendable {
             }
             guard let head = try? memory.bytes(at: cursor, count: 16) else { return }
             let prevSize = head.loadWord(at: 0), field = head.loadWord(at: 8)
-            let (length, overflow) = prevSize.addingReportingOverflow(field & ~7)
-            guard !overflow, field & 2 != 0, prevSize < 4096, length % 4096 == 0, length >= 4096, length <= left else { return }
+            guard let span = MmappedChunk.span(prevSize: prevSize, field: field), prevSize + span <= left else { return }
+            let length = prevSize + span
             mmappedChunks += 1
             mmappedRegions.append(cursor..<cursor + length)
             mmappedChunkBytes = mmappedChunkBytes.addingSaturated(pages?.residentBytes(from: cursor, to: cursor + length) ?? length)

@@ -70,4 +70,23 @@ import Testing
         #expect(account.interpreterBytes == 370)
         #expect(account.ussUnexplainedBytes == 50)
     }
+
+    @Test("mmapped chunk headers of glibc 2.36 (size to the mapping's end) and 2.43 (16 bytes short of it); forged ones refused")
+    func mmappedHeaders() {
+        #expect(MmappedChunk.span(prevSize: 0, field: 0x31000 | 2) == 0x31000)
+        #expect(MmappedChunk.span(prevSize: 0, field: 0x30ff0 | 2) == 0x31000)
+        #expect(MmappedChunk.span(prevSize: 0x10, field: 0x30ff0 | 2) == 0x30ff0)
+        let forged: [(UInt64, UInt64)] = [(0, 0x31000), (0x1000, 0x31002), (0, 0x30fe2), (0, 2), (0, UInt64.max),
+                                          (0x3FF0_0000_0000_0000, 0x3FF0_0000_0000_0002)]
+        for (prevSize, field) in forged {
+            #expect(MmappedChunk.span(prevSize: prevSize, field: field) == nil)
+        }
+        var (account, _) = Self.account()
+        var memory = ImageMemory()
+        memory.putWord(Self.mapping.lowerBound, 0)
+        memory.putWord(Self.mapping.lowerBound + 8, 0x1ff0 | 2)
+        account.scanAnonymous(ForgedHeaderTests.anonymous(Self.mapping.lowerBound, bytes: 0x2000), arenaStarts: [], arenaBytes: 1 << 20,
+                              memory: memory, pages: nil)
+        #expect(account.mmappedChunkBytes == 0x2000)
+    }
 }

@@ -57,19 +57,15 @@ public struct NativeOwners: Sendable {
         return owners
     }
 
-    /// The glibc mmapped chunk `address` starts the user part of, or one of the two 16-byte
-    /// headers before it (a GC header, a bytes object's head): `prev_size` (the alignment pad,
-    /// under a page) and `size` with IS_MMAPPED, the two a whole number of pages from a page start.
+    /// The mapping of the glibc mmapped chunk (``MmappedChunk``) whose user part starts at `address`,
+    /// or one or two 16-byte headers before it (a GC header, a bytes object's head).
     static func mmappedRegion(around address: UInt64, _ copy: HeapCopy) -> Range<UInt64>? {
         for back: UInt64 in [16, 32, 48] {
             guard address >= back, let prevSize = copy.word(at: address - back), let field = copy.word(at: address - back + 8),
-                  field & 2 != 0, prevSize < 4096 else { continue }
-            let size = field & ~7
-            let (chunk, borrow) = (address - back).subtractingReportingOverflow(prevSize)
-            let (end, overflow) = chunk.addingReportingOverflow(prevSize)  // the header: the chunk runs `size` from it
-            guard !borrow, !overflow, chunk % 4096 == 0, size < 1 << 44, (prevSize + size) % 4096 == 0, prevSize + size >= 4096,
-                  end <= UInt64.max - size else { continue }
-            return chunk..<(end + size)
+                  let span = MmappedChunk.span(prevSize: prevSize, field: field) else { continue }
+            let header = address - back
+            guard header >= prevSize, (header - prevSize) % 4096 == 0, header <= UInt64.max - span else { continue }
+            return (header - prevSize)..<(header + span)
         }
         return nil
     }
