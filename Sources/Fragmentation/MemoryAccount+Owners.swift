@@ -55,6 +55,12 @@ extension MemoryAccount {
         ussBytes.subtractingSaturated([objectBytes, slackBytes, interpreterBytes].saturatedSum())
     }
 
+    /// What the parts count beyond USS (anonymous pages shared with a parent or child count in
+    /// their Rss, not in USS; a region resident when its residency was read): 0 when they fit.
+    public var ussOvercountBytes: UInt64 {
+        [objectBytes, slackBytes, interpreterBytes].saturatedSum().subtractingSaturated(ussBytes)
+    }
+
     /// Finds the chunk or region of malloc's each claim of `owners` is in, and counts each once:
     /// main-heap chunks from `heap`'s walk; mmapped regions the scan found or the claim's
     /// header names, when the region lies in scanned mappings (adjacent ones joined), clear of arenas and of

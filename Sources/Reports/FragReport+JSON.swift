@@ -33,7 +33,8 @@ extension FragReport {
             var uss: UInt64; var objects: UInt64; var pymalloc_used: UInt64; var owned_native: UInt64
             var owned_in_heap: UInt64; var owned_mmapped: UInt64; var owned_by_type: [Owned]; var objects_walked: Bool
             var walk_note: String?; var walk_pause_ms: Double; var allocator_slack: UInt64; var interpreter_and_libraries: UInt64
-            var libraries: UInt64; var stacks: UInt64; var other_native: UInt64; var unexplained: UInt64; var explained_fraction: Double
+            var libraries: UInt64; var stacks: UInt64; var other_native: UInt64; var unexplained: UInt64; var overcounted: UInt64
+            var explained_fraction: Double
         }
         var uss_account: USSAccount
         var pid: Int32; var python: String; var rss: UInt64; var uss: UInt64; var pause_ms: Double
@@ -52,7 +53,8 @@ extension FragReport {
                      owned_by_type: o.rows.map { .init(type: $0.type, bytes: $0.bytes, blocks: $0.blocks) }, objects_walked: o.walked,
                      walk_note: o.note, walk_pause_ms: o.pauseMilliseconds, allocator_slack: c.slackBytes,
                      interpreter_and_libraries: c.interpreterBytes, libraries: c.librariesBytes, stacks: c.stackBytes,
-                     other_native: c.otherNativeBytes, unexplained: c.ussUnexplainedBytes, explained_fraction: explained)
+                     other_native: c.otherNativeBytes, unexplained: c.ussUnexplainedBytes, overcounted: c.ussOvercountBytes,
+                     explained_fraction: explained)
     }
 
     static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }

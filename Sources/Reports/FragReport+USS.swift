@@ -23,7 +23,7 @@ extension FragReport {
         }
         guard c.ussBytes > 0 else { return out }
         let share = { (bytes: UInt64) in ByteFormat.formatDecimal(Double(bytes) / Double(c.ussBytes) * 100, places: 1) + "%" }
-        let rows: [(String, UInt64, String)] = [
+        var rows: [(String, UInt64, String)] = [
             ("USS", c.ussBytes, "private memory (smaps_rollup), the truth"),
             ("  objects", c.objectBytes, "pymalloc's used blocks, and the chunks and regions objects own"),
             ("  allocator slack", c.slackBytes, "free blocks and empty pools in arenas, glibc's free chunks"),
@@ -31,6 +31,9 @@ extension FragReport {
                 + "stacks \(size(c.stackBytes)), malloc's memory no object owns \(size(c.otherNativeBytes))"),
             ("  unexplained", c.ussUnexplainedBytes, "none of the above"),
         ]
+        if c.ussOvercountBytes > 0 {
+            rows.append(("  counted twice", c.ussOvercountBytes, "the parts exceed USS by this (shared anonymous pages)"))
+        }
         let width = rows.map(\.0.count).max() ?? 0
         out += rows.map { row in
             padRight(row.0, width) + "  " + pad(size(row.1), 10) + "  " + pad(share(row.1), 6) + "  " + row.2 + "\n"

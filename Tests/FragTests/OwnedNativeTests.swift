@@ -69,6 +69,10 @@ import Testing
         #expect(account.otherNativeBytes == 50)
         #expect(account.interpreterBytes == 370)
         #expect(account.ussUnexplainedBytes == 50)
+        #expect(account.ussOvercountBytes == 0)
+        account.ussBytes = 900
+        #expect(account.ussUnexplainedBytes == 0)
+        #expect(account.ussOvercountBytes == 50)
     }
 
     @Test("mmapped chunk headers of glibc 2.36 (size to the mapping's end) and 2.43 (16 bytes short of it); forged ones refused")
