@@ -44,14 +44,14 @@ let package = Package(
         ),
         .target(
             name: "Fragmentation",
-            dependencies: ["ProcFS", "PythonProcess", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["ProcFS", "ProcessModels"],
             swiftSettings: swiftSettings
         ),
         .target(name: "CProcessAccess"),
         .target(
             name: "PythonProcess",
             dependencies: [
-                "CProcessAccess", "ProcFS", "ProcessModels", "HeapGraph", "SafeFiles",
+                "CProcessAccess", "ProcFS", "ProcessModels", "HeapGraph", "SafeFiles", "Fragmentation",
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: swiftSettings

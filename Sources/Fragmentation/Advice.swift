@@ -1,5 +1,5 @@
+import ProcessModels
 import Foundation
-import PythonProcess
 
 /// Advice tied to what `frag` measured, from seed 000's tips. Each line says
 /// the figure that triggered it.

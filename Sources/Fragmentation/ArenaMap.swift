@@ -82,3 +82,11 @@ public struct ArenaMap: Sendable {
         return address < arenas[candidate].address + layout.arenaBytes ? candidate : nil
     }
 }
+
+/// How pymalloc's arena table was found.
+public enum ArenaTableOrigin: String, Sendable {
+    /// Symbols: the image's own, or its separate debug symbols; 3.12+ through `_PyRuntime`.
+    case symbols
+    /// A search of the image's writable data (3.8–3.11 without symbols).
+    case search
+}

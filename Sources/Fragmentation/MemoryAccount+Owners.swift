@@ -1,4 +1,4 @@
-public import PythonProcess
+import ProcessModels
 public import ProcFS
 
 /// The part of malloc's memory that objects own: the glibc chunks (main heap) and

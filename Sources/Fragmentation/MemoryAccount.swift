@@ -1,4 +1,4 @@
-public import PythonProcess
+import ProcessModels
 public import ProcFS
 
 /// Where a process's writable anonymous memory is, resident bytes by owner,
@@ -27,7 +27,8 @@ public struct MemoryAccount: Sendable {
     /// glibc arenas of other threads (64 MiB-aligned heaps), resident, not walked.
     public var threadArenaBytes: UInt64 = 0
 
-    /// The glibc chunks and mmapped regions objects own (buffers, objects over 512 B), by type; see ``attribute(_:heap:arenas:pages:)``.
+    /// The glibc chunks and mmapped regions objects own (buffers, objects over 512 B), by type;
+    /// see ``attribute(_:heap:arenas:pages:)``.
     public var owned = OwnedNative()
     /// USS (`smaps_rollup`), and of it the private bytes of every mapping but the
     /// writable anonymous ones: the interpreter's and libraries' code and data.
@@ -46,12 +47,17 @@ public struct MemoryAccount: Sendable {
     /// glibc bytes in use: the main heap less its free part.
     public var glibcInUseBytes: UInt64 { glibcHeapBytes > glibcFreeBytes ? glibcHeapBytes - glibcFreeBytes : 0 }
 
-    /// Builds the account from the mappings (`smaps`), the arenas and the main heap.
-    /// Reads the first 16 bytes of anonymous regions to recognise glibc's
-    /// mmapped chunks, and the pagemap for parts of merged mappings. Every
-    /// size here comes from the target (or its `smaps`): sums saturate.
+    /// Finds glibc's mmapped chunks in an unnamed writable mapping, past the
+    /// pymalloc arenas that start at `arenaStarts` (each `arenaBytes` long).
+    /// It reads the target, so the process-reading side supplies it.
+    public typealias ChunkScan = (_ mapping: Mapping, _ arenaStarts: Set<UInt64>, _ arenaBytes: UInt64) -> [Range<UInt64>]
+
+    /// Builds the account from the mappings (`smaps`), the arenas and the main
+    /// heap; `chunks` finds glibc's mmapped chunks in unnamed mappings, and the
+    /// pagemap measures parts of merged mappings. Every size here comes from
+    /// the target (or its `smaps`): sums saturate.
     public static func build(mappings: MappingTable, arenas: ArenaMap, residency: ArenaResidency?,
-                             heap: GlibcHeap?, memory: any MemorySource, pages: PageMap?) -> MemoryAccount {
+                             heap: GlibcHeap?, pages: PageMap?, chunks: ChunkScan) -> MemoryAccount {
         var account = MemoryAccount()
         let layout = arenas.layout
         for (a, arena) in arenas.arenas.enumerated() {
@@ -100,36 +106,14 @@ public struct MemoryAccount: Sendable {
                 continue
             }
             account.scannedMappings.append(mapping.start..<mapping.end)
-            account.scanAnonymous(mapping, arenaStarts: arenaStarts, arenaBytes: layout.arenaBytes, memory: memory, pages: pages)
+            for chunk in chunks(mapping, arenaStarts, layout.arenaBytes) {
+                account.mmappedChunks += 1
+                account.mmappedRegions.append(chunk)
+                let resident = pages?.residentBytes(from: chunk.lowerBound, to: chunk.upperBound) ?? UInt64(chunk.count)
+                account.mmappedChunkBytes = account.mmappedChunkBytes.addingSaturated(resident)
+            }
         }
         if let heap { account.glibcFreeBytes = min(heap.freeResidentBytes, account.glibcHeapBytes) }
         return account
-    }
-
-    /// Walks an unnamed mapping from its start over arenas and glibc mmapped
-    /// chunks (``MmappedChunk``: IS_MMAPPED, a whole number of pages), which
-    /// the kernel merges into one mapping when they are adjacent.
-    /// The headers are the target's words (a float buffer's `1.0` reads as a
-    /// size of 2^62): a chunk must fit in what is left of the mapping, checked
-    /// by subtraction so nothing can overflow; anything else ends the scan.
-    mutating func scanAnonymous(_ mapping: Mapping, arenaStarts: Set<UInt64>, arenaBytes: UInt64,
-                                memory: any MemorySource, pages: PageMap?) {
-        var cursor = mapping.start
-        while cursor < mapping.end, mapping.end - cursor >= 16 {
-            let left = mapping.end - cursor
-            if arenaStarts.contains(cursor) {
-                guard arenaBytes > 0, arenaBytes < left else { return }
-                cursor += arenaBytes
-                continue
-            }
-            guard let head = try? memory.bytes(at: cursor, count: 16) else { return }
-            let prevSize = head.loadWord(at: 0), field = head.loadWord(at: 8)
-            guard let span = MmappedChunk.span(prevSize: prevSize, field: field), prevSize + span <= left else { return }
-            let length = prevSize + span
-            mmappedChunks += 1
-            mmappedRegions.append(cursor..<cursor + length)
-            mmappedChunkBytes = mmappedChunkBytes.addingSaturated(pages?.residentBytes(from: cursor, to: cursor + length) ?? length)
-            cursor += length
-        }
     }
 }

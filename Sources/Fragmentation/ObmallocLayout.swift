@@ -1,5 +1,3 @@
-import PythonProcess
-
 /// Where CPython's small-object allocator (obmalloc) keeps its arenas, and
 /// the sizes it carves them into, for one Python version on x86-64 Linux.
 ///
@@ -37,18 +35,12 @@ public struct ObmallocLayout: Sendable, Equatable {
     public static let initialArenaObjects: UInt64 = 16
     /// Offsets in `struct arena_object` (3.8–3.13): address, pool_address,
     /// nfreepools, ntotalpools, freepools, nextarena, prevarena.
-    static let arenaAddress = 0, arenaPoolAddress = 8, arenaFreePools = 16, arenaTotalPools = 20
-    static let arenaFreePoolList = 24, arenaNext = 32, arenaPrevious = 40
+    package static let arenaAddress = 0, arenaPoolAddress = 8, arenaFreePools = 16, arenaTotalPools = 20
+    package static let arenaFreePoolList = 24, arenaNext = 32, arenaPrevious = 40
     /// Offsets in `struct pool_header` (3.8–3.13): ref.count, arenaindex, szidx, nextoffset, maxnextoffset.
-    static let poolCount = 0, poolArenaIndex = 32, poolSizeClass = 36, poolNextOffset = 40, poolMaxNextOffset = 44
+    package static let poolCount = 0, poolArenaIndex = 32, poolSizeClass = 36, poolNextOffset = 40, poolMaxNextOffset = 44
     /// Offset of `mgmt` (`struct _obmalloc_mgmt`) in `struct _obmalloc_state`, 3.12 and 3.13.
-    static let mgmtOffset: UInt64 = 0x200
-
-    /// The layout for the CPython a version string names (`3.11.7`, as a
-    /// snapshot records it), or nil where it was not measured.
-    public static func forVersion(_ text: String?) -> ObmallocLayout? {
-        text.flatMap { PythonVersion(text: Substring($0)) }.flatMap { forVersion(major: $0.major, minor: $0.minor, micro: $0.micro) }
-    }
+    package static let mgmtOffset: UInt64 = 0x200
 
     /// The layout for CPython `major.minor.micro`, or nil where it was not
     /// measured (3.14 before 3.14.5, whose interpreter state was laid out otherwise).

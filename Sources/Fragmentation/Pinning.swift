@@ -1,5 +1,3 @@
-public import PythonProcess
-
 /// Arenas kept mapped by a few live blocks, and the objects in those blocks.
 ///
 /// An arena returns to the OS only when its last block is freed, so a
@@ -15,6 +13,14 @@ public struct Pinning: Sendable {
         public var blockBytes: UInt64
         /// Index into ``ArenaMap/arenas``.
         public var arena: Int
+
+        /// One block, named by the reader of the pinned pools.
+        public init(address: UInt64, type: String?, blockBytes: UInt64, arena: Int) {
+            self.address = address
+            self.type = type
+            self.blockBytes = blockBytes
+            self.arena = arena
+        }
     }
 
     /// Objects of one type that pin arenas.
@@ -58,33 +64,9 @@ public struct Pinning: Sendable {
     }
 
     /// Whether `arena` counts as pinned: some block in use, at most `threshold` of it used.
-    static func isPinned(_ arena: Arena, layout: ObmallocLayout, threshold: Double) -> Bool {
+    public static func isPinned(_ arena: Arena, layout: ObmallocLayout, threshold: Double) -> Bool {
         let used = arena.usedBytes
         return used > 0 && Double(used) <= threshold * Double(layout.arenaBytes)
-    }
-
-    /// Names every allocated block in the arenas at most `threshold` used.
-    /// Reads each used pool of those arenas (one pool-sized read each) and the
-    /// type objects the blocks point to: do it with the target stopped.
-    public static func readObjects(_ map: ArenaMap, threshold: Double, memory: any MemorySource, types: TypeNames?) -> [PinnedObject] {
-        let layout = map.layout
-        var objects: [PinnedObject] = []
-        for (a, arena) in map.arenas.enumerated() where isPinned(arena, layout: layout, threshold: threshold) {
-            for (p, pool) in arena.pools.enumerated() where pool.state == .used {
-                let address = arena.poolAddress(p, layout: layout)
-                guard let copy = try? memory.bytes(at: address, count: Int(layout.poolBytes)),
-                      let offsets = PoolBlocks.allocatedOffsets(pool: copy, poolAddress: address, poolBytes: layout.poolBytes)
-                else { continue }
-                let size = ObmallocLayout.blockBytes(sizeClass: UInt32(pool.sizeClass))
-                for offset in offsets {
-                    let start = Int(offset)
-                    let found = types?.object(inBlock: copy[start..<min(copy.count, start + 48)], blockBytes: size)
-                    objects.append(PinnedObject(address: address + offset + (found?.offset ?? 0), type: found?.type,
-                                                blockBytes: size, arena: a))
-                }
-            }
-        }
-        return objects
     }
 
     /// The pinned arenas of `map`, their resident bytes and the `objects` read in them.

@@ -1,6 +1,6 @@
-import PythonProcess
+@testable import PythonProcess
 import Testing
-@testable import Fragmentation
+import Fragmentation
 
 /// The search for a stripped 3.8–3.11's `arenas`/`maxarenas` over forged
 /// memory: the real table is found, and look-alikes that are right in all but

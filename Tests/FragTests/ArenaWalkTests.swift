@@ -1,7 +1,7 @@
-import PythonProcess
+@testable import PythonProcess
 import SystemPackage
 import Testing
-@testable import Fragmentation
+import Fragmentation
 
 /// Memory made of a few byte segments, for walks over known layouts.
 struct ImageMemory: MemorySource {

@@ -1,6 +1,6 @@
 @testable import Fragmentation
 @testable import ProcFS
-import PythonProcess
+@testable import PythonProcess
 import Testing
 
 /// Issue 23, crash 4: `frag` read glibc chunk headers out of anonymous memory
@@ -20,13 +20,11 @@ import Testing
     }
 
     /// Scans one mapping whose first chunk header is (`prevSize`, `size`).
-    static func scan(prevSize: UInt64, size: UInt64, mappingBytes: UInt64 = 1 << 20) -> MemoryAccount {
+    static func scan(prevSize: UInt64, size: UInt64, mappingBytes: UInt64 = 1 << 20) -> [Range<UInt64>] {
         var memory = ImageMemory()
         memory.putWord(start, prevSize)
         memory.putWord(start + 8, size)
-        var account = MemoryAccount()
-        account.scanAnonymous(anonymous(start, bytes: mappingBytes), arenaStarts: [], arenaBytes: 1 << 20, memory: memory, pages: nil)
-        return account
+        return MmappedChunkScan.chunks(in: anonymous(start, bytes: mappingBytes), arenaStarts: [], arenaBytes: 1 << 20, memory: memory)
     }
 
     @Test("Headers whose sums pass 2^64 end the scan: no chunk, no trap")
@@ -38,27 +36,22 @@ import Testing
             (0x3FF0_0000_0000_0000, 0x3FF0_0000_0000_0002),   // 1.0 as float64, IS_MMAPPED set
         ]
         for (prevSize, size) in forged {
-            let account = Self.scan(prevSize: prevSize, size: size)
-            #expect(account.mmappedChunks == 0)
-            #expect(account.mmappedChunkBytes == 0)
+            #expect(Self.scan(prevSize: prevSize, size: size).isEmpty)
         }
     }
 
     @Test("A real mmapped chunk header still counts; one past the mapping's end does not")
     func plausibleHeader() {
-        let account = Self.scan(prevSize: 0, size: 0x2000 | 2)
-        #expect(account.mmappedChunks == 1)
-        #expect(account.mmappedChunkBytes == 0x2000)
-        #expect(Self.scan(prevSize: 0, size: 0x2000 | 2, mappingBytes: 0x1000).mmappedChunks == 0)
+        #expect(Self.scan(prevSize: 0, size: 0x2000 | 2) == [Self.start..<(Self.start + 0x2000)])
+        #expect(Self.scan(prevSize: 0, size: 0x2000 | 2, mappingBytes: 0x1000).isEmpty)
     }
 
     @Test("An arena at a mapping's start whose size runs past the top of the address space")
     func arenaPastTheTop() {
-        var account = MemoryAccount()
         let top = UInt64.max & ~0xFFF
-        account.scanAnonymous(Self.anonymous(top - 0x1000, bytes: 0x1000), arenaStarts: [top - 0x1000], arenaBytes: UInt64.max,
-                              memory: ImageMemory(), pages: nil)
-        #expect(account.mmappedChunks == 0)
+        let chunks = MmappedChunkScan.chunks(in: Self.anonymous(top - 0x1000, bytes: 0x1000), arenaStarts: [top - 0x1000],
+                                             arenaBytes: UInt64.max, memory: ImageMemory())
+        #expect(chunks.isEmpty)
     }
 
     @Test("The totals saturate: the unexplained remainder of huge counters is 0, not a trap")

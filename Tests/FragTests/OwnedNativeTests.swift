@@ -1,5 +1,5 @@
 @testable import Fragmentation
-import PythonProcess
+@testable import PythonProcess
 import Testing
 
 /// The memory account's attribution of malloc's chunks and regions to the objects that
@@ -85,12 +85,11 @@ import Testing
         for (prevSize, field) in forged {
             #expect(MmappedChunk.span(prevSize: prevSize, field: field) == nil)
         }
-        var (account, _) = Self.account()
         var memory = ImageMemory()
         memory.putWord(Self.mapping.lowerBound, 0)
         memory.putWord(Self.mapping.lowerBound + 8, 0x1ff0 | 2)
-        account.scanAnonymous(ForgedHeaderTests.anonymous(Self.mapping.lowerBound, bytes: 0x2000), arenaStarts: [], arenaBytes: 1 << 20,
-                              memory: memory, pages: nil)
-        #expect(account.mmappedChunkBytes == 0x2000)
+        let chunks = MmappedChunkScan.chunks(in: ForgedHeaderTests.anonymous(Self.mapping.lowerBound, bytes: 0x2000), arenaStarts: [],
+                                             arenaBytes: 1 << 20, memory: memory)
+        #expect(chunks == [Self.mapping.lowerBound..<(Self.mapping.lowerBound + 0x2000)])
     }
 }

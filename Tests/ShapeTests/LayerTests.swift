@@ -12,8 +12,7 @@ struct LayerTests {
 
     /// Targets that read or change a live process: stop it, copy or write its
     /// memory, run code in it. (ProcFS only reads `/proc` text files; its
-    /// models are what reports render. Fragmentation holds both its live
-    /// arena reading and the models FragReport renders: see ``allowed``.)
+    /// models are what reports render.)
     static let liveProcess: Set<String> = ["CProcessAccess", "PythonProcess", "Agent"]
 
     /// Libraries: every target but the CLI and the build tools.
@@ -31,13 +30,14 @@ struct LayerTests {
         "HeapGraph": ["SafeFiles", "Darwin"],  // Darwin: AtomicFile's `#if canImport` branch
         "HeapAnalysis": ["HeapGraph", "ProcessModels"],
         "ProcFS": [],
-        // the read-only snapshot builds the graph; cores and ELF files are opened as regular files only (SafeFiles)
-        "PythonProcess": ["CProcessAccess", "ProcFS", "ProcessModels", "HeapGraph", "SafeFiles"],
-        // Fragmentation reads arenas out of a stopped process (PythonProcess) and is the
-        // census's arena summary (CensusArenas), so it sits above PythonProcess.
-        "Fragmentation": ["ProcFS", "PythonProcess"],
+        // the read-only snapshot builds the graph; cores and ELF files are opened as regular files only (SafeFiles);
+        // the arena and glibc heap walks fill Fragmentation's values.
+        "PythonProcess": ["CProcessAccess", "ProcFS", "ProcessModels", "HeapGraph", "SafeFiles", "Fragmentation"],
+        // Fragmentation: values and analysis only (the memory account, pinning, advice, the arena map);
+        // PythonProcess reads them out of a stopped process.
+        "Fragmentation": ["ProcFS", "ProcessModels"],
         // Reports renders HeapAnalysis/ProcFS/ProcessModels values and Fragmentation's
-        // FragAnalysis, ArenaMap and MallocStats (models in a target that also reads live arenas).
+        // FragAnalysis, ArenaMap and MallocStats.
         "Reports": ["HeapGraph", "HeapAnalysis", "ProcFS", "ProcessModels", "Fragmentation"],
         // watch's sampler (live reads); the timeline model it fills (and Reports renders) is in ProcessModels.
         "Timeline": ["ProcFS", "PythonProcess", "Fragmentation", "ProcessModels"],
@@ -106,9 +106,66 @@ struct LayerTests {
         for library in Self.libraries {
             #expect(!(Self.allowed[library] ?? []).contains("ArgumentParser"), "\(library) may not import ArgumentParser")
         }
-        #expect((Self.allowed["HeapAnalysis"] ?? []).isDisjoint(with: Self.liveProcess.union(["Fragmentation"])))
+        #expect((Self.allowed["HeapAnalysis"] ?? []).isDisjoint(with: Self.liveProcess))
         #expect((Self.allowed["Reports"] ?? []).isDisjoint(with: Self.liveProcess))
         #expect((Self.allowed["ProcessModels"] ?? []).isEmpty)
+    }
+
+    /// Targets whose whole closure (what they link) must stay clear of a live process.
+    static let offline: Set<String> = ["ProcessModels", "ProcFS", "SafeFiles", "HeapGraph", "HeapAnalysis", "Fragmentation", "Reports"]
+
+    /// Each target's dependencies as Package.swift declares them (`swift package dump-package`): what it links.
+    static func declaredDependencies() throws -> [String: Set<String>] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        // A scratch folder of its own: the package's `.build` is locked by the `swift test` running this.
+        let scratch = FileManager.default.temporaryDirectory.appending(path: "memlens-dump-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        process.arguments = ["swift", "package", "--scratch-path", scratch.path, "dump-package",
+                             "--package-path", TestPaths.packageRoot.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        // Each dependency is {"byName"|"target"|"product": [name, …]}.
+        let package = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        var result: [String: Set<String>] = [:]
+        for case let target as [String: Any] in package?["targets"] as? [Any] ?? [] {
+            guard let name = target["name"] as? String, ["regular", "executable"].contains(target["type"] as? String) else { continue }
+            let dependencies = target["dependencies"] as? [[String: Any]] ?? []
+            result[name] = Set(dependencies.compactMap { ($0.values.first as? [Any])?.first as? String })
+        }
+        return result
+    }
+
+    /// Everything `target` reaches through `arrows`, itself excluded.
+    static func closure(of target: String, _ arrows: [String: Set<String>]) -> Set<String> {
+        var seen: Set<String> = []
+        var queue = Array(arrows[target] ?? [])
+        while let next = queue.popLast() {
+            guard seen.insert(next).inserted else { continue }
+            queue.append(contentsOf: arrows[next] ?? [])
+        }
+        return seen
+    }
+
+    @Test("What analysis and rendering link, transitively, never reaches a live process (imports and Package.swift)")
+    func offlineClosureStaysOffline() throws {
+        let declared = try Self.declaredDependencies()
+        #expect(declared["Reports"] != nil, "dump-package named no Reports target")
+        let imported = try Self.imports()
+        for target in Self.offline.sorted() {
+            for (what, arrows) in [("imports", imported), ("Package.swift", declared), ("the table", Self.allowed)] {
+                let reached = Self.closure(of: target, arrows).intersection(Self.liveProcess)
+                #expect(reached.isEmpty, "\(target) reaches \(reached.sorted()) through \(what)")
+            }
+        }
+        for (target, dependencies) in declared where Self.allowed[target] != nil {
+            let extra = dependencies.subtracting(Self.allowed[target] ?? []).subtracting(Self.platform)
+                .subtracting(["ArgumentParser", "Hummingbird", "HummingbirdCore", "Prometheus", "NIOCore"])
+            #expect(extra.isEmpty, "Package.swift gives \(target) \(extra.sorted()), which the table does not allow")
+        }
     }
 
     @Test("The import reader sees every form and skips string literals")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Fragmentation
+import PythonProcess
 import HeapAnalysis
 import HeapGraph
 import Reports

@@ -32,7 +32,9 @@ public func fuzz(_ data: UnsafeRawPointer, _ count: Int) -> CInt {
     let heap = try? GlibcHeap.walk(start: first.start, end: first.start + UInt64(first.bytes.count), memory: memory)
     let arenas = p[0] == 0 ? [] : [Arena(index: 0, address: p[0], firstPool: p[0], pools: [])]
     let map = ArenaMap(layout: layout, arenas: arenas, reportedArenaCount: nil)
-    let account = MemoryAccount.build(mappings: table, arenas: map, residency: nil, heap: heap, memory: memory, pages: nil)
+    let account = MemoryAccount.build(mappings: table, arenas: map, residency: nil, heap: heap, pages: nil) {
+        MmappedChunkScan.chunks(in: $0, arenaStarts: $1, arenaBytes: $2, memory: memory)
+    }
     _ = (account.unexplainedBytes, account.glibcInUseBytes)
     return 0
 }

@@ -1,4 +1,4 @@
-public import PythonProcess
+public import Fragmentation
 
 /// Names the type of a would-be object by reading its `ob_type` in the
 /// target, and remembers what it learned: a pointer is a type only if its own

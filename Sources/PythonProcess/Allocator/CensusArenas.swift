@@ -1,8 +1,9 @@
-public import PythonProcess
+public import Fragmentation
+public import ProcessModels
 
 /// The census's pymalloc arena summary, read with `frag`'s arena walker from
-/// the same memory the census walked: passed to `Census.take(…, amend:)`, as
-/// PythonProcess cannot depend on this target.
+/// the same memory the census walked: passed to `Census.take(…, amend:)` by
+/// the callers that want it (reading the arenas costs a census some time).
 public enum CensusArenas {
     /// Adds `arenas` (with the pinned arenas' size, those at most 10% used) to
     /// `result`, or a note saying why they could not be read.

@@ -1,4 +1,4 @@
-public import PythonProcess
+public import Fragmentation
 
 /// Reads obmalloc's arena table and every carved pool header from a target's
 /// memory (no code runs in the target).
@@ -13,20 +13,12 @@ public struct ArenaWalk {
 
     /// Where the arena table is: `arenas`, `maxarenas` and `narenas_currently_allocated` addresses.
     public struct TableAddresses: Sendable {
-        /// How the table was found.
-        public enum Origin: String, Sendable {
-            /// Symbols: the image's own, or its separate debug symbols; 3.12+ through `_PyRuntime`.
-            case symbols
-            /// ``ArenaTableSearch`` of the image's writable data (3.8–3.11 without symbols).
-            case search
-        }
-
         public var arenasPointer: UInt64
         public var maxArenas: UInt64
         public var currentCount: UInt64?
-        public var origin: Origin
+        public var origin: ArenaTableOrigin
 
-        public init(arenasPointer: UInt64, maxArenas: UInt64, currentCount: UInt64?, origin: Origin = .symbols) {
+        public init(arenasPointer: UInt64, maxArenas: UInt64, currentCount: UInt64?, origin: ArenaTableOrigin = .symbols) {
             self.arenasPointer = arenasPointer
             self.maxArenas = maxArenas
             self.currentCount = currentCount

@@ -1,3 +1,5 @@
+import Fragmentation
+
 /// Whether some bytes are obmalloc's arena table as CPython 3.8–3.11 keeps
 /// it (`Objects/obmalloc.c`: `new_arena`, `pymalloc_alloc`, `pymalloc_free`):
 /// what lets a search tell the real `arenas`/`maxarenas` from look-alikes.

@@ -1,4 +1,3 @@
-public import PythonProcess
 
 extension MemorySource {
     /// Many small spans, each `count` bytes, concatenated in order; a span

@@ -1,4 +1,4 @@
-public import PythonProcess
+public import Fragmentation
 
 /// Finds obmalloc's `arenas` and `maxarenas` in an interpreter without
 /// symbols for them (3.8–3.11 keep them file-static, in `.symtab` only, which

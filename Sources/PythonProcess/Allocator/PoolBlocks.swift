@@ -1,3 +1,5 @@
+import Fragmentation
+
 /// The allocated blocks of one pool, from a copy of the whole pool: every
 /// block below `nextoffset` that is not on the pool's free list.
 enum PoolBlocks {
