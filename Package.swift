@@ -123,7 +123,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CensusTests",
-            dependencies: ["PythonProcess", "TestSupport", "memlens"],
+            dependencies: ["PythonProcess", "Agent", "TestSupport", "memlens"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import Fragmentation
+import ProcessModels
 import PythonProcess
 
 /// The last census of each exported process. A census stops the process

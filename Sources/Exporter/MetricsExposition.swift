@@ -1,5 +1,6 @@
 import Prometheus
 import ProcFS
+import ProcessModels
 import PythonProcess
 
 /// Renders scrape readings as Prometheus text with a registry built for this

@@ -1,6 +1,7 @@
 import Foundation
 import Fragmentation
 import ProcFS
+import ProcessModels
 import PythonProcess
 
 /// What a watch remembers between samples.

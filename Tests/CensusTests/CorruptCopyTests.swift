@@ -25,7 +25,7 @@ struct CorruptCopyTests {
         let target = try leakedThingTarget(python)
         defer { target.finish() }
         let pid = target.pid
-        let outcomes = try Census.readCopy(python: PythonProcess(pid: pid), maxAttempts: 5,
+        let outcomes = try StoppedCopy.live(python: PythonProcess(pid: pid), maxAttempts: 5,
             progress: { _ in }) { (copy, state, image, _) throws(ProcessAccessError) in
             let clean = try walkIntoGraph(copy, state: state, image: image, pid: pid)
             var generator = SeededGenerator(state: 0x9E37_79B9_7F4A_7C15)
@@ -45,7 +45,7 @@ struct CorruptCopyTests {
             }
             // AND, from a clean copy again, the fields of collected objects overwritten
             // (their type, sizes, pointers), leaving the collector's lists whole
-            let fresh = try Census.readCopy(python: PythonProcess(pid: pid), maxAttempts: 5,
+            let fresh = try StoppedCopy.live(python: PythonProcess(pid: pid), maxAttempts: 5,
                 progress: { _ in }) { (copy, state, image, _) throws(ProcessAccessError) in
                 var objects: [UInt64] = []
                 _ = try HeapWalk(copy: copy, reader: ObjectReader(memory: copy, layout: state.layout), gcState: state.gcState)

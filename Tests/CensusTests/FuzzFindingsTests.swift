@@ -1,6 +1,7 @@
 import Foundation
 import HeapGraph
 import Testing
+import ProcessModels
 @testable import PythonProcess
 
 /// Inputs the fuzz targets (bench/fuzz: census, core) found trapping, reduced

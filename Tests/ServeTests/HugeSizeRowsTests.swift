@@ -1,4 +1,5 @@
 @testable import Exporter
+import ProcessModels
 @testable import PythonProcess
 import Testing
 

@@ -1,5 +1,6 @@
 @testable import Exporter
 import ProcFS
+import ProcessModels
 @testable import PythonProcess
 import Testing
 

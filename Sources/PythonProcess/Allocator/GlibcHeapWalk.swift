@@ -1,4 +1,5 @@
 public import Fragmentation
+import ProcessModels
 
 extension GlibcHeap {
     static let windowBytes = 1 << 20

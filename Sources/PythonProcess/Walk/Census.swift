@@ -1,5 +1,6 @@
 import Foundation
 import ProcFS
+public import ProcessModels
 
 /// A read-only census of a live CPython 3.8–3.13 process: nothing runs in the
 /// target. It is stopped (every thread, ``ThreadStopper``) only while its
@@ -26,7 +27,7 @@ public enum Census {
                             progress: (String) -> Void = { _ in },
                             amend: (CensusMemory, inout CensusResult) -> Void = { _, _ in }) throws(ProcessAccessError) -> CensusResult {
         let pid = python.pid
-        let read = try readCopy(python: python, maxAttempts: maxAttempts,
+        let read = try StoppedCopy.live(python: python, maxAttempts: maxAttempts,
             progress: progress) { (copy, state, image, _) throws(ProcessAccessError) in
             var result = try census(of: copy, state: state, image: image, pid: pid, includeFrozen: includeFrozen)
             amend(CensusMemory(memory: copy, image: image), &result)
@@ -38,71 +39,6 @@ public enum Census {
         result.os_threads = read.osThreads
         return result
     }
-
-    /// What ``readCopy(python:maxAttempts:progress:walk:)`` returns: the walk's
-    /// result, the target's pause for the copy, the tries it took, its OS threads.
-    public struct CopyRead<Value> {
-        public var value: Value
-        public var pauseMilliseconds: Double
-        public var attempts: Int
-        public var osThreads: Int
-    }
-
-    /// Stops every thread of the process (never while the collector runs), copies its
-    /// writable memory, resumes it, then runs `walk` over the copy (given the
-    /// pause in milliseconds too). A walk that finds the copy inconsistent is
-    /// retried with a new copy, twice at most (one progress line), within `maxAttempts`.
-    static func readCopy<Value>(python: PythonProcess, maxAttempts: Int, progress: (String) -> Void,
-                                walk: (HeapCopy, InterpreterState, PythonImage,
-                                    Double) throws(ProcessAccessError) -> Value) throws(ProcessAccessError) -> CopyRead<Value> {
-        let pid = python.pid
-        try python.requireSupportedVersion()
-        let state = try InterpreterState(image: python.image, memory: python.memory, pid: pid)
-
-        var inconsistentCopies = 0
-        for attempt in 1...maxAttempts {
-            // Wait (briefly) for a running collection to end before stopping.
-            var waited = 0
-            while try python.memory.load(Int32.self, at: state.collecting) != 0, waited < 200 { usleep(500); waited += 1 }
-            let stopper = ThreadStopper(pid: pid)
-            let start = DispatchTime.now().uptimeNanoseconds
-            try stopper.stop()
-            if try python.memory.load(Int32.self, at: state.collecting) != 0 {
-                stopper.resume()
-                progress("the collector was running; resumed and retrying (try \(attempt))")
-                continue
-            }
-            let osThreads = stopper.threadCount
-            let copy: HeapCopy
-            do throws(ProcessAccessError) {
-                let mappings: MappingTable
-                do { mappings = try ProcReader.maps(pid: pid) } catch { throw .exited(pid: pid) }
-                copy = try HeapCopy(memory: python.memory, mappings: mappings)
-            } catch {
-                stopper.resume()
-                throw error
-            }
-            stopper.resume()
-            let pause = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-            do {
-                let value = try walk(copy, state, python.image, pause)
-                return CopyRead(value: value, pauseMilliseconds: pause, attempts: attempt, osThreads: osThreads)
-            } catch {
-                // The walk over a copy does not know the pid; the error names it.
-                let error = error.naming(pid: pid)
-                guard case .inconsistent(_, let detail) = error, attempt < maxAttempts,
-                      inconsistentCopies < maxInconsistentCopies else { throw error }
-                inconsistentCopies += 1
-                if inconsistentCopies == 1 { progress("the heap copy was inconsistent (\(detail)); copying again") }
-            }
-        }
-        throw .alwaysCollecting(pid: pid, attempts: maxAttempts)
-    }
-
-    /// How many times a copy the walk finds inconsistent is taken again before
-    /// the error is reported: a thread stopped halfway through linking an object
-    /// tears one copy, not three in a row; a broken object (a NULL type) breaks every copy.
-    static let maxInconsistentCopies = 2
 
     /// Walks the collector's lists in `copy` and counts: the result with the
     /// walk timed, no pause, one try and no OS threads (callers fill those in).

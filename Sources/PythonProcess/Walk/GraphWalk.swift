@@ -1,4 +1,5 @@
 import HeapGraph
+import ProcessModels
 
 /// The read-only snapshot's walk: the census's ``HeapWalk`` over the
 /// collector's lists, then, from every object it visits and from the roots

@@ -1,3 +1,4 @@
+import ProcessModels
 /// The one walk over a heap copy (a ``HeapCopy`` of a live process or a
 /// core's memory): the collector's generation lists (as `gc.get_objects()`
 /// walks them, plus the permanent generation), each object's type resolved

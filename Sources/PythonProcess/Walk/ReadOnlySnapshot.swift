@@ -48,9 +48,9 @@ public struct ReadOnlySnapshot: Sendable {
         var writer = try MLHWriter(path: output, metadata: SnapshotMetadata())
         var snapshot: ReadOnlySnapshot
         do {
-            let opened = try Census.openCore(path: path, executable: executable)
+            let opened = try StoppedCopy.core(path: path, executable: executable)
             snapshot = try walk(opened.memory, state: opened.state, image: opened.image, pid: opened.pid, values: values, into: &writer)
-        } catch { throw Census.said(of: path, error) }
+        } catch { throw StoppedCopy.said(of: path, error) }
         try commit(writer, into: &snapshot)
         return snapshot
     }
@@ -78,7 +78,7 @@ public struct ReadOnlySnapshot: Sendable {
         let argv = commandLine(pid)
         var tries = 0
         let python = try PythonProcess(pid: pid)
-        let read = try Census.readCopy(python: python, maxAttempts: 20,
+        let read = try StoppedCopy.live(python: python, maxAttempts: 20,
             progress: progress) { (copy, state, image, pause) throws(ProcessAccessError) in
             tries += 1
             if tries > 1 { sink = sink.restarted() }

@@ -1,3 +1,4 @@
+public import ProcessModels
 /// Reads the main thread's Python stack of a live process without stopping
 /// it (as py-spy's non-blocking mode does): a frame list that changes while it
 /// is read gives an error or a short stack, never a trap. CPython 3.8–3.15.

@@ -1,3 +1,4 @@
+import ProcessModels
 extension TypeSizing {
     /// numpy's `array_sizeof` (1.26, 2.x): the array type's `tp_basicsize`, a shape and a stride
     /// (`npy_intp`) per dimension, and `elsize × ∏ shape` when the array owns its data

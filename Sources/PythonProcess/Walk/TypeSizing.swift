@@ -1,3 +1,4 @@
+import ProcessModels
 /// How `sys.getsizeof` sizes the instances of one type: its `__sizeof__`
 /// rule, and the GC and managed-dict pre-header it adds on top. Plain data
 /// (the name is kept apart, in ``HeapWalk/typeNames``): read per object.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Fragmentation
+import ProcessModels
 import PythonProcess
 import Reports
 

@@ -1,3 +1,5 @@
+public import PythonProcess
+
 /// Why `sys.remote_exec`'s protocol (PEP 768) could not ask a target to run
 /// a script. `description` is one line, ready to follow `process PID: `.
 public enum RemoteExecError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,3 +1,5 @@
+public import PythonProcess
+
 /// The parts of `_Py_DebugOffsets` that `sys.remote_exec`'s protocol (PEP 768)
 /// needs, read by name from the one table reader (``DebugOffsets``): 3.14 and
 /// later publish the remote debugger's fields (`debugger_support`), at
@@ -43,7 +45,8 @@ public struct RemoteDebugOffsets: Sendable, Equatable {
     /// (3.14.0b2), or its offsets do not fit the structure sizes it gives.
     public init(bytes: [UInt8]) throws(RemoteExecError) {
         guard let version = Self.version(ofTable: bytes) else { throw .noDebugOffsets }
-        let hex = bytes.le(UInt64.self, 8)
+        // version(ofTable:) found the 8-byte cookie and the version word after it.
+        let hex = UInt64(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self) })
         let level = hex >> 4 & 0xF  // 0xA alpha, 0xB beta, 0xC candidate, 0xF final
         let name = Self.versionName(hex)
         guard version.major == 3, version.minor >= 14, let table = DebugOffsets(bytes: bytes),

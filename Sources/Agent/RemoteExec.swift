@@ -1,3 +1,5 @@
+public import PythonProcess
+
 /// `sys.remote_exec`'s protocol (PEP 768, CPython 3.14+), done from outside
 /// with `process_vm_readv`/`process_vm_writev`: no ptrace, no stop, no gdb.
 /// As CPython's own client (`Python/remote_debugging.c`):
