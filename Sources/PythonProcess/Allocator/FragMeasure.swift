@@ -1,5 +1,6 @@
 public import Fragmentation
 import ProcFS
+import ProcessModels
 import Foundation
 
 extension FragAnalysis {

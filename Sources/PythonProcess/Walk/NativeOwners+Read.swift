@@ -1,11 +1,12 @@
 import Foundation
 public import Fragmentation
 import HeapGraph
+import ProcessModels
 
 extension NativeOwners {
     /// Stops `python` only while its memory is copied, then walks the copy.
     public static func read(_ python: PythonProcess) throws(ProcessAccessError) -> NativeOwners {
-        let read = try Census.readCopy(python: python, maxAttempts: 5, progress: { _ in }) {
+        let read = try StoppedCopy.live(python: python, maxAttempts: 5, progress: { _ in }) {
             (copy, state, image, _) throws(ProcessAccessError) -> NativeOwners in
             var sink = OwnerSink(reader: ObjectReader(memory: copy, layout: state.layout))
             _ = try ReadOnlySnapshot.walk(copy, state: state, image: image, pid: python.pid, values: false, into: &sink)

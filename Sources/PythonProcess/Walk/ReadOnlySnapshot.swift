@@ -84,8 +84,8 @@ public struct ReadOnlySnapshot: Sendable {
             if tries > 1 { sink = sink.restarted() }
             sink.metadata.pauseMilliseconds = pause
             sink.metadata.argv = values ? argv : nil  // a command line is user data too (`python -c CODE`, a password)
-            // RSS, PSS, USS and private dirty at the copy (read just after it, from smaps_rollup); the agent
-            // records the RSS. The report's composition weighs the objects against them.
+            // RSS, PSS, USS and private dirty at the copy (read just after it, from smaps_rollup), as the
+            // agent records them: the report's composition weighs the objects against them.
             let totals = try? FootprintReader().read(pid: pid, detail: .totals).totals
             sink.metadata.rssBytes = totals?.rssBytes
             (sink.metadata.pssBytes, sink.metadata.ussBytes) = (totals?.pssBytes, totals?.ussBytes)

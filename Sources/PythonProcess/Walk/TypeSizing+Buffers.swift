@@ -1,3 +1,5 @@
+import ProcessModels
+
 extension TypeSizing {
     /// The most blocks of a deque followed (a deque of 2^30 items has 2^24).
     static let maxDequeBlocks = 1 << 24
