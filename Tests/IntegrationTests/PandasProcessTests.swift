@@ -30,7 +30,9 @@ struct PandasProcessTests {
 
         // THEN the parts explain USS within 3%, and the arrays' data are owned by numpy.ndarray, once each
         let uss = Double(before + after) / 2
-        #expect(abs(Double(account.uss) - uss) <= uss * 0.01, "\(test): frag's USS \(account.uss), smaps_rollup \(before)…\(after)")
+        let (low, high) = (Double(min(before, after)) * 0.99, Double(max(before, after)) * 1.01)  // other processes share files
+        #expect(Double(account.uss) >= low && Double(account.uss) <= high,
+                "\(test): frag's USS \(account.uss), smaps_rollup \(before)…\(after)")
         #expect(Double(account.unexplained) <= uss * 0.03, "\(test): \(account.unexplained) of \(account.uss) bytes unexplained")
         #expect(Double(account.overcounted) <= uss * 0.03, "\(test): the parts exceed USS by \(account.overcounted) bytes")
         let arrays = account.owned_by_type.first { $0.type == "numpy.ndarray" }?.bytes ?? 0
