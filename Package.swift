@@ -57,7 +57,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "Reports", dependencies: ["HeapGraph", "HeapAnalysis", "ProcFS", "ProcessModels", "Fragmentation"],
+            name: "Reports", dependencies: ["HeapGraph", "HeapAnalysis", "ProcFS", "ProcessModels", "Fragmentation", "SafeFiles"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -101,6 +101,12 @@ let package = Package(
         .testTarget(
             name: "HeapGraphTests",
             dependencies: ["HeapGraph", "HeapAnalysis", "Reports"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OutputGoldenTests",
+            dependencies: ["HeapGraph", "HeapAnalysis", "Reports", "ProcFS", "ProcessModels", "TestSupport", "memlens"],
+            exclude: ["Golden", "Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

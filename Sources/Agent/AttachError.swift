@@ -1,3 +1,4 @@
+public import ProcessModels
 public import PythonProcess
 #if canImport(Glibc)
 import Glibc
@@ -7,7 +8,7 @@ import ProcFS
 /// Why memlens could not run its agent in a running process (a snapshot,
 /// `gc`, `alloc`). The target is
 /// left running as it was in every case.
-public enum AttachError: Error, CustomStringConvertible {
+public enum AttachError: HintedError, CustomStringConvertible {
     case noSuchProcess(pid: Int32)
     case zombie(pid: Int32)
     case notPython(pid: Int32)
@@ -28,7 +29,10 @@ public enum AttachError: Error, CustomStringConvertible {
     case cannotWrite(path: String, detail: String)
     case interrupted(pid: Int32, signal: Int32)
 
-    public var description: String {
+    public var description: String { message.description }
+
+    /// The message, with a hint where raising a setting could help.
+    public var message: HintedText {
         switch self {
         case .noSuchProcess(let pid): return "no such process: \(pid)"
         case .zombie(let pid): return "process \(pid) is a zombie (it has exited; its parent has not collected it)"
@@ -44,14 +48,14 @@ public enum AttachError: Error, CustomStringConvertible {
         case .gdbMissing: return "gdb is needed to attach to a running process and is not on PATH (Debian: apt-get install gdb)"
         case .agentMissing: return "this memlens build lacks the embedded agent"
         case .ptraceDenied(let pid, let detail): return "not allowed to attach to process \(pid): \(detail)"
-        case .alreadyTraced(let pid, let tracer): return tracer.refusal(of: pid)
+        case .alreadyTraced(let pid, let tracer): return HintedText(tracer.refusal(of: pid))
         case .cannotPlaceAgent(let pid, let detail): return "cannot write the agent where process \(pid) can read it " +
             "(\(ProcPaths.root(pid: pid))/tmp): \(detail)"
         case .gdbFailed(let pid, let detail): return "gdb could not queue the agent in process \(pid): \(detail)"
         case .timedOut(let pid, let seconds, let state):
             return "no safe point in process \(pid) within \(saturatingInt(seconds)) s: \(state). " +
                 "The target is unharmed; the queued call will do " +
-                "nothing when it runs. Try again when the process is busy, or raise --timeout"
+                "nothing when it runs. Try again when the process is busy, or raise \(UsageHint.safePointTimeout)"
         case .targetExited(let pid): return "process \(pid) exited before the snapshot was written"
         case .agentFailed(let pid, let detail): return "the agent failed inside process \(pid): \(detail)"
         case .cannotWrite(let path, let detail): return "cannot write \(path): \(detail)"

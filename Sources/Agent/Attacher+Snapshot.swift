@@ -1,4 +1,5 @@
 import Foundation
+import ProcFS
 import SafeFiles
 import SystemPackage
 #if canImport(Glibc)
@@ -30,7 +31,7 @@ extension Attacher {
                       settings: ["VALUES": values ? "True" : "False"])
         let status = try run(job, pid: pid, timeoutSeconds: timeoutSeconds, interrupts: interrupts, progress: progress) { job in
             // dump_for_attach writes FOLDER/snapshot.mlh.
-            try copyOut(job.folder, "snapshot.mlh", to: output)
+            try copyOut(job.folder, "snapshot.mlh", to: output, pid: pid)
             return job.status
         }
         let fields = Dictionary(status.split(separator: " ").compactMap { field -> (String, String)? in
@@ -47,22 +48,17 @@ extension Attacher {
 
     /// Copies the regular file `name` the target wrote in `folder` to
     /// `destination` (a new temporary file beside it, renamed into place).
-    /// The target's file is copied, never renamed: it belongs to the target's user.
-    static func copyOut(_ folder: Directory, _ name: String, to destination: String) throws {
-        let (input, _) = try folder.openRegularFile(name)
-        defer { try? input.close() }
-        let output = try AtomicOutput(path: destination)
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        do {
-            while true {
-                let count = try buffer.withUnsafeMutableBytes { try input.read(into: $0, retryOnInterrupt: true) }
-                if count == 0 { break }
-                _ = try buffer[..<count].withUnsafeBytes { try output.descriptor.writeAll($0) }
-            }
-        } catch {
-            output.abandon()
-            throw AttachError.cannotWrite(path: destination, detail: "\(error)")
-        }
-        try output.commit()
+    /// The target's file is copied, never renamed: it belongs to the target's
+    /// user. What comes back from a target is bounded: at most twice the
+    /// target's virtual size (a dump holds less than the heap it describes),
+    /// and never more than ``copyLimitBytes``; a larger file is refused.
+    static func copyOut(_ folder: Directory, _ name: String, to destination: String, pid: Int32) throws {
+        let virtual = (try? ProcReader.status(pid: pid))?.virtualBytes ?? UInt64(copyLimitBytes)
+        let twice = virtual.multipliedReportingOverflow(by: 2)
+        let limit = Int(min(twice.overflow ? .max : twice.partialValue, UInt64(copyLimitBytes)))
+        try folder.copyRegularFile(name, to: destination, limitBytes: max(limit, 64 << 20))
     }
+
+    /// The most memlens copies back from a target, whatever its size (16 GiB).
+    static let copyLimitBytes = 16 << 30
 }

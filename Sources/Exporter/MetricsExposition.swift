@@ -66,21 +66,21 @@ enum MetricsExposition {
 
     private static func emit(_ census: CensusResult, age: Double, topTypes: Int, series: Series) {
         series.gauge(MetricNames.censusAge, age)
-        series.gauge(MetricNames.censusPause, census.pause_ms / 1000)
+        series.gauge(MetricNames.censusPause, census.pauseMilliseconds / 1000)
         for (index, generation) in census.generations.enumerated() {
             let label = [("generation", String(index))]
             series.gauge(MetricNames.gcObjects, generation.objects, label)
             if let collections = generation.collections { series.counter(MetricNames.gcCollections, collections, label) }
         }
-        series.gauge(MetricNames.gcFrozen, census.permanent_objects)
+        series.gauge(MetricNames.gcFrozen, census.permanentObjects)
         for row in TypeRows.top(census.types, count: topTypes) {
             series.gauge(MetricNames.typeObjects, row.count, [("type", row.type)])
             series.gauge(MetricNames.typeSize, row.size, [("type", row.type)])
         }
         if let arenas = census.arenas {
             series.gauge(MetricNames.arenaAllocated, arenas.bytes)
-            series.gauge(MetricNames.arenaUsed, arenas.used_bytes)
-            if let pinned = arenas.pinned_bytes { series.gauge(MetricNames.arenaPinned, pinned) }
+            series.gauge(MetricNames.arenaUsed, arenas.usedBytes)
+            if let pinned = arenas.pinnedBytes { series.gauge(MetricNames.arenaPinned, pinned) }
         }
     }
 }

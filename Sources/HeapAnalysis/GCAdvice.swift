@@ -8,8 +8,8 @@ enum GCAdvice {
     /// Below this many objects in the oldest generation a full collection is cheap.
     static let largeOldGeneration = 100_000
 
-    static func advise(_ insight: GCInsight) -> [String] {
-        var advice: [String] = []
+    static func advise(_ insight: GCInsight) -> [HintedText] {
+        var advice: [HintedText] = []
         let observation = insight.observation
         if !observation.enabled {
             advice.append("The cyclic GC is disabled (gc.disable()): objects in reference cycles are never freed "
@@ -36,12 +36,12 @@ enum GCAdvice {
     }
 
     /// A large oldest generation: what a full collection costs and what `gc.freeze()` saves.
-    static func freezeAdvice(_ insight: GCInsight) -> String? {
+    static func freezeAdvice(_ insight: GCInsight) -> HintedText? {
         let observation = insight.observation
         let generations = observation.generations + [0, 0, 0]
         let old = generations[2], young = generations[0] &+ generations[1]
         guard old >= largeOldGeneration, observation.permanent < old else { return nil }
-        var cost: String
+        var cost: HintedText
         var fullMilliseconds: Double?
         if let full = observation.fullSeconds {
             fullMilliseconds = full * 1000
@@ -50,9 +50,9 @@ enum GCAdvice {
             fullMilliseconds = insight.collections[2].maxMilliseconds
             cost = "the longest full collection seen took \(milliseconds(insight.collections[2].maxMilliseconds))"
         } else {
-            cost = "no full collection ran in the window (time one with --measure-full)"
+            cost = "no full collection ran in the window (time one with \(UsageHint.measureFullCollection))"
         }
-        var text = "The oldest generation holds \(count(Double(old))) objects and every full collection traverses them all: "
+        var text: HintedText = "The oldest generation holds \(count(Double(old))) objects and every full collection traverses them all: "
             + "\(cost). "
             + "Calling gc.freeze() once start-up is done moves them to the permanent generation, which collections skip"
         if let fullMilliseconds {
@@ -65,7 +65,7 @@ enum GCAdvice {
     }
 
     /// Frequent young collections that free little.
-    static func youngAdvice(_ insight: GCInsight) -> String? {
+    static func youngAdvice(_ insight: GCInsight) -> HintedText? {
         let young = insight.collections[0]
         let threshold = insight.observation.thresholds.first ?? 0
         guard young.count >= 10, young.perSecond >= 5, threshold > 0 else { return nil }

@@ -32,7 +32,8 @@ public struct GCInsight: Sendable {
     public var totalCollections: Int
     /// Net GC-tracked allocations per second, from gen-0 collections × threshold 0.
     public var allocationsPerSecond: Double
-    public var advice: [String]
+    /// Advice with the numbers behind it; a hint names the `gc` setting that would measure more.
+    public var advice: [HintedText]
 
     public init(_ observation: GCObservation) {
         self.observation = observation

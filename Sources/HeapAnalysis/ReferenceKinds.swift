@@ -98,8 +98,8 @@ public struct ReferenceKinds: Sendable {
     }
 
     /// Calls `body(target, kind, name)` for each referent of `index`, in the snapshot's order.
-    public func forEachReference(of index: Int,
-        _ body: (Int, ReferenceKind, ReferenceName) throws(SnapshotError) -> Void) throws(SnapshotError) {
+    public func forEachReference<Failure: Error>(of index: Int,
+        _ body: (Int, ReferenceKind, ReferenceName) throws(Failure) -> Void) throws(Failure) {
         let referents = graph.referents(of: index)
         let start = referents.startIndex
         let shape = shapeOfType[Int(graph.typeIDs[index])]

@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 
 extension MLHWriter {
     /// The objects of the chunk being filled: its columns, referents and values.
@@ -100,7 +101,9 @@ extension MLHWriter {
             var header = metadata
             header.format = Int(SnapshotFile.formatVersion)
             header.source = nil
-            let json = (try? JSONEncoder().encode(header)) ?? Data("{}".utf8)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys  // the same heap gives the same bytes
+            let json = (try? encoder.encode(header)) ?? Data("{}".utf8)
             out.bytes += SnapshotFile.magic + Self.le32(Int(SnapshotFile.formatVersion)) + Self.le32(json.count) + Array(json)
         }
         let start = out.bytes.count
@@ -110,7 +113,7 @@ extension MLHWriter {
         for i in 0..<4 { out.bytes[start + 1 + i] = UInt8(truncatingIfNeeded: length >> (8 * UInt32(i))) }
         out.bytes.withUnsafeBytes { crc.update(UnsafeRawBufferPointer(rebasing: $0[checksummed...])) }
         guard failure == nil else { return out.bytes.removeAll(keepingCapacity: true) }
-        do { try out.flushIfFull() } catch { failure = error }
+        do { try out.flushIfFull() } catch { failure = SnapshotError(error) }
     }
 
     /// A section of bytes known in full.

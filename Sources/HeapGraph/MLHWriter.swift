@@ -44,7 +44,7 @@ public struct MLHWriter: GraphSink {
     /// Starts writing `path` (mode 0600, through a temporary name beside it).
     public init(path: String, metadata: SnapshotMetadata) throws(SnapshotError) {
         do { self.init(output: try AtomicOutput(path: path), metadata: metadata) } catch {
-            throw SnapshotError(path: path, offset: nil, reason: error.reason)
+            throw SnapshotError(error)
         }
     }
 
@@ -165,8 +165,8 @@ public struct MLHWriter: GraphSink {
         }
         do { try out.flush() } catch {
             output.abandon()
-            throw error
+            throw SnapshotError(error)
         }
-        do { try output.commit() } catch { throw SnapshotError(path: output.path, offset: nil, reason: error.reason) }
+        do { try output.commit() } catch { throw SnapshotError(error) }
     }
 }

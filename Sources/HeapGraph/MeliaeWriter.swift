@@ -1,3 +1,4 @@
+import SafeFiles
 import SystemPackage
 
 /// Writes a graph in meliae's JSON lines format, readable by meliae's
@@ -9,7 +10,7 @@ public enum MeliaeWriter {
             graph.roots.filter { $0.kind == "module" }.map { (Int($0.object), $0.name) },
             uniquingKeysWith: { first, _ in first }
         )
-        try AtomicFile.write(to: path) { (out: inout OutputBuffer) throws(SnapshotError) in
+        do { try AtomicOutput.write(to: path) { (out: inout OutputBuffer) throws(FileSafetyError) in
             for i in 0..<graph.count {
                 out.append("{\"address\": ")
                 out.append(String(graph.addresses[i]))
@@ -50,6 +51,8 @@ public enum MeliaeWriter {
                 out.append("]}\n")
                 try out.flushIfFull()
             }
+        } } catch {
+            throw SnapshotError(error)
         }
     }
 }

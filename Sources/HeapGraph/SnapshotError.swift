@@ -1,4 +1,5 @@
-/// Why a snapshot file could not be read. Every case names the file; the
+import SafeFiles
+/// Why a snapshot file could not be read or written. Every case names the file; the
 /// format cases also give the byte offset where reading stopped.
 public struct SnapshotError: Error, CustomStringConvertible, Sendable {
     /// The file that failed.
@@ -27,4 +28,9 @@ public struct SnapshotError: Error, CustomStringConvertible, Sendable {
                 "\(needs) bytes; the dump did not finish or the file was cut"
         )
     }
+}
+
+extension SnapshotError {
+    /// A file that could not be written safely (``FileSafetyError``), as a snapshot error naming the same path and reason.
+    init(_ error: FileSafetyError) { self.init(path: error.path, offset: nil, reason: error.reason) }
 }

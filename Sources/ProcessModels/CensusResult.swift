@@ -38,12 +38,16 @@ public struct CensusResult: Sendable, Codable, Equatable {
         /// Their virtual size.
         public var bytes: UInt64
         /// Bytes in allocated blocks (`# bytes in allocated blocks`).
-        public var used_bytes: UInt64
+        public var usedBytes: UInt64
         /// Size of the arenas at most 10% used: kept mapped by a few blocks.
-        public var pinned_bytes: UInt64? = nil
+        public var pinnedBytes: UInt64? = nil
 
-        public init(count: Int, bytes: UInt64, used_bytes: UInt64, pinned_bytes: UInt64? = nil) {
-            self.count = count; self.bytes = bytes; self.used_bytes = used_bytes; self.pinned_bytes = pinned_bytes
+        enum CodingKeys: String, CodingKey {
+            case count, bytes, usedBytes = "used_bytes", pinnedBytes = "pinned_bytes"
+        }
+
+        public init(count: Int, bytes: UInt64, usedBytes: UInt64, pinnedBytes: UInt64? = nil) {
+            self.count = count; self.bytes = bytes; self.usedBytes = usedBytes; self.pinnedBytes = pinnedBytes
         }
     }
 
@@ -53,43 +57,51 @@ public struct CensusResult: Sendable, Codable, Equatable {
     /// GC-tracked objects in generations 0–2 (what `gc.get_objects()` returns),
     /// plus the permanent generation's when the census included frozen objects.
     public var objects: Int
-    public var total_size: UInt64
+    public var totalSize: UInt64
     /// How long the target was stopped, in milliseconds (0 for a core file).
-    public var pause_ms: Double
+    public var pauseMilliseconds: Double
     /// The local walk after the target resumed, in milliseconds.
-    public var walk_ms: Double
+    public var walkMilliseconds: Double
     /// Bytes copied out of the target while it was stopped (for a core file: its memory read).
-    public var copied_bytes: UInt64
+    public var copiedBytes: UInt64
     /// Tries it took (a try is abandoned when the collector was running).
     public var attempts: Int
     public var generations: [Generation]
     /// Objects in the permanent generation (`gc.freeze()`; 3.12 also parks
     /// some of its own static objects there).
-    public var permanent_objects: Int
-    public var permanent_size: UInt64
+    public var permanentObjects: Int
+    public var permanentSize: UInt64
     /// Whether `objects`, `total_size` and `types` include the permanent generation.
-    public var includes_frozen: Bool
+    public var includesFrozen: Bool
     /// Python thread states (threads that ran Python code).
     public var threads: Int
     /// OS threads: `/proc/PID/task` entries when the process was stopped, or
     /// the core's `NT_PRSTATUS` notes.
-    public var os_threads: Int
+    public var osThreads: Int
     public var types: [TypeCount]
     /// pymalloc's arenas; nil when they could not be read (``notes`` says why).
     public var arenas: Arenas? = nil
     /// The core file read, for a post-mortem census.
-    public var core_file: String? = nil
+    public var coreFile: String? = nil
     /// Anything the reader should know about how the census was taken.
     public var notes: [String] = []
 
-    public init(python: String, pid: Int32, objects: Int, total_size: UInt64, pause_ms: Double, walk_ms: Double,
-                copied_bytes: UInt64, attempts: Int, generations: [Generation], permanent_objects: Int,
-                permanent_size: UInt64, includes_frozen: Bool, threads: Int, os_threads: Int, types: [TypeCount],
-                arenas: Arenas? = nil, core_file: String? = nil, notes: [String] = []) {
-        self.python = python; self.pid = pid; self.objects = objects; self.total_size = total_size
-        self.pause_ms = pause_ms; self.walk_ms = walk_ms; self.copied_bytes = copied_bytes; self.attempts = attempts
-        self.generations = generations; self.permanent_objects = permanent_objects; self.permanent_size = permanent_size
-        self.includes_frozen = includes_frozen; self.threads = threads; self.os_threads = os_threads; self.types = types
-        self.arenas = arenas; self.core_file = core_file; self.notes = notes
+    enum CodingKeys: String, CodingKey {
+        case python, pid, objects, attempts, generations, threads, types, arenas, notes
+        case totalSize = "total_size", pauseMilliseconds = "pause_ms", walkMilliseconds = "walk_ms", copiedBytes = "copied_bytes"
+        case permanentObjects = "permanent_objects", permanentSize = "permanent_size", includesFrozen = "includes_frozen"
+        case osThreads = "os_threads", coreFile = "core_file"
+    }
+
+    public init(python: String, pid: Int32, objects: Int, totalSize: UInt64, pauseMilliseconds: Double, walkMilliseconds: Double,
+                copiedBytes: UInt64, attempts: Int, generations: [Generation], permanentObjects: Int,
+                permanentSize: UInt64, includesFrozen: Bool, threads: Int, osThreads: Int, types: [TypeCount],
+                arenas: Arenas? = nil, coreFile: String? = nil, notes: [String] = []) {
+        self.python = python; self.pid = pid; self.objects = objects; self.totalSize = totalSize
+        self.pauseMilliseconds = pauseMilliseconds; self.walkMilliseconds = walkMilliseconds
+        self.copiedBytes = copiedBytes; self.attempts = attempts
+        self.generations = generations; self.permanentObjects = permanentObjects; self.permanentSize = permanentSize
+        self.includesFrozen = includesFrozen; self.threads = threads; self.osThreads = osThreads; self.types = types
+        self.arenas = arenas; self.coreFile = coreFile; self.notes = notes
     }
 }

@@ -4,14 +4,20 @@ public struct CensusSeries: Sendable {
     /// One type's change over the series.
     public struct Growth: Sendable, Codable, Equatable {
         public var type: String
-        public var first_count: Int
-        public var last_count: Int
-        public var count_delta: Int
-        public var size_delta: Int64
+        public var firstCount: Int
+        public var lastCount: Int
+        public var countDelta: Int
+        public var sizeDelta: Int64
         /// Σ size change per minute over the series.
-        public var bytes_per_minute: Double
+        public var bytesPerMinute: Double
         /// Grew (in count) at every step and at least once: a leak suspect.
         public var monotonic: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case type, monotonic
+            case firstCount = "first_count", lastCount = "last_count", countDelta = "count_delta", sizeDelta = "size_delta"
+            case bytesPerMinute = "bytes_per_minute"
+        }
     }
 
     /// The censuses, oldest first, with when each was taken (seconds, any origin).
@@ -37,9 +43,9 @@ public struct CensusSeries: Sendable {
                   c0 != c1 || s0 != s1 else { continue }
             let steps = zip(counts, counts.dropFirst())
             let monotonic = counts.count > 1 && steps.allSatisfy { $0 < $1 }
-            rows.append(Growth(type: name, first_count: c0, last_count: c1, count_delta: c1 - c0, size_delta: s1 - s0,
-                               bytes_per_minute: Double(s1 - s0) / minutes, monotonic: monotonic))
+            rows.append(Growth(type: name, firstCount: c0, lastCount: c1, countDelta: c1 - c0, sizeDelta: s1 - s0,
+                               bytesPerMinute: Double(s1 - s0) / minutes, monotonic: monotonic))
         }
-        return rows.sorted { ($0.size_delta, $0.type) > ($1.size_delta, $1.type) }
+        return rows.sorted { ($0.sizeDelta, $0.type) > ($1.sizeDelta, $1.type) }
     }
 }

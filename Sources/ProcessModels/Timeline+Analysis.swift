@@ -27,7 +27,7 @@ extension Timeline {
 
     /// Peak RSS and writable over the samples, and the first and last samples.
     public var peaks: (rss: UInt64, writable: UInt64) {
-        (samples.map(\.rss_bytes).max() ?? 0, samples.map(\.writable_bytes).max() ?? 0)
+        (samples.map(\.rssBytes).max() ?? 0, samples.map(\.writableBytes).max() ?? 0)
     }
 
     /// Seconds watched.
@@ -39,24 +39,31 @@ public struct TimelineSummary: Sendable, Encodable {
     public var pid: Int32
     public var command: String
     public var python: String?
-    public var duration_seconds: Double
+    public var durationSeconds: Double
     public var samples: Int
     public var censuses: Int
     /// `duration`, `interrupted` or `exited`.
     public var ended: String
-    public var rss_bytes: Span?
-    public var writable_bytes: Span?
+    public var rssBytes: Span?
+    public var writableBytes: Span?
     /// Events by kind (`import`, `collection`, `growth`, `drop`, `snapshot`), zeros included.
     public var events: [String: Int]
     /// Collections the agent timed (`-- CMD`): how many, their pauses summed, the longest.
-    public var collections_timed: Int
-    public var collection_pause_ms: Double
-    public var longest_pause_ms: Double
+    public var collectionsTimed: Int
+    public var collectionPauseMilliseconds: Double
+    public var longestPauseMilliseconds: Double
     /// Imports the agent timed (`-- CMD`).
-    public var imports_timed: Int
+    public var importsTimed: Int
     /// The growth and drop steps, in time order.
     public var steps: [TimelineEvent]
     public var notes: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case pid, command, python, samples, censuses, ended, events, steps, notes
+        case durationSeconds = "duration_seconds", rssBytes = "rss_bytes", writableBytes = "writable_bytes"
+        case collectionsTimed = "collections_timed", collectionPauseMilliseconds = "collection_pause_ms"
+        case longestPauseMilliseconds = "longest_pause_ms", importsTimed = "imports_timed"
+    }
 
     /// First, last and peak over the samples.
     public struct Span: Sendable, Encodable {
@@ -67,21 +74,21 @@ public struct TimelineSummary: Sendable, Encodable {
 
     public init(_ timeline: Timeline) {
         pid = timeline.pid; command = timeline.command; python = timeline.python
-        duration_seconds = timeline.durationSeconds; samples = timeline.samples.count; censuses = timeline.censuses.count
+        durationSeconds = timeline.durationSeconds; samples = timeline.samples.count; censuses = timeline.censuses.count
         ended = timeline.ended; notes = timeline.notes
         if let first = timeline.samples.first, let last = timeline.samples.last {
             let peaks = timeline.peaks
-            rss_bytes = Span(first: first.rss_bytes, last: last.rss_bytes, peak: peaks.rss)
-            writable_bytes = Span(first: first.writable_bytes, last: last.writable_bytes, peak: peaks.writable)
+            rssBytes = Span(first: first.rssBytes, last: last.rssBytes, peak: peaks.rss)
+            writableBytes = Span(first: first.writableBytes, last: last.writableBytes, peak: peaks.writable)
         }
         events = Dictionary(uniqueKeysWithValues: TimelineEvent.Kind.allCases.map { kind in
             (kind.rawValue, timeline.events.filter { $0.kind == kind }.count)
         })
         let timed = timeline.events.filter { $0.kind == .collection && $0.source == "agent" }
-        collections_timed = timed.reduce(0) { $0 + ($1.count ?? 1) }
-        collection_pause_ms = timed.reduce(0) { $0 + ($1.duration_ms ?? 0) }
-        longest_pause_ms = timed.compactMap(\.max_ms).max() ?? 0
-        imports_timed = timeline.events.filter { $0.kind == .import && $0.source == "agent" }.count
+        collectionsTimed = timed.reduce(0) { $0 + ($1.count ?? 1) }
+        collectionPauseMilliseconds = timed.reduce(0) { $0 + ($1.durationMilliseconds ?? 0) }
+        longestPauseMilliseconds = timed.compactMap(\.maxMilliseconds).max() ?? 0
+        importsTimed = timeline.events.filter { $0.kind == .import && $0.source == "agent" }.count
         steps = timeline.events.filter { $0.kind == .growth || $0.kind == .drop }
     }
 }

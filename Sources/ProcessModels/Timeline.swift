@@ -2,20 +2,26 @@
 public struct TimelineSample: Sendable, Codable, Equatable {
     /// Seconds since the watch started.
     public var t: Double
-    public var rss_bytes: UInt64
-    public var pss_bytes: UInt64
-    public var uss_bytes: UInt64
-    public var writable_bytes: UInt64
-    public var swap_bytes: UInt64
-    public var minor_faults: UInt64
-    public var major_faults: UInt64
+    public var rssBytes: UInt64
+    public var pssBytes: UInt64
+    public var ussBytes: UInt64
+    public var writableBytes: UInt64
+    public var swapBytes: UInt64
+    public var minorFaults: UInt64
+    public var majorFaults: UInt64
     public var threads: UInt64
 
-    public init(t: Double, rss_bytes: UInt64, pss_bytes: UInt64, uss_bytes: UInt64, writable_bytes: UInt64, swap_bytes: UInt64,
-                minor_faults: UInt64, major_faults: UInt64, threads: UInt64) {
-        self.t = t; self.rss_bytes = rss_bytes; self.pss_bytes = pss_bytes; self.uss_bytes = uss_bytes
-        self.writable_bytes = writable_bytes; self.swap_bytes = swap_bytes
-        self.minor_faults = minor_faults; self.major_faults = major_faults; self.threads = threads
+    enum CodingKeys: String, CodingKey {
+        case t, threads
+        case rssBytes = "rss_bytes", pssBytes = "pss_bytes", ussBytes = "uss_bytes", writableBytes = "writable_bytes"
+        case swapBytes = "swap_bytes", minorFaults = "minor_faults", majorFaults = "major_faults"
+    }
+
+    public init(t: Double, rssBytes: UInt64, pssBytes: UInt64, ussBytes: UInt64, writableBytes: UInt64, swapBytes: UInt64,
+                minorFaults: UInt64, majorFaults: UInt64, threads: UInt64) {
+        self.t = t; self.rssBytes = rssBytes; self.pssBytes = pssBytes; self.ussBytes = ussBytes
+        self.writableBytes = writableBytes; self.swapBytes = swapBytes
+        self.minorFaults = minorFaults; self.majorFaults = majorFaults; self.threads = threads
     }
 }
 
@@ -24,27 +30,34 @@ public struct TimelineCensus: Sendable, Codable, Equatable {
     public struct TypeRow: Sendable, Codable, Equatable {
         public var type: String
         public var count: Int
-        public var size_bytes: UInt64
-        public init(type: String, count: Int, size_bytes: UInt64) { self.type = type; self.count = count; self.size_bytes = size_bytes }
+        public var sizeBytes: UInt64
+        enum CodingKeys: String, CodingKey { case type, count, sizeBytes = "size_bytes" }
+        public init(type: String, count: Int, sizeBytes: UInt64) { self.type = type; self.count = count; self.sizeBytes = sizeBytes }
     }
     public var t: Double
     public var objects: Int
-    public var size_bytes: UInt64
+    public var sizeBytes: UInt64
     /// The collector's counters (allocations since the last collection, …) per generation.
-    public var generation_counts: [Int]
+    public var generationCounts: [Int]
     /// Collections per generation since start-up.
     public var collections: [Int]
-    public var arena_bytes: UInt64?
-    public var arena_used_bytes: UInt64?
-    public var pause_ms: Double
+    public var arenaBytes: UInt64?
+    public var arenaUsedBytes: UInt64?
+    public var pauseMilliseconds: Double
     /// The largest types (at most 20).
     public var types: [TypeRow]
 
-    public init(t: Double, objects: Int, size_bytes: UInt64, generation_counts: [Int], collections: [Int],
-                arena_bytes: UInt64?, arena_used_bytes: UInt64?, pause_ms: Double, types: [TypeRow]) {
-        self.t = t; self.objects = objects; self.size_bytes = size_bytes; self.generation_counts = generation_counts
-        self.collections = collections; self.arena_bytes = arena_bytes; self.arena_used_bytes = arena_used_bytes
-        self.pause_ms = pause_ms; self.types = types
+    enum CodingKeys: String, CodingKey {
+        case t, objects, collections, types
+        case sizeBytes = "size_bytes", generationCounts = "generation_counts", arenaBytes = "arena_bytes"
+        case arenaUsedBytes = "arena_used_bytes", pauseMilliseconds = "pause_ms"
+    }
+
+    public init(t: Double, objects: Int, sizeBytes: UInt64, generationCounts: [Int], collections: [Int],
+                arenaBytes: UInt64?, arenaUsedBytes: UInt64?, pauseMilliseconds: Double, types: [TypeRow]) {
+        self.t = t; self.objects = objects; self.sizeBytes = sizeBytes; self.generationCounts = generationCounts
+        self.collections = collections; self.arenaBytes = arenaBytes; self.arenaUsedBytes = arenaUsedBytes
+        self.pauseMilliseconds = pauseMilliseconds; self.types = types
     }
 }
 
@@ -62,7 +75,7 @@ public struct TimelineEvent: Sendable, Codable, Equatable {
     /// during the import.
     public var bytes: Int64?
     /// Growth and drops: where the step started (seconds).
-    public var from_t: Double?
+    public var fromT: Double?
     /// Growth and drops: what moved (`brk`, `mmap`).
     public var cause: String?
     /// The main thread's Python stacks seen during the step, innermost frame first.
@@ -72,20 +85,25 @@ public struct TimelineEvent: Sendable, Codable, Equatable {
     public var source: String?
     /// Imports (agent): wall time of the import, the imports it triggered
     /// included. Collections (agent): the pause, summed over `count`.
-    public var duration_ms: Double?
+    public var durationMilliseconds: Double?
     /// Collections (agent): the generation collected, and how many
     /// collections of it this event stands for (several in one sample
     /// interval are one event; their pauses summed, the longest in `max_ms`).
     public var generation: Int?
     public var count: Int?
-    public var max_ms: Double?
+    public var maxMilliseconds: Double?
     /// Collections (agent): objects the collections freed and found uncollectable.
     public var collected: Int?
     public var uncollectable: Int?
 
-    public init(t: Double, kind: Kind, label: String, bytes: Int64? = nil, from_t: Double? = nil, cause: String? = nil,
+    enum CodingKeys: String, CodingKey {
+        case t, kind, label, bytes, cause, stacks, source, generation, count, collected, uncollectable
+        case fromT = "from_t", durationMilliseconds = "duration_ms", maxMilliseconds = "max_ms"
+    }
+
+    public init(t: Double, kind: Kind, label: String, bytes: Int64? = nil, fromT: Double? = nil, cause: String? = nil,
                 stacks: [[PythonFrame]]? = nil) {
-        self.t = t; self.kind = kind; self.label = label; self.bytes = bytes; self.from_t = from_t; self.cause = cause; self.stacks = stacks
+        self.t = t; self.kind = kind; self.label = label; self.bytes = bytes; self.fromT = fromT; self.cause = cause; self.stacks = stacks
     }
 }
 
@@ -94,8 +112,8 @@ public struct Timeline: Sendable, Codable {
     public var pid: Int32
     public var command: String
     public var python: String?
-    public var interval_seconds: Double
-    public var census_every_seconds: Double
+    public var intervalSeconds: Double
+    public var censusEverySeconds: Double
     public var samples: [TimelineSample] = []
     public var censuses: [TimelineCensus] = []
     public var events: [TimelineEvent] = []
@@ -103,8 +121,13 @@ public struct Timeline: Sendable, Codable {
     public var ended: String = ""
     public var notes: [String] = []
 
+    enum CodingKeys: String, CodingKey {
+        case pid, command, python, samples, censuses, events, ended, notes
+        case intervalSeconds = "interval_seconds", censusEverySeconds = "census_every_seconds"
+    }
+
     public init(pid: Int32, command: String, interval: Double, censusEvery: Double) {
-        self.pid = pid; self.command = command; interval_seconds = interval; census_every_seconds = censusEvery
+        self.pid = pid; self.command = command; intervalSeconds = interval; censusEverySeconds = censusEvery
     }
 }
 

@@ -27,34 +27,3 @@ public enum ByteFormat {
         return text
     }
 }
-
-/// A plain-text table with right-aligned numeric columns.
-public struct TextTable {
-    /// Column titles.
-    public var headers: [String]
-    /// Which columns are left-aligned (the rest align right).
-    public var leftAligned: Set<Int>
-    /// The rows, one string per column.
-    public var rows: [[String]] = []
-
-    /// A table with these headers; `leftAligned` columns align left.
-    public init(headers: [String], leftAligned: Set<Int> = []) {
-        self.headers = headers
-        self.leftAligned = leftAligned
-    }
-
-    /// The table as lines joined by newlines, with a trailing newline.
-    public func render() -> String {
-        var widths = headers.map(\.count)
-        for row in rows {
-            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
-        }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, cell in
-                let pad = String(repeating: " ", count: max(0, widths[i] - cell.count))
-                return leftAligned.contains(i) ? (i == cells.count - 1 ? cell : cell + pad) : pad + cell
-            }.joined(separator: " ")
-        }
-        return ([line(headers)] + rows.map(line)).joined(separator: "\n") + "\n"
-    }
-}

@@ -21,7 +21,7 @@ extension WatchState {
                 var mark = TimelineEvent(t: seconds(start), kind: .import, label: "import \(name)" + (failed ? " (failed)" : ""))
                 mark.bytes = dirty
                 mark.source = "agent"
-                mark.duration_ms = Double(duration) / 1e6
+                mark.durationMilliseconds = Double(duration) / 1e6
                 timeline.events.append(mark)
             case let .collection(start, duration, generation, collected, uncollectable):
                 collections[generation, default: []].append((start, duration, collected, uncollectable))
@@ -38,10 +38,10 @@ extension WatchState {
             label += ", \(collected) collected" + (uncollectable > 0 ? ", \(uncollectable) uncollectable" : "")
             var mark = TimelineEvent(t: seconds(runs[0].start), kind: .collection, label: label)
             mark.source = "agent"
-            mark.duration_ms = pause
+            mark.durationMilliseconds = pause
             mark.generation = generation
             mark.count = runs.count
-            mark.max_ms = longest
+            mark.maxMilliseconds = longest
             mark.collected = collected
             mark.uncollectable = uncollectable
             timeline.events.append(mark)

@@ -69,10 +69,10 @@ struct WatchState {
     }
 
     mutating func observe(sample: ProcessSample, stack: [PythonFrame], t: Double, pid: Int32, timeline: inout Timeline) {
-        let row = TimelineSample(t: t, rss_bytes: sample.memory.rssBytes, pss_bytes: sample.memory.pssBytes,
-                                 uss_bytes: sample.memory.ussBytes, writable_bytes: sample.memory.writableBytes,
-                                 swap_bytes: sample.memory.swapBytes, minor_faults: sample.stat.minorFaults,
-                                 major_faults: sample.stat.majorFaults, threads: sample.stat.threadCount)
+        let row = TimelineSample(t: t, rssBytes: sample.memory.rssBytes, pssBytes: sample.memory.pssBytes,
+                                 ussBytes: sample.memory.ussBytes, writableBytes: sample.memory.writableBytes,
+                                 swapBytes: sample.memory.swapBytes, minorFaults: sample.stat.minorFaults,
+                                 majorFaults: sample.stat.majorFaults, threads: sample.stat.threadCount)
         timeline.samples.append(row)
         recentStacks.append(stack)
         if recentStacks.count > 64 { recentStacks.removeFirst() }
@@ -87,7 +87,9 @@ struct WatchState {
         let change = now.change(from: old)
         if change.growing || change.dropping {
             let growing = change.growing
-            if let current = step, current.growing != growing { finishStep(endWritable: previous.writable_bytes, t: previous.t, timeline: &timeline) }
+            if let current = step, current.growing != growing {
+                finishStep(endWritable: previous.writableBytes, t: previous.t, timeline: &timeline)
+            }
             if step == nil { step = startStep(growing: growing, samples: timeline.samples) }
             if !stack.isEmpty, step?.stacks.contains(stack) == false, (step?.stacks.count ?? 0) < 8 { step?.stacks.append(stack) }
             step?.causes.insert(change.cause)
@@ -99,14 +101,14 @@ struct WatchState {
         } else if let current = step {
             // The mappings stopped moving; the step ends once writable does too
             // (pages of a new mapping are dirtied after it appears).
-            let moved = Int64(row.writable_bytes) - Int64(previous.writable_bytes)
+            let moved = Int64(row.writableBytes) - Int64(previous.writableBytes)
             let stillMoving = current.growing ? moved >= Self.settleBytes : moved <= -Self.settleBytes
             if stillMoving {
                 step?.quietSamples = 0
             } else if ran {
                 // Ends after a few quiet samples in which the target ran or waited (a sample in
                 // which it only waited for a CPU says nothing), where the quiet began.
-                if current.quietSamples == 0 { step?.end = (row.writable_bytes, t) }
+                if current.quietSamples == 0 { step?.end = (row.writableBytes, t) }
                 step?.quietSamples += 1
                 if current.quietSamples + 1 >= Self.quietSamples, let end = step?.end {
                     finishStep(endWritable: end.writable, t: end.t, timeline: &timeline)
@@ -125,7 +127,7 @@ struct WatchState {
         let earliest = max(0, samples.count - recentStacks.count)
         var probe = start, pause = 0
         while probe > earliest, pause < Self.quietSamples {
-            let moved = Int64(samples[probe].writable_bytes) - Int64(samples[probe - 1].writable_bytes)
+            let moved = Int64(samples[probe].writableBytes) - Int64(samples[probe - 1].writableBytes)
             if growing ? moved >= Self.creepBytes : moved <= -Self.creepBytes {
                 start = probe - 1
                 pause = 0
@@ -134,7 +136,7 @@ struct WatchState {
             }
             probe -= 1
         }
-        var step = Step(growing: growing, fromT: samples[start].t, baseWritable: samples[start].writable_bytes)
+        var step = Step(growing: growing, fromT: samples[start].t, baseWritable: samples[start].writableBytes)
         // recentStacks ends with this sample's stack, which observe() adds itself.
         let offset = samples.count - recentStacks.count
         for index in start..<(samples.count - 1) where index - offset >= 0 {
@@ -174,7 +176,7 @@ struct WatchState {
         timeline.events.append(TimelineEvent(
             t: t, kind: current.growing ? .growth : .drop,
             label: StepLabel.text(delta: delta, modules: current.modules, stacks: current.stacks),
-            bytes: delta, from_t: current.fromT, cause: current.causes.sorted().joined(separator: "+"),
+            bytes: delta, fromT: current.fromT, cause: current.causes.sorted().joined(separator: "+"),
             stacks: current.stacks))
     }
 
@@ -205,10 +207,10 @@ struct WatchState {
         }
         lastCollections = collections
         timeline.censuses.append(TimelineCensus(
-            t: t, objects: result.objects, size_bytes: result.total_size, generation_counts: result.generations.map(\.count),
-            collections: collections, arena_bytes: result.arenas?.bytes, arena_used_bytes: result.arenas?.used_bytes,
-            pause_ms: result.pause_ms,
-            types: result.types.prefix(20).map { TimelineCensus.TypeRow(type: $0.type, count: $0.count, size_bytes: $0.size) }))
+            t: t, objects: result.objects, sizeBytes: result.totalSize, generationCounts: result.generations.map(\.count),
+            collections: collections, arenaBytes: result.arenas?.bytes, arenaUsedBytes: result.arenas?.usedBytes,
+            pauseMilliseconds: result.pauseMilliseconds,
+            types: result.types.prefix(20).map { TimelineCensus.TypeRow(type: $0.type, count: $0.count, sizeBytes: $0.size) }))
     }
 }
 

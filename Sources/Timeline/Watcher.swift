@@ -120,7 +120,7 @@ public final class Watcher: @unchecked Sendable {
             let wait = next - elapsed
             if wait > 0 { Thread.sleep(forTimeInterval: wait) } else { tick = Int(elapsed / options.interval) }
         }
-        state.finishStep(endWritable: timeline.samples.last?.writable_bytes ?? 0, t: elapsed, timeline: &timeline)
+        state.finishStep(endWritable: timeline.samples.last?.writableBytes ?? 0, t: elapsed, timeline: &timeline)
         if state.agentHooks, timeline.ended == "exited" {
             // What the agent wrote just before the exit is still on its way through the pipe.
             for _ in 0..<300 where !lock.withLock({ agentDone }) { Thread.sleep(forTimeInterval: 0.01) }

@@ -21,14 +21,16 @@ struct Memlens: ParsableCommand {
             """,
         version: AgentFiles.version,
         groupedSubcommands: [
-            CommandGroup(name: "Capture", subcommands: [Demo.self, Run.self, Snapshot.self]),
+            CommandGroup(name: "Capture", subcommands: [DemoCommand.self, RunCommand.self, SnapshotCommand.self]),
             CommandGroup(name: "Analyse a snapshot", subcommands: [
-                Summary.self, Retained.self, Paths.self, ReferrersCommand.self, Diff.self, CyclesCommand.self, Dupes.self, Suspects.self,
+                SummaryCommand.self, RetainedCommand.self, PathsCommand.self, ReferrersCommand.self, DiffCommand.self, CyclesCommand.self,
+                DupesCommand.self, SuspectsCommand.self,
             ]),
             CommandGroup(name: "Live process", subcommands: [
-                FootprintCommand.self, Imports.self, CensusCommand.self, GCCommand.self, Alloc.self, Frag.self, Watch.self, Serve.self,
+                FootprintCommand.self, ImportsCommand.self, CensusCommand.self, GCCommand.self, AllocCommand.self, FragCommand.self,
+                WatchCommand.self, ServeCommand.self,
             ]),
-            CommandGroup(name: "Pictures and export", subcommands: [Report.self, Export.self]),
+            CommandGroup(name: "Pictures and export", subcommands: [ReportCommand.self, ExportCommand.self]),
         ]
     )
 }

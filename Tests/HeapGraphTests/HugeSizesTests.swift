@@ -85,9 +85,9 @@ struct HugeSizesTests {
             CensusResult.TypeCount(type: "tuple", count: 1, size: 1 << 61 + 64, exact: true),
             CensusResult.TypeCount(type: "Corrupt", count: Int.max / 2, size: .max, exact: false),
         ]
-        let census = CensusResult(python: "3.12.0", pid: 1, objects: Int.max, total_size: .max, pause_ms: 0, walk_ms: 0,
-                                  copied_bytes: 0, attempts: 1, generations: [], permanent_objects: 0, permanent_size: .max,
-                                  includes_frozen: false, threads: 1, os_threads: 1, types: types)
+        let census = CensusResult(python: "3.12.0", pid: 1, objects: Int.max, totalSize: .max, pauseMilliseconds: 0, walkMilliseconds: 0,
+                                  copiedBytes: 0, attempts: 1, generations: [], permanentObjects: 0, permanentSize: .max,
+                                  includesFrozen: false, threads: 1, osThreads: 1, types: types)
         let text = CensusReport.text(census, top: 10)
         #expect(text.contains("tuple"), "\(text)")
         var series = CensusSeries()

@@ -27,7 +27,7 @@ struct LayerTests {
         "SafeFiles": ["ProcFS"],
         "ProcessModels": [],
         "CProcessAccess": [],
-        "HeapGraph": ["SafeFiles", "Darwin"],  // Darwin: AtomicFile's `#if canImport` branch
+        "HeapGraph": ["SafeFiles"],
         "HeapAnalysis": ["HeapGraph", "ProcessModels"],
         "ProcFS": [],
         // the read-only snapshot builds the graph; cores and ELF files are opened as regular files only (SafeFiles);
@@ -37,8 +37,8 @@ struct LayerTests {
         // PythonProcess reads them out of a stopped process.
         "Fragmentation": ["ProcFS", "ProcessModels"],
         // Reports renders HeapAnalysis/ProcFS/ProcessModels values and Fragmentation's
-        // FragAnalysis, ArenaMap and MallocStats.
-        "Reports": ["HeapGraph", "HeapAnalysis", "ProcFS", "ProcessModels", "Fragmentation"],
+        // FragAnalysis, ArenaMap and MallocStats; it writes its files through SafeFiles' one writer.
+        "Reports": ["HeapGraph", "HeapAnalysis", "ProcFS", "ProcessModels", "Fragmentation", "SafeFiles"],
         // watch's sampler (live reads); the timeline model it fills (and Reports renders) is in ProcessModels.
         "Timeline": ["ProcFS", "PythonProcess", "Fragmentation", "ProcessModels"],
         // serve: Prometheus exposition over HTTP, fed by /proc and the census.

@@ -1,3 +1,4 @@
+public import ProcessModels
 public import SystemPackage
 
 /// Why memlens could not read a process. Every case names the pid and, where
@@ -28,7 +29,7 @@ public enum ProcessAccessError: Error, Sendable, Equatable, CustomStringConverti
     /// The garbage collector was running every time memlens tried to stop the process.
     case alwaysCollecting(pid: Int32, attempts: Int)
     /// A core file that cannot be read, or holds no heap memlens can census.
-    case coreFile(path: String, detail: String)
+    case coreFile(path: String, detail: HintedText)
     /// memlens could not get `bytes` of memory to copy the process's into (`errno`).
     case copyNotAllocated(pid: Int32, bytes: UInt64, errno: Errno)
     /// A free-threaded CPython (3.13t+, `Py_GIL_DISABLED`, from its `_Py_DebugOffsets`): its objects live in
@@ -84,5 +85,13 @@ public enum ProcessAccessError: Error, Sendable, Equatable, CustomStringConverti
         case .unreadable(0, let address, let errno): return .unreadable(pid: pid, address: address, errno: errno)
         default: return self
         }
+    }
+}
+
+extension ProcessAccessError: HintedError {
+    /// The message, with a hint where a setting of the command line could help (a core file's executable).
+    public var message: HintedText {
+        if case .coreFile(let path, let detail) = self { return "core file \(path): \(detail)" }
+        return HintedText(description)
     }
 }

@@ -19,8 +19,8 @@ public enum CensusArenas {
             let readable = (memory.memory as? HeapCopy)?.regions ?? []
             let map = try walk.read(walk.locateTable(image: memory.image, readable: readable))
             let pinned = Pinning(map: map, objects: [], residency: nil, threshold: 0.1)
-            result.arenas = CensusResult.Arenas(count: map.arenas.count, bytes: map.arenaBytes, used_bytes: map.usedBytes,
-                                                pinned_bytes: pinned.bytes)
+            result.arenas = CensusResult.Arenas(count: map.arenas.count, bytes: map.arenaBytes, usedBytes: map.usedBytes,
+                                                pinnedBytes: pinned.bytes)
         } catch {
             result.notes.append("pymalloc arenas not read: \(error)")
         }

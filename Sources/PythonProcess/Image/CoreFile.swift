@@ -1,3 +1,4 @@
+import ProcessModels
 /// An ELF core file (`ET_CORE`, written by the kernel or gdb's `gcore`): the
 /// memory it holds (`PT_LOAD` segments with bytes in the file), the files the
 /// process had mapped (`NT_FILE`), its pid (`NT_PRPSINFO`), its OS threads (one
@@ -134,6 +135,6 @@ public struct CoreFile: Sendable {
     /// An error reading the core's ELF headers, said of the core.
     static func inCore(_ error: ProcessAccessError, path: String) -> ProcessAccessError {
         guard case .badELF(_, let detail) = error else { return error }
-        return .coreFile(path: path, detail: detail == "not an ELF file" ? "not a core file (no ELF header)" : detail)
+        return .coreFile(path: path, detail: HintedText(detail == "not an ELF file" ? "not a core file (no ELF header)" : detail))
     }
 }

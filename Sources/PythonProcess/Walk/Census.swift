@@ -34,9 +34,9 @@ public enum Census {
             return result
         }
         var result = read.value
-        result.pause_ms = read.pauseMilliseconds
+        result.pauseMilliseconds = read.pauseMilliseconds
         result.attempts = read.attempts
-        result.os_threads = read.osThreads
+        result.osThreads = read.osThreads
         return result
     }
 
@@ -53,12 +53,12 @@ public enum Census {
             + "its \($0.objects) object\($0.objects == 1 ? "" : "s") counted with size 0" }
         return CensusResult(
             python: image.version.description, pid: pid,
-            objects: types.reduce(0) { $0 + $1.count }, total_size: types.map(\.size).saturatedSum(),
-            pause_ms: 0, walk_ms: Double(DispatchTime.now().uptimeNanoseconds - walkStart) / 1e6,
-            copied_bytes: copy.byteCount, attempts: 1, generations: totals.generations,
-            permanent_objects: totals.permanentTypes.reduce(0) { $0 + $1.count },
-            permanent_size: totals.permanentTypes.map(\.size).saturatedSum(), includes_frozen: includeFrozen,
-            threads: threads, os_threads: 0, types: types, notes: notes)
+            objects: types.reduce(0) { $0 + $1.count }, totalSize: types.map(\.size).saturatedSum(),
+            pauseMilliseconds: 0, walkMilliseconds: Double(DispatchTime.now().uptimeNanoseconds - walkStart) / 1e6,
+            copiedBytes: copy.byteCount, attempts: 1, generations: totals.generations,
+            permanentObjects: totals.permanentTypes.reduce(0) { $0 + $1.count },
+            permanentSize: totals.permanentTypes.map(\.size).saturatedSum(), includesFrozen: includeFrozen,
+            threads: threads, osThreads: 0, types: types, notes: notes)
     }
 
     /// Python thread states of the interpreter.

@@ -33,8 +33,8 @@ extension Census {
             guard collecting, case .inconsistent(_, let detail) = error else { throw error }
             throw .coreFile(path: path, detail: "written while the garbage collector ran, its lists are mid-move (\(detail)); no census")
         }
-        result.os_threads = core.threadCount
-        result.core_file = path
+        result.osThreads = core.threadCount
+        result.coreFile = path
         if collecting {
             result.notes.append("the core was written while the garbage collector ran: objects it was examining may be missing")
         }

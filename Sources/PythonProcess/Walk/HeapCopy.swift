@@ -1,5 +1,6 @@
 import Foundation
 public import ProcFS
+import ProcessModels
 import SafeFiles
 import SystemPackage
 
@@ -75,7 +76,7 @@ public final class HeapCopy: MemorySource {
         self.fallback = fallback
         let fd: FileDescriptor
         do { fd = try RegularFile.open(core.path).descriptor } catch {
-            throw .coreFile(path: core.path, detail: error.reason)
+            throw .coreFile(path: core.path, detail: HintedText(error.reason))
         }
         defer { try? fd.close() }
         for segment in core.segments {

@@ -1,5 +1,6 @@
 import Foundation
 import ProcFS
+import ProcessModels
 
 /// The one start of every walk of a Python heap from outside: the target's
 /// writable memory copied while it is stopped (``live(python:maxAttempts:progress:walk:)``),
@@ -104,8 +105,8 @@ enum StoppedCopy {
         } catch {
             let missing = candidates.filter { !FileManager.default.isReadableFile(atPath: local($0)) }
             guard missing.isEmpty else {
-                let hint = executable == nil ? " (pass --exe with the Python executable; its libpython is looked for beside it and in " +
-                    "../lib)" : ""
+                let hint: HintedText = executable == nil ? " (pass \(UsageHint.pythonExecutable) with the Python executable; " +
+                    "its libpython is looked for beside it and in ../lib)" : ""
                 throw .coreFile(path: path, detail: "files the process mapped are not on this machine: " +
                     "\(missing.joined(separator: ", "))\(hint)")
             }
@@ -144,7 +145,7 @@ enum StoppedCopy {
         case .unreadable(_, let address, _):
             return .coreFile(path: path, detail: "address 0x\(String(address, radix: 16)) is neither in the core nor in a file it names"
                 + " (a mapped file missing, or changed since?)")
-        default: return .coreFile(path: path, detail: error.description)
+        default: return .coreFile(path: path, detail: HintedText(error.description))
         }
     }
 }

@@ -3,8 +3,9 @@ import ArgumentParser
 import ProcessModels
 import Reports
 
-struct Alloc: ParsableCommand {
+struct AllocCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "alloc",
         abstract: "Which lines of a running process allocate the memory that stays: tracemalloc, for a while.",
         discussion: """
             Starts tracemalloc in the target (through the same injection as

@@ -18,8 +18,7 @@ struct CyclesCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Snapshot file (.mlh or meliae JSON).")
-    var file: String
+    @OptionGroup var snapshot: SnapshotFileArgument
 
     @Option(parsing: .unconditional, help: "Show this many cycles.")
     var top: Count = 20
@@ -27,7 +26,7 @@ struct CyclesCommand: ParsableCommand {
     @OptionGroup var report: ReportOptions
 
     func run() throws {
-        let graph = try loadSnapshot(file)
+        let graph = try snapshot.load()
         let cycles = Cycles(graph, retained: RetainedSizes(graph))
         try report.emit(text: FindingsReport.cyclesText(cycles, graph: graph, labels: EdgeLabels(graph), top: top.value),
                         json: FindingsReport.cyclesJSON(cycles, graph: graph, top: top.value))

@@ -6,8 +6,9 @@ import HeapGraph
 import Reports
 import SafeFiles
 
-struct Demo: ParsableCommand {
+struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "demo",
         abstract: "Run the bundled fragmentation example under memlens and explain what it shows.",
         discussion: """
             The example (seed 000, "memory debugging and defragmentation") builds

@@ -3,8 +3,9 @@ import HeapAnalysis
 import HeapGraph
 import Reports
 
-struct Dupes: ParsableCommand {
+struct DupesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "dupes",
         abstract: "Strings and bytes held many times with the same value.",
         discussion: """
             Every copy after the first is memory that interning (sys.intern) or a cache
@@ -14,8 +15,7 @@ struct Dupes: ParsableCommand {
             """
     )
 
-    @Argument(help: "Snapshot file (.mlh or meliae JSON).")
-    var file: String
+    @OptionGroup var snapshot: SnapshotFileArgument
 
     @Option(parsing: .unconditional, help: "Show this many values.")
     var top: Count = 20
@@ -23,9 +23,9 @@ struct Dupes: ParsableCommand {
     @OptionGroup var report: ReportOptions
 
     func run() throws {
-        let graph = try loadSnapshot(file)
+        let graph = try snapshot.load()
         guard graph.metadata.values != false else {
-            printError("error: \(file) was taken with --no-values: it has no values to compare")
+            printError("error: \(snapshot.file) was taken with --no-values: it has no values to compare")
             throw ExitCode.failure
         }
         let dupes = DuplicateStrings(graph)

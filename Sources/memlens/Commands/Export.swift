@@ -2,9 +2,11 @@ import ArgumentParser
 import HeapAnalysis
 import HeapGraph
 import Reports
+import SafeFiles
 
-struct Export: ParsableCommand {
+struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Convert a snapshot to another tool's format.",
         discussion: """
             heapsnapshot: the V8 heap snapshot Chrome DevTools loads (Memory → Load):
@@ -27,8 +29,7 @@ struct Export: ParsableCommand {
         case heapsnapshot, meliae, mlh, dot
     }
 
-    @Argument(help: "Snapshot file (.mlh or meliae JSON).")
-    var file: String
+    @OptionGroup var snapshot: SnapshotFileArgument
 
     @Option(help: "Output format: \(Format.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: Format
@@ -48,7 +49,7 @@ struct Export: ParsableCommand {
     }
 
     func run() throws {
-        let graph = try loadSnapshot(file)
+        let graph = try snapshot.load()
         var written = graph.count
         try reportingErrors {
             switch format {
@@ -59,7 +60,7 @@ struct Export: ParsableCommand {
                 var rootIndex: Int?
                 if let root, let address = parseAddress(root) {
                     guard let index = AddressLookup(graph).index(of: address) else {
-                        throw ValidationError("\(file): no object at address \(EdgeLabels.hex(address)) in this snapshot")
+                        throw ValidationError("\(snapshot.file): no object at address \(EdgeLabels.hex(address)) in this snapshot")
                     }
                     rootIndex = index
                 }
@@ -67,7 +68,7 @@ struct Export: ParsableCommand {
                 let chosen = TopDominators(sizes, top: top.value, under: rootIndex)
                 written = chosen.objects.count
                 let text = DominatorsDOT.render(chosen, graph: graph, sizes: sizes)
-                try AtomicFile.write(to: output) { (out: inout OutputBuffer) throws(SnapshotError) in out.append(text) }
+                try AtomicOutput.write(to: output) { (out: inout OutputBuffer) throws(FileSafetyError) in out.append(text) }
             }
         }
         printError("wrote \(written) objects to \(output)")

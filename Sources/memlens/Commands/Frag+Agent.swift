@@ -10,7 +10,7 @@ import SafeFiles
 /// What `memlens frag PID` asks of the agent in the target (`--trim`,
 /// `--malloc-stats`, `--paths`): composed here, as Agent, Fragmentation and
 /// HeapAnalysis do not depend on one another.
-extension Frag {
+extension FragCommand {
     /// glibc's malloc statistics from the agent (`--malloc-stats`), and with
     /// `--trim` what malloc_trim(0) gave back: RSS and USS around the call.
     func measureMalloc(predictedBytes: UInt64) throws -> (MallocStats?, FragReport.TrimOutcome?) {

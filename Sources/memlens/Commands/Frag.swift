@@ -6,8 +6,9 @@ import HeapGraph
 import Reports
 import SafeFiles
 
-struct Frag: ParsableCommand {
+struct FragCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "frag",
         abstract: "Why RSS stays high after objects are freed: arenas, what pins them, what malloc_trim would return.",
         discussion: """
             Reads the process's memory (no code runs in it; it is stopped only while

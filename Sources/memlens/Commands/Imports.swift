@@ -2,8 +2,9 @@ import Agent
 import ArgumentParser
 import Reports
 
-struct Imports: ParsableCommand {
+struct ImportsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "imports",
         abstract: "What each import costs: memory (private dirty), time and objects, as a tree.",
         discussion: """
             Runs a Python command with a small hook on the import system (loaded through

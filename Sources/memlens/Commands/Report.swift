@@ -4,8 +4,9 @@ import HeapAnalysis
 import HeapGraph
 import Reports
 
-struct Report: ParsableCommand {
+struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "report",
         abstract: "Write a self-contained HTML report of a snapshot, or of what grew between two.",
         discussion: """
             One HTML file that opens in any browser with no network: the process and

@@ -3,8 +3,9 @@ import HeapAnalysis
 import HeapGraph
 import Reports
 
-struct Retained: ParsableCommand {
+struct RetainedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "retained",
         abstract: "What keeps memory alive: retained sizes from the dominator tree.",
         discussion: """
             An object's retained size is what would be freed if it were: its own size
@@ -22,8 +23,7 @@ struct Retained: ParsableCommand {
         case object, type
     }
 
-    @Argument(help: "Snapshot file (.mlh or meliae JSON).")
-    var file: String
+    @OptionGroup var snapshot: SnapshotFileArgument
 
     @Option(parsing: .unconditional, help: "Show this many rows.")
     var top: Count = 30
@@ -41,7 +41,7 @@ struct Retained: ParsableCommand {
     }
 
     func run() throws {
-        let graph = try loadSnapshot(file)
+        let graph = try snapshot.load()
         let sizes = RetainedSizes(graph)
         if by == .type {
             return try report.emit(text: RetainedReport.typesText(graph, sizes, top: top.value),
@@ -50,7 +50,7 @@ struct Retained: ParsableCommand {
         var objects = sizes.largest(top.value)
         if let address, let value = parseAddress(address) {
             guard let index = AddressLookup(graph).index(of: value) else {
-                printError("error: \(file): no object at address \(EdgeLabels.hex(value)) in this snapshot")
+                printError("error: \(snapshot.file): no object at address \(EdgeLabels.hex(value)) in this snapshot")
                 throw ExitCode.failure
             }
             objects = [index]
@@ -58,10 +58,4 @@ struct Retained: ParsableCommand {
         try report.emit(text: RetainedReport.objectsText(graph, sizes, objects: objects),
                         json: RetainedReport.objectsJSON(graph, sizes, objects: objects))
     }
-}
-
-/// Parses `0x7f…` or `7f…` (hex) into an address.
-func parseAddress(_ text: String) -> UInt64? {
-    let digits = text.lowercased().hasPrefix("0x") ? String(text.dropFirst(2)) : text
-    return UInt64(digits, radix: 16)
 }

@@ -6,8 +6,9 @@ import Foundation
 import Glibc
 #endif
 
-struct Run: ParsableCommand {
+struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Run a Python program with the memlens agent loaded; a signal writes a snapshot.",
         discussion: """
             The agent is loaded through sitecustomize (your own sitecustomize still

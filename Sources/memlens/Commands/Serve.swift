@@ -2,8 +2,9 @@ import ArgumentParser
 import Exporter
 import Foundation
 
-struct Serve: ParsableCommand {
+struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Export Python processes' memory as Prometheus metrics on /metrics (read-only).",
         discussion: """
             One set of series per selected process, labelled pid, name (from its

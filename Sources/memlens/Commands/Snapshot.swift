@@ -5,8 +5,9 @@ import HeapGraph
 import PythonProcess
 import Reports
 
-struct Snapshot: ParsableCommand {
+struct SnapshotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "snapshot",
         abstract: "Take a heap snapshot of a running Python process (or a core file), without restarting it.",
         discussion: """
             By default nothing runs in the target: every thread is stopped only
@@ -61,7 +62,8 @@ struct Snapshot: ParsableCommand {
                 try Attacher.snapshot(pid: pid, output: output, values: !noValues, timeoutSeconds: timeout.seconds, progress: note)
             }
             line = SnapshotLine(path: output, pid: pid, python: result.python, method: "agent", objects: result.objects,
-                                bytes: result.bytes, pause_ms: result.dumpSeconds * 1000, total_ms: result.totalSeconds * 1000)
+                                bytes: result.bytes, pauseMilliseconds: result.dumpSeconds * 1000,
+                                totalMilliseconds: result.totalSeconds * 1000)
         } else {
             let snapshot = try reportingErrors {
                 switch target {
@@ -71,16 +73,18 @@ struct Snapshot: ParsableCommand {
             }
             let bytes = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
             line = SnapshotLine(path: output, pid: snapshot.pid, python: snapshot.python, method: "read-only",
-                                objects: snapshot.objectCount, bytes: bytes, pause_ms: snapshot.pauseMilliseconds,
-                                total_ms: Date().timeIntervalSince(started) * 1000, walk_ms: snapshot.walkMilliseconds,
-                                write_ms: snapshot.commitMilliseconds, copied_bytes: snapshot.copiedBytes, edges: snapshot.edgeCount,
-                                conservative_objects: snapshot.conservativeObjects)
+                                objects: snapshot.objectCount, bytes: bytes, pauseMilliseconds: snapshot.pauseMilliseconds,
+                                totalMilliseconds: Date().timeIntervalSince(started) * 1000,
+                                walkMilliseconds: snapshot.walkMilliseconds,
+                                writeMilliseconds: snapshot.commitMilliseconds, copiedBytes: snapshot.copiedBytes,
+                                edges: snapshot.edgeCount,
+                                conservativeObjects: snapshot.conservativeObjects)
         }
         // The summary is a progress line (stderr): stdout carries only the --json document.
         let size = ByteFormat.string(UInt64(clamping: line.bytes))
         report.progress("memlens: wrote \(output) (\(line.method)): \(line.objects) objects, \(size); "
-            + "the target paused \(String(format: "%.0f", line.pause_ms)) ms (Python \(line.python)), "
-            + "\(String(format: "%.0f", line.total_ms)) ms in all")
+            + "the target paused \(String(format: "%.0f", line.pauseMilliseconds)) ms (Python \(line.python)), "
+            + "\(String(format: "%.0f", line.totalMilliseconds)) ms in all")
         try report.emit(text: "", json: JSONOutput.string(line))
     }
 }
@@ -94,13 +98,19 @@ struct SnapshotLine: Encodable {
     var method: String
     var objects: Int
     var bytes: Int
-    var pause_ms: Double
-    var total_ms: Double
+    var pauseMilliseconds: Double
+    var totalMilliseconds: Double
     /// Read-only: walking the copy, writing the file as it goes; the bytes copied; edges; objects scanned conservatively.
-    var walk_ms: Double?
+    var walkMilliseconds: Double?
     /// Read-only: finishing the file (last sections, flushed to disk, renamed into place).
-    var write_ms: Double?
-    var copied_bytes: UInt64?
+    var writeMilliseconds: Double?
+    var copiedBytes: UInt64?
     var edges: Int?
-    var conservative_objects: Int?
+    var conservativeObjects: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case path, pid, python, method, objects, bytes, edges
+        case pauseMilliseconds = "pause_ms", totalMilliseconds = "total_ms", walkMilliseconds = "walk_ms"
+        case writeMilliseconds = "write_ms", copiedBytes = "copied_bytes", conservativeObjects = "conservative_objects"
+    }
 }

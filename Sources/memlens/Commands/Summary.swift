@@ -3,8 +3,9 @@ import HeapAnalysis
 import HeapGraph
 import Reports
 
-struct Summary: ParsableCommand {
+struct SummaryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "summary",
         abstract: "Objects in a snapshot by type: count, total size, largest.",
         discussion: """
             Reads a memlens snapshot (.mlh) or a meliae JSON dump (recognised by
@@ -18,8 +19,7 @@ struct Summary: ParsableCommand {
             """
     )
 
-    @Argument(help: "Snapshot file (.mlh or meliae JSON).")
-    var file: String
+    @OptionGroup var snapshot: SnapshotFileArgument
 
     @Option(parsing: .unconditional, help: "Show this many types.")
     var top: Count = 20
@@ -34,11 +34,11 @@ struct Summary: ParsableCommand {
 
     func run() throws {
         // By type needs no edges or values; folding instance dicts needs the edges.
-        let graph = try loadSnapshot(file, contents: collapseDicts ? .full : .objects)
+        let graph = try snapshot.load(collapseDicts ? .full : .objects)
         let collapse = collapseDicts ? InstanceDictCollapse(graph) : nil
         let summary = TypeSummary(graph, collapsing: collapse)
         let folded = collapse.map { "Folded \($0.foldedCount) instance dicts into their owners.\n" } ?? ""
-        try report.emit(text: SummaryReport.text(summary, metadata: graph.metadata, path: file, top: top.value) + folded,
+        try report.emit(text: SummaryReport.text(summary, metadata: graph.metadata, path: snapshot.file, top: top.value) + folded,
                         json: SummaryReport.json(summary, metadata: graph.metadata, top: top.value))
     }
 }

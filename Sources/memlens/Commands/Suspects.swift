@@ -3,8 +3,9 @@ import HeapAnalysis
 import HeapGraph
 import Reports
 
-struct Suspects: ParsableCommand {
+struct SuspectsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "suspects",
         abstract: "Leak suspects: objects that keep a large part of the heap alive, and growing types.",
         discussion: """
             As Eclipse MAT does: every object retaining 10% or more of the heap whose
@@ -17,8 +18,7 @@ struct Suspects: ParsableCommand {
             """
     )
 
-    @Argument(help: "Snapshot file (.mlh or meliae JSON).")
-    var file: String
+    @OptionGroup var snapshot: SnapshotFileArgument
 
     @Argument(help: "An older snapshot of the same process, to find growing types.")
     var older: String?
@@ -33,10 +33,11 @@ struct Suspects: ParsableCommand {
     }
 
     func run() throws {
-        let graph = try loadSnapshot(file)
+        let graph = try snapshot.load()
         let old = try older.map { try loadSnapshot($0, contents: .objects) }
         if let old, let a = old.metadata.python, let b = graph.metadata.python, a != b {
-            printError("error: \(older ?? ""): Python \(a), but \(file) is Python \(b); objects cannot be matched across interpreters")
+            printError("error: \(older ?? ""): Python \(a), but \(snapshot.file) is Python \(b); "
+                + "objects cannot be matched across interpreters")
             throw ExitCode.failure
         }
         let suspects = LeakSuspects(graph, retained: RetainedSizes(graph), older: old, threshold: threshold / 100)

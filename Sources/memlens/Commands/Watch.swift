@@ -6,8 +6,9 @@ import Reports
 import SafeFiles
 import Timeline
 
-struct Watch: ParsableCommand {
+struct WatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "watch",
         abstract: "Record a Python process's memory over time: an annotated timeline (HTML) and samples (JSONL).",
         discussion: """
             Every --interval: RSS, PSS, USS, writable and swap (smaps_rollup), page
