@@ -43,8 +43,9 @@ extension TypeSizing {
         let leftIndex = UInt64(clamping: try reader.memory.load(Int64.self, at: deque &+ 40))
         let blocks = min(size.addingSaturated(leftIndex).addingSaturated(63) / 64, UInt64(Self.maxDequeBlocks))
         var block = try reader.word(deque &+ 24)
-        var count: UInt64 = 0
-        while block != 0, count < blocks {
+        var count: UInt64 = 0, seen: Set<UInt64> = []
+        // A block linked back to one already seen (forged, or torn) ends the chain: each is claimed once.
+        while block != 0, count < blocks, seen.insert(block).inserted {
             out.append(block)
             count += 1
             block = try reader.word(block &+ 8 &+ 64 &* 8)
