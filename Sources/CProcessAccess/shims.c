@@ -37,6 +37,21 @@ int memlens_wifexited(int status) { return WIFEXITED(status); }
 int memlens_wifsignaled(int status) { return WIFSIGNALED(status); }
 int memlens_ptrace_event(int status) { return (status >> 16) & 0xff; }
 int memlens_ptrace_event_stop(void) { return PTRACE_EVENT_STOP; }
+
+#include <sys/syscall.h>
+#include <unistd.h>
+int memlens_request_slice(uint64_t nanoseconds) {
+    // struct sched_attr (sched_setattr(2)): SCHED_OTHER with a custom slice in sched_runtime (Linux 6.12+).
+    struct { uint32_t size, policy; uint64_t flags; int32_t nice; uint32_t priority; uint64_t runtime, deadline, period; }
+        attr = { sizeof(attr), 0, 0, 0, 0, nanoseconds, 0, 0 };
+#ifdef SYS_sched_setattr
+    return (int)syscall(SYS_sched_setattr, 0, &attr, 0);
+#else
+    (void)attr;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
 #else
 ssize_t memlens_process_vm_readv(pid_t pid, void *local, size_t length, uint64_t remote) { errno = ENOSYS; return -1; }
 ssize_t memlens_process_vm_writev(pid_t pid, const void *local, size_t length, uint64_t remote) { errno = ENOSYS; return -1; }
@@ -53,4 +68,5 @@ int memlens_wifexited(int status) { return 0; }
 int memlens_wifsignaled(int status) { return 0; }
 int memlens_ptrace_event(int status) { return 0; }
 int memlens_ptrace_event_stop(void) { return 128; }
+int memlens_request_slice(uint64_t nanoseconds) { errno = ENOSYS; return -1; }
 #endif

@@ -80,6 +80,9 @@ public struct TimelineEvent: Sendable, Codable, Equatable {
     public var cause: String?
     /// The main thread's Python stacks seen during the step, innermost frame first.
     public var stacks: [[PythonFrame]]?
+    /// Growth steps: the functions the growth is credited to, largest first
+    /// (absent when the fine sampler did not run: `--attribute-every` off, or no Python found).
+    public var attribution: [GrowthShare]?
     /// Imports and collections the agent measured in the target (`-- CMD`):
     /// `agent`; absent for what was read from outside.
     public var source: String?
@@ -97,7 +100,7 @@ public struct TimelineEvent: Sendable, Codable, Equatable {
     public var uncollectable: Int?
 
     enum CodingKeys: String, CodingKey {
-        case t, kind, label, bytes, cause, stacks, source, generation, count, collected, uncollectable
+        case t, kind, label, bytes, cause, stacks, attribution, source, generation, count, collected, uncollectable
         case fromT = "from_t", durationMilliseconds = "duration_ms", maxMilliseconds = "max_ms"
     }
 

@@ -17,9 +17,14 @@ struct WatchState {
         /// Samples since writable stopped moving, and where it stopped.
         var quietSamples = 0
         var end: (writable: UInt64, t: Double)?
+        /// What the fine sampler credited during the step, and up to where it stopped.
+        var credits = GrowthCredits()
+        var endCredits: GrowthCredits?
     }
 
     var python: PythonProcess?
+    /// The fine sampler that credits memory changes to functions, once the interpreter is found.
+    var sampler: GrowthSampler?
     var stacks: StackReader?
     var lastPythonTry = -Double.infinity
     var knownModules: Set<String>?
@@ -28,6 +33,8 @@ struct WatchState {
     var step: Step?
     /// The stacks of the last samples, oldest first (one per sample, at most 64).
     var recentStacks: [[PythonFrame]] = []
+    /// The fine sampler's credits over the intervals ending at the same samples.
+    var recentCredits: [GrowthCredits] = []
     var lastSample: TimelineSample?
     /// The target's CPU time at the last sample (``ProcessStat/cpuTicks``).
     var lastCPUTicks: UInt64?
@@ -68,14 +75,16 @@ struct WatchState {
         return []
     }
 
-    mutating func observe(sample: ProcessSample, stack: [PythonFrame], t: Double, pid: Int32, timeline: inout Timeline) {
+    mutating func observe(sample: ProcessSample, stack: [PythonFrame], credits: GrowthCredits = GrowthCredits(), t: Double, pid: Int32,
+                          timeline: inout Timeline) {
         let row = TimelineSample(t: t, rssBytes: sample.memory.rssBytes, pssBytes: sample.memory.pssBytes,
                                  ussBytes: sample.memory.ussBytes, writableBytes: sample.memory.writableBytes,
                                  swapBytes: sample.memory.swapBytes, minorFaults: sample.stat.minorFaults,
                                  majorFaults: sample.stat.majorFaults, threads: sample.stat.threadCount)
         timeline.samples.append(row)
         recentStacks.append(stack)
-        if recentStacks.count > 64 { recentStacks.removeFirst() }
+        recentCredits.append(credits)
+        if recentStacks.count > 64 { recentStacks.removeFirst(); recentCredits.removeFirst() }
         // Whether the target could have moved memory since the last sample: it waited (sleep, I/O)
         // or it ran. Runnable without having run, it was only waiting for a CPU on a busy machine.
         let ran = sample.stat.state != UInt8(ascii: "R") || sample.stat.cpuTicks != (lastCPUTicks ?? 0)
@@ -90,7 +99,7 @@ struct WatchState {
             if let current = step, current.growing != growing {
                 finishStep(endWritable: previous.writableBytes, t: previous.t, timeline: &timeline)
             }
-            if step == nil { step = startStep(growing: growing, samples: timeline.samples) }
+            if step == nil { step = startStep(growing: growing, samples: timeline.samples) } else { step?.credits.add(credits) }
             if !stack.isEmpty, step?.stacks.contains(stack) == false, (step?.stacks.count ?? 0) < 8 { step?.stacks.append(stack) }
             step?.causes.insert(change.cause)
             step?.quietSamples = 0
@@ -101,6 +110,7 @@ struct WatchState {
         } else if let current = step {
             // The mappings stopped moving; the step ends once writable does too
             // (pages of a new mapping are dirtied after it appears).
+            step?.credits.add(credits)
             let moved = Int64(row.writableBytes) - Int64(previous.writableBytes)
             let stillMoving = current.growing ? moved >= Self.settleBytes : moved <= -Self.settleBytes
             if stillMoving {
@@ -108,7 +118,11 @@ struct WatchState {
             } else if ran {
                 // Ends after a few quiet samples in which the target ran or waited (a sample in
                 // which it only waited for a CPU says nothing), where the quiet began.
-                if current.quietSamples == 0 { step?.end = (row.writableBytes, t) }
+                if current.quietSamples == 0 {
+                    let credited = step?.credits
+                    step?.end = (row.writableBytes, t)
+                    step?.endCredits = credited
+                }
                 step?.quietSamples += 1
                 if current.quietSamples + 1 >= Self.quietSamples, let end = step?.end {
                     finishStep(endWritable: end.writable, t: end.t, timeline: &timeline)
@@ -143,6 +157,8 @@ struct WatchState {
             let stack = recentStacks[index - offset]
             if !stack.isEmpty, !step.stacks.contains(stack), step.stacks.count < 8 { step.stacks.append(stack) }
         }
+        // The credits of the intervals after the start sample, this sample's included.
+        for index in (start + 1)..<samples.count where index - offset >= 0 { step.credits.add(recentCredits[index - offset]) }
         return step
     }
 
@@ -173,11 +189,14 @@ struct WatchState {
         let (endWritable, t) = current.end ?? (endWritable, t)
         let delta = Int64(endWritable) - Int64(current.baseWritable)
         guard current.growing ? delta >= Self.stepBytes : delta <= -Self.stepBytes else { return }
-        timeline.events.append(TimelineEvent(
+        let shares = current.growing ? (current.endCredits ?? current.credits).shares() : []
+        var event = TimelineEvent(
             t: t, kind: current.growing ? .growth : .drop,
-            label: StepLabel.text(delta: delta, modules: current.modules, stacks: current.stacks),
+            label: StepLabel.text(delta: delta, modules: current.modules, stacks: current.stacks, shares: shares),
             bytes: delta, fromT: current.fromT, cause: current.causes.sorted().joined(separator: "+"),
-            stacks: current.stacks))
+            stacks: current.stacks)
+        if !shares.isEmpty { event.attribution = shares }
+        timeline.events.append(event)
     }
 
     /// A census (the target stopped briefly): objects, types, the collector,
@@ -216,18 +235,26 @@ struct WatchState {
 
 /// The one-line label of a growth or drop step.
 enum StepLabel {
-    static func text(delta: Int64, modules: [String], stacks: [[PythonFrame]]) -> String {
+    static func text(delta: Int64, modules: [String], stacks: [[PythonFrame]], shares: [GrowthShare] = []) -> String {
         var label = String(format: "%+.1f MiB writable", Double(delta) / 1_048_576)
-        // The innermost frame of the deepest stack seen: where the work was.
-        // (importlib's frozen frames and memlens's own agent say nothing about the program: the first frame outside them.)
-        let program = { (frame: PythonFrame) in !frame.file.hasPrefix("<frozen") && !frame.file.contains("/memlens-agent-") }
-        if let stack = stacks.max(by: { $0.count < $1.count }), let frame = stack.first(where: program) ?? stack.first {
-            let file = frame.file.split(separator: "/").last.map(String.init) ?? frame.file
-            label += " in \(frame.function) (\(file):\(frame.line))"
+        func place(_ function: String, _ path: String, _ line: Int) -> String {
+            "\(function) (\(path.split(separator: "/").last.map(String.init) ?? path):\(line))"
+        }
+        if let top = shares.first {
+            // The fine sampler's credits: the functions that grew the memory, with their part of it.
+            let rest = shares.dropFirst().prefix(2).filter { $0.share >= 0.1 }
+            label += " in " + ([top] + rest).map { place($0.function, $0.file, $0.line) + " " + percent($0.share) }.joined(separator: ", ")
+        } else if let stack = stacks.max(by: { $0.count < $1.count }),
+                  let frame = stack.first(where: GrowthCredits.isModule) ?? stack.first {
+            // The innermost frame of the deepest stack seen: where the work was.
+            // (importlib's frozen frames and memlens's own agent say nothing about the program: the first frame outside them.)
+            label += " in " + place(frame.function, frame.file, frame.line)
         }
         if !modules.isEmpty {
             label += "; imported " + modules.prefix(3).joined(separator: ", ") + (modules.count > 3 ? " and \(modules.count - 3) more" : "")
         }
         return label
     }
+
+    static func percent(_ share: Double) -> String { "\(Int((share * 100).rounded()))%" }
 }

@@ -18,6 +18,9 @@ public final class Watcher: @unchecked Sendable {
         /// The agent in the target reports imports and collections (``noteAgent(_:)``):
         /// none are marked from outside, even before its first report arrives.
         public var agentHooks = false
+        /// How often the fine sampler reads the memory figure and the Python stack
+        /// to attribute growth steps (``GrowthSampler``), in seconds; nil: it does not run.
+        public var attributionPeriod: Double? = 0.001
         public init(interval: Double, censusEvery: Double, duration: Double?) {
             self.interval = interval; self.censusEvery = censusEvery; self.duration = duration
         }
@@ -106,7 +109,8 @@ public final class Watcher: @unchecked Sendable {
             previous = sample
             drainAgent(&state, &timeline)
             let stack = state.stack(pid: pid, t: t, timeline: &timeline)
-            state.observe(sample: sample, stack: stack, t: t, pid: pid, timeline: &timeline)
+            let credits = state.growthCredits(period: options.attributionPeriod)
+            state.observe(sample: sample, stack: stack, credits: credits, t: t, pid: pid, timeline: &timeline)
             for path in lock.withLock({ () -> [String] in defer { pendingSnapshots = [] }; return pendingSnapshots }) {
                 timeline.events.append(TimelineEvent(t: t, kind: .snapshot, label: "snapshot \(path)"))
             }
@@ -120,6 +124,7 @@ public final class Watcher: @unchecked Sendable {
             let wait = next - elapsed
             if wait > 0 { Thread.sleep(forTimeInterval: wait) } else { tick = Int(elapsed / options.interval) }
         }
+        state.stopSampler(timeline: &timeline)
         state.finishStep(endWritable: timeline.samples.last?.writableBytes ?? 0, t: elapsed, timeline: &timeline)
         if state.agentHooks, timeline.ended == "exited" {
             // What the agent wrote just before the exit is still on its way through the pipe.

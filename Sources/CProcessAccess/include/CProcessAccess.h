@@ -23,6 +23,10 @@ ssize_t memlens_process_vm_readv_spans(pid_t pid, void *local, const uint64_t *r
 /// ptrace(PTRACE_SEIZE, tid, 0, 0): attach without stopping.
 int memlens_ptrace_seize(pid_t tid);
 
+/// sched_setattr(0, …): the calling thread keeps SCHED_OTHER and its nice value but asks for a
+/// time slice of `nanoseconds` (Linux 6.12+, 100 µs–100 ms), so that it preempts sooner when it wakes.
+int memlens_request_slice(uint64_t nanoseconds);
+
 /// ptrace(PTRACE_INTERRUPT, tid, 0, 0): stop a seized thread (it reports a stop to waitpid).
 int memlens_ptrace_interrupt(pid_t tid);
 

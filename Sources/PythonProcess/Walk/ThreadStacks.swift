@@ -20,15 +20,7 @@ public struct StackReader {
 
     /// The main thread's stack, innermost frame first; empty when it runs no Python code.
     public func mainThreadStack(maxDepth: Int = 128) throws(ProcessAccessError) -> [PythonFrame] {
-        // Thread states are pushed at the head: the main thread's is the last.
-        var thread = try reader.word(state.interpreter &+ state.layout.interpreterThreadsHead)
-        var count = 0
-        while thread != 0, count < 10_000 {
-            let next = try reader.word(thread &+ state.layout.threadStateNext)
-            if next == 0 { break }
-            thread = next
-            count += 1
-        }
+        let thread = try mainThread()
         guard thread != 0 else { return [] }
         var stack: [PythonFrame] = []
         // 3.8–3.10 `tstate->frame`; 3.11–3.12 `tstate->cframe->current_frame`; 3.13 `tstate->current_frame`.
@@ -45,6 +37,20 @@ public struct StackReader {
             frame = try reader.word(frame &+ layout.frameBack)
         }
         return stack
+    }
+
+    /// The main thread's `PyThreadState` (0 when there is none yet).
+    func mainThread() throws(ProcessAccessError) -> UInt64 {
+        // Thread states are pushed at the head: the main thread's is the last.
+        var thread = try reader.word(state.interpreter &+ state.layout.interpreterThreadsHead)
+        var count = 0
+        while thread != 0, count < 10_000 {
+            let next = try reader.word(thread &+ state.layout.threadStateNext)
+            if next == 0 { break }
+            thread = next
+            count += 1
+        }
+        return thread
     }
 
     /// The function (3.11+: its qualified name), file and line of `code` at `position` (nil: its first line).

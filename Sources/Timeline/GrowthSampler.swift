@@ -1,0 +1,128 @@
+import Foundation
+import ProcFS
+import ProcessModels
+import PythonProcess
+
+/// Reads the target's resident anonymous memory (``ResidentMeter``) and its
+/// main thread's Python stack (``StackSampler``) every `period` on a thread of
+/// its own, and credits each change of memory between two reads to the
+/// function that ran (``GrowthCredits/creditedFrame(_:)``), as Austin's memory
+/// mode does: the stacks read at both ends of an interval share its change
+/// when they differ. The watch's samples take the credits made since the last
+/// one (``drain()``). A stack read torn twice is dropped, and its interval's
+/// change goes to the next one read whole.
+final class GrowthSampler: @unchecked Sendable {
+    let period: Double
+    private let lock = NSLock()
+    private var pending = GrowthCredits()
+    private var stopRequested = false
+    private var running = false
+    private let finished = DispatchSemaphore(value: 0)
+    private var reads = 0, retried = 0, dropped = 0
+    private var started = 0.0, ended = 0.0
+
+    init(period: Double) { self.period = period }
+
+    /// Starts the sampling thread on `python`; false when its memory figure cannot be read.
+    func start(python: PythonProcess) -> Bool {
+        guard let opened = try? ResidentMeter(pid: python.pid), let reader = try? StackSampler(python: python) else { return false }
+        running = true
+        started = Self.now()
+        // Both are used by the sampling thread alone from here on.
+        nonisolated(unsafe) let (meter, stacks) = (opened, reader)
+        let thread = Thread { [self] in
+            loop(meter: meter, stacks: stacks)
+            finished.signal()
+        }
+        thread.name = "memlens growth sampler"
+        thread.start()
+        return true
+    }
+
+    /// The credits made since the last call.
+    func drain() -> GrowthCredits {
+        lock.withLock {
+            defer { pending = GrowthCredits() }
+            return pending
+        }
+    }
+
+    /// Stops the thread and waits for it.
+    func stop() {
+        guard running else { return }
+        lock.withLock { stopRequested = true }
+        finished.wait()
+        running = false
+    }
+
+    /// One line for the timeline's notes: the rate asked and read, the torn reads.
+    var summary: String {
+        lock.withLock {
+            let seconds = max(ended - started, 1e-9)
+            return String(format: "growth attribution: every %.3g ms (%.0f reads a second asked, %.0f made), ", period * 1000,
+                          1 / period, Double(reads) / seconds)
+                + "\(retried) stack reads torn and tried again, \(dropped) dropped"
+        }
+    }
+
+    private func loop(meter: ResidentMeter, stacks: StackSampler) {
+        // A short slice: woken each period, the thread runs soon even beside busy processes.
+        SchedulerSlice.request(microseconds: 100)
+        var last: (bytes: UInt64, frame: PythonFrame?)?
+        var next = Self.now()
+        while !lock.withLock({ stopRequested }) {
+            next += period
+            let now = Self.now()
+            if next > now { Self.sleep(until: next) } else if now - next > period { next = now }
+            guard let bytes = try? meter.anonymousBytes() else { break }
+            let stack = stacks.sample()
+            lock.withLock {
+                reads += 1
+                retried = stacks.retried
+                dropped = stacks.dropped
+                ended = Self.now()
+            }
+            guard let stack else { continue }
+            let frame = GrowthCredits.creditedFrame(stack)
+            defer { last = (bytes, frame) }
+            guard let last else { continue }
+            let delta = bytes >= last.bytes ? Int64(clamping: bytes - last.bytes) : -Int64(clamping: last.bytes - bytes)
+            lock.withLock {
+                if last.frame?.function == frame?.function, last.frame?.file == frame?.file {
+                    pending.credit(delta, to: frame)
+                } else {
+                    pending.credit(delta / 2, to: last.frame)
+                    pending.credit(delta - delta / 2, to: frame)
+                }
+            }
+        }
+        lock.withLock { ended = Self.now() }
+    }
+
+    static func now() -> Double { Double(Watcher.monotonicNanoseconds()) / 1e9 }
+
+    static func sleep(until deadline: Double) {
+        var when = timespec(tv_sec: Int(deadline), tv_nsec: Int((deadline - deadline.rounded(.down)) * 1e9))
+        while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &when, nil) == EINTR {}
+    }
+}
+
+extension WatchState {
+    /// What the fine sampler credited since the last sample; it starts once the
+    /// interpreter is found (`period` nil: it never runs).
+    mutating func growthCredits(period: Double?) -> GrowthCredits {
+        if sampler == nil, let python, let period {
+            let started = GrowthSampler(period: period)
+            sampler = started.start(python: python) ? started : nil
+        }
+        return sampler?.drain() ?? GrowthCredits()
+    }
+
+    /// Stops the fine sampler: its last credits go to the step in progress, its summary to the notes.
+    mutating func stopSampler(timeline: inout Timeline) {
+        guard let sampler else { return }
+        sampler.stop()
+        step?.credits.add(sampler.drain())
+        timeline.notes.append(sampler.summary)
+    }
+}
