@@ -32,7 +32,9 @@ public struct Cycles: Sendable {
     /// Which references the search follows: none to classes and modules, none from a
     /// function to a dict.
     private struct ReferenceFilter {
-        let graph: HeapGraph
+        let typeIDs: [UInt32]
+        /// The type objects: classes.
+        let typeObjectNames: [UInt32: String]
         let functionType: UInt32?
         let dictType: UInt32?
         /// Classes: type objects, and instances of metaclasses, which by
@@ -41,7 +43,8 @@ public struct Cycles: Sendable {
         let housekeeping: Set<UInt32>
 
         init(_ graph: HeapGraph) {
-            self.graph = graph
+            typeIDs = graph.typeIDs
+            typeObjectNames = graph.typeObjectNames
             functionType = graph.typeNames.firstIndex(of: "function").map(UInt32.init)
             dictType = graph.typeNames.firstIndex(of: "dict").map(UInt32.init)
             housekeeping = Set(graph.typeNames.indices.filter {
@@ -51,8 +54,8 @@ public struct Cycles: Sendable {
 
         /// Whether the reference from object `from` to object `to` is followed.
         func follows(_ from: Int, _ to: Int) -> Bool {
-            if housekeeping.contains(graph.typeIDs[to]) || graph.typeObjectNames[UInt32(to)] != nil { return false }
-            return !(graph.typeIDs[from] == functionType && graph.typeIDs[to] == dictType)
+            if housekeeping.contains(typeIDs[to]) || typeObjectNames[UInt32(to)] != nil { return false }
+            return !(typeIDs[from] == functionType && typeIDs[to] == dictType)
         }
     }
 
