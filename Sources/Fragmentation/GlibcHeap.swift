@@ -25,6 +25,9 @@ public struct GlibcHeap: Sendable {
     public var freeResidentBytes: UInt64 = 0
     /// Resident bytes `malloc_trim(0)` would release.
     public var trimmableBytes: UInt64 = 0
+    /// The chunks in use, in address order: where each starts and its size (for the owners' attribution).
+    public var inUseStarts: [UInt64] = []
+    public var inUseSizes: [UInt64] = []
     /// The free chunks (address, size) and the top chunk, for the residency pass.
     public var free: [(address: UInt64, size: UInt64)] = []
     public var top: (address: UInt64, size: UInt64)?
@@ -41,6 +44,17 @@ public struct GlibcHeap: Sendable {
     public static let minChunkBytes: UInt64 = 32
     /// sizeof(struct malloc_chunk) on 64-bit: prev_size, size, fd, bk, fd_nextsize, bk_nextsize.
     static let chunkHeaderBytes: UInt64 = 48
+
+    /// The index of the chunk in use that holds `address`, if one does.
+    public func inUseChunk(holding address: UInt64) -> Int? {
+        var low = 0, high = inUseStarts.count  // the first start above `address`
+        while low < high {
+            let mid = (low + high) / 2
+            if inUseStarts[mid] <= address { low = mid + 1 } else { high = mid }
+        }
+        guard low > 0, address - inUseStarts[low - 1] < inUseSizes[low - 1] else { return nil }
+        return low - 1
+    }
 
     /// Fills ``freeResidentBytes`` and ``trimmableBytes`` from the pagemap
     /// (after the walk, with the target running again).

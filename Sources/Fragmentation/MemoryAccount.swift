@@ -27,6 +27,17 @@ public struct MemoryAccount: Sendable {
     /// glibc arenas of other threads (64 MiB-aligned heaps), resident, not walked.
     public var threadArenaBytes: UInt64 = 0
 
+    /// The glibc chunks and mmapped regions objects own (buffers, objects over 512 B), by type;
+    /// see ``attribute(_:heap:arenas:pages:)``.
+    public var owned = OwnedNative()
+    /// USS (`smaps_rollup`), and of it the private bytes of every mapping but the
+    /// writable anonymous ones: the interpreter's and libraries' code and data.
+    public var ussBytes: UInt64 = 0
+    public var librariesBytes: UInt64 = 0
+    /// The glibc mmapped chunks the scan found, and the mappings it scanned.
+    var mmappedRegions: [Range<UInt64>] = []
+    var scannedMappings: [Range<UInt64>] = []
+
     /// Resident writable anonymous memory none of the above explains.
     public var unexplainedBytes: UInt64 {
         let known = [arenaBytes, glibcHeapBytes, mmappedChunkBytes, stackBytes, threadArenaBytes].saturatedSum()
@@ -67,7 +78,10 @@ public struct MemoryAccount: Sendable {
         for (i, mapping) in list.enumerated() {
             let name = mappings.path(of: mapping)
             guard mapping.permissions.writable, !mapping.permissions.shared, mapping.inode == 0,
-                  name.isEmpty || name.hasPrefix("[") else { continue }
+                  name.isEmpty || name.hasPrefix("[") else {
+                account.librariesBytes = account.librariesBytes.addingSaturated(mapping.usage.ussBytes)
+                continue
+            }
             let rss = mapping.usage.rssBytes
             account.writableAnonymousBytes = account.writableAnonymousBytes.addingSaturated(rss)
             if name == "[heap]" {
@@ -91,8 +105,10 @@ public struct MemoryAccount: Sendable {
                 account.threadArenaBytes = account.threadArenaBytes.addingSaturated(rss)
                 continue
             }
+            account.scannedMappings.append(mapping.start..<mapping.end)
             for chunk in chunks(mapping, arenaStarts, layout.arenaBytes) {
                 account.mmappedChunks += 1
+                account.mmappedRegions.append(chunk)
                 let resident = pages?.residentBytes(from: chunk.lowerBound, to: chunk.upperBound) ?? UInt64(chunk.count)
                 account.mmappedChunkBytes = account.mmappedChunkBytes.addingSaturated(resident)
             }

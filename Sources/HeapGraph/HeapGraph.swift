@@ -115,6 +115,10 @@ public struct SnapshotMetadata: Sendable, Codable, Hashable {
     public var time: Double?
     /// Resident set size of the process when the dump started, in bytes.
     public var rssBytes: UInt64?
+    /// Read-only snapshots: PSS, USS and private dirty bytes (`smaps_rollup`) just after the copy.
+    public var pssBytes: UInt64?
+    public var ussBytes: UInt64?
+    public var privateDirtyBytes: UInt64?
     public var gcCounts: [Int]?
     public var gcThresholds: [Int]?
     public var gcFrozen: Int?
@@ -143,6 +147,7 @@ public struct SnapshotMetadata: Sendable, Codable, Hashable {
         case pauseMilliseconds = "pause_ms", conservativeObjects = "conservative_objects"
         case conservativeEdges = "conservative_edges", approximateSizes = "approximate_sizes"
         case approximateBytes = "approximate_bytes"
+        case pssBytes = "pss_bytes", ussBytes = "uss_bytes", privateDirtyBytes = "private_dirty_bytes"
     }
 
     /// Metadata with every field unknown.

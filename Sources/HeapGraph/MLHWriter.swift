@@ -43,8 +43,9 @@ public struct MLHWriter: GraphSink {
 
     /// Starts writing `path` (mode 0600, through a temporary name beside it).
     public init(path: String, metadata: SnapshotMetadata) throws(SnapshotError) {
+        // Named by the file asked for, not the folder on the way that refused it (as before the one writer).
         do { self.init(output: try AtomicOutput(path: path), metadata: metadata) } catch {
-            throw SnapshotError(error)
+            throw SnapshotError(path: path, offset: nil, reason: error.reason)
         }
     }
 
@@ -167,6 +168,6 @@ public struct MLHWriter: GraphSink {
             output.abandon()
             throw SnapshotError(error)
         }
-        do { try output.commit() } catch { throw SnapshotError(error) }
+        do { try output.commit() } catch { throw SnapshotError(path: output.path, offset: nil, reason: error.reason) }
     }
 }

@@ -52,7 +52,7 @@ public enum MeliaeWriter {
                 try out.flushIfFull()
             }
         } } catch {
-            throw SnapshotError(error)
+            throw SnapshotError(path: path, offset: nil, reason: error.reason)
         }
     }
 }

@@ -78,10 +78,12 @@ public struct OutputBuffer {
 extension AtomicOutput {
     /// Creates `path` (mode 0600) with what `body` appends to the buffer,
     /// drained to disk as it fills; nothing is left at `path` if `body` throws.
+    /// Every error names `path`, the file asked for (not a folder on the way).
     public static func write(
         to path: String, _ body: (inout OutputBuffer) throws(FileSafetyError) -> Void
     ) throws(FileSafetyError) {
-        let output = try AtomicOutput(path: path)
+        let output: AtomicOutput
+        do { output = try AtomicOutput(path: path) } catch { throw FileSafetyError(path: path, reason: error.reason) }
         var buffer = OutputBuffer(descriptor: output.descriptor, path: path)
         do {
             try body(&buffer)
@@ -90,6 +92,6 @@ extension AtomicOutput {
             output.abandon()
             throw error
         }
-        try output.commit()
+        do { try output.commit() } catch { throw FileSafetyError(path: path, reason: error.reason) }
     }
 }

@@ -98,4 +98,90 @@ import ProcessModels
         #expect(try walker.collectRoots().isEmpty)
         #expect(Date().timeIntervalSince(start) < 1, "the cycles were walked to their bounds")
     }
+
+    /// An object array (numpy.ndarray, descriptor type 17) of `count` elements with stride 0 over one element word:
+    /// a broadcast view. 2^20 of them (8 MiB of referents from a 4 KiB copy, 2^28 allowed) made one forged array
+    /// cost gigabytes; an array now yields at most as many elements as the copy holds words.
+    @Test func broadcastObjectArrayBoundedByTheCopy() throws {
+        let version = PythonVersion(major: 3, minor: 11, micro: nil)
+        let graph = try #require(GraphLayout.forVersion(version))
+        func referents(count: UInt64) throws -> [UInt64] {
+            let array: UInt64 = 0x1000, shape: UInt64 = 0x1100, descr: UInt64 = 0x1200, data: UInt64 = 0x1300
+            var bytes = [UInt8](repeating: 0, count: 0x1000)
+            func put(_ value: UInt64, at address: UInt64) {
+                bytes.replaceSubrange(Int(address - array)..<Int(address - array) + 8, with: Self.word(value))
+            }
+            put(data, at: array + NumpyLayout.arrayData)
+            put(1, at: array + NumpyLayout.arrayDimensionCount)
+            put(shape, at: array + NumpyLayout.arrayDimensions)
+            put(shape + 8, at: array + NumpyLayout.arrayStrides)  // stride 0
+            put(descr, at: array + NumpyLayout.arrayDescr)
+            put(count, at: shape)
+            put(UInt64(NumpyLayout.objectTypeNumber), at: descr + NumpyLayout.descrTypeNumber)
+            put(0x5000, at: data)
+            let copy = HeapCopy(regions: [(array, bytes)])
+            let heap = HeapWalk(copy: copy, reader: ObjectReader(memory: copy, layout: Self.layout), gcState: 0)
+            let walker = GraphWalk(walk: heap, graph: graph, runtime: 0, interpreter: 0, values: false,
+                                   sink: HeapGraphBuilder(metadata: SnapshotMetadata()))
+            var out: [UInt64] = []
+            try walker.appendArray(array, into: &out)
+            return out
+        }
+        #expect(try referents(count: 4) == [0x5000, 0x5000, 0x5000, 0x5000, 0x1200], "a small broadcast is read as numpy lists it")
+        #expect(throws: ProcessAccessError.self) { _ = try referents(count: 1 << 20) }
+    }
+
+    /// A 3.11 copy of one 8 KiB region at 0x1000 holding a static type named `name` (flags `flags`) at 0x1000
+    /// and `words` (address, value), with a reader and the walk's layout.
+    static func forged(name: String, flags: UInt64, words: [(UInt64, UInt64)]) throws -> (HeapCopy, ObjectReader, GraphLayout) {
+        let graph = try #require(GraphLayout.forVersion(PythonVersion(major: 3, minor: 11, micro: nil)))
+        let type: UInt64 = 0x1000, base: UInt64 = 0x1000
+        var bytes = [UInt8](repeating: 0, count: 0x2000)
+        func put(_ value: UInt64, at address: UInt64) {
+            bytes.replaceSubrange(Int(address - base)..<Int(address - base) + 8, with: Self.word(value))
+        }
+        put(type + 0x200, at: type + layout.typeName)
+        bytes.replaceSubrange(0x200..<0x200 + name.utf8.count, with: Array(name.utf8))
+        put(flags, at: type + layout.typeFlags)
+        put(64, at: type + layout.typeBasicSize)
+        for (address, value) in words { put(value, at: address) }
+        let copy = HeapCopy(regions: [(base, bytes)])
+        return (copy, ObjectReader(memory: copy, layout: layout), graph)
+    }
+
+    /// The referents the read-only walk reads for `object` in ``forged(name:flags:words:)``'s copy.
+    static func referents(name: String, flags: UInt64, object: UInt64, words: [(UInt64, UInt64)]) throws -> [UInt64] {
+        let (copy, reader, graph) = try forged(name: name, flags: flags, words: words)
+        let walker = GraphWalk(walk: HeapWalk(copy: copy, reader: reader, gcState: 0), graph: graph, runtime: 0, interpreter: 0,
+                               values: false, sink: HeapGraphBuilder(metadata: SnapshotMetadata()))
+        var pool: [UInt64] = []
+        let traversal = try Traversal(type: 0x1000, reader: reader, graph: graph, subtypeTraverse: 0, pool: &pool)
+        var out: [UInt64] = []
+        _ = try walker.referents(of: object, type: 0x1000, traversal, into: &out)
+        return out
+    }
+
+    /// A deque of `count` items whose one block links to itself: 2^20 items (8 MiB of referents from an 8 KiB
+    /// copy, 2^28 allowed) were read round the loop; a deque now claims at most as many items as the copy holds words.
+    @Test func dequeLoopBoundedByTheCopy() throws {
+        let deque: UInt64 = 0x1800, block: UInt64 = 0x1c00
+        func items(_ count: UInt64) throws -> [UInt64] {
+            try Self.referents(name: "collections.deque", flags: ObjectReader.haveGC, object: deque,
+                               words: [(deque + 16, count), (deque + 24, block), (block + 8, 0x5000), (block + 520, block)])
+        }
+        #expect(try items(65) == [0x5000, 0x5000])
+        #expect(throws: ProcessAccessError.self) { _ = try items(1 << 20) }
+    }
+
+    /// An OrderedDict claiming 2^26 entries whose first node links to itself: 2^26 keys were read (512 MiB,
+    /// seconds) before the loop was refused; the links are now bounded by the nodes the copy can hold.
+    @Test func orderedDictLoopBoundedByTheCopy() throws {
+        let od: UInt64 = 0x1800, node: UInt64 = 0x1c00
+        let start = Date()
+        #expect(throws: ProcessAccessError.self) {
+            _ = try Self.referents(name: "collections.OrderedDict", flags: ObjectReader.haveGC | ObjectReader.dictSubclass, object: od,
+                                   words: [(od + 16, (1 << 26) - 1), (od + 48, node), (node, 0x5000), (node + 16, node)])
+        }
+        #expect(Date().timeIntervalSince(start) < 1, "the loop was walked to its bound")
+    }
 }

@@ -33,7 +33,8 @@ struct ReadOnlySnapshotTests {
 
         // THEN the two snapshots agree, and the target carries on
         #expect(target.isRunningFreely)
-        let kernelRSS = Double(try kernelRollup(target.pid)["Rss"] ?? 1)  // paused in read(2): as it was at the copy
+        let rollup = try kernelRollup(target.pid)  // paused in read(2): as it was at the copy
+        let kernelRSS = Double(rollup["Rss"] ?? 1)
         target.finish()
         #expect(target.process.terminationStatus == 0)
         #expect(line["method"] as? String == "read-only")
@@ -45,6 +46,13 @@ struct ReadOnlySnapshotTests {
         // the RSS at the copy, as the kernel gives it for the paused process afterwards
         let rss = Double(readOnly.metadata.rssBytes ?? 0)
         #expect(abs(rss - kernelRSS) <= 0.02 * kernelRSS, "read-only RSS \(rss), the kernel's \(kernelRSS)")
+        // and private dirty (issue 27) as the kernel gives it; USS and PSS move as other processes map the same
+        // files (tests run side by side), so they are held to USS ≤ PSS ≤ RSS and private dirty ≤ USS at the copy
+        let dirty = Double(readOnly.metadata.privateDirtyBytes ?? 0), kernelDirty = Double(rollup["Private_Dirty"] ?? 0)
+        #expect(abs(dirty - kernelDirty) <= 0.02 * kernelDirty, "read-only private dirty \(dirty), the kernel's \(kernelDirty)")
+        let uss = readOnly.metadata.ussBytes ?? 0, pss = readOnly.metadata.pssBytes ?? 0
+        #expect(UInt64(dirty) <= uss && uss <= pss && Double(pss) <= rss, "USS \(uss), PSS \(pss), RSS \(rss), private dirty \(dirty)")
+        #expect(agent.metadata.ussBytes ?? 0 > 0 && agent.metadata.pssBytes ?? 0 > 0 && agent.metadata.privateDirtyBytes ?? 0 > 0)
         #expect(count(of: "leaked_thing.LeakedThing", in: readOnly) == 12_345)
         // 3.11+: instance attributes named from the class's shared keys (the agent cannot name them)
         if python.minor != "3.8", python.minor != "3.9", python.minor != "3.10" {

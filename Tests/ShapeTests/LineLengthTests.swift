@@ -13,7 +13,6 @@ struct LineLengthTests {
     /// Files allowed long lines, and how many: the lines over the limit when it came in.
     static let baseline: [String: Int] = [
         "Package.swift": 1,
-        "Sources/PythonProcess/Walk/GraphWalk+Referents.swift": 3,
         "Sources/PythonProcess/Walk/GraphWalk.swift": 3,
         "Sources/Reports/HTML/TimelineReport.swift": 8,
         "Sources/Reports/HTML/TimelineSVG.swift": 10,

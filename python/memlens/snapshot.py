@@ -410,8 +410,30 @@ def _rss_bytes():
         return None
 
 
-def _metadata(values):
+def _rollup():
+    """PSS, USS and private dirty bytes from /proc/self/smaps_rollup, as the read-only
+    snapshot records them; {} where the kernel has no rollup."""
+    kilobytes = {}
+    try:
+        with open("/proc/self/smaps_rollup", "rb") as rollup:
+            for line in rollup.read(1 << 16).split(b"\n")[1:]:
+                parts = line.split()
+                if len(parts) >= 2 and parts[1].isdigit():
+                    kilobytes[parts[0].rstrip(b":")] = int(parts[1])
+    except (OSError, ValueError):
+        return {}
+    if b"Pss" not in kilobytes or b"Private_Dirty" not in kilobytes:
+        return {}
+    dirty = kilobytes[b"Private_Dirty"] * 1024
     return {
+        "pss_bytes": kilobytes[b"Pss"] * 1024,
+        "uss_bytes": kilobytes.get(b"Private_Clean", 0) * 1024 + dirty,
+        "private_dirty_bytes": dirty,
+    }
+
+
+def _metadata(values):
+    metadata = {
         "format": FORMAT_VERSION,
         "python": python_version(),
         "implementation": sys.implementation.name,
@@ -426,6 +448,8 @@ def _metadata(values):
         "values": bool(values),
         "pointer_bytes": 8 if sys.maxsize > 2**32 else 4,
     }
+    metadata.update(_rollup())
+    return metadata
 
 
 def _agent_frames():

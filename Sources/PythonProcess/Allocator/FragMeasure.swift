@@ -1,16 +1,18 @@
 public import Fragmentation
 import ProcFS
+import ProcessModels
 import Foundation
 
 extension FragAnalysis {
     /// Measures process `pid`. `pinnedThreshold` is the used fraction of an
-    /// arena at or under which it counts as pinned.
-    public static func measure(pid: Int32, pinnedThreshold: Double = 0.1) throws -> FragAnalysis {
-        try measure(try PythonProcess(pid: pid), pinnedThreshold: pinnedThreshold)
+    /// arena at or under which it counts as pinned; `owners`: walk the objects for
+    /// the native memory they own (a second stop, for the copy).
+    public static func measure(pid: Int32, pinnedThreshold: Double = 0.1, owners: Bool = true) throws -> FragAnalysis {
+        try measure(try PythonProcess(pid: pid), pinnedThreshold: pinnedThreshold, owners: owners)
     }
 
     /// Measures the interpreter `python` found.
-    public static func measure(_ python: PythonProcess, pinnedThreshold: Double = 0.1) throws -> FragAnalysis {
+    public static func measure(_ python: PythonProcess, pinnedThreshold: Double = 0.1, owners: Bool = true) throws -> FragAnalysis {
         let pid = python.pid
         try python.requireSupportedVersion()
         let version = python.version
@@ -68,14 +70,26 @@ extension FragAnalysis {
         case nil: heapNote = allocators.replacement.map { "malloc is \($0): glibc's heap is not used" } ?? "no [heap] mapping"
         }
         let footprint = try FootprintReader().read(pid: pid, detail: .mappings)
-        let account = MemoryAccount.build(mappings: footprint.mappings ?? MappingTable(), arenas: state.map, residency: residency,
+        var account = MemoryAccount.build(mappings: footprint.mappings ?? MappingTable(), arenas: state.map, residency: residency,
                                           heap: heap, pages: pages) {
             MmappedChunkScan.chunks(in: $0, arenaStarts: $1, arenaBytes: $2, memory: memory)
         }
+        account.ussBytes = footprint.ussBytes
+        if owners { attributeOwners(python, map: state.map, heap: heap, pages: pages, to: &account) }
         return FragAnalysis(pid: pid, python: python.version.description, layout: layout, arenas: state.map, tableOrigin: state.origin,
             tableLocateSeconds: state.locateSeconds, residency: residency,
                             pinning: pinning, heap: heap, heapNote: heapNote, account: account, allocators: allocators,
                             rssBytes: footprint.rssBytes, ussBytes: footprint.ussBytes, pauseSeconds: pause)
+    }
+
+    /// Walks the objects from a copy (a second, short stop: numpy arrays are not collected,
+    /// only reachable) and gives `account` the native memory they own, or says why not.
+    static func attributeOwners(_ python: PythonProcess, map: ArenaMap, heap: GlibcHeap?, pages: PageMap?,
+                                to account: inout MemoryAccount) {
+        do {
+            let arenas = map.arenas.map { $0.address..<$0.address.addingSaturated(map.layout.arenaBytes) }
+            account.attribute(try NativeOwners.read(python), heap: heap, arenas: arenas, pages: pages)
+        } catch { account.owned.note = "the objects could not be walked: \(error)" }
     }
 
     /// Where the arena table may be in `pid` now: its private writable mappings (the table is

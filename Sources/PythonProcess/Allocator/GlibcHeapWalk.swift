@@ -42,6 +42,8 @@ extension GlibcHeap {
                 } else {
                     heap.inUseBytes = heap.inUseBytes.addingSaturated(chunk.size)
                     heap.inUseChunks += 1
+                    heap.inUseStarts.append(chunk.address)
+                    heap.inUseSizes.append(chunk.size)
                 }
             }
             previous = (p, size)

@@ -5,7 +5,7 @@ public import ProcFS
 /// found in the target's unnamed writable mappings, for ``MemoryAccount``.
 public enum MmappedChunkScan {
     /// Walks an unnamed mapping from its start over arenas and glibc mmapped
-    /// chunks (IS_MMAPPED, prev_size + size a whole number of pages), which
+    /// chunks (``MmappedChunk``: IS_MMAPPED, a whole number of pages), which
     /// the kernel merges into one mapping when they are adjacent.
     /// The headers are the target's words (a float buffer's `1.0` reads as a
     /// size of 2^62): a chunk must fit in what is left of the mapping, checked
@@ -23,8 +23,8 @@ public enum MmappedChunkScan {
             }
             guard let head = try? memory.bytes(at: cursor, count: 16) else { return found }
             let prevSize = head.loadWord(at: 0), field = head.loadWord(at: 8)
-            let (length, overflow) = prevSize.addingReportingOverflow(field & ~7)
-            guard !overflow, field & 2 != 0, prevSize < 4096, length % 4096 == 0, length >= 4096, length <= left else { return found }
+            guard let span = MmappedChunk.span(prevSize: prevSize, field: field), prevSize + span <= left else { return found }
+            let length = prevSize + span
             found.append(cursor..<(cursor + length))
             cursor += length
         }

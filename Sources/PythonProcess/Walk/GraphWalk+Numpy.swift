@@ -21,6 +21,8 @@ extension GraphWalk {
 
     /// An object array's element pointers, row by row: the last dimension in one run, the outer ones as an odometer.
     /// Shape and strides are target words: their product is checked and bounded, addresses wrap (read only through `field`).
+    /// Strides of 0 (or overlapping ones) let a few words claim 2^28 elements: an array may yield at most as many
+    /// as the copy holds words (a list's items must be in the copy; a broadcast view larger than the copy is refused).
     private func appendElements(of array: UInt64, into out: inout [UInt64]) throws(ProcessAccessError) {
         let dimensionCount = try reader.memory.load(Int32.self, at: array &+ NumpyLayout.arrayDimensionCount)
         guard dimensionCount >= 0, dimensionCount <= NumpyLayout.maxDimensions else {
@@ -32,7 +34,7 @@ extension GraphWalk {
         for i in 0..<UInt64(dimensionCount) {
             let length = Int64(bitPattern: try field(shapeAt &+ i &* 8))
             let (product, overflow) = total.multipliedReportingOverflow(by: length)
-            guard length >= 0, !overflow, product <= Self.maxArrayElements else {
+            guard length >= 0, !overflow, product <= min(Self.maxArrayElements, Int64(clamping: copy.byteCount / 8)) else {
                 throw .inconsistent(pid: 0, detail: "array at 0x\(String(array, radix: 16)) claims a dimension of \(length) items")
             }
             total = product

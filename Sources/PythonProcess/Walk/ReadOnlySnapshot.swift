@@ -84,9 +84,12 @@ public struct ReadOnlySnapshot: Sendable {
             if tries > 1 { sink = sink.restarted() }
             sink.metadata.pauseMilliseconds = pause
             sink.metadata.argv = values ? argv : nil  // a command line is user data too (`python -c CODE`, a password)
-            // The RSS at the copy (read just after it, from smaps_rollup), as the agent records it: the
-            // report's composition weighs the objects against it.
-            sink.metadata.rssBytes = try? FootprintReader().read(pid: pid, detail: .totals).totals.rssBytes
+            // RSS, PSS, USS and private dirty at the copy (read just after it, from smaps_rollup), as the
+            // agent records them: the report's composition weighs the objects against them.
+            let totals = try? FootprintReader().read(pid: pid, detail: .totals).totals
+            sink.metadata.rssBytes = totals?.rssBytes
+            (sink.metadata.pssBytes, sink.metadata.ussBytes) = (totals?.pssBytes, totals?.ussBytes)
+            sink.metadata.privateDirtyBytes = totals?.privateDirtyBytes
             return try walk(copy, state: state, image: image, pid: pid, values: values, into: &sink)
         }
         var snapshot = read.value

@@ -71,6 +71,9 @@ public enum HTMLReport {
             ("Snapshot", "\(path) (\(meta.source ?? "?") format \(meta.format.map(String.init) ?? "?"), values " +
                 "\(meta.values == false ? "not recorded" : "recorded"))"),
         ]
+        if let uss = meta.ussBytes, let pss = meta.pssBytes, let dirty = meta.privateDirtyBytes {
+            rows.insert(("USS · PSS · private dirty", [uss, pss, dirty].map(ByteFormat.string).joined(separator: " · ")), at: 6)
+        }
         if let olderPath, let growth = report.growth {
             rows.append(("Compared with", "\(olderPath): \(grouped(growth.olderObjects)) objects, \(ByteFormat.string(growth.olderBytes))"))
         }
@@ -106,7 +109,9 @@ public enum HTMLReport {
             "(\(ByteFormat.formatDecimal(share, places: 1))%) "
         out += "<span class=\"key other\"></span>Everything else in the RSS \(ByteFormat.string(other)): free space in obmalloc arenas " +
             "and malloc's free lists, "
-        out += "the interpreter, libraries and stacks. This snapshot carries no arena or malloc figures to split it further; "
+        out += "the interpreter, libraries and stacks"
+        if let uss = graph.metadata.ussBytes { out += " (of the RSS, \(ByteFormat.string(uss)) is the process's own: its USS)" }
+        out += ". This snapshot carries no arena or malloc figures to split it further; "
         out += "<code>memlens frag PID</code> does.</p></section>\n"
         return out
     }

@@ -27,12 +27,34 @@ extension FragReport {
             var snapshot: String; var found: Int; var missing: Int; var unreachable: Int; var snapshot_pid: Int?
             var holders: [PinnerHolders.Row]
         }
+        struct Owned: Encodable { var type: String; var bytes: UInt64; var blocks: Int }
+        /// USS split as `frag` explains it; `unexplained` is what none of the parts holds.
+        struct USSAccount: Encodable {
+            var uss: UInt64; var objects: UInt64; var pymalloc_used: UInt64; var owned_native: UInt64
+            var owned_in_heap: UInt64; var owned_mmapped: UInt64; var owned_by_type: [Owned]; var objects_walked: Bool
+            var walk_note: String?; var walk_pause_ms: Double; var allocator_slack: UInt64; var interpreter_and_libraries: UInt64
+            var libraries: UInt64; var stacks: UInt64; var other_native: UInt64; var unexplained: UInt64; var overcounted: UInt64
+            var explained_fraction: Double
+        }
+        var uss_account: USSAccount
         var pid: Int32; var python: String; var rss: UInt64; var uss: UInt64; var pause_ms: Double
         var writable_anonymous: UInt64; var python_objects: UInt64
         var arenas: Arenas; var pinned_arenas: Int; var pinned_bytes: UInt64; var pinned_threshold: Double
         var pinners: [Pinner]; var pinned_objects: [PinnedObject]
         var glibc: Glibc; var stacks: UInt64; var reclaimable_by_trim: UInt64; var unexplained: UInt64
         var trim: Trim?; var held_by: HeldBy?; var allocator: String?; var pythonmalloc: String?; var advice: [String]
+    }
+
+    static func ussAccount(_ c: MemoryAccount) -> Document.USSAccount {
+        let o = c.owned
+        let explained = c.ussBytes == 0 ? 0 : 1 - Double(c.ussUnexplainedBytes) / Double(c.ussBytes)
+        return .init(uss: c.ussBytes, objects: c.objectBytes, pymalloc_used: c.arenaUsedBytes, owned_native: o.bytes,
+                     owned_in_heap: o.heapBytes, owned_mmapped: o.mmappedBytes,
+                     owned_by_type: o.rows.map { .init(type: $0.type, bytes: $0.bytes, blocks: $0.blocks) }, objects_walked: o.walked,
+                     walk_note: o.note, walk_pause_ms: o.pauseMilliseconds, allocator_slack: c.slackBytes,
+                     interpreter_and_libraries: c.interpreterBytes, libraries: c.librariesBytes, stacks: c.stackBytes,
+                     other_native: c.otherNativeBytes, unexplained: c.ussUnexplainedBytes, overcounted: c.ussOvercountBytes,
+                     explained_fraction: explained)
     }
 
     static func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
@@ -47,6 +69,7 @@ extension FragReport {
              "uordblks": i.uordblks, "fordblks": i.fordblks, "keepcost": i.keepcost]
         }
         let document = Document(
+            uss_account: ussAccount(c),
             pid: a.pid, python: a.python, rss: a.rssBytes, uss: a.ussBytes, pause_ms: a.pauseSeconds * 1000,
             writable_anonymous: c.writableAnonymousBytes, python_objects: c.arenaUsedBytes.addingSaturated(c.glibcInUseBytes),
             arenas: .init(count: a.arenas.arenas.count, bytes: a.arenas.arenaBytes, resident: c.arenaBytes, used: c.arenaUsedBytes,

@@ -36,6 +36,7 @@ public enum FragReport {
             + (a.tableOrigin == .search ? "No symbols for pymalloc's arena table: found by searching the interpreter's data "
                + "(\(Int((a.tableLocateSeconds * 1000).rounded())) ms)\n" : "") + "\n"
         out += account(a)
+        out += "\n" + ussAccount(a.account)
         out += "\n" + occupancy(a)
         out += "\n" + pinners(a, top: top)
         if let holders, !a.pinning.arenas.isEmpty { out += "\n" + holders.text(top: top) }
@@ -67,8 +68,10 @@ public enum FragReport {
             ("  glibc heap [heap]", c.glibcHeapBytes,
                 a.heap.map { "\($0.inUseChunks) chunks in use, \($0.freeChunks) free" } ?? (a.heapNote ?? "")),
             ("    in use", c.glibcInUseBytes, "objects > 512 B, buffers, C extensions"),
+            ("      owned by objects", c.owned.heapBytes, "chunks an object or its buffer is in (below, by type)"),
             ("    free", c.glibcFreeBytes, "free chunks and the top chunk"),
             ("  glibc mmapped chunks", c.mmappedChunkBytes, "\(c.mmappedChunks) large allocations"),
+            ("    owned by objects", c.owned.mmappedBytes, "regions an object's buffer is in (below, by type)"),
             ("  stacks", c.stackBytes, "\(c.threadStacks) (main and threads)"),
         ]
         if c.threadArenaBytes > 0 { rows.append(("  glibc thread arenas", c.threadArenaBytes, "other threads' malloc heaps (not walked)")) }

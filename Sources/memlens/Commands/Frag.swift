@@ -30,6 +30,11 @@ struct FragCommand: ParsableCommand {
 
             --malloc-stats and --trim run a small agent in the process through gdb
             (like `memlens snapshot --agent`); only --trim changes it, and the report says so.
+            The memory account then walks the objects from a copy of the process (a second
+            short stop, as `memlens snapshot` takes) to place the native memory they own
+            (array data, bytearray and deque storage, list items…) in glibc's chunks and
+            mmapped regions, by type, and splits USS into objects, allocator slack, the
+            interpreter and libraries, and what none explains (--no-objects skips the walk).
             --paths reads the arenas first and then the whole heap, from outside (as
             `memlens snapshot` does: no code runs in the process). A snapshot given with
             --snapshot must be of the same process and taken while it held the pinning objects.
@@ -61,6 +66,9 @@ struct FragCommand: ParsableCommand {
     @Flag(help: "Read the heap (as `memlens snapshot` does) to show where the pinning objects are held, from a root.")
     var paths = false
 
+    @Flag(help: "Do not walk the objects (no native memory placed by owner; one stop instead of two).")
+    var noObjects = false
+
     @Option(help: ArgumentHelp("Write an SVG map of the arenas to this file.", valueName: "file"))
     var svg: String?
 
@@ -85,7 +93,7 @@ struct FragCommand: ParsableCommand {
 
     func run() throws {
         if let file = target.file { return try reportSnapshot(file) }
-        let analysis = try reportingErrors { try FragAnalysis.measure(pid: pid, pinnedThreshold: pinnedBelow / 100) }
+        let analysis = try reportingErrors { try FragAnalysis.measure(pid: pid, pinnedThreshold: pinnedBelow / 100, owners: !noObjects) }
         let (malloc, outcome) = try trim || mallocStats ? measureMalloc(predictedBytes: analysis.reclaimableByTrimBytes) : (nil, nil)
         let pinned = analysis.pinning.typedObjects
         var holders = try snapshot.map { PinnerHolders(pinned: pinned, graph: try loadSnapshot($0), file: $0, pid: pid) }
