@@ -71,52 +71,13 @@ public enum Attacher {
     ) throws -> T {
         try checkTarget(pid)
         let injection = try chooseInjection(pid: pid)
-        guard let jobSource = AgentFiles.text(of: job.source),
-              let runnerSource = AgentFiles.text(of: "target/inject.py") else { throw AttachError.agentMissing }
-
-        // The job's folder: new, in the target's own /tmp (a container sees it
-        // there), reached through a descriptor so that nothing the target's user
-        // plants in /tmp redirects it; handed to the target's user, who must
-        // write the status and output into it.
-        let folder: PrivateFolder
-        do {
-            let targetTmp = try Directory.temporary(ofProcess: pid)
-            folder = try targetTmp.makeFolder(prefix: "memlens-attach", mode: .ownerReadWriteExecute, owner: nil)
-            try folder.directory.createFile("job.py", contents: Array(jobSource.utf8), mode: AgentFiles.readable)
-            try folder.directory.createFile("inject.py", contents: Array(runnerSource.utf8), mode: AgentFiles.readable)
-            if let owner = try? ProcReader.status(pid: pid), owner.effectiveUID != geteuid() {
-                guard fchown(folder.directory.descriptor.rawValue, owner.effectiveUID, owner.effectiveGID) == 0 else {
-                    folder.remove()
-                    throw FileSafetyError(path: folder.path,
-                        reason: "cannot hand the folder to uid \(owner.effectiveUID): \(Errno(rawValue: errno))")
-                }
-            }
-        } catch {
-            throw AttachError.cannotPlaceAgent(pid: pid, detail: "\(error)")
-        }
+        let folder = try placeJob(job, pid: pid)
         // Removed through the descriptors opened now, which stay valid when
         // /proc/PID/root goes away (the target exits).
         defer { folder.remove() }
         let token = String(folder.name.dropFirst("memlens-attach-".count))
         let visible = "/tmp/" + folder.name                   // as the target sees it
-        let status = visible + "/status"
-
-        // The code the target runs: one exec statement, binding nothing in __main__.
-        var settings = job.settings
-        settings["JOB"] = "'\(visible)/job.py'"
-        settings["ENTRY"] = "'\(job.entry)'"
-        settings["STATUS"] = "'\(status)'"
-        settings["FOLDER"] = "'\(visible)'"
-        settings["PAUSE_GC"] = job.pausesGC ? "True" : "False"
-        settings["KEEP_MODULES"] = job.keepsModules ? "True" : "False"
-        let config = "{" + settings.sorted { $0.key < $1.key }.map { "'\($0.key)': \($0.value)" }.joined(separator: ", ") + "}"
-        // exec of source text, not compile(): compile() would create CPython's _ast
-        // types for good. Nothing may escape: a pending call that fails raises
-        // SystemError in the target's main thread. Once memlens removes the
-        // agent's folder (done, or given up), a late call finds no file and does nothing.
-        let code = "try:\n    exec(open('\(visible)/inject.py', 'rb').read(), "
-            + "{'__name__': '_memlens_inject', '__file__': '\(visible)/inject.py', 'CONFIG': \(config)})\n"
-            + "except BaseException:\n    pass\n"
+        let code = injectedCode(job, visible: visible)
         guard code.utf8.count < bufferBytes else { throw AttachError.agentMissing }
         let queued = try queue(code, injection: injection, pid: pid, token: token, folder: folder.directory, visible: visible,
             progress: progress)
@@ -125,24 +86,7 @@ public enum Attacher {
         defer { if !finished { queued.withdraw() } }
         if let signal = interrupts.pending() { throw AttachError.interrupted(pid: pid, signal: signal) }
 
-        progress("waiting for a safe point on the main thread (up to \(saturatingInt(timeoutSeconds)) s)")
-        var deadline = Date().addingTimeInterval(timeoutSeconds)
-        var announced = false
-        while !folder.directory.contains("status") {
-            guard kill(pid, 0) == 0 || errno == EPERM, ProcReader.exists(pid: pid) else {
-                throw AttachError.targetExited(pid: pid)
-            }
-            if Date() > deadline, folder.directory.contains("status.started") {
-                // The agent is already at work: wait for it (a large heap under load) rather than abandon its files.
-                if !announced { progress("the agent is at work in the target; waiting for it to finish") }
-                announced = true
-                deadline = Date().addingTimeInterval(1)
-            } else if Date() > deadline {
-                // The call stays queued; with the agent's folder removed (on return) it will do nothing.
-                throw AttachError.timedOut(pid: pid, seconds: timeoutSeconds, mainThread: mainThreadState(pid))
-            }
-            if let signal = interrupts.wait(milliseconds: 20) { throw AttachError.interrupted(pid: pid, signal: signal) }
-        }
+        try waitForStatus(in: folder.directory, pid: pid, timeoutSeconds: timeoutSeconds, interrupts: interrupts, progress: progress)
         let bytes: [UInt8]
         do { bytes = try folder.directory.readRegularFile("status", limitBytes: 64 << 10) } catch {
             finished = true
@@ -155,6 +99,78 @@ public enum Attacher {
         queued.finish()
         guard line.hasPrefix("ok") else { throw AttachError.agentFailed(pid: pid, detail: String(line.prefix(2000))) }
         return try collect(JobOutput(status: String(line.dropFirst(2)).trimmingCharacters(in: .whitespaces), folder: folder.directory))
+    }
+
+    /// The job's folder: new, in the target's own /tmp (a container sees it
+    /// there), reached through a descriptor so that nothing the target's user
+    /// plants in /tmp redirects it; handed to the target's user, who must
+    /// write the status and output into it. Holds the job and the runner.
+    private static func placeJob(_ job: Job, pid: Int32) throws -> PrivateFolder {
+        guard let jobSource = AgentFiles.text(of: job.source),
+              let runnerSource = AgentFiles.text(of: "target/inject.py") else { throw AttachError.agentMissing }
+        do {
+            let targetTmp = try Directory.temporary(ofProcess: pid)
+            let folder = try targetTmp.makeFolder(prefix: "memlens-attach", mode: .ownerReadWriteExecute, owner: nil)
+            try folder.directory.createFile("job.py", contents: Array(jobSource.utf8), mode: AgentFiles.readable)
+            try folder.directory.createFile("inject.py", contents: Array(runnerSource.utf8), mode: AgentFiles.readable)
+            if let owner = try? ProcReader.status(pid: pid), owner.effectiveUID != geteuid() {
+                guard fchown(folder.directory.descriptor.rawValue, owner.effectiveUID, owner.effectiveGID) == 0 else {
+                    folder.remove()
+                    throw FileSafetyError(path: folder.path,
+                        reason: "cannot hand the folder to uid \(owner.effectiveUID): \(Errno(rawValue: errno))")
+                }
+            }
+            return folder
+        } catch {
+            throw AttachError.cannotPlaceAgent(pid: pid, detail: "\(error)")
+        }
+    }
+
+    /// The code the target runs: one exec statement, binding nothing in __main__, that
+    /// runs the runner in the job's folder (`visible`, as the target sees it) with the
+    /// job's settings as CONFIG.
+    private static func injectedCode(_ job: Job, visible: String) -> String {
+        var settings = job.settings
+        settings["JOB"] = "'\(visible)/job.py'"
+        settings["ENTRY"] = "'\(job.entry)'"
+        settings["STATUS"] = "'\(visible)/status'"
+        settings["FOLDER"] = "'\(visible)'"
+        settings["PAUSE_GC"] = job.pausesGC ? "True" : "False"
+        settings["KEEP_MODULES"] = job.keepsModules ? "True" : "False"
+        let config = "{" + settings.sorted { $0.key < $1.key }.map { "'\($0.key)': \($0.value)" }.joined(separator: ", ") + "}"
+        // exec of source text, not compile(): compile() would create CPython's _ast
+        // types for good. Nothing may escape: a pending call that fails raises
+        // SystemError in the target's main thread. Once memlens removes the
+        // agent's folder (done, or given up), a late call finds no file and does nothing.
+        return "try:\n    exec(open('\(visible)/inject.py', 'rb').read(), "
+            + "{'__name__': '_memlens_inject', '__file__': '\(visible)/inject.py', 'CONFIG': \(config)})\n"
+            + "except BaseException:\n    pass\n"
+    }
+
+    /// Waits until the agent has written `status` in `folder`: past `timeoutSeconds` only
+    /// while the agent is at work (`status.started`). Throws when the target exits, on
+    /// timeout and on Ctrl-C or kill.
+    private static func waitForStatus(
+        in folder: Directory, pid: Int32, timeoutSeconds: Double, interrupts: InterruptGuard, progress: (String) -> Void
+    ) throws {
+        progress("waiting for a safe point on the main thread (up to \(saturatingInt(timeoutSeconds)) s)")
+        var deadline = Date().addingTimeInterval(timeoutSeconds)
+        var announced = false
+        while !folder.contains("status") {
+            guard kill(pid, 0) == 0 || errno == EPERM, ProcReader.exists(pid: pid) else {
+                throw AttachError.targetExited(pid: pid)
+            }
+            if Date() > deadline, folder.contains("status.started") {
+                // The agent is already at work: wait for it (a large heap under load) rather than abandon its files.
+                if !announced { progress("the agent is at work in the target; waiting for it to finish") }
+                announced = true
+                deadline = Date().addingTimeInterval(1)
+            } else if Date() > deadline {
+                // The call stays queued; with the agent's folder removed (on return) it will do nothing.
+                throw AttachError.timedOut(pid: pid, seconds: timeoutSeconds, mainThread: mainThreadState(pid))
+            }
+            if let signal = interrupts.wait(milliseconds: 20) { throw AttachError.interrupted(pid: pid, signal: signal) }
+        }
     }
 
     /// The process exists, is not a zombie, and we may read it.

@@ -72,66 +72,103 @@ public enum FootprintLauncher {
         let signals = ForwardedSignals()
         defer { signals.restore() }
 
-        let child: Int32
-        do {
-            child = try ProcessSpawner.spawn(command, environment: environment, stdoutToStderr: true)
-        } catch {
-            close(pausedWrite)
-            close(resumeRead)
-            throw error
-        }
-        close(pausedWrite)
-        close(resumeRead)
+        let child = try spawn(command, environment: environment, closing: (pausedWrite, resumeRead))
+        let watched = try watch(child, pausedRead: pausedRead, resumeWrite: resumeWrite, resumeOpen: &resumeOpen, signals: signals,
+            measure: measure)
+        if let measureError = watched.measureError { throw measureError }
+        if !watched.measured { throw Failure.neverPaused(status: watched.status) }
+        return watched.status
+    }
 
+    /// Starts `command`, then closes the child's ends of the pipes (`closing`) in
+    /// memlens, whether or not it started.
+    private static func spawn(_ command: [String], environment: [String: String], closing: (Int32, Int32)) throws -> Int32 {
+        defer {
+            close(closing.0)
+            close(closing.1)
+        }
+        return try ProcessSpawner.spawn(command, environment: environment, stdoutToStderr: true)
+    }
+
+    /// Until `child` has exited, passing signals on: reads the pause line from
+    /// `pausedRead`, measures the target there, and lets it go on by a byte on
+    /// `resumeWrite` (then closed). The exit status, whether the target paused,
+    /// and what measuring threw.
+    private static func watch(
+        _ child: Int32, pausedRead: Int32, resumeWrite: Int32, resumeOpen: inout Bool, signals: ForwardedSignals,
+        measure: (Pause) throws -> Void
+    ) throws -> (status: Int32, measured: Bool, measureError: (any Error)?) {
         var status: Int32?
-        var pipeOpen = true
-        var pending: [UInt8] = []
+        var reader = PauseLineReader(fd: pausedRead)
         var measured = false
         var measureError: (any Error)?
-        var buffer = [UInt8](repeating: 0, count: 256)
-        while true {
+        watching: while true {
             if status == nil { status = ChildProcess.reap(child) }
             signals.forwardPending(to: status == nil ? child : nil)
-            guard pipeOpen && !measured else {
+            guard reader.isOpen && !measured else {
                 if status != nil { break }
                 signals.forward(to: child, waitingUpTo: 0.05)
                 continue
             }
-            var fds = [pollfd(fd: pausedRead, events: Int16(POLLIN), revents: 0)]
-            let ready = poll(&fds, 1, status == nil ? 50 : 0)
-            if ready < 0 && errno != EINTR { throw LaunchError.system("poll", Errno(rawValue: errno)) }
-            if ready <= 0 {
-                if status != nil { break }  // exited, and nothing more to read
-                continue
+            switch try reader.next(waitingUpTo: status == nil ? 50 : 0) {
+            case .idle:
+                if status != nil { break watching }  // exited, and nothing more to read
+            case .noLine: break
+            case .line(let line):
+                measured = true
+                measureError = measurePause(line, child: child, measure: measure)
+                // Let the target go on (a later Python that reaches the hook finds the pipe closed).
+                var one: UInt8 = 1
+                _ = write(resumeWrite, &one, 1)
+                close(resumeWrite)
+                resumeOpen = false
             }
-            let n = buffer.withUnsafeMutableBytes { read(pausedRead, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
+        }
+        return (status ?? 0, measured, measureError)
+    }
+
+    /// Measures the target at the pause `line` announces, stopped; what went wrong, if anything.
+    private static func measurePause(_ line: String, child: Int32, measure: (Pause) throws -> Void) -> (any Error)? {
+        do {
+            let pause = try parse(line)
+            // The pid comes from the target: stop only the child memlens started or one of its descendants.
+            guard isDescendant(pause.pid, of: child) else { throw Failure.notOurs(pause.pid) }
+            try whileStopped(pause.pid) { try measure(pause) }
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// Reads the `paused` pipe up to its first line.
+    private struct PauseLineReader {
+        enum Read { case idle, noLine, line(String) }
+
+        let fd: Int32
+        /// False once every process holding the write end has closed it.
+        private(set) var isOpen = true
+        private var pending: [UInt8] = []
+        private var buffer = [UInt8](repeating: 0, count: 256)
+
+        init(fd: Int32) { self.fd = fd }
+
+        /// Waits up to `milliseconds` for the pipe and reads what is there: `idle` if
+        /// nothing was ready, `noLine` if no whole line has come yet (or at the end), else the first line.
+        mutating func next(waitingUpTo milliseconds: Int32) throws -> Read {
+            var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&fds, 1, milliseconds)
+            if ready < 0 && errno != EINTR { throw LaunchError.system("poll", Errno(rawValue: errno)) }
+            if ready <= 0 { return .idle }
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { return .noLine }
             if n <= 0 {
-                pipeOpen = false  // every process holding the write end has closed it
-                continue
+                isOpen = false  // every process holding the write end has closed it
+                return .noLine
             }
             pending.append(contentsOf: buffer[0..<n])
-            guard let newline = pending.firstIndex(of: 0x0A) else { continue }
-            let line = String(decoding: pending[..<newline], as: UTF8.self)
-            measured = true
-            do {
-                let pause = try parse(line)
-                // The pid comes from the target: stop only the child memlens started or one of its descendants.
-                guard isDescendant(pause.pid, of: child) else { throw Failure.notOurs(pause.pid) }
-                try whileStopped(pause.pid) { try measure(pause) }
-            } catch {
-                measureError = error
-            }
-            // Let the target go on (a later Python that reaches the hook finds the pipe closed).
-            var one: UInt8 = 1
-            _ = write(resumeWrite, &one, 1)
-            close(resumeWrite)
-            resumeOpen = false
+            guard let newline = pending.firstIndex(of: 0x0A) else { return .noLine }
+            return .line(String(decoding: pending[..<newline], as: UTF8.self))
         }
-        let exitStatus = status ?? 0
-        if let measureError { throw measureError }
-        if !measured { throw Failure.neverPaused(status: exitStatus) }
-        return exitStatus
     }
 
     /// `PID REASON`.

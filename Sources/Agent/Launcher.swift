@@ -1,4 +1,5 @@
 import Foundation
+public import ProcessModels
 import SafeFiles
 public import SystemPackage
 #if canImport(Glibc)
@@ -38,22 +39,26 @@ public struct AgentReport: Sendable {
     /// The path of the snapshot, when the line is a well-formed report of one
     /// written into the output folder.
     public var snapshotPath: String?
-    /// The line as the agent wrote it (the target's words: escape it for a terminal).
+    /// The line as the agent wrote it (the target's words: escape it for a terminal);
+    /// memlens's own, with its hints in words.
     public var line: String
-
-    /// Whether memlens said this itself (a snapshot it took, why it could not), not the target.
-    public private(set) var fromMemlens = false
+    /// memlens's own line (a snapshot it took, why it could not), its hints typed; nil for the target's.
+    private var own: HintedText?
 
     /// The line for memlens's stderr: a snapshot report, or memlens's own
     /// words, as memlens's; anything else marked as the target's words (so a
     /// program cannot forge a `memlens: snapshot …` line naming another file).
-    public var message: String { snapshotPath == nil && !fromMemlens ? "memlens: from the target: " + line : "memlens: " + line }
+    /// Its hints typed: the command line spells them (`rendered(\.flag)`).
+    public var message: HintedText {
+        if let own { return "memlens: " + own }
+        return HintedText(snapshotPath == nil ? "memlens: from the target: " + line : "memlens: " + line)
+    }
 
     /// A line of memlens's own, reporting the snapshot at `snapshotPath` if given.
-    init(memlens line: String, snapshotPath: String? = nil) {
-        self.line = line
+    init(memlens line: HintedText, snapshotPath: String? = nil) {
+        self.line = line.description
+        own = line
         self.snapshotPath = snapshotPath
-        fromMemlens = true
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessModels
 import PythonProcess
 #if canImport(Glibc)
 import Glibc
@@ -97,7 +98,7 @@ final class SnapshotHandoff: @unchecked Sendable {
             }
             fallenBack = true
             onReport(AgentReport(memlens: "the read-only walk cannot take this snapshot: \(error). The agent dumps it, and the next "
-                + "ones, inside the target (run --agent-dump starts that way)"))
+                + "ones, inside the target (run \(UsageHint.agentDump) starts that way)"))
             return UInt8(ascii: "a")
         }
         return UInt8(ascii: "w")

@@ -25,6 +25,44 @@ public struct Cycles: Sendable {
 
     /// Finds the cycles of `graph`; `retained` supplies the dominator tree.
     public init(_ graph: HeapGraph, retained: RetainedSizes) {
+        let (found, component) = Self.stronglyConnected(graph, filter: ReferenceFilter(graph))
+        components = Self.weigh(found, component: component, graph: graph, retained: retained)
+    }
+
+    /// Which references the search follows: none to classes and modules, none from a
+    /// function to a dict.
+    private struct ReferenceFilter {
+        let typeIDs: [UInt32]
+        /// The type objects: classes.
+        let typeObjectNames: [UInt32: String]
+        let functionType: UInt32?
+        let dictType: UInt32?
+        /// Classes: type objects, and instances of metaclasses, which by
+        /// convention end in "Meta" (ABCMeta, EnumMeta) — a heuristic: the
+        /// snapshot names only the classes that have instances.
+        let housekeeping: Set<UInt32>
+
+        init(_ graph: HeapGraph) {
+            typeIDs = graph.typeIDs
+            typeObjectNames = graph.typeObjectNames
+            functionType = graph.typeNames.firstIndex(of: "function").map(UInt32.init)
+            dictType = graph.typeNames.firstIndex(of: "dict").map(UInt32.init)
+            housekeeping = Set(graph.typeNames.indices.filter {
+                ["type", "module"].contains(graph.typeNames[$0]) || graph.typeNames[$0].hasSuffix("Meta")
+            }.map(UInt32.init))
+        }
+
+        /// Whether the reference from object `from` to object `to` is followed.
+        func follows(_ from: Int, _ to: Int) -> Bool {
+            if housekeeping.contains(typeIDs[to]) || typeObjectNames[UInt32(to)] != nil { return false }
+            return !(typeIDs[from] == functionType && typeIDs[to] == dictType)
+        }
+    }
+
+    /// Tarjan's algorithm, iterative, over the references `filter` follows: every
+    /// strongly connected component in the order found (its members, or none for a
+    /// single object), and each object's component.
+    private static func stronglyConnected(_ graph: HeapGraph, filter: ReferenceFilter) -> (found: [[Int]], component: [UInt32]) {
         let n = graph.count
         var index = [UInt32](repeating: .max, count: n)   // discovery order, .max: unvisited
         var low = [UInt32](repeating: 0, count: n)
@@ -34,18 +72,6 @@ public struct Cycles: Sendable {
         var counter: UInt32 = 0
         var component = [UInt32](repeating: .max, count: n)
         var found: [[Int]] = []
-        let functionType = graph.typeNames.firstIndex(of: "function").map(UInt32.init)
-        let dictType = graph.typeNames.firstIndex(of: "dict").map(UInt32.init)
-        // Classes: type objects, and instances of metaclasses, which by
-        // convention end in "Meta" (ABCMeta, EnumMeta) — a heuristic: the
-        // snapshot names only the classes that have instances.
-        let housekeeping = Set(graph.typeNames.indices.filter {
-            ["type", "module"].contains(graph.typeNames[$0]) || graph.typeNames[$0].hasSuffix("Meta")
-        }.map(UInt32.init))
-        func followed(_ from: Int, _ to: Int) -> Bool {
-            if housekeeping.contains(graph.typeIDs[to]) || graph.typeObjectNames[UInt32(to)] != nil { return false }
-            return !(graph.typeIDs[from] == functionType && graph.typeIDs[to] == dictType)
-        }
         for start in 0..<n where index[start] == .max {
             work.append((UInt32(start), graph.edgeStarts[start]))
             index[start] = counter; low[start] = counter; counter += 1
@@ -55,7 +81,7 @@ public struct Cycles: Sendable {
                 if top.next < graph.edgeStarts[v + 1] {
                     work[work.count - 1].next += 1
                     let w = Int(graph.edgeTargets[Int(top.next)])
-                    if !followed(v, w) { continue }
+                    if !filter.follows(v, w) { continue }
                     if index[w] == .max {
                         index[w] = counter; low[w] = counter; counter += 1
                         stack.append(UInt32(w)); onStack[w] = true
@@ -79,7 +105,14 @@ public struct Cycles: Sendable {
                 }
             }
         }
-        components = found.enumerated().compactMap { id, members in
+        return (found, component)
+    }
+
+    /// The cycles (components of two or more objects) with their sizes, largest retained size first.
+    private static func weigh(
+        _ found: [[Int]], component: [UInt32], graph: HeapGraph, retained: RetainedSizes
+    ) -> [Component] {
+        found.enumerated().compactMap { id, members in
             guard !members.isEmpty else { return nil }
             var size: UInt64 = 0, held: UInt64 = 0
             for m in members {

@@ -8,6 +8,8 @@ public enum UsageHint: Sendable, Hashable, CaseIterable {
     case measureFullCollection
     /// How long to wait for the target's main thread to reach a safe point.
     case safePointTimeout
+    /// `run`'s agent dumping every snapshot inside the target, not read from outside.
+    case agentDump
 
     /// The setting in words, for text rendered without a command line.
     public var words: String {
@@ -15,6 +17,7 @@ public enum UsageHint: Sendable, Hashable, CaseIterable {
         case .pythonExecutable: "the executable setting"
         case .measureFullCollection: "the full-collection measurement"
         case .safePointTimeout: "the timeout"
+        case .agentDump: "the in-target dump setting"
         }
     }
 }

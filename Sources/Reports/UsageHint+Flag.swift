@@ -7,6 +7,7 @@ extension UsageHint {
         case .pythonExecutable: "--exe"
         case .measureFullCollection: "--measure-full"
         case .safePointTimeout: "--timeout"
+        case .agentDump: "--agent-dump"
         }
     }
 }

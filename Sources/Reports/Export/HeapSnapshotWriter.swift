@@ -24,82 +24,129 @@ public enum HeapSnapshotWriter {
 
     /// Writes `graph` to `path` through a temporary file renamed into place, mode 0600.
     public static func write(_ graph: HeapGraph, to path: String) throws(FileSafetyError) {
-        let kinds = ReferenceKinds(graph)
-        let start = HeapRoots.startNodes(of: graph)
-        let userRoots = graph.roots.filter { $0.kind == "module" || $0.kind == "thread" }
-        var isUserRoot = [Bool](repeating: false, count: graph.count)
-        var rootEdges: [(kind: ReferenceKind, name: String, object: UInt32)] = []
-        for root in userRoots where !isUserRoot[Int(root.object)] {
-            isUserRoot[Int(root.object)] = true
-            rootEdges.append((.shortcut, root.kind == "module" ? "module \(root.name)" : "thread \(root.name)", root.object))
-        }
-        let gcRoots = (start.roots + start.unreachable).filter { !isUserRoot[Int($0)] }
-        // Each str with a value gets its own string slot (1, 2, …), so dict keys name edges without hashing.
-        var textSlot = [UInt32](repeating: .max, count: graph.count)
-        var textCount: UInt32 = 0
-        for i in 0..<graph.count where graph.values.textBytes(of: i) != nil {
-            textCount += 1
-            textSlot[i] = textCount
-        }
-        var strings = InternedStrings(firstIndex: textCount + 1)
-        let fieldCount = UInt64(nodeFields.count)
-
+        let layout = Layout(graph)
+        var strings = InternedStrings(firstIndex: layout.textCount + 1)
         try AtomicOutput.write(to: path) { (out: inout OutputBuffer) throws(FileSafetyError) in
-            writeMeta(&out, nodeCount: graph.count + 2, edgeCount: graph.edgeCount + 1 + rootEdges.count + gcRoots.count)
-            out.append(",\n\"nodes\":[")
-            func node(_ kind: NodeKind, name: UInt32, id: UInt64, size: UInt64, edges: Int, first: Bool = false) {
-                if !first { out.append(",\n") }
-                out.append(decimal: UInt64(kind.rawValue)); out.append(",")
-                out.append(decimal: UInt64(name)); out.append(",")
-                out.append(decimal: id); out.append(",")
-                out.append(decimal: size); out.append(",")
-                out.append(decimal: UInt64(edges)); out.append(",0,0")
-            }
-            node(.synthetic, name: strings.index(""), id: 1, size: 0, edges: 1 + rootEdges.count, first: true)
-            node(.synthetic, name: strings.index("(GC roots)"), id: 3, size: 0, edges: gcRoots.count)
-            for i in 0..<graph.count {
-                let kind = kinds.nodeKind(of: i)
-                let name = kind == .string && textSlot[i] != .max ? textSlot[i] : strings.index(kinds.nodeName(of: i))
-                node(kind, name: name, id: nodeID(address: graph.addresses[i], index: i), size: graph.sizes[i],
-                    edges: graph.referents(of: i).count)
-                try out.flushIfFull()
-            }
-            out.append("],\n\"edges\":[")
-            var firstEdge = true
-            func edge(_ kind: ReferenceKind, _ name: UInt64, to ordinal: Int) {
-                if !firstEdge { out.append(",\n") }
-                firstEdge = false
-                out.append(decimal: UInt64(kind.rawValue)); out.append(",")
-                out.append(decimal: name); out.append(",")
-                out.append(decimal: UInt64(ordinal) * fieldCount)
-            }
-            edge(.element, 1, to: 1)
-            for root in rootEdges { edge(root.kind, UInt64(strings.index(root.name)), to: Int(root.object) + 2) }
-            for (position, root) in gcRoots.enumerated() { edge(.element, UInt64(position + 1), to: Int(root) + 2) }
-            for i in 0..<graph.count {
-                try kinds.forEachReference(of: i) { (target: Int, kind: ReferenceKind, name: ReferenceName) throws(FileSafetyError) in
-                    let nameOrIndex: UInt64 = switch name {
-                    case .index(let position): UInt64(position)
-                    case .text(let text): UInt64(strings.index(text))
-                    case .keyObject(let key): UInt64(textSlot[key] != .max ? textSlot[key] : strings.index("(key)"))
-                    }
-                    edge(kind, nameOrIndex, to: target + 2)
-                }
-                try out.flushIfFull()
-            }
-            out.append("],\n\"trace_function_infos\":[],\n\"trace_tree\":[],\n\"samples\":[],\n\"locations\":[],\n\"strings\":[\"<dummy>\"")
-            for i in 0..<graph.count {
-                guard let text = graph.values.textBytes(of: i) else { continue }
-                out.append(",\n")
-                out.appendJSONString(String(decoding: text, as: UTF8.self))   // repairs a value cut inside a character
-                try out.flushIfFull()
-            }
-            for text in strings.ordered {
-                out.append(",\n")
-                out.appendJSONString(text)
-            }
-            out.append("]}\n")
+            writeMeta(&out, nodeCount: graph.count + 2,
+                edgeCount: graph.edgeCount + 1 + layout.rootEdges.count + layout.gcRoots.count)
+            try writeNodes(&out, layout, &strings)
+            try writeEdges(&out, layout, &strings)
+            try writeStrings(&out, graph, strings)
         }
+    }
+
+    /// What the nodes and edges need besides the graph: the root's edges, what
+    /// "(GC roots)" reaches, and the string slot of each str with a value.
+    private struct Layout {
+        let graph: HeapGraph
+        let kinds: ReferenceKinds
+        /// The root's `shortcut` edges: each module and thread frame once.
+        let rootEdges: [(kind: ReferenceKind, name: String, object: UInt32)]
+        /// What "(GC roots)" reaches: the other roots and what nothing reaches.
+        let gcRoots: [UInt32]
+        /// Each str with a value gets its own string slot (1, 2, …), so dict keys name
+        /// edges without hashing; `.max` for the other objects.
+        let textSlot: [UInt32]
+        let textCount: UInt32
+
+        init(_ graph: HeapGraph) {
+            self.graph = graph
+            kinds = ReferenceKinds(graph)
+            let start = HeapRoots.startNodes(of: graph)
+            let userRoots = graph.roots.filter { $0.kind == "module" || $0.kind == "thread" }
+            var isUserRoot = [Bool](repeating: false, count: graph.count)
+            var rootEdges: [(kind: ReferenceKind, name: String, object: UInt32)] = []
+            for root in userRoots where !isUserRoot[Int(root.object)] {
+                isUserRoot[Int(root.object)] = true
+                rootEdges.append((.shortcut, root.kind == "module" ? "module \(root.name)" : "thread \(root.name)", root.object))
+            }
+            self.rootEdges = rootEdges
+            gcRoots = (start.roots + start.unreachable).filter { !isUserRoot[Int($0)] }
+            var textSlot = [UInt32](repeating: .max, count: graph.count)
+            var textCount: UInt32 = 0
+            for i in 0..<graph.count where graph.values.textBytes(of: i) != nil {
+                textCount += 1
+                textSlot[i] = textCount
+            }
+            self.textSlot = textSlot
+            self.textCount = textCount
+        }
+    }
+
+    /// The `nodes` array: the two synthetic nodes, then one node per object.
+    private static func writeNodes(
+        _ out: inout OutputBuffer, _ layout: Layout, _ strings: inout InternedStrings
+    ) throws(FileSafetyError) {
+        let graph = layout.graph, kinds = layout.kinds, textSlot = layout.textSlot
+        out.append(",\n\"nodes\":[")
+        func node(_ kind: NodeKind, name: UInt32, id: UInt64, size: UInt64, edges: Int, first: Bool = false) {
+            if !first { out.append(",\n") }
+            out.append(decimal: UInt64(kind.rawValue)); out.append(",")
+            out.append(decimal: UInt64(name)); out.append(",")
+            out.append(decimal: id); out.append(",")
+            out.append(decimal: size); out.append(",")
+            out.append(decimal: UInt64(edges)); out.append(",0,0")
+        }
+        node(.synthetic, name: strings.index(""), id: 1, size: 0, edges: 1 + layout.rootEdges.count, first: true)
+        node(.synthetic, name: strings.index("(GC roots)"), id: 3, size: 0, edges: layout.gcRoots.count)
+        for i in 0..<graph.count {
+            let kind = kinds.nodeKind(of: i)
+            let name = kind == .string && textSlot[i] != .max ? textSlot[i] : strings.index(kinds.nodeName(of: i))
+            node(kind, name: name, id: nodeID(address: graph.addresses[i], index: i), size: graph.sizes[i],
+                edges: graph.referents(of: i).count)
+            try out.flushIfFull()
+        }
+        out.append("],\n\"edges\":[")
+    }
+
+    /// The `edges` array: the root's, "(GC roots)"'s, then each object's references in node order.
+    private static func writeEdges(
+        _ out: inout OutputBuffer, _ layout: Layout, _ strings: inout InternedStrings
+    ) throws(FileSafetyError) {
+        let graph = layout.graph, kinds = layout.kinds, textSlot = layout.textSlot
+        let fieldCount = UInt64(nodeFields.count)
+        var firstEdge = true
+        func edge(_ kind: ReferenceKind, _ name: UInt64, to ordinal: Int) {
+            if !firstEdge { out.append(",\n") }
+            firstEdge = false
+            out.append(decimal: UInt64(kind.rawValue)); out.append(",")
+            out.append(decimal: name); out.append(",")
+            out.append(decimal: UInt64(ordinal) * fieldCount)
+        }
+        edge(.element, 1, to: 1)
+        for root in layout.rootEdges { edge(root.kind, UInt64(strings.index(root.name)), to: Int(root.object) + 2) }
+        for (position, root) in layout.gcRoots.enumerated() { edge(.element, UInt64(position + 1), to: Int(root) + 2) }
+        for i in 0..<graph.count {
+            try kinds.forEachReference(of: i) { (target: Int, kind: ReferenceKind, name: ReferenceName) throws(FileSafetyError) in
+                let nameOrIndex: UInt64 = switch name {
+                case .index(let position): UInt64(position)
+                case .text(let text): UInt64(strings.index(text))
+                case .keyObject(let key): UInt64(textSlot[key] != .max ? textSlot[key] : strings.index("(key)"))
+                }
+                edge(kind, nameOrIndex, to: target + 2)
+            }
+            try out.flushIfFull()
+        }
+        out.append("],\n\"trace_function_infos\":[],\n\"trace_tree\":[],\n\"samples\":[],\n\"locations\":[],\n")
+    }
+
+    /// The `strings` array: `"<dummy>"`, each str's value in its slot's order, then the
+    /// interned names; and the end of the document.
+    private static func writeStrings(
+        _ out: inout OutputBuffer, _ graph: HeapGraph, _ strings: InternedStrings
+    ) throws(FileSafetyError) {
+        out.append("\"strings\":[\"<dummy>\"")
+        for i in 0..<graph.count {
+            guard let text = graph.values.textBytes(of: i) else { continue }
+            out.append(",\n")
+            out.appendJSONString(String(decoding: text, as: UTF8.self))   // repairs a value cut inside a character
+            try out.flushIfFull()
+        }
+        for text in strings.ordered {
+            out.append(",\n")
+            out.appendJSONString(text)
+        }
+        out.append("]}\n")
     }
 
     /// An object's node id: its address, unless that is 1 or 3 (the synthetic

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import HeapAnalysis
 import HeapGraph
+import ProcessModels
 import Reports
 import SafeFiles
 
@@ -54,7 +55,7 @@ struct DemoCommand: ParsableCommand {
         let paths = SnapshotPaths()
         let status = try reportingErrors {
             try Launcher.run([python, script, String(scale)], options: LaunchOptions(outputDirectory: folder)) { report in
-                if let path = report.snapshotPath { paths.append(path) } else { printError(report.message) }
+                if let path = report.snapshotPath { paths.append(path) } else { printError(report.message.rendered(\.flag)) }
             }
         }
         guard status == 0 else {

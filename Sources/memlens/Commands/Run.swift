@@ -1,6 +1,8 @@
 import Agent
 import ArgumentParser
 import Foundation
+import ProcessModels
+import Reports
 
 #if canImport(Glibc)
 import Glibc
@@ -73,7 +75,7 @@ struct RunCommand: ParsableCommand {
                 printError("memlens: started \(argv.joined(separator: " ")) as pid \(pid); kill -\(signal.name) \(pid) writes a snapshot " +
                     "to \(output)")
             }, onReport: { report in
-                printError(report.message)
+                printError(report.message.rendered(\.flag))
             })
         }
         throw ExitCode(status)

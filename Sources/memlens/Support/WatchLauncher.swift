@@ -1,6 +1,7 @@
 import Agent
 import Foundation
 import ProcessModels
+import Reports
 import SafeFiles
 import Timeline
 
@@ -33,7 +34,7 @@ enum WatchLauncher {
             if let event = AgentEvent(line: report.line) { return box.watcher?.noteAgent(event) ?? () }
             if report.line.hasPrefix("watch ") { return }  // malformed: the target wrote it, it is not worth a line
             if let path = report.snapshotPath { box.watcher?.noteSnapshot(path) }
-            printError(report.message)
+            printError(report.message.rendered(\.flag))
         })
         box.watcher?.agentFinished()
         return box.wait()
