@@ -21,20 +21,45 @@ extension FragAnalysis {
         }
         let allocators = Allocators.detect(pid: pid, mappings: python.mappings)
         let memory = python.memory
-        let walk = ArenaWalk(layout: layout, memory: memory)
         let pages = try? PageMap(pid: pid)
+        let (state, pause) = try readStopped(python, layout: layout, allocators: allocators, pinnedThreshold: pinnedThreshold)
+        let residency = pages.map { ArenaResidency.read(state.map, pages: $0) }
+        let pinning = Pinning(map: state.map, objects: state.pinned, residency: residency, threshold: pinnedThreshold)
+        let (heap, heapNote) = settled(state.heap, pages: pages, allocators: allocators)
+        let footprint = try FootprintReader().read(pid: pid, detail: .mappings)
+        var account = MemoryAccount.build(mappings: footprint.mappings ?? MappingTable(), arenas: state.map, residency: residency,
+                                          heap: heap, pages: pages) {
+            MmappedChunkScan.chunks(in: $0, arenaStarts: $1, arenaBytes: $2, memory: memory)
+        }
+        account.ussBytes = footprint.ussBytes
+        if owners { attributeOwners(python, map: state.map, heap: heap, pages: pages, to: &account) }
+        return FragAnalysis(pid: pid, python: python.version.description, layout: layout, arenas: state.map, tableOrigin: state.origin,
+                            tableLocateSeconds: state.locateSeconds, residency: residency, pinning: pinning, heap: heap,
+                            heapNote: heapNote, account: account, allocators: allocators,
+                            rssBytes: footprint.rssBytes, ussBytes: footprint.ussBytes, pauseSeconds: pause)
+    }
+
+    /// What `frag` reads with the target stopped: the arena table (found by symbol, or searched for),
+    /// pool headers, the pinned arenas' pools and the glibc heap's chunk headers.
+    struct StoppedRead {
+        var map: ArenaMap
+        var origin: ArenaTableOrigin
+        var locateSeconds: Double
+        var pinned: [Pinning.PinnedObject]
+        var heap: Result<GlibcHeap, any Error>?
+    }
+
+    /// Stops `python`'s process, reads what ``StoppedRead`` holds and resumes it; the pause in seconds.
+    /// (Residency, from the pagemap, is read after resuming.)
+    static func readStopped(_ python: PythonProcess, layout: ObmallocLayout, allocators: Allocators,
+                            pinnedThreshold: Double) throws -> (StoppedRead, Double) {
+        let pid = python.pid, memory = python.memory, version = python.version
+        let walk = ArenaWalk(layout: layout, memory: memory)
         let types = python.address(of: "PyType_Type").flatMap { typeType in
             PythonLayout.forVersion(version).map { TypeNames(memory: memory, typeType: typeType, layout: $0) }
         }
         let heapRange = python.mappings.mappings.first { python.mappings.path(of: $0) == "[heap]" }.map { ($0.start, $0.end) }
-
-        // Stopped: the arena table (found by symbol, or searched for), pool headers, the pinned
-        // arenas' pools and the glibc heap's chunk headers. Residency (pagemap) is read after resuming.
-        struct Stopped {
-            var map: ArenaMap; var origin: ArenaTableOrigin; var locateSeconds: Double
-            var pinned: [Pinning.PinnedObject]; var heap: Result<GlibcHeap, any Error>?
-        }
-        let (stopped, pause) = try ThreadStopper.whileStopped(pid: pid) { () throws(ProcessAccessError) -> Result<Stopped, any Error> in
+        let (stopped, pause) = try ThreadStopper.whileStopped(pid: pid) { () throws(ProcessAccessError) -> Result<StoppedRead, any Error> in
             do {
                 let start = DispatchTime.now().uptimeNanoseconds
                 var table: ArenaWalk.TableAddresses?
@@ -49,37 +74,24 @@ extension FragAnalysis {
                 let heap = heapRange.map { range in
                     Result { try GlibcHeap.walk(start: range.0, end: range.1, memory: memory) }
                 }
-                return .success(Stopped(map: map, origin: table?.origin ?? .search, locateSeconds: locateSeconds, pinned: pinned,
-                    heap: heap))
+                return .success(StoppedRead(map: map, origin: table?.origin ?? .search, locateSeconds: locateSeconds,
+                                            pinned: pinned, heap: heap))
             } catch {
                 return .failure(error)
             }
         }
-        var state = try stopped.get()
-        let residency = pages.map { ArenaResidency.read(state.map, pages: $0) }
-        let pinning = Pinning(map: state.map, objects: state.pinned, residency: residency, threshold: pinnedThreshold)
-        if let pages, case .success(var walked) = state.heap {
-            walked.measureResidency(pages)
-            state.heap = .success(walked)
+        return (try stopped.get(), pause)
+    }
+
+    /// The walked glibc heap with its residency measured, or the note saying why there is none.
+    static func settled(_ walk: Result<GlibcHeap, any Error>?, pages: PageMap?, allocators: Allocators) -> (GlibcHeap?, String?) {
+        switch walk {
+        case .success(var heap):
+            if let pages { heap.measureResidency(pages) }
+            return (heap, nil)
+        case .failure(let error): return (nil, "the glibc heap could not be walked: \(error)")
+        case nil: return (nil, allocators.replacement.map { "malloc is \($0): glibc's heap is not used" } ?? "no [heap] mapping")
         }
-        var heap: GlibcHeap?
-        var heapNote: String?
-        switch state.heap {
-        case .success(let walked): heap = walked
-        case .failure(let error): heapNote = "the glibc heap could not be walked: \(error)"
-        case nil: heapNote = allocators.replacement.map { "malloc is \($0): glibc's heap is not used" } ?? "no [heap] mapping"
-        }
-        let footprint = try FootprintReader().read(pid: pid, detail: .mappings)
-        var account = MemoryAccount.build(mappings: footprint.mappings ?? MappingTable(), arenas: state.map, residency: residency,
-                                          heap: heap, pages: pages) {
-            MmappedChunkScan.chunks(in: $0, arenaStarts: $1, arenaBytes: $2, memory: memory)
-        }
-        account.ussBytes = footprint.ussBytes
-        if owners { attributeOwners(python, map: state.map, heap: heap, pages: pages, to: &account) }
-        return FragAnalysis(pid: pid, python: python.version.description, layout: layout, arenas: state.map, tableOrigin: state.origin,
-            tableLocateSeconds: state.locateSeconds, residency: residency,
-                            pinning: pinning, heap: heap, heapNote: heapNote, account: account, allocators: allocators,
-                            rssBytes: footprint.rssBytes, ussBytes: footprint.ussBytes, pauseSeconds: pause)
     }
 
     /// Walks the objects from a copy (a second, short stop: numpy arrays are not collected,
