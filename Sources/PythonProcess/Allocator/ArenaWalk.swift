@@ -127,7 +127,13 @@ public struct ArenaWalk {
                                 pools: [Pool](repeating: untouched, count: Int(totalPools))))
         }
 
-        // Pass 2: every carved pool's header, gathered in as few reads as possible.
+        try readPoolHeaders(headerAddresses, carved: carved, into: &arenas)
+        return ArenaMap(layout: layout, arenas: arenas, reportedArenaCount: reported)
+    }
+
+    /// Pass 2 of ``read(_:)``: every carved pool's header (at `headerAddresses`, `carved[a]` of them
+    /// for arena `a`, in order), gathered in as few reads as possible, sets that pool's state.
+    private func readPoolHeaders(_ headerAddresses: [UInt64], carved: [Int], into arenas: inout [Arena]) throws {
         let headerBytes = Int(ObmallocLayout.poolHeaderBytes)
         let (headers, unreadable) = memory.gather(headerAddresses, count: headerBytes)
         guard unreadable.isEmpty else {
@@ -150,6 +156,5 @@ public struct ArenaWalk {
                 }
             }
         }
-        return ArenaMap(layout: layout, arenas: arenas, reportedArenaCount: reported)
     }
 }

@@ -136,14 +136,6 @@ public struct ELFFile: Sendable {
 }
 
 extension Array where Element == UInt8 {
-    /// A little-endian integer at byte `offset` (0 past the end).
-    func le<T: FixedWidthInteger>(_ type: T.Type, _ offset: Int) -> T {
-        guard offset >= 0, offset + MemoryLayout<T>.size <= count else { return 0 }
-        var value = T.zero
-        for i in (0..<MemoryLayout<T>.size).reversed() { value = value << 8 | T(self[offset + i]) }
-        return value
-    }
-
     /// The NUL-terminated string at byte `offset`.
     func cString(at offset: Int) -> String {
         guard offset >= 0, offset < count else { return "" }
