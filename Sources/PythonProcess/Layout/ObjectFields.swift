@@ -37,6 +37,10 @@ struct ObjectFields: Sendable {
     var cFunctionMethodDef: UInt64 = 16
     var cFunctionFields: [UInt64] = [24, 32]
     var cMethodClass: UInt64 = 56
+    /// `PyMemberDef`: its size, and its `type` and `offset` fields (a class's `__slots__`).
+    var memberDefBytes: UInt64 = 40
+    var memberDefType: UInt64 = 8
+    var memberDefOffset: UInt64 = 16
     /// `PyMethodDef.ml_flags`, and `METH_METHOD` in them.
     var methodDefFlags: UInt64 = 16
     var methMethodFlag: Int32 = 0x200

@@ -106,16 +106,7 @@ struct Traversal {
             let traverse = try reader.word(native &+ graph.typeTraverse)
             guard traverse == subtypeTraverse else { break }
             pythonClass = true
-            let memberCount = try memory.load(Int64.self, at: native &+ 16)
-            if memberCount > 0, memberCount < 4096 {
-                let members = native &+ (try memory.load(UInt64.self, at: reader.typeOf(native) &+ layout.typeBasicSize))
-                for i in 0..<UInt64(memberCount) {
-                    let member = members &+ i &* 40
-                    if try memory.load(Int32.self, at: member &+ 8) == Self.objectMember {
-                        slots.append(try memory.load(UInt64.self, at: member &+ 16))
-                    }
-                }
-            }
+            slots += try Self.objectMemberOffsets(of: native, reader: reader, graph: graph)
             let next = try reader.word(native &+ layout.typeBase)
             if next == 0 { break }
             native = next
@@ -160,6 +151,23 @@ struct Traversal {
         // 3.13: CType_Type_traverse visits the metatype after the StgInfo (the rule appends it).
         if rule == .ctypesType { nativeVisitsType = false }
         if case .fields = rule, name == "function" { isFunction = true }
+    }
+
+    /// Where a Python class's `__slots__` keep their objects: the `T_OBJECT_EX` members in the
+    /// `PyMemberDef` array after its type object (as many as its `ob_size` says, fewer than 4096).
+    static func objectMemberOffsets(of type: UInt64, reader: ObjectReader, graph: GraphLayout) throws(ProcessAccessError) -> [UInt64] {
+        let memory = reader.memory, fields = graph.objects
+        let memberCount = try memory.load(Int64.self, at: type &+ fields.varSize)
+        guard memberCount > 0, memberCount < 4096 else { return [] }
+        let members = type &+ (try memory.load(UInt64.self, at: reader.typeOf(type) &+ reader.layout.typeBasicSize))
+        var offsets: [UInt64] = []
+        for i in 0..<UInt64(memberCount) {
+            let member = members &+ i &* fields.memberDefBytes
+            if try memory.load(Int32.self, at: member &+ fields.memberDefType) == objectMember {
+                offsets.append(try memory.load(UInt64.self, at: member &+ fields.memberDefOffset))
+            }
+        }
+        return offsets
     }
 
     /// Generators, coroutines and frames: their referents include a frame's variables, named in the snapshot.
