@@ -13,6 +13,14 @@ public enum PythonVenv {
         if base.inSidRoot { python += "-sid" }
         let marker = folder.appending(path: "installed").path
         if FileManager.default.fileExists(atPath: marker) { return python }
+        // Suites running side by side may want the same venv (NumpyArrayTests and PandasProcessTests):
+        // one makes it, the others wait on its lock file and then find it made.
+        try FileManager.default.createDirectory(at: folder.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let lock = open(folder.path + ".lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard lock >= 0 else { throw VenvError(message: "venv: cannot open \(folder.path).lock: errno \(errno)") }
+        defer { close(lock) }
+        guard flock(lock, LOCK_EX) == 0 else { throw VenvError(message: "venv: cannot lock \(folder.path).lock: errno \(errno)") }
+        if FileManager.default.fileExists(atPath: marker) { return python }
         let create = try runCommand([base.path, "-m", "venv", "--clear", folder.path])
         guard create.status == 0 else { throw VenvError(message: "venv: \(create.stderr)") }
         var environment = ProcessInfo.processInfo.environment

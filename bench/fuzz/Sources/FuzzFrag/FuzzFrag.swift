@@ -1,5 +1,6 @@
 import Fragmentation
 import FuzzSupport
+import ProcessModels
 @testable import ProcFS
 @testable import PythonProcess
 
