@@ -29,8 +29,8 @@ public struct GlibcHeap: Sendable {
     public var inUseStarts: [UInt64] = []
     public var inUseSizes: [UInt64] = []
     /// The free chunks (address, size) and the top chunk, for the residency pass.
-    public var free: [(address: UInt64, size: UInt64)] = []
-    public var top: (address: UInt64, size: UInt64)?
+    package var free: [(address: UInt64, size: UInt64)] = []
+    package var top: (address: UInt64, size: UInt64)?
 
     /// An empty account of the heap `[start, end)`, filled by its walk.
     public init(start: UInt64, end: UInt64) {
@@ -41,7 +41,7 @@ public struct GlibcHeap: Sendable {
     /// The top chunk's size in bytes.
     public var topBytes: UInt64 { top?.size ?? 0 }
 
-    public static let minChunkBytes: UInt64 = 32
+    package static let minChunkBytes: UInt64 = 32
     /// sizeof(struct malloc_chunk) on 64-bit: prev_size, size, fd, bk, fd_nextsize, bk_nextsize.
     static let chunkHeaderBytes: UInt64 = 48
 
