@@ -92,9 +92,12 @@ enum LayoutCheck {
         let layout = reader.layout
         let found = try reader.memory.cString(at: reader.word(type &+ layout.typeName), maxLength: 64)
         guard found == name else { throw fail("tp_name of 0x\(String(type, radix: 16)) is '\(found.prefix(64))', not '\(name)'") }
-        // Exactly one of the built-in subclass flags (bits 24–31) is set: a word that is not tp_flags rarely has just that one.
-        guard try reader.flags(ofType: type) & 0xFF00_0000 == flag else {
-            throw fail("'\(name)' does not have exactly its type flag 0x\(String(flag, radix: 16)) of bits 24–31")
+        // Exactly one of the built-in subclass flags (bits 24–31) is set, Py_TPFLAGS_READY (bit 12) is, and no bit above 31
+        // (no Python defines one): a pointer read in tp_flags' place has bits 24–31 right once in 256, the high half never zero.
+        let flags = try reader.flags(ofType: type)
+        guard flags & 0xFF00_0000 == flag, flags >> 32 == 0, flags & ObjectReader.typeReady != 0 else {
+            throw fail("'\(name)' does not have exactly its type flag 0x\(String(flag, radix: 16)) of bits 24–31, "
+                + "Py_TPFLAGS_READY and no bit above 31 (tp_flags reads 0x\(String(flags, radix: 16)))")
         }
         if let basicSize {
             let size = try reader.memory.load(Int64.self, at: type &+ layout.typeBasicSize)

@@ -16,6 +16,8 @@ struct ObjectReader {
     static let unicodeSubclass: UInt64 = 1 << 28
     static let dictSubclass: UInt64 = 1 << 29
     static let typeSubclass: UInt64 = 1 << 31
+    /// `Py_TPFLAGS_READY`: set on every type `PyType_Ready` has finished.
+    static let typeReady: UInt64 = 1 << 12
 
     func word(_ address: UInt64) throws(ProcessAccessError) -> UInt64 { try memory.pointer(at: address) }
 
