@@ -7,10 +7,14 @@ import PythonProcess
 /// main thread's Python stack (``StackSampler``) every `period` on a thread of
 /// its own, and credits each change of memory between two reads to the
 /// function that ran (``GrowthCredits/creditedFrame(_:)``), as Austin's memory
-/// mode does: the stacks read at both ends of an interval share its change
-/// when they differ. The watch's samples take the credits made since the last
-/// one (``drain()``). A stack read torn twice is dropped, and its interval's
-/// change goes to the next one read whole.
+/// mode does; when the stacks read at both ends of an interval differ, the
+/// functions share its change as ``IntervalSplit`` says. The memory figure and
+/// the stack are paired only when read close together (``pairedRead``): the
+/// thread can be held up between them for milliseconds (on a busy machine,
+/// or behind the target's own `mmap` when another reader of the target's
+/// memory holds its mapping lock). The watch's samples take the credits made
+/// since the last one (``drain()``). A stack read torn twice is dropped, and
+/// its interval's change goes to the next one read whole.
 final class GrowthSampler: @unchecked Sendable {
     let period: Double
     private let lock = NSLock()
@@ -18,7 +22,7 @@ final class GrowthSampler: @unchecked Sendable {
     private var stopRequested = false
     private var running = false
     private let finished = DispatchSemaphore(value: 0)
-    private var reads = 0, retried = 0, dropped = 0
+    private var reads = 0, retried = 0, dropped = 0, unpaired = 0
     private var started = 0.0, ended = 0.0
 
     init(period: Double) { self.period = period }
@@ -61,43 +65,64 @@ final class GrowthSampler: @unchecked Sendable {
             let seconds = max(ended - started, 1e-9)
             return String(format: "growth attribution: every %.3g ms (%.0f reads a second asked, %.0f made), ", period * 1000,
                           1 / period, Double(reads) / seconds)
-                + "\(retried) stack reads torn and tried again, \(dropped) dropped"
+                + "\(retried) stack reads torn and tried again, \(dropped) dropped, "
+                + "\(unpaired) reads made again (held up between memory and stack)"
         }
     }
 
     private func loop(meter: ResidentMeter, stacks: StackSampler) {
         // A short slice: woken each period, the thread runs soon even beside busy processes.
         SchedulerSlice.request(microseconds: 100)
-        var last: (bytes: UInt64, frame: PythonFrame?)?
+        var split = IntervalSplit()
         var next = Self.now()
+        var timing = PairTiming()
         while !lock.withLock({ stopRequested }) {
             next += period
             let now = Self.now()
             if next > now { Self.sleep(until: next) } else if now - next > period { next = now }
-            guard let bytes = try? meter.anonymousBytes() else { break }
-            let stack = stacks.sample()
+            let read: (bytes: UInt64, stack: [PythonFrame])?
+            do { read = try pairedRead(meter: meter, stacks: stacks, timing: &timing) } catch { break }
+            let t = Self.now()
             lock.withLock {
                 reads += 1
                 retried = stacks.retried
                 dropped = stacks.dropped
-                ended = Self.now()
+                ended = t
             }
-            guard let stack else { continue }
+            // No pair: this interval's change goes to the next pair's.
+            guard let (bytes, stack) = read else { continue }
             let frame = GrowthCredits.creditedFrame(stack)
-            defer { last = (bytes, frame) }
-            guard let last else { continue }
-            let delta = bytes >= last.bytes ? Int64(clamping: bytes - last.bytes) : -Int64(clamping: last.bytes - bytes)
-            lock.withLock {
-                if last.frame?.function == frame?.function, last.frame?.file == frame?.file {
-                    pending.credit(delta, to: frame)
-                } else {
-                    pending.credit(delta / 2, to: last.frame)
-                    pending.credit(delta - delta / 2, to: frame)
-                }
-            }
+            lock.withLock { split.add(IntervalSplit.Read(bytes: bytes, t: t, frame: frame), to: &pending) }
         }
-        lock.withLock { ended = Self.now() }
+        lock.withLock {
+            split.finish(to: &pending)
+            ended = Self.now()
+        }
     }
+
+    /// The memory figure and the stack, read close enough together to be
+    /// paired: a pair that took longer than ``PairTiming/limit`` (the thread
+    /// lost its CPU between the two reads on a busy machine, and the figure
+    /// is from milliseconds before the stack) is read again at once, at most
+    /// ``pairAttempts`` times in all; nil when none was paired or the stack was
+    /// torn. Throws once the process has exited.
+    private func pairedRead(meter: ResidentMeter, stacks: StackSampler,
+                            timing: inout PairTiming) throws(ProcFSError) -> (bytes: UInt64, stack: [PythonFrame])? {
+        for _ in 0..<Self.pairAttempts {
+            let start = Self.now()
+            let bytes = try meter.anonymousBytes()
+            let stack = stacks.sample()
+            let took = Self.now() - start
+            let paired = timing.accepts(took)
+            guard let stack else { continue }
+            if paired { return (bytes, stack) }
+            lock.withLock { unpaired += 1 }
+        }
+        return nil
+    }
+
+    /// Reads of a memory figure and a stack made for one sample at most.
+    static let pairAttempts = 3
 
     static func now() -> Double { Double(Watcher.monotonicNanoseconds()) / 1e9 }
 
