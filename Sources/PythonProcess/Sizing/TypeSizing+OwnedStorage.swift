@@ -61,7 +61,7 @@ extension TypeSizing {
     func ownedStorageSizeBytes(_ storage: OwnedStorage, of object: UInt64, reader: ObjectReader) throws(ProcessAccessError) -> UInt64 {
         let memory = reader.memory, fields = reader.layout.ownedStorage, objects = reader.layout.objects
         func count(_ offset: UInt64, of address: UInt64 = object) throws(ProcessAccessError) -> UInt64 {
-            UInt64(clamping: try memory.load(Int64.self, at: address &+ offset))
+            try Self.count(at: address &+ offset, reader: reader)
         }
         func bytesObjectSize(_ bytes: UInt64) throws(ProcessAccessError) -> UInt64 {
             Self.bytesHeaderBytes.addingSaturated(try count(objects.varSize, of: bytes))
@@ -94,13 +94,12 @@ extension TypeSizing {
                 added = try count(fields.decimalAllocated).multipliedSaturated(by: 8)
             }
         case .pickler:
-            let memo = try reader.word(object &+ fields.picklerMemo)
-            if memo != 0 {
+            let memo = try reader.word(object &+ fields.picklerMemo), output = try reader.word(object &+ fields.picklerOutputBuffer)
+            if memo != 0 {  // a PyMemoTable and its entries
                 added = try count(fields.memoTableAllocated, of: memo).multipliedSaturated(by: fields.memoEntryBytes)
                     .addingSaturated(fields.memoTableBytes)
             }
-            let output = try reader.word(object &+ fields.picklerOutputBuffer)
-            if output != 0 { added = added.addingSaturated(try bytesObjectSize(output)) }
+            added = added.addingSaturated(output == 0 ? 0 : try bytesObjectSize(output))
         case .unpickler:
             added = try unpicklerAddedBytes(object, reader: reader)
         case .combinations:
@@ -113,21 +112,30 @@ extension TypeSizing {
         case .element:
             added = try elementExtraBytes(object, reader: reader)
         case .orderedDict:
-            // The dict, od_fast_nodes_size slots, and a node per item unless od_first is NULL.
-            let dict = try dictSizeBytes(object, reader: reader)
-            let nodes = try reader.word(object &+ objects.orderedDictFirst) == 0
-                ? 0 : try count(objects.varSize).multipliedSaturated(by: objects.orderedDictNodeBytes)
-            return dict.addingSaturated(try count(objects.orderedDictFastNodesSize).multipliedSaturated(by: 8)).addingSaturated(nodes)
+            return try orderedDictSizeBytes(object, reader: reader)
         }
         return basicSize.addingSaturated(added)
+    }
+
+    /// The `Py_ssize_t` at `address`, a negative one as 0.
+    private static func count(at address: UInt64, reader: ObjectReader) throws(ProcessAccessError) -> UInt64 {
+        UInt64(clamping: try reader.memory.load(Int64.self, at: address))
+    }
+
+    /// An OrderedDict: the dict, `od_fast_nodes_size` slots, and a node per item unless `od_first` is NULL.
+    private func orderedDictSizeBytes(_ object: UInt64, reader: ObjectReader) throws(ProcessAccessError) -> UInt64 {
+        let fields = reader.layout.objects
+        let dict = try dictSizeBytes(object, reader: reader)
+        let nodes = try reader.word(object &+ fields.orderedDictFirst) == 0
+            ? 0 : try Self.count(at: object &+ fields.varSize, reader: reader).multipliedSaturated(by: fields.orderedDictNodeBytes)
+        let fastNodes = try Self.count(at: object &+ fields.orderedDictFastNodesSize, reader: reader)
+        return dict.addingSaturated(fastNodes.multipliedSaturated(by: 8)).addingSaturated(nodes)
     }
 
     /// An Unpickler's memo, marks, and its input line, encoding and errors strings with their NULs.
     private func unpicklerAddedBytes(_ object: UInt64, reader: ObjectReader) throws(ProcessAccessError) -> UInt64 {
         let memory = reader.memory, fields = reader.layout.ownedStorage
-        func count(_ offset: UInt64) throws(ProcessAccessError) -> UInt64 {
-            UInt64(clamping: try memory.load(Int64.self, at: object &+ offset))
-        }
+        func count(_ offset: UInt64) throws(ProcessAccessError) -> UInt64 { try Self.count(at: object &+ offset, reader: reader) }
         var added: UInt64 = 0
         if try reader.word(object &+ fields.unpicklerMemo) != 0 { added = try count(fields.unpicklerMemoSize).multipliedSaturated(by: 8) }
         if try reader.word(object &+ fields.unpicklerMarks) != 0 {
@@ -148,7 +156,7 @@ extension TypeSizing {
         guard try reader.word(extra &+ fields.elementExtraChildren) != extra &+ fields.elementExtraInlineChildren else {
             return fields.elementExtraBytes
         }
-        let allocated = UInt64(clamping: try reader.memory.load(Int64.self, at: extra &+ fields.elementExtraAllocated))
+        let allocated = try Self.count(at: extra &+ fields.elementExtraAllocated, reader: reader)
         return fields.elementExtraBytes.addingSaturated(allocated.multipliedSaturated(by: 8))
     }
 

@@ -41,7 +41,7 @@ extension GraphWalk {
             let key = try field(entry &+ keyOffset)
             values.append(value)
             keys.append(key)
-            if !layout.dictKeysLog2, !general, let type = copy.word(at: key &+ 8),
+            if !layout.dictKeysLog2, !general, let type = copy.word(at: key &+ reader.layout.objects.type),
                reader.flags(ofTypeOrZero: type) & (ObjectReader.unicodeSubclass | ObjectReader.heapTypeFlag)
                 != ObjectReader.unicodeSubclass {
                 general = true

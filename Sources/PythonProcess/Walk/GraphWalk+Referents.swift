@@ -208,7 +208,7 @@ extension GraphWalk {
     private func appendCtypesType(_ object: UInt64, type: UInt64, into out: inout [UInt64]) throws(ProcessAccessError) {
         if graph.ctypesStgInfo == 0 {
             let dict = try field(object &+ reader.layout.typeDict)
-            guard dict != 0, try reader.memory.cString(at: reader.word(try field(dict &+ 8) &+ reader.layout.typeName),
+            guard dict != 0, try reader.memory.cString(at: reader.word(try field(dict &+ reader.layout.objects.type) &+ reader.layout.typeName),
                                                        maxLength: 16) == "StgDict" else { return }
             let proto = try field(dict &+ graph.ctypesProto)
             if proto != 0 { out.append(proto) }

@@ -224,10 +224,10 @@ final class GraphWalk<Sink: GraphSink> {
     /// validated type object: readable, its own type a type (`Py_TPFLAGS_TYPE_SUBCLASS`),
     /// a sane `tp_basicsize` and a readable name.
     func slot(ofObject address: UInt64) -> Int? {
-        guard address & 7 == 0, let refcount = copy.word(at: address), refcount != 0, let type = copy.word(at: address &+ 8) else { return nil }
+        guard address & 7 == 0, let refcount = copy.word(at: address), refcount != 0, let type = copy.word(at: address &+ reader.layout.objects.type) else { return nil }
         if let slot = walk.knownSlot(ofType: type) { return slot }
         guard type & 7 == 0, type != 0, !notTypes.contains(type) else { return nil }
-        guard let meta = copy.word(at: type &+ 8), reader.flags(ofTypeOrZero: meta) & ObjectReader.typeSubclass != 0,
+        guard let meta = copy.word(at: type &+ reader.layout.objects.type), reader.flags(ofTypeOrZero: meta) & ObjectReader.typeSubclass != 0,
               let basic = copy.word(at: type &+ reader.layout.typeBasicSize), basic >= 16, basic < 1 << 20,
               let slot = try? walk.slot(ofType: type) else {
             notTypes.insert(type)

@@ -21,7 +21,7 @@ struct ObjectReader {
 
     func word(_ address: UInt64) throws(ProcessAccessError) -> UInt64 { try memory.pointer(at: address) }
 
-    func typeOf(_ object: UInt64) throws(ProcessAccessError) -> UInt64 { try word(object &+ 8) }
+    func typeOf(_ object: UInt64) throws(ProcessAccessError) -> UInt64 { try word(object &+ layout.objects.type) }
 
     func flags(ofType type: UInt64) throws(ProcessAccessError) -> UInt64 {
         try memory.load(UInt64.self, at: type &+ layout.typeFlags)
