@@ -3,12 +3,15 @@ import ProcessModels
 /// Turns ``GrowthSampler``'s paired reads into credits: the change of memory
 /// between two reads goes to the function that ran at both ends. An interval
 /// whose ends ran different functions (one returned or was called inside it)
-/// is split between them in proportion to how fast each grew while it ran
-/// alone: the first over its reads before, the second over its reads after,
-/// until it grows or for ``patience`` (the split waits for them); half each
-/// when neither grew. A long interval (the sampler waited behind the
-/// target's own `mmap`, or for a CPU) that holds the end of a parse then goes
-/// to the parse, not half of it to the caller the parse returned to.
+/// goes wholly to one of them when that one grew ``dominance`` times as fast
+/// as the other while it ran alone (the first over its reads before, the
+/// second over its reads after, for up to ``patience``: the split waits for
+/// them), else half to each. A long interval
+/// (the sampler waited behind the target's own `mmap`, or for a CPU) that
+/// holds the end of a parse then goes to the parse, not half of it to the
+/// idle caller the parse returned to; two functions that both grow at a like
+/// pace (bursts in turn) share half each, as a split by rates measured over a
+/// few milliseconds of lumpy growth would only add noise.
 struct IntervalSplit {
     /// A memory figure and the function credited for the stack read with it.
     struct Read {
@@ -31,8 +34,10 @@ struct IntervalSplit {
         var firstRate: Double
     }
 
-    /// How long the second function of a split may run without growing before its rate is taken as 0.
+    /// How long the second function of a split is watched alone before it is judged.
     static let patience = 0.01
+    /// How many times as fast one function must have grown as the other to take a whole interval.
+    static let dominance = 4.0
     private var last: Read?
     private var run = Run()
     private var waiting: Waiting?
@@ -47,28 +52,21 @@ struct IntervalSplit {
             credits.credit(delta, to: read.frame)
             run.grown = run.grown &+ delta
             run.seconds += max(0, read.t - previous.t)
-            if let open = waiting, run.grown > 0 || run.seconds >= Self.patience {
-                waiting = nil
-                split(open, secondRate: run.rate, to: &credits)
-            }
+            if run.seconds >= Self.patience { finish(to: &credits) }
         } else {
-            // A waiting split whose second function ran no interval alone: it did not grow.
+            // The second function of a waiting split ran alone for what it ran: judged on that.
             finish(to: &credits)
             waiting = Waiting(delta: delta, first: previous.frame, second: read.frame, firstRate: run.rate)
             run = Run()
         }
     }
 
-    /// Settles a split still waiting, its second function taken as not growing.
+    /// Settles a split still waiting, on how fast its second function grew alone so far.
     mutating func finish(to credits: inout GrowthCredits) {
         guard let open = waiting else { return }
         waiting = nil
-        split(open, secondRate: 0, to: &credits)
-    }
-
-    private func split(_ open: Waiting, secondRate: Double, to credits: inout GrowthCredits) {
-        let total = open.firstRate + secondRate
-        let first = total > 0 ? Int64((Double(open.delta) * (open.firstRate / total)).rounded()) : open.delta / 2
+        let (one, other) = (open.firstRate, run.rate)
+        let first = one > Self.dominance * other ? open.delta : other > Self.dominance * one ? 0 : open.delta / 2
         credits.credit(first, to: open.first)
         credits.credit(open.delta &- first, to: open.second)
     }

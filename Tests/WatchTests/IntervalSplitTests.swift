@@ -3,9 +3,9 @@ import Testing
 @testable import Timeline
 
 /// Issue 25: an interval between two of the fine sampler's reads whose ends ran
-/// different functions is split by how fast each grew on its own, not half
-/// each (a sampler held up across the end of a parse credited half of the
-/// parse's last milliseconds to the caller it returned to).
+/// different functions goes to the one that grew on its own far faster than
+/// the other, not half each (a sampler held up across the end of a parse credited half of
+/// the parse's last milliseconds to the idle caller it returned to).
 @Suite struct IntervalSplitTests {
     let parse = PythonFrame(function: "parse_registry", file: "/app/registry.py", line: 30)
     let main = PythonFrame(function: "main", file: "/app/registry.py", line: 48)
@@ -36,10 +36,16 @@ import Testing
         #expect(bytes(parse, credited) == 350_000 && bytes(main, credited) == 0, "\(credited.bytes)")
     }
 
-    @Test func twoGrowingFunctionsShareByTheirRates() {
-        // GIVEN main growing 10 kB a ms, then the parse 30 kB a ms: the interval between splits 1 : 3.
+    @Test func twoFunctionsGrowingAtALikePaceShareHalfEach() {
+        // GIVEN main growing 10 kB a ms, then the parse 30 kB a ms: the 40 kB between them goes half to each.
         let credited = credits([(0, 0, main), (10_000, 0.001, main), (50_000, 0.002, parse), (80_000, 0.003, parse)])
-        #expect(bytes(main, credited) == 20_000 && bytes(parse, credited) == 60_000, "\(credited.bytes)")
+        #expect(bytes(main, credited) == 30_000 && bytes(parse, credited) == 50_000, "\(credited.bytes)")
+    }
+
+    @Test func aFunctionGrowingFarFasterTakesTheInterval() {
+        // GIVEN main growing 1 kB a ms, then the parse 30 kB a ms: the 40 kB between them goes to the parse.
+        let credited = credits([(0, 0, main), (1_000, 0.001, main), (41_000, 0.002, parse), (71_000, 0.003, parse)])
+        #expect(bytes(main, credited) == 1_000 && bytes(parse, credited) == 70_000, "\(credited.bytes)")
     }
 
     @Test func neitherGrowingOnItsOwnSharesHalfEach() {

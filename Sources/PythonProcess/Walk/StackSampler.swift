@@ -10,8 +10,10 @@ public import ProcessModels
 /// The target runs while it is read, so a read can be torn (a frame returns,
 /// its memory is reused). A read is kept only if every frame's code is a
 /// `code` object, the chain ends within ``maxChain`` frames and the thread's
-/// current frame did not move meanwhile; otherwise it is tried once more,
-/// then dropped (``sample()`` returns nil): never reported wrong.
+/// current frame did not move meanwhile, and a read without Python frames
+/// right after one with them is read again (the thread was entering the
+/// evaluation loop); otherwise it is tried once more, then dropped
+/// (``sample()`` returns nil): never reported wrong.
 public final class StackSampler {
     /// One frame as read: where it is, its caller, its code and instruction.
     struct Link: Equatable {
@@ -90,6 +92,9 @@ public final class StackSampler {
         if let current = layout.cframeCurrentFrame, frame != 0 { frame = try memory.pointer(at: frame &+ current) }
         let links = try walk(from: frame)
         let stack = try describe(links, threadFrame: top)
+        // No Python frame right after a read that had some: the thread was entering or leaving the
+        // evaluation loop (3.11–3.12 publish a C frame before setting its current frame), read again.
+        if stack.isEmpty, chain.contains(where: { $0.code != 0 }) { throw torn("no frame after a stack") }
         chain = links
         return stack
     }
