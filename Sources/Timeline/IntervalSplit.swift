@@ -3,15 +3,15 @@ import ProcessModels
 /// Turns ``GrowthSampler``'s paired reads into credits: the change of memory
 /// between two reads goes to the function that ran at both ends. An interval
 /// whose ends ran different functions (one returned or was called inside it)
-/// goes wholly to one of them when that one grew ``dominance`` times as fast
-/// as the other while it ran alone (the first over its reads before, the
-/// second over its reads after, for up to ``patience``: the split waits for
-/// them), else half to each. A long interval
-/// (the sampler waited behind the target's own `mmap`, or for a CPU) that
-/// holds the end of a parse then goes to the parse, not half of it to the
-/// idle caller the parse returned to; two functions that both grow at a like
-/// pace (bursts in turn) share half each, as a split by rates measured over a
-/// few milliseconds of lumpy growth would only add noise.
+/// at the edge of a quiet stretch (less than ``quietBytes`` of growth in
+/// ``quiet`` before it, or after it) goes wholly to the function on the other
+/// side, the one that was growing; otherwise half to each. An end where no
+/// Python frame was read (an empty stack inside a running program) gives its
+/// share to the other end. A long interval (the sampler waited
+/// behind the target's own `mmap`, or for a CPU) that holds the end of a
+/// parse then goes to the parse, not half of it to the idle caller the parse
+/// returned to, and one that holds its start not half to the idle caller;
+/// two functions growing in turn (bursts) share their changes half each.
 struct IntervalSplit {
     /// A memory figure and the function credited for the stack read with it.
     struct Read {
@@ -20,26 +20,23 @@ struct IntervalSplit {
         var frame: PythonFrame?
     }
 
-    /// Consecutive intervals whose ends ran one function: its net change and their seconds.
-    private struct Run {
-        var grown: Int64 = 0
-        var seconds = 0.0
-        var rate: Double { seconds > 0 ? Double(max(0, grown)) / seconds : 0 }
-    }
-
-    /// An interval whose ends ran different functions, waiting for the second one's rate.
+    /// An interval whose ends ran different functions, waiting to see whether memory grows after it.
     private struct Waiting {
         var delta: Int64
         var first: PythonFrame?, second: PythonFrame?
-        var firstRate: Double
+        var firstQuiet: Bool
+        var end: Double
+        /// Growth since the interval.
+        var after: Int64 = 0
     }
 
-    /// How long the second function of a split is watched alone before it is judged.
-    static let patience = 0.01
-    /// How many times as fast one function must have grown as the other to take a whole interval.
-    static let dominance = 4.0
+    /// Seconds watched on each side of an interval.
+    static let quiet = 0.01
+    /// Growth in ``quiet`` below which a side is quiet (a file opened, not a parse).
+    static let quietBytes: Int64 = 64 << 10
     private var last: Read?
-    private var run = Run()
+    /// The intervals that grew in the last ``quiet``: when each ended, and by how much.
+    private var recentGrowth: [(t: Double, bytes: Int64)] = []
     private var waiting: Waiting?
 
     /// Adds the next read; credits what it settles to `credits`.
@@ -48,25 +45,41 @@ struct IntervalSplit {
         guard let previous = last else { return }
         let delta = read.bytes >= previous.bytes ? Int64(clamping: read.bytes - previous.bytes)
                                                  : -Int64(clamping: previous.bytes - read.bytes)
+        if var open = waiting {
+            // Growth after a split: its second side was not quiet; a quiet stretch after it: it was.
+            open.after = open.after &+ max(0, delta)
+            waiting = open
+            if open.after >= Self.quietBytes { settle(open, secondQuiet: false, to: &credits) }
+            else if read.t - open.end >= Self.quiet { settle(open, secondQuiet: true, to: &credits) }
+        }
+        recentGrowth.removeAll { previous.t - $0.t > Self.quiet }
         if Self.same(previous.frame, read.frame) {
             credits.credit(delta, to: read.frame)
-            run.grown = run.grown &+ delta
-            run.seconds += max(0, read.t - previous.t)
-            if run.seconds >= Self.patience { finish(to: &credits) }
         } else {
-            // The second function of a waiting split ran alone for what it ran: judged on that.
             finish(to: &credits)
-            waiting = Waiting(delta: delta, first: previous.frame, second: read.frame, firstRate: run.rate)
-            run = Run()
+            let before = recentGrowth.reduce(Int64(0)) { $0 &+ $1.bytes }
+            waiting = Waiting(delta: delta, first: previous.frame, second: read.frame,
+                              firstQuiet: before < Self.quietBytes, end: read.t)
         }
+        if delta > 0 { recentGrowth.append((read.t, delta)) }
     }
 
-    /// Settles a split still waiting, on how fast its second function grew alone so far.
+    /// Settles a split still waiting, not knowing whether its second side was quiet: half each.
     mutating func finish(to credits: inout GrowthCredits) {
         guard let open = waiting else { return }
+        settle(open, secondQuiet: nil, to: &credits)
+    }
+
+    private mutating func settle(_ open: Waiting, secondQuiet: Bool?, to credits: inout GrowthCredits) {
         waiting = nil
-        let (one, other) = (open.firstRate, run.rate)
-        let first = one > Self.dominance * other ? open.delta : other > Self.dominance * one ? 0 : open.delta / 2
+        let first: Int64
+        switch (open.firstQuiet, secondQuiet) {
+        case _ where open.first == nil: first = 0
+        case _ where open.second == nil: first = open.delta
+        case (true, false): first = 0
+        case (false, true): first = open.delta
+        default: first = open.delta / 2
+        }
         credits.credit(first, to: open.first)
         credits.credit(open.delta &- first, to: open.second)
     }
