@@ -147,6 +147,12 @@ struct Traversal {
         // 3.9+: a heap type's own tp_traverse visits the type (extension types made heap types in 3.10+).
         nativeVisitsType = !pythonClass && heapType && graph.heapTypeModule != 0
         rule = try Self.rule(native: native, name: name, flags: nativeFlags, reader: reader, graph: graph, pool: &pool)
+        // 3.12+: an extension type with a managed dict (typing.TypeVar, Cython's functions) visits it in its
+        // tp_traverse; the dict is in the pre-header, which a scan of the object's own bytes does not see.
+        if rule == .conservative, !pythonClass, graph.managedDictFlag != 0, flags & graph.managedDictFlag != 0 {
+            managedDict = true
+            cachedKeys = try reader.word(type &+ layout.heapTypeCachedKeys)
+        }
         isType = rule == .type || rule == .ctypesType
         // 3.13: CType_Type_traverse visits the metatype after the StgInfo (the rule appends it).
         if rule == .ctypesType { nativeVisitsType = false }

@@ -116,16 +116,18 @@ def main():
         "numpy": np.__version__,
         "pandas": pandas_version,
     }
-    text = json.dumps(line) + "\n"
-    del line
     if mode == "dump":
         from memlens.snapshot import dump
         dump(sys.argv[2])  # the first readies the types the dump uses
         dump(sys.argv[2])
+    # The line's text, held by this frame alone, is gone before memlens reads the process:
+    # 3.11+ the agent cannot see a running frame's locals.
+    text = json.dumps(line) + "\n"
     sys.stdout.write(text)
     sys.stdout.flush()
+    del text
     sys.stdin.read()
-    return held, df
+    return held, df, line
 
 
 if __name__ == "__main__":
