@@ -142,6 +142,7 @@ def main():
     del found
     if mode == "dump":
         from memlens.snapshot import dump
+        gc.collect(1)  # young cyclic garbage would be in the dump, and freed before memlens reads the process
         dump(sys.argv[2])  # the first readies the types the dump uses
         dump(sys.argv[2])
     # The line's text, held by this frame alone, is gone before memlens reads the process:
