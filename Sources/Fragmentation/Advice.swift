@@ -1,12 +1,12 @@
-import ProcessModels
+public import ProcessModels
 import Foundation
 
 /// Advice tied to what `frag` measured, from seed 000's tips. Each line says
 /// the figure that triggered it.
 public enum Advice {
     /// The advice for `analysis`, most money first.
-    public static func lines(for analysis: FragAnalysis) -> [String] {
-        var lines: [String] = []
+    public static func lines(for analysis: FragAnalysis) -> [HintedText] {
+        var lines: [HintedText] = []
         let account = analysis.account
         let rss = max(analysis.rssBytes, 1)
         func share(_ bytes: UInt64) -> Double { Double(bytes) / Double(rss) }
@@ -27,7 +27,8 @@ public enum Advice {
         let trim = analysis.reclaimableByTrimBytes
         if share(trim) > 0.05 {
             lines.append("\(mib(trim)) of free glibc memory stays resident; malloc_trim(0) would return it "
-                + "(memlens frag PID --trim; in the program: ctypes.CDLL('libc.so.6').malloc_trim(0) after the peak, "
+                + "(frag's \(UsageHint.mallocTrim) calls it and measures what came back; "
+                + "in the program: ctypes.CDLL('libc.so.6').malloc_trim(0) after the peak, "
                 + "or MALLOC_TRIM_THRESHOLD_ in the environment).")
         }
         let free = [account.arenaFreeInPoolsBytes, account.arenaEmptyPoolBytes, account.glibcFreeBytes].saturatedSum()

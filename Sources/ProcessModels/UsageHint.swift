@@ -10,6 +10,8 @@ public enum UsageHint: Sendable, Hashable, CaseIterable {
     case safePointTimeout
     /// `run`'s agent dumping every snapshot inside the target, not read from outside.
     case agentDump
+    /// `frag` calling `malloc_trim(0)` in the target and measuring what it returned.
+    case mallocTrim
 
     /// The setting in words, for text rendered without a command line.
     public var words: String {
@@ -18,6 +20,7 @@ public enum UsageHint: Sendable, Hashable, CaseIterable {
         case .measureFullCollection: "the full-collection measurement"
         case .safePointTimeout: "the timeout"
         case .agentDump: "the in-target dump setting"
+        case .mallocTrim: "the trim setting"
         }
     }
 }

@@ -12,9 +12,11 @@ public enum JSONOutput {
         case pretty
     }
 
-    /// Encodes `value` with sorted keys, laid out as `layout`.
-    public static func string(_ value: some Encodable, layout: Layout = .compact) throws -> String {
+    /// Encodes `value` with sorted keys, laid out as `layout`; with `snakeCaseKeys`, Swift's
+    /// camelCase names are written in snake case (`pauseMs` as `pause_ms`).
+    public static func string(_ value: some Encodable, layout: Layout = .compact, snakeCaseKeys: Bool = false) throws -> String {
         let encoder = JSONEncoder()
+        if snakeCaseKeys { encoder.keyEncodingStrategy = .convertToSnakeCase }
         switch layout {
         case .compact: encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         case .slashesEscaped: encoder.outputFormatting = [.sortedKeys]

@@ -8,6 +8,7 @@ extension UsageHint {
         case .measureFullCollection: "--measure-full"
         case .safePointTimeout: "--timeout"
         case .agentDump: "--agent-dump"
+        case .mallocTrim: "--trim"
         }
     }
 }

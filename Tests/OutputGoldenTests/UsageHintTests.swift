@@ -13,6 +13,6 @@ struct UsageHintTests {
             == "core file /tmp/core: files missing (pass --exe with the Python executable); 3 tries, raise --timeout")
         #expect(text.description == "core file /tmp/core: files missing (pass the executable setting with the Python executable); "
             + "3 tries, raise the timeout")
-        #expect(Set(UsageHint.allCases.map(\.flag)) == ["--agent-dump", "--exe", "--measure-full", "--timeout"])
+        #expect(Set(UsageHint.allCases.map(\.flag)) == ["--agent-dump", "--exe", "--measure-full", "--timeout", "--trim"])
     }
 }

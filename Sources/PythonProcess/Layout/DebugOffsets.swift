@@ -72,6 +72,8 @@ public struct DebugOffsets: Sendable, Equatable {
         set(\.setMask, "set_object.mask")
         set(\.setTable, "set_object.table")
         set(\.tupleItems, "tuple_object.ob_item")
+        set(\.objects.listItems, "list_object.ob_item")
+        set(\.objects.varSize, "list_object.ob_size")
         return result
     }
 }

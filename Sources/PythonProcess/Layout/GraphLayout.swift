@@ -101,9 +101,6 @@ struct GraphLayout: Sendable {
     /// `checker`, (3.14+) `pointer_type`, `module`.
     var ctypesStgInfoFields: [UInt64] = [56, 88, 96, 104, 112, 120]
 
-    /// Containers' and callables' fields (``ObjectFields``).
-    var objects = ObjectFields()
-
     enum LineTableFormat: Sendable { case lnotab, linetable310, locations }
 
     /// The layout for `version`, nil when memlens has none: with `offsets`, the target's own
@@ -111,7 +108,6 @@ struct GraphLayout: Sendable {
     static func forVersion(_ version: PythonVersion, offsets: DebugOffsets? = nil) -> GraphLayout? {
         guard version.major == 3, PythonLayout.forVersion(version) != nil, var layout = base(minor: version.minor) else { return nil }
         layout.generators = GeneratorLayout(minor: version.minor)
-        layout.objects = ObjectFields(minor: version.minor)
         layout.asyncio = AsyncioLayout(minor: version.minor)
         if version.minor == 13 { layout.ctypesStgInfo = 928 }
         if version.minor >= 14 { layout = layout.modern(minor: version.minor) }
@@ -168,8 +164,6 @@ struct GraphLayout: Sendable {
         set(\.codeLocalNames, "code_object.localsplusnames")
         set(\.codeInstructions, "code_object.co_code_adaptive")
         if let qualname = offsets["code_object.qualname"] { layout.codeQualname = qualname }
-        set(\.objects.listItems, "list_object.ob_item")
-        set(\.objects.varSize, "list_object.ob_size")
         if let generators = layout.generators {
             layout.generators = generators.applying(offsets)
         }

@@ -23,8 +23,8 @@ enum LayoutCheck {
             while thread != 0 {
                 count += 1
                 guard count <= maxThreads else { throw fail("the thread list ends", "more than \(maxThreads) thread states") }
-                // PyThreadState starts {prev, next, interp} (3.8+): each thread names its interpreter.
-                guard try reader.word(thread &+ 16) == interpreter else {
+                // Each thread state names its interpreter.
+                guard try reader.word(thread &+ layout.threadStateInterpreter) == interpreter else {
                     throw fail("the thread list ends", "thread state 0x\(String(thread, radix: 16)) belongs to another interpreter")
                 }
                 thread = try reader.word(thread &+ layout.threadStateNext)
@@ -71,7 +71,7 @@ enum LayoutCheck {
             for name in ["sys", "builtins"] {
                 guard let module = try reader.lookup(name, inDict: modules), module != 0 else { throw fail(check, "no '\(name)' entry") }
                 guard try reader.typeName(reader.typeOf(module)) == "module" else { throw fail(check, "'\(name)' is not a module") }
-                dict = try reader.word(module &+ 16)  // PyModuleObject.md_dict (3.8+): builtins' is kept
+                dict = try reader.word(module &+ reader.layout.objects.moduleDict)  // builtins' dict is kept
             }
             return dict
         }

@@ -3,15 +3,38 @@
 /// within what it points to), the same on 64-bit Linux from 3.8 to 3.15
 /// unless a field's note says otherwise (measured with `gdb ptype/o` on each
 /// pyenv build and on Debian's 3.14.10 and 3.15.2, checked against
-/// `gc.get_referents` by the snapshot tests). ``GraphLayout`` holds one; the
+/// `gc.get_referents` by the snapshot tests, and `sys.getsizeof` by the sizing tests). ``PythonLayout`` holds one; the
 /// list's fields come from the target's `_Py_DebugOffsets` where it publishes them.
-struct ObjectFields: Sendable {
+struct ObjectFields: Sendable, Equatable {
     /// `PyObject_HEAD`: where an object's own fields start, past `ob_refcnt` and `ob_type`.
     var headerBytes: UInt64 = 16
     /// `ob_type`.
     var type: UInt64 = 8
     /// `PyVarObject.ob_size` (tuples, lists, longs, bytes); a dict's `ma_used` sits there too.
     var varSize: UInt64 = 16
+    /// The managed `__dict__`/weakref pre-header `sys.getsizeof` adds (3.11+), in bytes.
+    var preheaderBytes: UInt64 = 16
+    /// `PyDescrObject.d_type`: the type a method descriptor belongs to.
+    var descriptorType: UInt64 = 16
+    /// `PyLongObject.ob_digit` (`int.__sizeof__`'s base), a digit's bytes, and 3.12+'s `lv_tag` bits below the digit count.
+    var longDigits: UInt64 = 24
+    var longDigitBytes: UInt64 = 4
+    var longTagBits: UInt64 = 3
+    /// 3.8–3.10 `PyCodeObject`: `co_code`, `co_cellvars`, `co_cell2arg`, `co_opcache`, `co_opcache_size`
+    /// (a byte), and an opcache entry's bytes: what its `__sizeof__` adds to the object.
+    var legacyCodeBytes: UInt64 = 48
+    var legacyCodeCellVars: UInt64 = 88
+    var legacyCodeCell2Arg: UInt64 = 96
+    var legacyCodeOpcache: UInt64 = 160
+    var legacyCodeOpcacheSize: UInt64 = 172
+    var legacyCodeOpcacheEntryBytes: UInt64 = 32
+    /// `PyBytesObject.ob_sval` (after `ob_shash`), and `PyFloatObject.ob_fval`.
+    var bytesData: UInt64 = 32
+    var floatValue: UInt64 = 16
+    /// 3.11+ `PyDictKeysObject`: `dk_log2_size`, `dk_log2_index_bytes` and `dk_kind` (bytes).
+    var dictKeysLog2Size: UInt64 = 8
+    var dictKeysLog2IndexBytes: UInt64 = 9
+    var dictKeysKind: UInt64 = 10
     /// `PyListObject.ob_item`: the item array's pointer.
     var listItems: UInt64 = 24
     /// `sizeof(PyDictObject)`: where a dict subclass written in C keeps its own fields.
@@ -53,6 +76,9 @@ struct ObjectFields: Sendable {
     var orderedDictFirst: UInt64 = 48
     var orderedDictInstanceDict: UInt64 = 96
     var orderedDictNodeNext: UInt64 = 16
+    /// `PyODictObject.od_fast_nodes_size` (slots), and a node's bytes (key, hash, prev, next).
+    var orderedDictFastNodesSize: UInt64 = 72
+    var orderedDictNodeBytes: UInt64 = 32
     /// `dequeobject.leftblock` and `leftindex`; a block holds `dequeBlockItems` items after its
     /// `leftlink` and is followed by `rightlink`.
     var dequeLeftBlock: UInt64 = 24

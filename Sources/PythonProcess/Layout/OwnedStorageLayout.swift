@@ -1,8 +1,46 @@
 /// Offsets of the stdlib fields whose `__sizeof__` counts storage the object
-/// owns (``TypeSizing/OwnedStorage``) that moved between versions. Measured on
-/// each build with ctypes reads of `id(obj) + offset`, checked against
-/// `sys.getsizeof`; the fields that never moved are constants of the rules.
+/// owns (``TypeSizing/OwnedStorage``). Measured on each build with ctypes reads
+/// of `id(obj) + offset`, checked against `sys.getsizeof`; most never moved
+/// (3.8–3.15), the versions' rows below change those that did.
 public struct OwnedStorageLayout: Sendable, Equatable {
+    /// `PyByteArrayObject.ob_alloc` and `ob_bytes` (3.15: into its bytes object).
+    public var bytearrayAllocated: UInt64 = 24
+    public var bytearrayBytes: UInt64 = 32
+    /// `bytesio.buf`: a bytes object.
+    public var bytesIOBuffer: UInt64 = 16
+    /// `buffered.buffer` and `buffer_size`.
+    public var bufferedBuffer: UInt64 = 56
+    public var bufferedBufferSize: UInt64 = 120
+    /// `arrayobject.ob_item`, `allocated` and `ob_descr`, and the descriptor's `itemsize` (an int).
+    public var arrayItems: UInt64 = 24
+    public var arrayAllocated: UInt64 = 32
+    public var arrayDescriptor: UInt64 = 40
+    public var arrayDescriptorItemSize: UInt64 = 4
+    /// `PyDecObject`'s `mpd_t`: its `flags` byte and `alloc` (in words).
+    public var decimalFlags: UInt64 = 24
+    public var decimalAllocated: UInt64 = 56
+    /// `PicklerObject.memo` (a `PyMemoTable`, whose `mt_allocated` is at 16, 32 bytes with 16-byte entries).
+    public var picklerMemo: UInt64 = 16
+    public var memoTableAllocated: UInt64 = 16
+    public var memoTableBytes: UInt64 = 32
+    public var memoEntryBytes: UInt64 = 16
+    /// `UnpicklerObject.memo` and `memo_size`.
+    public var unpicklerMemo: UInt64 = 24
+    public var unpicklerMemoSize: UInt64 = 32
+    /// `PyStructObject.s_codes`, and a `formatcode`'s bytes.
+    public var structCodes: UInt64 = 32
+    public var structCodeBytes: UInt64 = 32
+    /// itertools: `combinationsobject.r`, `permutationsobject.pool` and `r`, `productobject.pools`.
+    public var combinationsR: UInt64 = 40
+    public var permutationsPool: UInt64 = 16
+    public var permutationsR: UInt64 = 48
+    public var productPools: UInt64 = 16
+    /// `ElementObject.extra`; in `ElementObjectExtra`: `children`, `_children` (4 inline slots), `allocated`, and its size.
+    public var elementExtra: UInt64 = 40
+    public var elementExtraChildren: UInt64 = 24
+    public var elementExtraInlineChildren: UInt64 = 32
+    public var elementExtraAllocated: UInt64 = 16
+    public var elementExtraBytes: UInt64 = 64
     /// `PicklerObject.output_buffer` (a bytes object).
     public var picklerOutputBuffer: UInt64 = 64
     /// `UnpicklerObject.input_line` (a C string).

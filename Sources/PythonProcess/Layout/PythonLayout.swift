@@ -14,6 +14,8 @@ public struct PythonLayout: Sendable, Equatable {
     public var gcState: UInt64
     public var interpreterThreadsHead: UInt64
     public var threadStateNext: UInt64 = 8
+    /// `PyThreadState.interp` (after `prev` and `next`, 3.8+).
+    public var threadStateInterpreter: UInt64 = 16
     // _gc_runtime_state (same 3.8–3.13): generations[3] of {PyGC_Head head; int threshold; int count}
     public var gcGenerations: UInt64 = 24
     public var gcPermanentGeneration: UInt64 = 104
@@ -81,6 +83,8 @@ public struct PythonLayout: Sendable, Equatable {
     public var preheaderFlags: UInt64
     /// Fields of the stdlib types that own storage (``OwnedStorageLayout``).
     public var ownedStorage = OwnedStorageLayout.v3_8
+    /// Containers' and callables' fields (``ObjectFields``), the walk's and sizing's.
+    var objects = ObjectFields()
 
     /// The layout for `version`, or nil when memlens has none.
     public static func forVersion(_ version: PythonVersion) -> PythonLayout? {
@@ -114,6 +118,7 @@ public struct PythonLayout: Sendable, Equatable {
     static let v3_10: PythonLayout = {
         var layout = v3_9
         layout.measuredOn = "3.10.13"; layout.heapTypeQualname = 864; layout.heapTypeCachedKeys = 872; layout.heapTypeSize = 888
+        layout.objects = ObjectFields(minor: 10)
         return layout
     }()
     static let v3_11 = PythonLayout(

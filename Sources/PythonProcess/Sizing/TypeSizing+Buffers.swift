@@ -11,7 +11,7 @@ extension TypeSizing {
     /// Each pointer is into (or at) a malloc block; the caller finds the block.
     /// Words read are untrusted: addresses wrap, the deque's chain is bounded.
     func appendBuffers(of object: UInt64, reader: ObjectReader, into out: inout [UInt64]) throws(ProcessAccessError) {
-        let layout = reader.layout
+        let layout = reader.layout, fields = layout.ownedStorage
         func add(_ field: UInt64) throws(ProcessAccessError) {
             let pointer = try reader.word(object &+ field)
             if pointer != 0 { out.append(pointer) }
@@ -20,12 +20,12 @@ extension TypeSizing {
         case .ndarray:
             let flags = try reader.memory.load(Int32.self, at: object &+ NumpyLayout.arrayFlags)
             if flags & NumpyLayout.ownDataFlag != 0 { try add(NumpyLayout.arrayData) }
-        case .storage(.bytearray): try add(32)  // ob_bytes (3.15: into its bytes object)
-        case .storage(.array): try add(24)  // ob_item
-        case .storage(.bytesIO): try add(16)  // buf, a bytes object
-        case .storage(.buffered): try add(56)  // buffer
+        case .storage(.bytearray): try add(fields.bytearrayBytes)
+        case .storage(.array): try add(fields.arrayItems)
+        case .storage(.bytesIO): try add(fields.bytesIOBuffer)
+        case .storage(.buffered): try add(fields.bufferedBuffer)
         case .storage(.deque): try appendDequeBlocks(object, reader: reader, into: &out)
-        case .list: try add(layout.listAllocated &- 8)  // ob_item
+        case .list: try add(layout.objects.listItems)
         case .dict:
             let keys = try reader.word(object &+ layout.dictKeys)
             if keys != 0, try reader.memory.load(Int64.self, at: keys) == 1 { out.append(keys) }  // owned: dk_refcnt 1
@@ -37,18 +37,20 @@ extension TypeSizing {
         }
     }
 
-    /// A deque's blocks, from `leftblock` (at 24) through each block's `rightlink` (after its 64 items), as many as it has.
+    /// A deque's blocks, from `leftblock` through each block's `rightlink` (after its items), as many as it has.
     private func appendDequeBlocks(_ deque: UInt64, reader: ObjectReader, into out: inout [UInt64]) throws(ProcessAccessError) {
-        let size = UInt64(clamping: try reader.memory.load(Int64.self, at: deque &+ 16))
-        let leftIndex = UInt64(clamping: try reader.memory.load(Int64.self, at: deque &+ 40))
-        let blocks = min(size.addingSaturated(leftIndex).addingSaturated(63) / 64, UInt64(Self.maxDequeBlocks))
-        var block = try reader.word(deque &+ 24)
+        let fields = reader.layout.objects
+        let size = UInt64(clamping: try reader.memory.load(Int64.self, at: deque &+ fields.varSize))
+        let leftIndex = UInt64(clamping: try reader.memory.load(Int64.self, at: deque &+ fields.dequeLeftIndex))
+        let items = fields.dequeBlockItems
+        let blocks = min(size.addingSaturated(leftIndex).addingSaturated(items &- 1) / items, UInt64(Self.maxDequeBlocks))
+        var block = try reader.word(deque &+ fields.dequeLeftBlock)
         var count: UInt64 = 0, seen: Set<UInt64> = []
         // A block linked back to one already seen (forged, or torn) ends the chain: each is claimed once.
         while block != 0, count < blocks, seen.insert(block).inserted {
             out.append(block)
             count += 1
-            block = try reader.word(block &+ 8 &+ 64 &* 8)
+            block = try reader.word(block &+ fields.dequeBlockRightLink)
         }
     }
 }

@@ -3,7 +3,7 @@ import ProcessModels
 extension TypeSizing {
     /// Stdlib types whose C `__sizeof__` adds storage the object owns to
     /// `tp_basicsize` (of the instance's own type, so subclasses too), read by layout.
-    /// Fields that never moved (3.8–3.15) are constants here; the rest are in ``OwnedStorageLayout``.
+    /// Their fields are in ``OwnedStorageLayout`` and ``ObjectFields``.
     enum OwnedStorage {
         /// `bytearray`: `ob_alloc` bytes (3.15+: in a bytes object, its header counted too).
         case bytearray
@@ -59,71 +59,105 @@ extension TypeSizing {
     /// `sys.getsizeof` without the GC pre-header for an ``OwnedStorage`` instance:
     /// its type's basic size plus what the type's `__sizeof__` adds. Words read are untrusted: saturating arithmetic.
     func ownedStorageSizeBytes(_ storage: OwnedStorage, of object: UInt64, reader: ObjectReader) throws(ProcessAccessError) -> UInt64 {
-        let memory = reader.memory, fields = reader.layout.ownedStorage
+        let memory = reader.memory, fields = reader.layout.ownedStorage, objects = reader.layout.objects
         func count(_ offset: UInt64, of address: UInt64 = object) throws(ProcessAccessError) -> UInt64 {
-            UInt64(clamping: try memory.load(Int64.self, at: address &+ offset))
+            try Self.count(at: address &+ offset, reader: reader)
         }
         func bytesObjectSize(_ bytes: UInt64) throws(ProcessAccessError) -> UInt64 {
-            Self.bytesHeaderBytes.addingSaturated(try count(16, of: bytes))  // ob_size
+            Self.bytesHeaderBytes.addingSaturated(try count(objects.varSize, of: bytes))
         }
         var added: UInt64 = 0
         switch storage {
         case .bytearray:
-            let allocated = try count(24)  // ob_alloc
+            let allocated = try count(fields.bytearrayAllocated)
             added = allocated == 0 ? 0 : allocated.addingSaturated(fields.bytearrayBufferHeaderBytes)
         case .bytesIO:
             // `SHARED_BUF`: a buffer also held elsewhere (getvalue()'s result, the empty bytes) is not counted.
-            let buffer = try reader.word(object &+ 16)
+            let buffer = try reader.word(object &+ fields.bytesIOBuffer)
             if buffer != 0, try memory.load(UInt32.self, at: buffer) == 1 { added = try bytesObjectSize(buffer) }
         case .buffered:
-            if try reader.word(object &+ 56) != 0 { added = try count(120) }  // buffer, buffer_size
+            if try reader.word(object &+ fields.bufferedBuffer) != 0 { added = try count(fields.bufferedBufferSize) }
         case .array:
-            let itemSize = try memory.load(Int32.self, at: reader.word(object &+ 40) &+ 4)  // ob_descr->itemsize
-            added = try count(32).multipliedSaturated(by: UInt64(clamping: itemSize))  // allocated
+            let descriptor = try reader.word(object &+ fields.arrayDescriptor)
+            let itemSize = try memory.load(Int32.self, at: descriptor &+ fields.arrayDescriptorItemSize)
+            added = try count(fields.arrayAllocated).multipliedSaturated(by: UInt64(clamping: itemSize))
         case .deque:
-            // (leftindex + ob_size + BLOCKLEN - 1) / BLOCKLEN blocks of 64 items and two links.
-            let blocks = try count(40).addingSaturated(try count(16)).addingSaturated(63) / 64
-            added = blocks.multipliedSaturated(by: 528)
+            // (leftindex + ob_size + BLOCKLEN - 1) / BLOCKLEN blocks of BLOCKLEN items and two links.
+            let items = objects.dequeBlockItems
+            let blocks = try count(objects.dequeLeftIndex).addingSaturated(try count(objects.varSize)).addingSaturated(items &- 1) / items
+            added = blocks.multipliedSaturated(by: objects.dequeBlockRightLink &+ 8)
         case .structFormat:
             added = try structCodesBytes(object, reader: reader)
         case .decimal:
             // MPD_STATIC_DATA | MPD_SHARED_DATA | MPD_CONST_DATA clear: `alloc` words of its own.
-            if try memory.load(UInt8.self, at: object &+ 24) & 0xE0 == 0 { added = try count(56).multipliedSaturated(by: 8) }
+            if try memory.load(UInt8.self, at: object &+ fields.decimalFlags) & 0xE0 == 0 {
+                added = try count(fields.decimalAllocated).multipliedSaturated(by: 8)
+            }
         case .pickler:
-            let memo = try reader.word(object &+ 16)
-            if memo != 0 { added = (try count(16, of: memo)).multipliedSaturated(by: 16).addingSaturated(32) }  // mt_allocated entries
-            let output = try reader.word(object &+ fields.picklerOutputBuffer)
-            if output != 0 { added = added.addingSaturated(try bytesObjectSize(output)) }
+            let memo = try reader.word(object &+ fields.picklerMemo), output = try reader.word(object &+ fields.picklerOutputBuffer)
+            if memo != 0 {  // a PyMemoTable and its entries
+                added = try count(fields.memoTableAllocated, of: memo).multipliedSaturated(by: fields.memoEntryBytes)
+                    .addingSaturated(fields.memoTableBytes)
+            }
+            added = added.addingSaturated(output == 0 ? 0 : try bytesObjectSize(output))
         case .unpickler:
-            if try reader.word(object &+ 24) != 0 { added = try count(32).multipliedSaturated(by: 8) }  // memo, memo_size
-            if try reader.word(object &+ fields.unpicklerMarks) != 0 {
-                added = added.addingSaturated(try count(fields.unpicklerMarksSize).multipliedSaturated(by: 8))
-            }
-            for field in [fields.unpicklerInputLine, fields.unpicklerEncoding, fields.unpicklerErrors] {
-                let string = try reader.word(object &+ field)
-                if string != 0 { added = added.addingSaturated(try Self.stringLength(at: string, memory: memory) &+ 1) }
-            }
+            added = try unpicklerAddedBytes(object, reader: reader)
         case .combinations:
-            added = try count(40).multipliedSaturated(by: 8)  // r
+            added = try count(fields.combinationsR).multipliedSaturated(by: 8)
         case .permutations:
-            added = try count(16, of: reader.word(object &+ 16)).addingSaturated(try count(48)).multipliedSaturated(by: 8)
+            let pool = try reader.word(object &+ fields.permutationsPool)
+            added = try count(objects.varSize, of: pool).addingSaturated(try count(fields.permutationsR)).multipliedSaturated(by: 8)
         case .product:
-            added = try count(16, of: reader.word(object &+ 16)).multipliedSaturated(by: 8)  // len(pools)
+            added = try count(objects.varSize, of: reader.word(object &+ fields.productPools)).multipliedSaturated(by: 8)
         case .element:
-            let extra = try reader.word(object &+ 40)
-            if extra != 0 {
-                added = 64  // sizeof(ElementObjectExtra), 4 children inline
-                if try reader.word(extra &+ 24) != extra &+ 32 {  // children, _children: allocated slots apart
-                    added = added.addingSaturated(try count(16, of: extra).multipliedSaturated(by: 8))
-                }
-            }
+            added = try elementExtraBytes(object, reader: reader)
         case .orderedDict:
-            // The dict, od_fast_nodes_size slots, and a 4-word node per item unless od_first is NULL.
-            let dict = try dictSizeBytes(object, reader: reader)
-            let nodes = try reader.word(object &+ 48) == 0 ? 0 : try count(16).multipliedSaturated(by: 32)
-            return dict.addingSaturated(try count(72).multipliedSaturated(by: 8)).addingSaturated(nodes)
+            return try orderedDictSizeBytes(object, reader: reader)
         }
         return basicSize.addingSaturated(added)
+    }
+
+    /// The `Py_ssize_t` at `address`, a negative one as 0.
+    private static func count(at address: UInt64, reader: ObjectReader) throws(ProcessAccessError) -> UInt64 {
+        UInt64(clamping: try reader.memory.load(Int64.self, at: address))
+    }
+
+    /// An OrderedDict: the dict, `od_fast_nodes_size` slots, and a node per item unless `od_first` is NULL.
+    private func orderedDictSizeBytes(_ object: UInt64, reader: ObjectReader) throws(ProcessAccessError) -> UInt64 {
+        let fields = reader.layout.objects
+        let dict = try dictSizeBytes(object, reader: reader)
+        let nodes = try reader.word(object &+ fields.orderedDictFirst) == 0
+            ? 0 : try Self.count(at: object &+ fields.varSize, reader: reader).multipliedSaturated(by: fields.orderedDictNodeBytes)
+        let fastNodes = try Self.count(at: object &+ fields.orderedDictFastNodesSize, reader: reader)
+        return dict.addingSaturated(fastNodes.multipliedSaturated(by: 8)).addingSaturated(nodes)
+    }
+
+    /// An Unpickler's memo, marks, and its input line, encoding and errors strings with their NULs.
+    private func unpicklerAddedBytes(_ object: UInt64, reader: ObjectReader) throws(ProcessAccessError) -> UInt64 {
+        let memory = reader.memory, fields = reader.layout.ownedStorage
+        func count(_ offset: UInt64) throws(ProcessAccessError) -> UInt64 { try Self.count(at: object &+ offset, reader: reader) }
+        var added: UInt64 = 0
+        if try reader.word(object &+ fields.unpicklerMemo) != 0 { added = try count(fields.unpicklerMemoSize).multipliedSaturated(by: 8) }
+        if try reader.word(object &+ fields.unpicklerMarks) != 0 {
+            added = added.addingSaturated(try count(fields.unpicklerMarksSize).multipliedSaturated(by: 8))
+        }
+        for field in [fields.unpicklerInputLine, fields.unpicklerEncoding, fields.unpicklerErrors] {
+            let string = try reader.word(object &+ field)
+            if string != 0 { added = added.addingSaturated(try Self.stringLength(at: string, memory: memory) &+ 1) }
+        }
+        return added
+    }
+
+    /// An Element's extra block, and its children array when it is allocated apart from the 4 inline slots.
+    private func elementExtraBytes(_ object: UInt64, reader: ObjectReader) throws(ProcessAccessError) -> UInt64 {
+        let fields = reader.layout.ownedStorage
+        let extra = try reader.word(object &+ fields.elementExtra)
+        guard extra != 0 else { return 0 }
+        guard try reader.word(extra &+ fields.elementExtraChildren) != extra &+ fields.elementExtraInlineChildren else {
+            return fields.elementExtraBytes
+        }
+        let allocated = try Self.count(at: extra &+ fields.elementExtraAllocated, reader: reader)
+        return fields.elementExtraBytes.addingSaturated(allocated.multipliedSaturated(by: 8))
     }
 
     /// `PyBytesObject_SIZE`: a bytes object's header and its NUL.
@@ -131,13 +165,14 @@ extension TypeSizing {
 
     /// A Struct's format codes (32 bytes each) up to and with the one whose `fmtdef` is NULL.
     private func structCodesBytes(_ object: UInt64, reader: ObjectReader) throws(ProcessAccessError) -> UInt64 {
-        let codes = try reader.word(object &+ 32)  // s_codes
+        let fields = reader.layout.ownedStorage
+        let codes = try reader.word(object &+ fields.structCodes)
         var count: UInt64 = 1
-        while try reader.word(codes &+ (count &- 1) &* 32) != 0 {
+        while try reader.word(codes &+ (count &- 1) &* fields.structCodeBytes) != 0 {
             count &+= 1
             guard count < 1 << 24 else { throw .inconsistent(pid: 0, detail: "Struct at 0x\(String(object, radix: 16)) has no last code") }
         }
-        return count &* 32
+        return count &* fields.structCodeBytes
     }
 
     /// `strlen` of the C string at `address`, read 64 bytes at a time (at most 1 MiB).

@@ -19,9 +19,9 @@ extension TypeSizing {
             let dict = try reader.word(current &+ layout.typeDict)
             guard dict != 0 else { return (current, .unknown) }
             if let method = try reader.lookup("__sizeof__", inDict: dict) {
-                // PyDescrObject: d_type at 16. `__sizeof__ = list.__sizeof__` in a class is no C rule of the class.
+                // `__sizeof__ = list.__sizeof__` in a class is no C rule of the class: the descriptor's d_type tells.
                 guard method != 0, try reader.typeName(reader.typeOf(method)) == "method_descriptor" else { return (current, .python) }
-                return (current, try reader.word(method &+ 16) == current ? .c : .python)
+                return (current, try reader.word(method &+ layout.objects.descriptorType) == current ? .c : .python)
             }
             let base = try reader.word(current &+ layout.typeBase)
             if base == 0 { return (current, .unknown) }

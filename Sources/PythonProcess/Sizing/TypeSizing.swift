@@ -56,7 +56,8 @@ struct TypeSizing {
         basicSize = try memory.load(UInt64.self, at: type &+ layout.typeBasicSize)
         itemSize = try memory.load(UInt64.self, at: type &+ layout.typeItemSize)
         // Only collected types carry the GC header (str, int, code… do not).
-        preheaderBytes = (flags & ObjectReader.haveGC != 0 ? layout.gcHeadSize : 0) &+ (flags & layout.preheaderFlags != 0 ? 16 : 0)
+        let gcHeader = flags & ObjectReader.haveGC != 0 ? layout.gcHeadSize : 0
+        preheaderBytes = gcHeader &+ (flags & layout.preheaderFlags != 0 ? layout.objects.preheaderBytes : 0)
         let owner = try Self.sizeofOwner(type, reader: reader)
         let name = try reader.typeName(owner.type)
         let storage = owner.kind == .python ? nil : OwnedStorage(typeName: name)
@@ -102,7 +103,7 @@ struct TypeSizing {
         case .plain where itemSize == 0 || !exact:
             return basicSize.addingSaturated(preheaderBytes)
         case .plain:
-            if let count = copy.word(at: object &+ 16) {
+            if let count = copy.word(at: object &+ reader.layout.objects.varSize) {
                 return Self.varSize(basic: basicSize, count: Int64(bitPattern: count), item: itemSize).addingSaturated(preheaderBytes)
             }
         case .list:
@@ -128,7 +129,7 @@ struct TypeSizing {
         case .plain:
             size = basicSize
             if itemSize > 0, exact {  // an unmodelled var-sized type may not keep ob_size at 16
-                let count = try memory.load(Int64.self, at: object &+ 16)
+                let count = try memory.load(Int64.self, at: object &+ layout.objects.varSize)
                 size = Self.varSize(basic: basicSize, count: count, item: itemSize)
             }
         case .list:
@@ -150,30 +151,40 @@ struct TypeSizing {
         case .str:
             size = try strSizeBytes(object, reader: reader)
         case .code where layout.dictKeysLog2:
-            let count = try memory.load(Int64.self, at: object &+ 16)
+            let count = try memory.load(Int64.self, at: object &+ layout.objects.varSize)
             size = Self.varSize(basic: basicSize, count: count, item: itemSize).addingSaturated(7) & ~7
         case .code:
-            // 3.8–3.10 PyCodeObject: co_code 48, co_cellvars 88, co_cell2arg 96, co_opcache 160, co_opcache_size 172.
-            size = basicSize
-            let cellvars = try reader.word(object &+ 88)
-            if try reader.word(object &+ 96) != 0, cellvars != 0 {
-                size = Self.varSize(basic: size, count: try memory.load(Int64.self, at: cellvars &+ 16), item: 8)
-            }
-            if try reader.word(object &+ 160) != 0 {
-                let code = try reader.word(object &+ 48)
-                size = size.addingSaturated(UInt64(clamping: try memory.load(Int64.self, at: code &+ 16)) / 2)
-                size = size.addingSaturated(32 &* UInt64(try memory.load(UInt8.self, at: object &+ 172)))
-            }
+            size = try legacyCodeSizeBytes(object, reader: reader)
         case .storage(let storage):
             return try ownedStorageSizeBytes(storage, of: object, reader: reader).addingSaturated(preheaderBytes)
         case .ndarray:
             size = try arraySizeBytes(object, reader: reader)
         case .long:
-            let field = try memory.load(Int64.self, at: object &+ 16)
-            let digits = layout.longHasTag ? UInt64(bitPattern: field) >> 3 : field.magnitude
-            size = Self.varSize(basic: 24, count: Int64(clamping: layout.longAtLeastOneDigit ? max(1, digits) : digits), item: 4)
+            let fields = layout.objects
+            let field = try memory.load(Int64.self, at: object &+ fields.varSize)
+            let digits = layout.longHasTag ? UInt64(bitPattern: field) >> fields.longTagBits : field.magnitude
+            let count = Int64(clamping: layout.longAtLeastOneDigit ? max(1, digits) : digits)
+            size = Self.varSize(basic: fields.longDigits, count: count, item: fields.longDigitBytes)
         }
         return size.addingSaturated(preheaderBytes)
+    }
+
+    /// 3.8–3.10 `code.__sizeof__`: the object, `co_cell2arg` (a byte per cell variable, counted as words),
+    /// and the opcache with its map (half the bytecode's length) when it is allocated.
+    private func legacyCodeSizeBytes(_ object: UInt64, reader: ObjectReader) throws(ProcessAccessError) -> UInt64 {
+        let memory = reader.memory, fields = reader.layout.objects
+        var size = basicSize
+        let cellvars = try reader.word(object &+ fields.legacyCodeCellVars)
+        if try reader.word(object &+ fields.legacyCodeCell2Arg) != 0, cellvars != 0 {
+            size = Self.varSize(basic: size, count: try memory.load(Int64.self, at: cellvars &+ fields.varSize), item: 8)
+        }
+        if try reader.word(object &+ fields.legacyCodeOpcache) != 0 {
+            let code = try reader.word(object &+ fields.legacyCodeBytes)
+            size = size.addingSaturated(UInt64(clamping: try memory.load(Int64.self, at: code &+ fields.varSize)) / 2)
+            let entries = UInt64(try memory.load(UInt8.self, at: object &+ fields.legacyCodeOpcacheSize))
+            size = size.addingSaturated(fields.legacyCodeOpcacheEntryBytes &* entries)
+        }
+        return size
     }
 
     /// `_PyDict_SizeOf` (3.8–3.13).

@@ -4,7 +4,7 @@
 extension GraphWalk {
     /// The agent adds a dict subclass's keys when `gc.get_referents` left them out.
     func appendDictSubclassKeys(_ object: UInt64, into out: inout [UInt64]) throws(ProcessAccessError) {
-        let used = Int64(bitPattern: try field(object &+ graph.objects.varSize))
+        let used = Int64(bitPattern: try field(object &+ reader.layout.objects.varSize))
         guard Int64(out.count) < 2 &* used else { return }
         var values: [UInt64] = []
         try dictEntries(object, values: &values, keys: &out)
@@ -41,7 +41,7 @@ extension GraphWalk {
             let key = try field(entry &+ keyOffset)
             values.append(value)
             keys.append(key)
-            if !layout.dictKeysLog2, !general, let type = copy.word(at: key &+ 8),
+            if !layout.dictKeysLog2, !general, let type = copy.word(at: key &+ reader.layout.objects.type),
                reader.flags(ofTypeOrZero: type) & (ObjectReader.unicodeSubclass | ObjectReader.heapTypeFlag)
                 != ObjectReader.unicodeSubclass {
                 general = true
@@ -52,8 +52,8 @@ extension GraphWalk {
 
     /// The `__dict__` of a var-sized object (`tp_dictoffset` < 0: from the end of its items).
     func appendVarDict(_ object: UInt64, _ t: Traversal, into out: inout [UInt64]) throws(ProcessAccessError) {
-        let field16 = Int64(bitPattern: try field(object &+ graph.objects.varSize))
-        let typeFlags = reader.flags(ofTypeOrZero: try field(object &+ graph.objects.type))
+        let field16 = Int64(bitPattern: try field(object &+ reader.layout.objects.varSize))
+        let typeFlags = reader.flags(ofTypeOrZero: try field(object &+ reader.layout.objects.type))
         let tagged = reader.layout.longHasTag && typeFlags & ObjectReader.longSubclass != 0
         let items = tagged ? UInt64(bitPattern: field16) >> 3 : field16.magnitude
         let size = (t.basicSize &+ items &* t.itemSize &+ 7) & ~7
@@ -65,7 +65,7 @@ extension GraphWalk {
     /// keys), or its materialized `__dict__` in the pre-header.
     func appendManagedDict(_ object: UInt64, _ t: Traversal, into out: inout [UInt64]) throws(ProcessAccessError) {
         if t.inlineValues, try appendInlineValues(of: object, at: t.basicSize, into: &out) { return }
-        let word = try field(object &- graph.objects.managedDictBack)
+        let word = try field(object &- reader.layout.objects.managedDictBack)
         if graph.managedDictTagged {  // 3.12: the values pointer minus 1 (low bits 3), or the dict
             if word & 3 == 3 {
                 try appendWords(from: word &+ 1, count: try sharedKeysCount(t), to: &out)
@@ -75,7 +75,7 @@ extension GraphWalk {
             return
         }
         if !t.inlineValues, reader.layout.preheaderFlags == 1 << 4 {  // 3.11: values at -32, dict at -24
-            let values = try field(object &- graph.objects.managedValuesBack311)
+            let values = try field(object &- reader.layout.objects.managedValuesBack311)
             if values != 0 { try appendWords(from: values, count: try sharedKeysCount(t), to: &out) }
         }
         if word != 0 { out.append(word) }
@@ -87,7 +87,7 @@ extension GraphWalk {
         let values = object &+ offset
         let header = try field(values)
         guard header >> 24 & 0xFF != 0 else { return false }
-        try appendWords(from: values &+ graph.objects.inlineValuesHeaderBytes, count: Int64(header & 0xFF), to: &out)
+        try appendWords(from: values &+ reader.layout.objects.inlineValuesHeaderBytes, count: Int64(header & 0xFF), to: &out)
         return true
     }
 
@@ -101,7 +101,7 @@ extension GraphWalk {
     /// `od_inst_dict` at 96; a node holds its key at 0 and the next node at 16):
     /// the instance dict, each node's key, then what the dict visits.
     func appendOrderedDict(_ od: UInt64, _ t: Traversal, into out: inout [UInt64]) throws(ProcessAccessError) {
-        let fields = graph.objects
+        let fields = reader.layout.objects
         let instanceDict = try field(od &+ fields.orderedDictInstanceDict)
         if instanceDict != 0 { out.append(instanceDict) }
         // ma_used comes from the target; each node takes 32 bytes of the copy (a looped list cannot claim more)

@@ -55,7 +55,7 @@ extension GraphWalk {
 
     /// 3.8–3.10 `frame_traverse`: back, code, builtins, globals, locals, trace, the fast locals and the value stack.
     func appendFrameObject(_ frame: UInt64, into out: inout [UInt64]) throws(ProcessAccessError) {
-        let fields = graph.objects
+        let fields = reader.layout.objects
         for offset in [graph.frameBack, graph.frameCode] + fields.frameObjectFields + [fields.frameObjectTrace] {
             let word = try field(frame &+ offset)
             if word != 0 { out.append(word) }

@@ -26,7 +26,7 @@ extension GraphWalk {
     /// Appends what `gc.get_referents(object)` returns (dicts: values then
     /// keys, as the agent files them); true when they came from a conservative scan.
     func referents(of object: UInt64, type: UInt64, _ t: Traversal, into out: inout [UInt64]) throws(ProcessAccessError) -> Bool {
-        let layout = reader.layout, fields = graph.objects
+        let layout = reader.layout, fields = reader.layout.objects
         var conservative = false
         if t.pythonClass {
             try appendInstanceFields(object, t, into: &out)
@@ -130,13 +130,13 @@ extension GraphWalk {
         }
         guard future, let asyncio = graph.asyncio, asyncio.managedDict else { return }
         if asyncio.inlineValues, try appendInlineValues(of: object, at: basicSize, into: &out) { return }
-        let dict = try field(object &- graph.objects.managedDictBack)
+        let dict = try field(object &- reader.layout.objects.managedDictBack)
         if dict != 0 { out.append(dict) }
     }
 
     /// `lru_cache_object`'s fields, then its links: a ring through `root.next` (the object is the root).
     private func appendLruCache(_ object: UInt64, _ cacheFields: Traversal.Offsets, into out: inout [UInt64]) throws(ProcessAccessError) {
-        let fields = graph.objects
+        let fields = reader.layout.objects
         for i in cacheFields.range {
             let word = try field(object &+ offsets[i])
             if word != 0 { out.append(word) }
@@ -156,7 +156,7 @@ extension GraphWalk {
 
     /// A set's keys: its table's entries, but the dummies (hash -1).
     private func appendSetEntries(_ object: UInt64, into out: inout [UInt64]) throws(ProcessAccessError) {
-        let layout = reader.layout, fields = graph.objects
+        let layout = reader.layout, fields = reader.layout.objects
         let table = try field(object &+ layout.setTable)
         let mask = try field(object &+ layout.setMask)
         guard mask < 1 << 28, copy.contains(table, count: Int(mask + 1) * Int(fields.setEntryBytes)) else {
@@ -172,7 +172,7 @@ extension GraphWalk {
     /// A module's dict, and an extension module's state, which its own `m_traverse` visits:
     /// scanned conservatively (true when anything was found that way).
     private func appendModule(_ object: UInt64, into out: inout [UInt64]) throws(ProcessAccessError) -> Bool {
-        let fields = graph.objects
+        let fields = reader.layout.objects
         let dict = try field(object &+ fields.moduleDict)
         if dict != 0 { out.append(dict) }
         // An extension module's state is visited by its own m_traverse: scanned conservatively.
@@ -188,7 +188,7 @@ extension GraphWalk {
 
     /// A builtin function's `m_self` and `m_module`, and a `PyCMethodObject`'s class (3.9+, `METH_METHOD`).
     private func appendBuiltinFunction(_ object: UInt64, into out: inout [UInt64]) throws(ProcessAccessError) {
-        let fields = graph.objects
+        let fields = reader.layout.objects
         for offset in fields.cFunctionFields {
             let word = try field(object &+ offset)
             if word != 0 { out.append(word) }
@@ -209,7 +209,7 @@ extension GraphWalk {
     private func appendCtypesType(_ object: UInt64, type: UInt64, into out: inout [UInt64]) throws(ProcessAccessError) {
         if graph.ctypesStgInfo == 0 {
             let dict = try field(object &+ reader.layout.typeDict)
-            guard dict != 0, try reader.memory.cString(at: reader.word(try field(dict &+ 8) &+ reader.layout.typeName),
+            guard dict != 0, try reader.memory.cString(at: reader.word(try field(dict &+ reader.layout.objects.type) &+ reader.layout.typeName),
                                                        maxLength: 16) == "StgDict" else { return }
             let proto = try field(dict &+ graph.ctypesProto)
             if proto != 0 { out.append(proto) }
@@ -245,7 +245,7 @@ extension GraphWalk {
     /// block's `leftlink` (0) and `rightlink` (520). Each item takes a word of the copy: a deque
     /// claiming more (a block linked to itself) is refused.
     private func appendDequeItems(_ deque: UInt64, into out: inout [UInt64]) throws(ProcessAccessError) {
-        let fields = graph.objects
+        let fields = reader.layout.objects
         let count = Int64(bitPattern: try field(deque &+ fields.varSize))
         guard count > 0 else { return }
         var block = try field(deque &+ fields.dequeLeftBlock), index = try field(deque &+ fields.dequeLeftIndex)

@@ -127,8 +127,8 @@ extension GraphWalk {
     /// its first line when the table gives none, 0 if the code is unreadable.
     func line(frame: UInt64, code: UInt64) -> Int {
         guard let firstWord = copy.word(at: code &+ graph.codeFirstLine), let table = copy.word(at: code &+ graph.codeLineTable),
-              let tableLength = copy.word(at: table &+ 16), tableLength < 1 << 20,
-              let bytes = try? copy.bytes(at: table &+ 32, count: Int(tableLength)),
+              let tableLength = copy.word(at: table &+ reader.layout.objects.varSize), tableLength < 1 << 20,
+              let bytes = try? copy.bytes(at: table &+ reader.layout.objects.bytesData, count: Int(tableLength)),
               let word = copy.word(at: frame &+ graph.frameInstruction) else { return 0 }
         let first = Int(Int32(truncatingIfNeeded: firstWord))
         guard let position = graph.linePosition(instructionWord: word, code: code) else { return first }

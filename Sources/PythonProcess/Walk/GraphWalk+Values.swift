@@ -9,12 +9,13 @@ extension GraphWalk {
         switch kind {
         case .none: break
         case .float:
-            if let bits = copy.word(at: object &+ 16) { sink.setNumber(.float, bits: bits) }
+            if let bits = copy.word(at: object &+ reader.layout.objects.floatValue) { sink.setNumber(.float, bits: bits) }
         case .int:
             if let value = intValue(object) { sink.setNumber(.int, bits: UInt64(bitPattern: value)) }
         case .bytes:
-            guard let length = copy.word(at: object &+ 16), length < 1 << 40 else { return }
-            _ = copy.withBytes(at: object &+ 32, count: Int(min(length, UInt64(Self.valueCharacters)))) {
+            let fields = reader.layout.objects
+            guard let length = copy.word(at: object &+ fields.varSize), length < 1 << 40 else { return }
+            _ = copy.withBytes(at: object &+ fields.bytesData, count: Int(min(length, UInt64(Self.valueCharacters)))) {
                 sink.setData(.bytes, $0, length: Int(length))
             }
         case .str:
@@ -65,10 +66,11 @@ extension GraphWalk {
     /// An int's value when it fits in 64 bits (30-bit digits; 3.12+ keep the
     /// digit count and sign in `lv_tag`, earlier versions in a signed `ob_size`).
     func intValue(_ object: UInt64) -> Int64? {
-        guard let field = copy.word(at: object &+ 16) else { return nil }
+        let fields = reader.layout.objects
+        guard let field = copy.word(at: object &+ fields.varSize) else { return nil }
         let digits: UInt64, negative: Bool
         if reader.layout.longHasTag {
-            digits = field >> 3
+            digits = field >> fields.longTagBits
             negative = field & 3 == 2
         } else {
             let size = Int64(bitPattern: field)
@@ -78,7 +80,7 @@ extension GraphWalk {
         guard digits <= 3 else { return nil }
         var magnitude: UInt64 = 0
         for i in (0..<digits).reversed() {
-            guard let word = copy.word(at: object &+ 24 &+ i &* 4) else { return nil }
+            guard let word = copy.word(at: object &+ fields.longDigits &+ i &* fields.longDigitBytes) else { return nil }
             let digit = word & 0x3FFF_FFFF
             guard magnitude >> 34 == 0 else { return nil }
             magnitude = magnitude << 30 | digit

@@ -224,10 +224,10 @@ final class GraphWalk<Sink: GraphSink> {
     /// validated type object: readable, its own type a type (`Py_TPFLAGS_TYPE_SUBCLASS`),
     /// a sane `tp_basicsize` and a readable name.
     func slot(ofObject address: UInt64) -> Int? {
-        guard address & 7 == 0, let refcount = copy.word(at: address), refcount != 0, let type = copy.word(at: address &+ 8) else { return nil }
+        guard address & 7 == 0, let refcount = copy.word(at: address), refcount != 0, let type = copy.word(at: address &+ reader.layout.objects.type) else { return nil }
         if let slot = walk.knownSlot(ofType: type) { return slot }
         guard type & 7 == 0, type != 0, !notTypes.contains(type) else { return nil }
-        guard let meta = copy.word(at: type &+ 8), reader.flags(ofTypeOrZero: meta) & ObjectReader.typeSubclass != 0,
+        guard let meta = copy.word(at: type &+ reader.layout.objects.type), reader.flags(ofTypeOrZero: meta) & ObjectReader.typeSubclass != 0,
               let basic = copy.word(at: type &+ reader.layout.typeBasicSize), basic >= 16, basic < 1 << 20,
               let slot = try? walk.slot(ofType: type) else {
             notTypes.insert(type)
@@ -248,7 +248,7 @@ final class GraphWalk<Sink: GraphSink> {
     /// The free variable names of a function's closure, in `__closure__` order.
     private func closureNames(_ function: UInt64) -> [String]? {
         guard let closure = copy.word(at: function &+ graph.functionClosure), closure != 0,
-              let count = copy.word(at: closure &+ 16), count > 0, count < 4096,
+              let count = copy.word(at: closure &+ reader.layout.objects.varSize), count > 0, count < 4096,
               let code = copy.word(at: function &+ graph.functionCode), code != 0 else { return nil }
         let names: [String]
         if let free = graph.codeFreeNames {
@@ -263,7 +263,7 @@ final class GraphWalk<Sink: GraphSink> {
 
     /// The str items of a tuple ("?" for others).
     func tupleStrings(_ tuple: UInt64) -> [String] {
-        guard let count = copy.word(at: tuple &+ 16), count < 1 << 16 else { return [] }
+        guard let count = copy.word(at: tuple &+ reader.layout.objects.varSize), count < 1 << 16 else { return [] }
         return (0..<count).map { i in
             copy.word(at: tuple &+ reader.layout.tupleItems &+ i &* 8).flatMap { try? reader.string(at: $0, maxLength: 1024) } ?? "?"
         }

@@ -82,7 +82,7 @@ final class HeapWalk {
                     throw .inconsistent(pid: 0, detail: "GC list broken at 0x\(String(node, radix: 16))")
                 }
                 let object = node &+ layout.gcHeadSize  // wrapping: nodes come from the target
-                guard let type = copy.word(at: object &+ 8), type != 0 else {
+                guard let type = copy.word(at: object &+ reader.layout.objects.type), type != 0 else {
                     throw .inconsistent(pid: 0, detail: "object 0x\(String(object, radix: 16)) has no type")
                 }
                 try visit(object, try slot(ofType: type), permanent)

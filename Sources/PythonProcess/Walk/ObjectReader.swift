@@ -21,7 +21,7 @@ struct ObjectReader {
 
     func word(_ address: UInt64) throws(ProcessAccessError) -> UInt64 { try memory.pointer(at: address) }
 
-    func typeOf(_ object: UInt64) throws(ProcessAccessError) -> UInt64 { try word(object &+ 8) }
+    func typeOf(_ object: UInt64) throws(ProcessAccessError) -> UInt64 { try word(object &+ layout.objects.type) }
 
     func flags(ofType type: UInt64) throws(ProcessAccessError) -> UInt64 {
         try memory.load(UInt64.self, at: type &+ layout.typeFlags)
@@ -69,9 +69,10 @@ struct ObjectReader {
         indexBytes: UInt64, usable: UInt64) {
         let entries = Int(clamping: try memory.load(Int64.self, at: keys &+ layout.dictKeysEntries))
         if layout.dictKeysLog2 {
-            let log2Size = try memory.load(UInt8.self, at: keys &+ 8)
-            let log2IndexBytes = try memory.load(UInt8.self, at: keys &+ 9)
-            let kind = try memory.load(UInt8.self, at: keys &+ 10)
+            let fields = layout.objects
+            let log2Size = try memory.load(UInt8.self, at: keys &+ fields.dictKeysLog2Size)
+            let log2IndexBytes = try memory.load(UInt8.self, at: keys &+ fields.dictKeysLog2IndexBytes)
+            let kind = try memory.load(UInt8.self, at: keys &+ fields.dictKeysKind)
             guard log2Size < 40, log2IndexBytes < 44 else { throw .inconsistent(pid: 0,
                 detail: "dict keys at 0x\(String(keys, radix: 16))") }
             let size = UInt64(1) << log2Size, indexBytes = UInt64(1) << log2IndexBytes

@@ -179,8 +179,10 @@ public final class StackSampler {
     private func code(at address: UInt64, _ bytes: [UInt8], from start: Int) throws(ProcessAccessError) -> Code {
         let layout = base.layout
         func word(_ offset: UInt64) -> UInt64 { bytes.le(UInt64.self, start + Int(offset)) }
-        let type = word(8)
-        if codeType == nil, try base.reader.memory.cString(at: base.reader.word(type &+ 24), maxLength: 16) == "code" { codeType = type }
+        let reader = base.reader, type = word(reader.layout.objects.type)
+        if codeType == nil, try reader.memory.cString(at: reader.word(type &+ reader.layout.typeName), maxLength: 16) == "code" {
+            codeType = type
+        }
         guard type == codeType else { throw torn("frame code 0x\(String(address, radix: 16)) is not a code object") }
         let name = word(layout.codeQualname ?? layout.codeName), file = word(layout.codeFilename), table = word(layout.codeLineTable)
         if let known = codes[address], known.namePointer == name, known.filePointer == file, known.tablePointer == table {

@@ -70,8 +70,9 @@ public struct StackReader {
     /// The contents of a `bytes` object (at most 64 KiB).
     func bytes(of object: UInt64) throws(ProcessAccessError) -> [UInt8]? {
         guard object != 0, try reader.flags(ofType: reader.typeOf(object)) & ObjectReader.bytesSubclass != 0 else { return nil }
-        let length = try reader.memory.load(Int64.self, at: object &+ 16)
+        let fields = reader.layout.objects
+        let length = try reader.memory.load(Int64.self, at: object &+ fields.varSize)
         guard length >= 0, length <= 1 << 16 else { return nil }
-        return try reader.memory.bytes(at: object &+ 32, count: Int(length))  // PyBytesObject: ob_sval after ob_shash
+        return try reader.memory.bytes(at: object &+ fields.bytesData, count: Int(length))
     }
 }

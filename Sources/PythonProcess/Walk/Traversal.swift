@@ -162,7 +162,7 @@ struct Traversal {
     /// Where a Python class's `__slots__` keep their objects: the `T_OBJECT_EX` members in the
     /// `PyMemberDef` array after its type object (as many as its `ob_size` says, fewer than 4096).
     static func objectMemberOffsets(of type: UInt64, reader: ObjectReader, graph: GraphLayout) throws(ProcessAccessError) -> [UInt64] {
-        let memory = reader.memory, fields = graph.objects
+        let memory = reader.memory, fields = reader.layout.objects
         let memberCount = try memory.load(Int64.self, at: type &+ fields.varSize)
         guard memberCount > 0, memberCount < 4096 else { return [] }
         let members = type &+ (try memory.load(UInt64.self, at: reader.typeOf(type) &+ reader.layout.typeBasicSize))

@@ -1,5 +1,6 @@
 public import HeapAnalysis
 public import Fragmentation
+import ProcessModels
 
 /// `memlens frag PID` as text: the account of writable anonymous memory,
 /// arena occupancy, pinned arenas and their pinners, the trim prediction
@@ -51,7 +52,7 @@ public enum FragReport {
         }
         let advice = Advice.lines(for: a)
         if !advice.isEmpty {
-            out += "\nAdvice:\n" + advice.map { "  - " + $0 + "\n" }.joined()
+            out += "\nAdvice:\n" + advice.map { "  - " + $0.rendered(\.flag) + "\n" }.joined()
         }
         return out
     }
