@@ -146,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["HeapGraph", "HeapAnalysis", "Agent", "PythonProcess", "TestSupport", "memlens",
+            dependencies: ["HeapGraph", "HeapAnalysis", "Reports", "Agent", "PythonProcess", "TestSupport", "memlens",
                            .product(name: "SystemPackage", package: "swift-system")],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings

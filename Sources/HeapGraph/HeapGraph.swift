@@ -83,6 +83,9 @@ public struct ObjectFlags: OptionSet, Sendable, Hashable {
     /// Read-only snapshots: the size is `tp_basicsize` + `tp_itemsize` × length,
     /// not the type's own `__sizeof__` (which memlens does not model).
     public static let approximateSize = ObjectFlags(rawValue: 4)
+    /// Read-only snapshots: the size counts memory the object owns apart from itself (a numpy array's
+    /// data, a bytearray's or array.array's buffer, a BytesIO's bytes, a buffered file's buffer, deque blocks…).
+    public static let ownsBuffer = ObjectFlags(rawValue: 8)
 }
 
 /// A named starting point of the object graph.
@@ -139,6 +142,8 @@ public struct SnapshotMetadata: Sendable, Codable, Hashable {
     public var approximateSizes: Int?
     /// Read-only snapshots: the bytes of the objects of approximate size (their sizes as recorded).
     public var approximateBytes: UInt64?
+    /// Read-only snapshots: the bytes of the objects that own buffers (``ObjectFlags/ownsBuffer``), their buffers included.
+    public var bufferOwnerBytes: UInt64?
 
     enum CodingKeys: String, CodingKey {
         case format, python, implementation, pid, argv, executable, time, values, source
@@ -146,7 +151,7 @@ public struct SnapshotMetadata: Sendable, Codable, Hashable {
         case gcFrozen = "gc_frozen", pointerBytes = "pointer_bytes", method
         case pauseMilliseconds = "pause_ms", conservativeObjects = "conservative_objects"
         case conservativeEdges = "conservative_edges", approximateSizes = "approximate_sizes"
-        case approximateBytes = "approximate_bytes"
+        case approximateBytes = "approximate_bytes", bufferOwnerBytes = "buffer_owner_bytes"
         case pssBytes = "pss_bytes", ussBytes = "uss_bytes", privateDirtyBytes = "private_dirty_bytes"
     }
 

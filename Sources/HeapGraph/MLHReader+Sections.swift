@@ -37,10 +37,11 @@ extension MLHReader {
     }
 
     /// What a read-only snapshot's chunk flags say: objects whose referents come from a
-    /// conservative scan (and those edges), objects whose size is approximate (and their bytes).
+    /// conservative scan (and those edges), objects whose size is approximate (and their bytes),
+    /// and the bytes of objects that own buffers.
     struct FlaggedCounts {
         var conservativeObjects = 0, conservativeEdges = 0, approximateSizes = 0
-        var approximateBytes: UInt64 = 0
+        var approximateBytes: UInt64 = 0, bufferOwnerBytes: UInt64 = 0
 
         mutating func add(_ chunk: (objects: UInt64, edges: UInt64, flags: ObjectFlags, sizeBytes: UInt64)) {
             if chunk.flags.contains(.conservativeReferents) {
@@ -51,6 +52,7 @@ extension MLHReader {
                 approximateSizes += Int(chunk.objects)
                 approximateBytes = MLHReader.saturatedSum(approximateBytes, chunk.sizeBytes)
             }
+            if chunk.flags.contains(.ownsBuffer) { bufferOwnerBytes = MLHReader.saturatedSum(bufferOwnerBytes, chunk.sizeBytes) }
         }
 
         func fill(_ metadata: inout SnapshotMetadata) {
@@ -58,6 +60,7 @@ extension MLHReader {
             metadata.conservativeEdges = conservativeEdges
             metadata.approximateSizes = approximateSizes
             metadata.approximateBytes = approximateBytes
+            metadata.bufferOwnerBytes = bufferOwnerBytes
         }
     }
 

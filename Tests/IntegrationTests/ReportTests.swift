@@ -1,4 +1,6 @@
 import Foundation
+import HeapGraph
+import Reports
 import Testing
 import TestSupport
 
@@ -82,6 +84,40 @@ struct ReportTests {
         let load = try HeadlessChromium.load(page, screenshot: screenshot)
         #expect(load.console == [], "\(load.console)")
         print("growth report screenshot (\(python)): \(screenshot.path)")
+    }
+
+    /// A read-only snapshot's composition bar sets apart the objects that own buffers.
+    @Test("Composition: a 64 MiB bytearray, a 32 MiB array.array and a BytesIO own buffers, within 0.1% of sys.getsizeof", .needsPython)
+    func bufferOwnersInComposition() throws {
+        // GIVEN a target holding three objects that own buffers, and what sys.getsizeof says of them
+        let python = try #require(PythonInterpreter.installed.last, "no pyenv Python 3.8–3.13 found")
+        let target = try WaitingTarget(python, script: "import array, io, sys; b = bytearray(64 << 20); "
+            + "a = array.array('d', bytes(32 << 20)); f = io.BytesIO(); f.write(b'x' * (8 << 20)); "
+            + "print(sys.getsizeof(b) + sys.getsizeof(a) + sys.getsizeof(f), flush=True); sys.stdin.read(1)")
+        defer { target.finish() }
+        let truth = try #require(UInt64(target.firstLine), "\(target.firstLine)")
+        let folder = try TestPaths.temporaryFolder("report-owners")
+        let mlh = folder.appending(path: "owners.mlh").path, page = folder.appending(path: "owners.html")
+
+        // WHEN memlens snapshots it read-only and reports on the snapshot
+        let snapshot = try runCommand([TestPaths.memlens, "snapshot", String(target.pid), "-o", mlh])
+        try #require(snapshot.status == 0, "\(snapshot.stderr)")
+        let report = try runCommand([TestPaths.memlens, "report", mlh, "-o", page.path])
+        try #require(report.status == 0, "\(report.stderr)")
+
+        // THEN the snapshot's figure is the three objects' sizes (nothing else here owns a buffer of a page or more)
+        let graph = try SnapshotLoader.load(path: mlh)
+        let owners = try #require(graph.metadata.bufferOwnerBytes)
+        #expect(owners >= truth && Double(owners - truth) <= Double(truth) * 0.001, "buffer owners \(owners), truth \(truth)")
+        // AND the bar has its own segment for them, titled with that size, before the other objects and the rest
+        let load = try HeadlessChromium.load(page)
+        #expect(load.console == [], "\(load.console)")
+        let bar = try #require(load.dom.components(separatedBy: "<div class=\"bar\"").dropFirst().first?
+            .components(separatedBy: "</div>").first)
+        let classes = bar.components(separatedBy: "<span class=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+        #expect(classes == ["owned", "live", "other"], "\(bar)")
+        #expect(bar.contains("their buffers included \(ByteFormat.string(owners))\""), "\(bar)")
+        print("composition bar: buffer owners \(owners) bytes, sys.getsizeof \(truth)")
     }
 
     @Test("Hostile type names and strings from the target stay text: no markup, no way out of the JSON block", .needsPython)

@@ -4,6 +4,16 @@ extension TypeSizing {
     /// The most blocks of a deque followed (a deque of 2^30 items has 2^24).
     static let maxDequeBlocks = 1 << 24
 
+    /// Whether `object`, whose `sys.getsizeof` is `size`, owns memory apart from itself that the size counts:
+    /// a numpy array that owns its data, or a stdlib type that owns storage (``OwnedStorage``) sized past its basic size.
+    func ownsBuffer(_ object: UInt64, size: UInt64, reader: ObjectReader) -> Bool {
+        switch rule {
+        case .ndarray: ((try? reader.memory.load(Int32.self, at: object &+ NumpyLayout.arrayFlags)) ?? 0) & NumpyLayout.ownDataFlag != 0
+        case .storage: size > basicSize.addingSaturated(preheaderBytes)
+        default: false
+        }
+    }
+
     /// Appends the pointers to the memory an object allocates apart from itself and
     /// `__sizeof__` counts: an array's data when it owns them, a bytearray's or
     /// array.array's buffer, a BytesIO's bytes, a buffered file's buffer, a deque's

@@ -209,8 +209,9 @@ extension GraphWalk {
     private func appendCtypesType(_ object: UInt64, type: UInt64, into out: inout [UInt64]) throws(ProcessAccessError) {
         if graph.ctypesStgInfo == 0 {
             let dict = try field(object &+ reader.layout.typeDict)
-            guard dict != 0, try reader.memory.cString(at: reader.word(try field(dict &+ reader.layout.objects.type) &+ reader.layout.typeName),
-                                                       maxLength: 16) == "StgDict" else { return }
+            guard dict != 0 else { return }
+            let dictType = try field(dict &+ reader.layout.objects.type)
+            guard try reader.memory.cString(at: reader.word(dictType &+ reader.layout.typeName), maxLength: 16) == "StgDict" else { return }
             let proto = try field(dict &+ graph.ctypesProto)
             if proto != 0 { out.append(proto) }
             return

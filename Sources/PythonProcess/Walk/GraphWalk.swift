@@ -179,6 +179,7 @@ final class GraphWalk<Sink: GraphSink> {
             flags |= ObjectFlags.approximateSize.rawValue
             counts.approximateSizes += 1
         }
+        if sizing.ownsBuffer(object, size: size, reader: reader) { flags |= ObjectFlags.ownsBuffer.rawValue }
         let refcount = UInt32(clamping: Int64(bitPattern: copy.word(at: object) ?? 0))
         sink.addObject(address: object, typeID: typeID(slot), size: size, refcount: refcount, flags: ObjectFlags(rawValue: flags))
         // Each referent that is an object (known, or of a validated type) goes in; the rest are left out.
@@ -224,10 +225,13 @@ final class GraphWalk<Sink: GraphSink> {
     /// validated type object: readable, its own type a type (`Py_TPFLAGS_TYPE_SUBCLASS`),
     /// a sane `tp_basicsize` and a readable name.
     func slot(ofObject address: UInt64) -> Int? {
-        guard address & 7 == 0, let refcount = copy.word(at: address), refcount != 0, let type = copy.word(at: address &+ reader.layout.objects.type) else { return nil }
+        let typeField = reader.layout.objects.type
+        guard address & 7 == 0, let refcount = copy.word(at: address), refcount != 0, let type = copy.word(at: address &+ typeField) else {
+            return nil
+        }
         if let slot = walk.knownSlot(ofType: type) { return slot }
         guard type & 7 == 0, type != 0, !notTypes.contains(type) else { return nil }
-        guard let meta = copy.word(at: type &+ reader.layout.objects.type), reader.flags(ofTypeOrZero: meta) & ObjectReader.typeSubclass != 0,
+        guard let meta = copy.word(at: type &+ typeField), reader.flags(ofTypeOrZero: meta) & ObjectReader.typeSubclass != 0,
               let basic = copy.word(at: type &+ reader.layout.typeBasicSize), basic >= 16, basic < 1 << 20,
               let slot = try? walk.slot(ofType: type) else {
             notTypes.insert(type)

@@ -61,8 +61,10 @@ public struct ReadOnlySnapshot: Sendable {
         _ = try take(pid: pid, values: values, into: &builder, progress: progress)
         var graph = builder.finish()
         // A file's reader sums them from its chunks; here, from the objects' flags.
-        graph.metadata.approximateBytes = graph.flags.indices.lazy.filter { graph.flags[$0].contains(.approximateSize) }
-            .map { graph.sizes[$0] }.saturatedSum()
+        func bytes(flagged flag: ObjectFlags) -> UInt64 {
+            graph.flags.indices.lazy.filter { graph.flags[$0].contains(flag) }.map { graph.sizes[$0] }.saturatedSum()
+        }
+        (graph.metadata.approximateBytes, graph.metadata.bufferOwnerBytes) = (bytes(flagged: .approximateSize), bytes(flagged: .ownsBuffer))
         return graph
     }
 

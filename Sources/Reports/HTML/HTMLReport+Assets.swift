@@ -18,7 +18,8 @@ extension HTMLReport {
         h2{font-size:17px;margin:0 0 6px}h3{font-size:14.5px;margin:16px 0 6px}
         .hint{color:var(--soft);font-size:12.5px;margin:0 0 8px}
         .bar{display:flex;height:26px;border-radius:5px;overflow:hidden;border:1px solid var(--line)}
-        .bar .live,.key.live{background:var(--accent)}.bar .other,.key.other{background:#c9d0dc}
+        .bar .live,.key.live{background:var(--accent)}.bar .owned,.key.owned{background:var(--warm)}
+        .bar .other,.key.other{background:#c9d0dc}
         .key{display:inline-block;width:11px;height:11px;border-radius:2px;margin:0 5px 0 2px;vertical-align:-1px}
         .legend{font-size:13px;color:var(--soft)}
         .crumbs{margin:6px 0}.crumbs button{font:inherit;font-size:12.5px;border:1px solid var(--line);background:#eef3fc;\

@@ -90,7 +90,8 @@ public enum HTMLReport {
         return links.map { "<a href=\"#\($0.0)\">\($0.1)</a>" }.joined(separator: " ")
     }
 
-    /// The live objects against the RSS the snapshot recorded.
+    /// The live objects against the RSS the snapshot recorded; a read-only snapshot's objects that own
+    /// buffers (numpy arrays, bytearrays…, their buffers included) apart from the others.
     static func composition(_ graph: HeapGraph) -> String {
         var out = "<section id=\"composition\"><h2>Memory composition</h2>\n"
         let objects = graph.totalSizeBytes
@@ -98,17 +99,25 @@ public enum HTMLReport {
             return out + "<p>The snapshot did not record the RSS, so only the objects are known: " +
                 "\(ByteFormat.string(objects)).</p></section>\n"
         }
-        let live = min(objects, rss), other = rss - live
-        let share = Double(live) / Double(rss) * 100
+        let live = min(objects, rss), owners = min(graph.metadata.bufferOwnerBytes ?? 0, live)
+        let parts: [(css: String, label: String, bytes: UInt64)] = [
+            ("owned", "objects that own buffers (numpy arrays, bytearrays, array.array, BytesIO…), their buffers included", owners),
+            ("live", owners > 0 ? "other live objects" : "live objects", live - owners),
+            ("other", "everything else", rss - live),
+        ].filter { $0.bytes > 0 || $0.css != "owned" }
+        func share(_ bytes: UInt64) -> String { ByteFormat.formatDecimal(Double(bytes) / Double(rss) * 100, places: 2) }
         out += "<div class=\"bar\" role=\"img\" aria-label=\"live objects \(ByteFormat.string(live)) of RSS \(ByteFormat.string(rss))\">"
-        out += "<span class=\"live\" style=\"width:\(ByteFormat.formatDecimal(share, places: 2))%\" title=\"live objects " +
-            "\(ByteFormat.string(live))\"></span>"
-        out += "<span class=\"other\" style=\"width:\(ByteFormat.formatDecimal(100 - share, places: 2))%\" title=\"everything else " +
-            "\(ByteFormat.string(other))\"></span></div>\n"
-        out += "<p class=\"legend\"><span class=\"key live\"></span>Live objects \(ByteFormat.string(live)) " +
-            "(\(ByteFormat.formatDecimal(share, places: 1))%) "
-        out += "<span class=\"key other\"></span>Everything else in the RSS \(ByteFormat.string(other)): free space in obmalloc arenas " +
-            "and malloc's free lists, "
+        for part in parts {
+            out += "<span class=\"\(part.css)\" style=\"width:\(share(part.bytes))%\" "
+                + "title=\"\(part.label) \(ByteFormat.string(part.bytes))\"></span>"
+        }
+        out += "</div>\n<p class=\"legend\">"
+        for part in parts.dropLast() {
+            out += "<span class=\"key \(part.css)\"></span>\(part.label.prefix(1).uppercased() + part.label.dropFirst()) " +
+                "\(ByteFormat.string(part.bytes)) (\(ByteFormat.formatDecimal(Double(part.bytes) / Double(rss) * 100, places: 1))%) "
+        }
+        out += "<span class=\"key other\"></span>Everything else in the RSS \(ByteFormat.string(rss - live)): free space in obmalloc " +
+            "arenas and malloc's free lists, "
         out += "the interpreter, libraries and stacks"
         if let uss = graph.metadata.ussBytes { out += " (of the RSS, \(ByteFormat.string(uss)) is the process's own: its USS)" }
         out += ". This snapshot carries no arena or malloc figures to split it further; "
