@@ -46,6 +46,12 @@ struct NumpyArrayTests {
 
         // THEN every array has its size, what arrays hold is in, and the agent agrees
         try Self.checkArrays(test, truth, path: path, agentPath: folder.appending(path: "agent.mlh").path)
+        // AND a path to what only an array holds goes through it, by index (the pandas cases: to a column's str)
+        let paths = try runCommand([TestPaths.memlens, "paths", path, "--type", truth.only, "--max", "3"])
+        #expect(paths.status == 0, "\(paths.stderr)")
+        for line in paths.stdout.split(separator: "\n") {
+            #expect(line.contains(#/ → numpy\.ndarray 0x[0-9a-f]+ → \[\d+\] → __main__\.OnlyInArray 0x[0-9a-f]+$/#), "\(line)")
+        }
     }
 
     /// The fixture, run by `python`, after its agent's dump to `folder/agent.mlh`.
@@ -57,7 +63,7 @@ struct NumpyArrayTests {
 
     /// The read-only snapshot at `path` against the target's `truth` and the agent's dump at `agentPath`:
     /// every array reachable in the target sized as `sys.getsizeof`, the str that object arrays hold in,
-    /// a path through `[i]`, the agent's referents of the arrays, and both snapshots' counts and bytes within 0.5%.
+    /// the agent's referents of the arrays, and both snapshots' counts and bytes within 0.5%.
     static func checkArrays(_ test: Case, _ truth: Truth, path: String, agentPath: String) throws {
         let graph = try SnapshotLoader.load(path: path), agent = try SnapshotLoader.load(path: agentPath)
         let arrayIDs = Set(truth.arrays.map(\.id))
@@ -74,12 +80,6 @@ struct NumpyArrayTests {
         #expect(truth.strings.allSatisfy { index[$0] != nil }, "\(test): an object array's str missing")
         #expect(truth.column.allSatisfy { index[$0] != nil }, "\(test): a column str missing")
         if test.venv.contains("pandas") { #expect(truth.column.count == 10_000, "\(test): pandas did not load") }
-        // a path to what only an array holds goes through it, by index
-        let paths = try runCommand([TestPaths.memlens, "paths", path, "--type", truth.only, "--max", "3"])
-        #expect(paths.status == 0, "\(paths.stderr)")
-        for line in paths.stdout.split(separator: "\n") {
-            #expect(line.contains(#/ → numpy\.ndarray 0x[0-9a-f]+ → \[\d+\] → __main__\.OnlyInArray 0x[0-9a-f]+$/#), "\(line)")
-        }
         // the agent's referents of the arrays are the walk's. 3.14+: numpy.ma's two singletons (Python subclasses)
         // differ in their instance attributes (inline values read, the agent's dict): counted, not failed.
         var compared = 0, subclassesOff = 0
