@@ -132,15 +132,7 @@ struct Traversal {
         }
         guard flags & ObjectReader.haveGC != 0 else {
             rule = .none
-            if !heapType {
-                switch try reader.typeName(type) {
-                case "str": value = .str
-                case "bytes": value = .bytes
-                case "int": value = .int
-                case "float": value = .float
-                default: break
-                }
-            }
+            if !heapType { value = try Self.value(ofBuiltin: type, reader: reader) }
             return
         }
         exactDict = dictSubclass && !pythonClass && name == "dict"
@@ -157,6 +149,17 @@ struct Traversal {
         // 3.13: CType_Type_traverse visits the metatype after the StgInfo (the rule appends it).
         if rule == .ctypesType { nativeVisitsType = false }
         if case .fields = rule, name == "function" { isFunction = true }
+    }
+
+    /// The value a snapshot records for instances of the built-in type at `type` (str, bytes, int, float).
+    private static func value(ofBuiltin type: UInt64, reader: ObjectReader) throws(ProcessAccessError) -> Value {
+        switch try reader.typeName(type) {
+        case "str": .str
+        case "bytes": .bytes
+        case "int": .int
+        case "float": .float
+        default: .none
+        }
     }
 
     /// Where a Python class's `__slots__` keep their objects: the `T_OBJECT_EX` members in the
