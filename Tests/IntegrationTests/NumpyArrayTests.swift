@@ -6,7 +6,9 @@ import TestSupport
 /// numpy arrays in the read-only snapshot: sized as `sys.getsizeof` (their data
 /// counted where owned), with their dtype, base and, for object arrays, every
 /// element as referents — the same the agent adds, since `gc.get_referents`
-/// returns nothing for them. numpy (and pandas) come from PyPI into a venv.
+/// returns nothing for them; the agent's dump and the read-only snapshot agree
+/// within 0.5%. numpy (and pandas) come from PyPI into a venv. The pandas cases
+/// run in ``PandasProcessTests``, whose target this is too.
 @Suite("memlens snapshot PID: numpy arrays, their sizes and what they hold", .serialized)
 struct NumpyArrayTests {
     /// One interpreter with one numpy: the latest its wheels allow (2.x, with pandas), or 1.26.
@@ -25,26 +27,48 @@ struct NumpyArrayTests {
             + old.map { Case(python: $0, packages: ["--only-binary=:all:", "numpy<2"], venv: "numpy1") }
     }()
 
+    /// numpy 1.26 (no pandas); the pandas cases run in ``PandasProcessTests``, on the same target, with `frag` besides.
     @Test("Sizes equal sys.getsizeof; object arrays' elements are in, reached through [i]; the agent agrees",
-          .timeLimit(.minutes(10)), arguments: cases)
+          .timeLimit(.minutes(10)), arguments: cases.filter { !$0.venv.contains("pandas") })
     func arraysAsTheTargetSeesThem(_ test: Case) throws {
-        // GIVEN the target's arrays (and DataFrame), after the agent's own dump of the process, in read(2)
+        // GIVEN the target's arrays, after the agent's own dump of the process, in read(2)
         let python = try PythonVenv.python(named: test.venv, packages: test.packages, base: test.python)
         let folder = try TestPaths.temporaryFolder("numpy-\(test.python.minor)")
-        let agentPath = folder.appending(path: "agent.mlh").path, path = folder.appending(path: "readonly.mlh").path
-        let target = try WaitingTarget(executable: python, arguments: [try fixture("numpy_arrays.py"), "dump", agentPath],
-                                       environment: ["PYTHONPATH": TestPaths.packageRoot.appending(path: "python").path])
+        let target = try Self.target(python, folder: folder)
         defer { target.finish() }
         let truth = try JSONDecoder().decode(Truth.self, from: Data(target.firstLine.utf8))
 
         // WHEN memlens reads it from outside
+        let path = folder.appending(path: "readonly.mlh").path
         let result = try runCommand([TestPaths.memlens, "snapshot", String(target.pid), "-o", path])
         try #require(result.status == 0, "\(result.stderr)")
         target.finish()
 
-        // THEN every array the target can reach has its size, exactly
+        // THEN every array has its size, what arrays hold is in, and the agent agrees
+        try Self.checkArrays(test, truth, path: path, agentPath: folder.appending(path: "agent.mlh").path)
+        // AND a path to what only an array holds goes through it, by index (the pandas cases: to a column's str)
+        let paths = try runCommand([TestPaths.memlens, "paths", path, "--type", truth.only, "--max", "3"])
+        #expect(paths.status == 0, "\(paths.stderr)")
+        for line in paths.stdout.split(separator: "\n") {
+            #expect(line.contains(#/ → numpy\.ndarray 0x[0-9a-f]+ → \[\d+\] → __main__\.OnlyInArray 0x[0-9a-f]+$/#), "\(line)")
+        }
+    }
+
+    /// The fixture, run by `python`, after its agent's dump to `folder/agent.mlh`.
+    static func target(_ python: String, folder: URL) throws -> WaitingTarget {
+        try WaitingTarget(executable: python,
+                          arguments: [try fixture("numpy_arrays.py"), "dump", folder.appending(path: "agent.mlh").path],
+                          environment: ["PYTHONPATH": TestPaths.packageRoot.appending(path: "python").path])
+    }
+
+    /// The read-only snapshot at `path` against the target's `truth` and the agent's dump at `agentPath`:
+    /// every array reachable in the target sized as `sys.getsizeof`, the str that object arrays hold in,
+    /// the agent's referents of the arrays, and both snapshots' counts and bytes within 0.5%.
+    static func checkArrays(_ test: Case, _ truth: Truth, path: String, agentPath: String) throws {
         let graph = try SnapshotLoader.load(path: path), agent = try SnapshotLoader.load(path: agentPath)
-        let index = Self.index(graph), agentIndex = Self.index(agent)
+        let arrayIDs = Set(truth.arrays.map(\.id))
+        let index = Self.index(graph, of: arrayIDs.union(truth.strings).union(truth.column))
+        let agentIndex = Self.index(agent, of: arrayIDs)
         #expect(truth.arrays.count >= 2000)
         for array in truth.arrays {
             let i = try #require(index[array.id], "\(test): array 0x\(String(array.id, radix: 16)) not in the snapshot")
@@ -52,17 +76,11 @@ struct NumpyArrayTests {
                     "\(test): \(graph.typeName(of: i)) is \(graph.sizes[i]) bytes, sys.getsizeof \(array.size)")
             #expect(!graph.flags[i].contains(.conservativeReferents))
         }
-        // AND what object arrays hold is in: 1,000 distinct str, the DataFrame's column
+        // object arrays' str: 1,000 distinct ones, a DataFrame's column
         #expect(truth.strings.allSatisfy { index[$0] != nil }, "\(test): an object array's str missing")
         #expect(truth.column.allSatisfy { index[$0] != nil }, "\(test): a column str missing")
         if test.venv.contains("pandas") { #expect(truth.column.count == 10_000, "\(test): pandas did not load") }
-        // AND a path to what only an array holds goes through it, by index
-        let paths = try runCommand([TestPaths.memlens, "paths", path, "--type", truth.only, "--max", "3"])
-        #expect(paths.status == 0, "\(paths.stderr)")
-        for line in paths.stdout.split(separator: "\n") {
-            #expect(line.contains(#/ → numpy\.ndarray 0x[0-9a-f]+ → \[\d+\] → __main__\.OnlyInArray 0x[0-9a-f]+$/#), "\(line)")
-        }
-        // AND the agent's referents of the arrays are the walk's. 3.14+: numpy.ma's two singletons (Python subclasses)
+        // the agent's referents of the arrays are the walk's. 3.14+: numpy.ma's two singletons (Python subclasses)
         // differ in their instance attributes (inline values read, the agent's dict): counted, not failed.
         var compared = 0, subclassesOff = 0
         for array in truth.arrays {
@@ -76,14 +94,19 @@ struct NumpyArrayTests {
             subclassesOff += 1
         }
         #expect(compared * 100 >= truth.arrays.count * 99, "\(test): \(compared) of \(truth.arrays.count) arrays in the agent's snapshot")
-        // AND both methods see nearly the same heap. Issue 27 asks 0.5%; measured: the read-only walk has 0.6–2.2% more
-        // objects (3,300 on a 160,000-object pandas heap) and 0.4–2.4% other bytes, not yet explained: 3% holds the line.
+        // both methods see the same heap within 0.5%. Measured (issue 27): 3.10 the read-only walk has 0.08% more objects
+        // and 0.11% more bytes, Cython 3.1's functions' __annotations__ dicts (not traversed; their getter makes one where
+        // there is none, so the agent does not call it); 3.11–3.15 ≤ 0.02% either way; numpy 1.26 on 3.12 0.002%, 0.04%.
+        // (After a full collection, 3.12/3.13 untrack numpy's ufunc loop registry, dicts of tuples that only C holds:
+        // 4,950 objects the agent cannot reach then, 0.75%/0.49% of objects. The target made no full collection.)
         let counts = (agent: Double(agent.count), readOnly: Double(graph.count))
         let totals = (agent: Double(agent.totalSizeBytes), readOnly: Double(graph.totalSizeBytes))
-        print("\(test): objects agent \(Int(counts.agent)), read-only \(Int(counts.readOnly)); "
-              + "bytes agent \(Int(totals.agent)), read-only \(Int(totals.readOnly))")
-        #expect(abs(counts.readOnly - counts.agent) <= 0.03 * counts.agent, "\(test): objects \(counts)")
-        #expect(abs(totals.readOnly - totals.agent) <= 0.03 * totals.agent, "\(test): bytes \(totals)")
+        let off = (count: (counts.readOnly - counts.agent) / counts.agent * 100,
+                   bytes: (totals.readOnly - totals.agent) / totals.agent * 100)
+        print("\(test): objects agent \(Int(counts.agent)), read-only \(Int(counts.readOnly)) (\(String(format: "%+.3f", off.count))%); "
+              + "bytes agent \(Int(totals.agent)), read-only \(Int(totals.readOnly)) (\(String(format: "%+.3f", off.bytes))%)")
+        #expect(abs(off.count) <= 0.5, "\(test): objects \(counts)")
+        #expect(abs(off.bytes) <= 0.5, "\(test): bytes \(totals)")
         print("\(test) (numpy \(truth.numpy), pandas \(truth.pandas ?? "none")): \(truth.arrays.count) arrays sized as "
               + "sys.getsizeof; \(truth.strings.count + truth.column.count) held str in; "
               + "\(compared - subclassesOff) of \(compared) arrays' referents equal the agent's")
@@ -104,14 +127,15 @@ struct NumpyArrayTests {
         target.finish()
         // THEN its referents are its 10 M elements and its dtype
         let graph = try SnapshotLoader.load(path: path)
-        let i = try #require(Self.index(graph)[array])
+        let i = try #require(Self.index(graph, of: [array])[array])
         #expect(graph.referents(of: i).count == 10_000_001)
         #expect(graph.sizes[i] == 80_000_112)
     }
 
-    private static func index(_ graph: HeapGraph) -> [UInt64: Int] {
+    /// Where the objects at `addresses` are in `graph`.
+    private static func index(_ graph: HeapGraph, of addresses: Set<UInt64>) -> [UInt64: Int] {
         var index: [UInt64: Int] = [:]
-        for i in 0..<graph.count { index[graph.addresses[i]] = i }
+        for i in 0..<graph.count where addresses.contains(graph.addresses[i]) { index[graph.addresses[i]] = i }
         return index
     }
 
@@ -131,5 +155,11 @@ struct NumpyArrayTests {
         var column: [UInt64]
         var numpy: String
         var pandas: String?
+        /// Bytes of data the arrays own.
+        var owned: UInt64
+        /// With pandas, the pandas process: the DataFrame, `memory_usage(deep=True).sum()`, row 12,345's str.
+        var frame: UInt64?
+        var memory_usage: UInt64?
+        var row: UInt64?
     }
 }

@@ -4,7 +4,8 @@
 # in np.array(words * 10_000, dtype=object) as well. Prints both times and the
 # difference (issue 27: at most 1 s).
 #
-#   bench/snapshot/numpy.sh [RUNS]     (PYTHON=… picks the interpreter; SCRATCH_PATH=… swift's scratch folder)
+#   bench/snapshot/numpy.sh [RUNS]     (PYTHON=… picks the interpreter; SCRATCH_PATH=… swift's scratch folder;
+#                                       SHOW_JSON=1 prints each snapshot's --json line too)
 #
 # numpy is installed from PyPI into bench/.venvs/numpy-pyX.Y.
 set -euo pipefail
@@ -29,13 +30,14 @@ best_ms() {
   target=$!
   until grep -q ready "$work/out" 2>/dev/null; do sleep 0.1; done
   for _ in $(seq "$runs"); do
-    "$memlens" snapshot "$target" -o "$work/s.mlh" --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["total_ms"])'
+    "$memlens" snapshot "$target" -o "$work/s.mlh" --json | tee -a "$work/log" | python3 -c 'import json, sys; print(json.load(sys.stdin)["total_ms"])'
   done | sort -n | head -1
   kill -9 "$target"; wait "$target" 2>/dev/null || true
   target=""
 }
 without=$(best_ms)
 with=$(best_ms array)
+[ -n "${SHOW_JSON:-}" ] && cat "$work/log" >&2
 echo "Python $("$venv/bin/python" -c 'import sys, numpy; print(sys.version.split()[0], "numpy", numpy.__version__)'):" \
   "without the array ${without} ms, with an object array of 10,000,000 elements ${with} ms:" \
   "$(python3 -c "print('%.0f' % ($with - $without))") ms added (best of $runs)"

@@ -80,6 +80,21 @@ _CACHED_CODE_NAMES = sys.version_info >= (3, 12)
 _ATOMS = frozenset({str, bytes, int, float, bool, type(None), complex})
 # numpy's NPY_OBJECT type number: arrays of object pointers.
 _NPY_OBJECT = 17
+# A type's own dict and its tp_base, read through type's descriptors (a metaclass cannot shadow them).
+_TYPE_DICT = type.__dict__["__dict__"].__get__
+_TYPE_BASE = type.__dict__["__base__"].__get__
+_TYPE_NAME = type.__dict__["__name__"].__get__
+_TYPE_MRO = type.__dict__["__mro__"].__get__
+_TYPE_BASES = type.__dict__["__bases__"].__get__
+_TYPE_FLAGS = type.__dict__["__flags__"].__get__
+_STATIC_BUILTIN = 1 << 1  # 3.12: _Py_TPFLAGS_STATIC_BUILTIN
+_C_METHOD = type(object.__dict__["__sizeof__"])
+_GETSET = type(_FunctionType.__dict__["__code__"])
+# Bytes sys.getsizeof adds to __sizeof__: the GC header (Py_TPFLAGS_HAVE_GC), and 3.11+ the managed
+# dict (3.12+ also weakref) pre-header of two pointers.
+_POINTER = 8 if sys.maxsize > 2**32 else 4
+_HAVE_GC = 1 << 14
+_PREHEADER = (1 << 4 | 1 << 3) if sys.version_info >= (3, 12) else (1 << 4) if sys.version_info >= (3, 11) else 0
 
 
 # Width of a column whose highest non-zero byte is at index i (0..7).
@@ -130,6 +145,49 @@ class _TypeTable(dict):
         return index
 
 
+class _TypeRules(dict):
+    """Per type, what ``sys.getsizeof`` and ``gc.get_referents`` alone would get
+    wrong, as ``(size, getters)``, or None for most types:
+
+    - ``size``: a type whose ``__sizeof__`` is Python code (pandas objects count
+      their columns' data, which the arrays count again) is sized by the nearest C
+      ``__sizeof__`` along its bases, plus its header, as the read-only walk sizes
+      it, and no Python code runs in the dump; None otherwise.
+    - ``getters``: Cython's functions (3.1+) leave their code object and
+      ``__qualname__`` (module constants) out of ``tp_traverse``; the read-only walk
+      finds them in the function's bytes. Their C getters return them as they are."""
+
+    __slots__ = ()
+
+    def __missing__(self, cls):
+        try:
+            rule = _type_rule(cls)
+        except Exception:  # a broken type must not stop the dump
+            rule = None
+        self[cls] = rule
+        return rule
+
+
+def _type_rule(cls):
+    getters = ()
+    python_sizeof = None  # set by the first __sizeof__ along the MRO, the one sys.getsizeof calls
+    for klass in _TYPE_MRO(cls):
+        own = _TYPE_DICT(klass)
+        if not getters and _TYPE_NAME(klass) == "cython_function_or_method":
+            getters = tuple(own[name].__get__ for name in ("__code__", "__qualname__") if type(own.get(name)) is _GETSET)
+        if python_sizeof is None and "__sizeof__" in own:
+            python_sizeof = type(own["__sizeof__"]) is not _C_METHOD
+    size = None
+    klass = cls
+    while python_sizeof and klass is not None and size is None:
+        method = _TYPE_DICT(klass).get("__sizeof__")
+        if type(method) is _C_METHOD and method.__objclass__ is klass:
+            flags = _TYPE_FLAGS(cls)
+            size = (method, (2 * _POINTER if flags & _HAVE_GC else 0) + (2 * _POINTER if flags & _PREHEADER else 0))
+        klass = _TYPE_BASE(klass)
+    return (size, getters) if size or getters else None
+
+
 class _Writer:
     """Appends sections to the open file, keeping a running CRC-32."""
 
@@ -159,13 +217,14 @@ class _Writer:
 class _Dump:
     """One dump: walks the heap and streams sections through a _Writer."""
 
-    __slots__ = ("writer", "values", "exclude", "types", "seen", "objects", "edges", "bias")
+    __slots__ = ("writer", "values", "exclude", "types", "rules", "seen", "objects", "edges", "bias")
 
     def __init__(self, writer, values, exclude):
         self.writer = writer
         self.values = values
         self.exclude = exclude
         self.types = _TypeTable()
+        self.rules = _TypeRules()
         self.seen = set()
         self.objects = 0
         self.edges = 0
@@ -173,10 +232,12 @@ class _Dump:
         # References that map(getrefcount, [probe]) adds beyond probe's own 1.
         self.bias = list(map(sys.getrefcount, [probe]))[0] - 1
 
-    def run(self, tracked, young):
+    def run(self, tracked, young, frozen):
         """Walks ``tracked`` (gc.get_objects()); the agent's own objects can
-        only be among its first ``young`` entries (generation 0 comes first)."""
-        pending = []
+        only be among its first ``young`` entries (generation 0 comes first).
+        ``frozen``: objects in the permanent generation, written as the
+        untracked objects are (gc.get_objects() does not list them)."""
+        pending = [frozen] if frozen else []
         for start in range(0, len(tracked), CHUNK_OBJECTS):
             chunk = tracked[start:start + CHUNK_OBJECTS]
             if self.exclude and start < young:
@@ -206,22 +267,25 @@ class _Dump:
         addresses = array("Q", map(id, objs))
         kinds = list(map(type, objs))
         type_index = array("Q", map(self.types.__getitem__, kinds))
-        sizes = array("Q", map(sys.getsizeof, objs))
+        rules = list(map(self.rules.__getitem__, kinds))
+        odd = list(compress(range(len(objs)), rules))
+        sizes = _sizes(objs, rules, odd)
         refcounts = array("Q", map(getrefcount, objs))
         if tracked:
             referents = list(map(gc.get_referents, objs))
             self._dict_referents(objs, kinds, referents)
             _array_referents(objs, kinds, referents)
+            _held_referents(objs, rules, odd, referents)
             counts = array("Q", map(len, referents))
             self._closure_names(objs, kinds)
         else:
-            referents, counts = self._untracked_referents(objs, kinds)
+            referents, counts = self._untracked_referents(objs, kinds, rules, odd)
         edges = array("Q", map(id, chain.from_iterable(referents)))
         candidates = list(filterfalse(gc.is_tracked, chain.from_iterable(referents)))
         del referents
         # gc-tracked objects are never str, bytes, int or float.
         value_parts = self._values(objs, kinds) if self.values and not tracked else []
-        del kinds
+        del kinds, rules
         if self.types.pending:
             names = self.types.pending
             self.types.pending = []
@@ -261,7 +325,7 @@ class _Dump:
         if new:
             pending.append(new)
 
-    def _untracked_referents(self, objs, kinds):
+    def _untracked_referents(self, objs, kinds, rules, odd):
         """Referent lists and counts for untracked objects, calling
         gc.get_referents only for those that are not atoms (str, int…)."""
         containers = list(compress(range(len(objs)), map(not_, map(_ATOMS.__contains__, kinds))))
@@ -274,6 +338,11 @@ class _Dump:
         inner_kinds = list(map(kinds.__getitem__, containers))
         self._dict_referents(inner, inner_kinds, referents)
         _array_referents(inner, inner_kinds, referents)
+        if odd:
+            where = dict(zip(containers, range(len(containers))))
+            for i in odd:
+                if i in where and rules[i][1]:
+                    referents[where[i]] = referents[where[i]] + _getters_referents(objs[i], rules[i][1])
         for i, refs in zip(containers, referents):
             counts[i] = len(refs)
         return referents, counts
@@ -346,6 +415,46 @@ class _Dump:
         return parts
 
 
+def _sizes(objs, rules, odd):
+    """sys.getsizeof of each object; those of a type ``_TypeRules`` sizes by C run no Python ``__sizeof__``."""
+    if not odd:
+        return array("Q", map(sys.getsizeof, objs))
+    plain = list(objs)
+    for i in odd:
+        if rules[i][0]:
+            plain[i] = None
+    sizes = array("Q", map(sys.getsizeof, plain))
+    del plain
+    for i in odd:
+        if rules[i][0]:
+            method, header = rules[i][0]
+            try:
+                sizes[i] = method(objs[i]) + header
+            except Exception:  # a broken object must not stop the dump
+                sizes[i] = 0
+    return sizes
+
+
+def _getters_referents(obj, getters):
+    held = []
+    for getter in getters:
+        try:
+            value = getter(obj)
+        except Exception:
+            continue
+        if value is not None:
+            held.append(value)
+    return held
+
+
+def _held_referents(objs, rules, odd, referents):
+    """Adds what ``_TypeRules``' getters return to the referents of ``odd``'s objects."""
+    for i in odd:
+        getters = rules[i][1]
+        if getters:
+            referents[i] = referents[i] + _getters_referents(objs[i], getters)
+
+
 def _array_referents(objs, kinds, referents):
     """Adds what numpy arrays hold, which gc.get_referents never returns (they
     are not collected): an object array's elements in C order, then its dtype,
@@ -384,6 +493,31 @@ def _free_variable_names(code, count):
             names.append(name_of(len(names)))
         except IndexError:
             return names[-count:]
+
+
+def _frozen_at_startup():
+    """3.12 freezes the MRO and bases tuples of its static built-in types
+    (``_Py_TPFLAGS_STATIC_BUILTIN``) at startup: in the permanent generation,
+    which ``gc.get_objects()`` leaves out, and held by types the collector
+    does not traverse. The read-only walk lists them; so does the dump, while
+    they are frozen (a later ``gc.freeze()`` keeps them so; other frozen
+    objects stay out of reach: the gc module cannot list them)."""
+    if sys.version_info[:2] != (3, 12) or not gc.get_freeze_count():
+        return []
+    found = {}
+    pending = [object]
+    classes = {id(object)}
+    while pending:
+        cls = pending.pop()
+        if _TYPE_FLAGS(cls) & _STATIC_BUILTIN:
+            for held in (_TYPE_MRO(cls), _TYPE_BASES(cls)):
+                if gc.is_tracked(held):
+                    found[id(held)] = held
+        for sub in type.__subclasses__(cls):
+            if id(sub) not in classes:
+                classes.add(id(sub))
+                pending.append(sub)
+    return list(found.values())
 
 
 def _roots(exclude):
@@ -508,6 +642,7 @@ def dump(path, values=True, exclude_frame=None, exclude_ids=()):
         # own (file, buffers, tables), so none of those is in the snapshot.
         tracked = gc.get_objects()
         young = len(gc.get_objects(0))
+        frozen = _frozen_at_startup()
         exclude = _agent_frames() | _handler_objects(exclude_frame) | set(exclude_ids)
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         try:
@@ -518,8 +653,8 @@ def dump(path, values=True, exclude_frame=None, exclude_ids=()):
                 meta = json.dumps(_metadata(values)).encode()
                 writer.write(MAGIC + _u32(FORMAT_VERSION) + _u32(len(meta)) + meta)
                 walk = _Dump(writer, values, exclude)
-                walk.run(tracked, young)
-                del tracked
+                walk.run(tracked, young, frozen)
+                del tracked, frozen
                 writer.section(_ROOTS, [json.dumps(_roots(exclude)).encode("utf-8", "surrogatepass")])
                 end = _u64(walk.objects) + _u64(walk.edges) + _u32(writer.crc)
                 writer.write(_section_header(_END, len(end)) + end)

@@ -86,6 +86,7 @@ extension GraphWalk {
             if t.basicSize > start {
                 _ = scan(from: object &+ start, byteCount: min(t.basicSize, 4096) &- start, skipping: skip, base: object, into: &out)
             }
+            if t.managedDict, !t.pythonClass { try appendManagedDict(object, t, into: &out) }
             conservative = true
         }
         if t.dictSubclass, !t.exactDict { try appendDictSubclassKeys(object, into: &out) }

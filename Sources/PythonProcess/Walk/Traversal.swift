@@ -132,25 +132,34 @@ struct Traversal {
         }
         guard flags & ObjectReader.haveGC != 0 else {
             rule = .none
-            if !heapType {
-                switch try reader.typeName(type) {
-                case "str": value = .str
-                case "bytes": value = .bytes
-                case "int": value = .int
-                case "float": value = .float
-                default: break
-                }
-            }
+            if !heapType { value = try Self.value(ofBuiltin: type, reader: reader) }
             return
         }
         exactDict = dictSubclass && !pythonClass && name == "dict"
         // 3.9+: a heap type's own tp_traverse visits the type (extension types made heap types in 3.10+).
         nativeVisitsType = !pythonClass && heapType && graph.heapTypeModule != 0
         rule = try Self.rule(native: native, name: name, flags: nativeFlags, reader: reader, graph: graph, pool: &pool)
+        // 3.12+: an extension type with a managed dict (typing.TypeVar, Cython's functions) visits it in its
+        // tp_traverse; the dict is in the pre-header, which a scan of the object's own bytes does not see.
+        if rule == .conservative, !pythonClass, graph.managedDictFlag != 0, flags & graph.managedDictFlag != 0 {
+            managedDict = true
+            cachedKeys = try reader.word(type &+ layout.heapTypeCachedKeys)
+        }
         isType = rule == .type || rule == .ctypesType
         // 3.13: CType_Type_traverse visits the metatype after the StgInfo (the rule appends it).
         if rule == .ctypesType { nativeVisitsType = false }
         if case .fields = rule, name == "function" { isFunction = true }
+    }
+
+    /// The value a snapshot records for instances of the built-in type at `type` (str, bytes, int, float).
+    private static func value(ofBuiltin type: UInt64, reader: ObjectReader) throws(ProcessAccessError) -> Value {
+        switch try reader.typeName(type) {
+        case "str": .str
+        case "bytes": .bytes
+        case "int": .int
+        case "float": .float
+        default: .none
+        }
     }
 
     /// Where a Python class's `__slots__` keep their objects: the `T_OBJECT_EX` members in the

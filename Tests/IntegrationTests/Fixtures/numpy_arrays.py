@@ -8,7 +8,13 @@ one JSON line, then blocks in read(2) on stdin until EOF:
 - ``strings``: the ids of 1,000 distinct str held only by an object array;
 - ``only``: the type name of the objects held only by an object array;
 - ``column``: the ids of the DataFrame's column strings (empty without pandas);
-- ``numpy``, ``pandas``: their versions.
+- ``numpy``, ``pandas``: their versions;
+- with pandas, issue 27's pandas process at 1/10 scale besides (a 20 MB float
+  array, a DataFrame of 500,000 rows with a str column; the 2,000 small arrays
+  are ``small``): ``frame``, the DataFrame's id; ``memory_usage``, its
+  ``memory_usage(deep=True).sum()``; ``row``, the id of the str in row 12,345
+  of its str column (a path to it goes through an object array, by index);
+- ``owned``: the bytes of data the arrays own (``nbytes`` where ``owndata``).
 
 ``dump PATH``: first the agent's own dump of the process to PATH (python/
 must be on PYTHONPATH). ``big``: instead, one object array of 10,000,000
@@ -98,6 +104,20 @@ def frame():
     return df, ids, pd.__version__
 
 
+def pandas_process():
+    """Issue 27's pandas process at 1/10 scale (its 2,000 small arrays are ``arrays()``'s)."""
+    import pandas as pd
+    floats = np.random.default_rng(27).random(2_500_000)  # 20 MB
+    rows = 500_000
+    df = pd.DataFrame({
+        "name": [f"customer {i:07d}" for i in range(rows)],
+        "value": np.arange(rows, dtype=np.float64),
+        "count": np.arange(rows, dtype=np.int64),
+    })
+    truth = {"frame": id(df), "memory_usage": int(df.memory_usage(deep=True).sum()), "row": id(df["name"].array[12345])}
+    return (floats, df), truth
+
+
 def main():
     mode = sys.argv[1] if len(sys.argv) > 1 else ""
     if mode == "big":
@@ -108,24 +128,31 @@ def main():
         return array
     held, strings = arrays()
     df, column, pandas_version = frame()
-    line = {
-        "arrays": [{"id": id(a), "size": sys.getsizeof(a)} for a in reachable_arrays()],
+    process, line = pandas_process() if pandas_version else (None, {})
+    found = reachable_arrays()
+    line.update({
+        "arrays": [{"id": id(a), "size": sys.getsizeof(a)} for a in found],
+        "owned": sum(a.nbytes for a in found if a.flags.owndata),
         "strings": [id(s) for s in strings],
         "only": f"{__name__}.OnlyInArray",
         "column": column,
         "numpy": np.__version__,
         "pandas": pandas_version,
-    }
-    text = json.dumps(line) + "\n"
-    del line
+    })
+    del found
     if mode == "dump":
         from memlens.snapshot import dump
+        gc.collect(1)  # young cyclic garbage would be in the dump, and freed before memlens reads the process
         dump(sys.argv[2])  # the first readies the types the dump uses
         dump(sys.argv[2])
+    # The line's text, held by this frame alone, is gone before memlens reads the process:
+    # 3.11+ the agent cannot see a running frame's locals.
+    text = json.dumps(line) + "\n"
     sys.stdout.write(text)
     sys.stdout.flush()
+    del text
     sys.stdin.read()
-    return held, df
+    return held, df, process, line
 
 
 if __name__ == "__main__":
