@@ -19,7 +19,7 @@ struct LineLengthTests {
         "Sources/Timeline/AnonymousMemory.swift": 1,
         "Sources/Timeline/WatchState.swift": 2,
         "Tests/HeapGraphTests/TreemapTests.swift": 1,
-        "Tests/IntegrationTests/ReadOnlySnapshotTests.swift": 3,
+        "Tests/IntegrationTests/ReadOnlySnapshotTests.swift": 4,
         "Tests/TestSupport/HeadlessChromium.swift": 2,
         "Tests/WatchTests/WatchTests.swift": 6,
     ]
