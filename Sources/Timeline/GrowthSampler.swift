@@ -71,8 +71,9 @@ final class GrowthSampler: @unchecked Sendable {
     }
 
     private func loop(meter: ResidentMeter, stacks: StackSampler) {
-        // A short slice: woken each period, the thread runs soon even beside busy processes.
-        SchedulerSlice.request(microseconds: 100)
+        // Woken each period, the thread runs at once and is not preempted while it holds the target's
+        // mapping lock (real time), or at least soon beside busy processes (a short slice).
+        if !SchedulerSlice.requestRealtime() { SchedulerSlice.request(microseconds: 100) }
         var split = IntervalSplit()
         var next = Self.now()
         var timing = PairTiming()

@@ -101,16 +101,22 @@ public final class Watcher: @unchecked Sendable {
             let t = elapsed
             if let duration = options.duration, t >= duration { timeline.ended = "duration"; break }
             if lock.withLock({ stopRequested }) { timeline.ended = "interrupted"; break }
-            let sample: ProcessSample
-            do { sample = try ProcessSample.read(pid: pid, after: previous, check: &rollupCheck) } catch {
+            // The sample's reads hold the target's mapping lock: at real-time priority where allowed
+            // (see SchedulerSlice), so that a busy neighbour cannot preempt them while they hold it.
+            let realtime = SchedulerSlice.requestRealtime()
+            let read = try? ProcessSample.read(pid: pid, after: previous, check: &rollupCheck)
+            if let sample = read {
+                previous = sample
+                drainAgent(&state, &timeline)
+                let stack = state.stack(pid: pid, t: t, timeline: &timeline)
+                let credits = state.growthCredits(period: options.attributionPeriod)
+                state.observe(sample: sample, stack: stack, credits: credits, t: t, pid: pid, timeline: &timeline)
+            }
+            if realtime { SchedulerSlice.endRealtime() }
+            guard read != nil else {
                 timeline.ended = "exited"
                 break
             }
-            previous = sample
-            drainAgent(&state, &timeline)
-            let stack = state.stack(pid: pid, t: t, timeline: &timeline)
-            let credits = state.growthCredits(period: options.attributionPeriod)
-            state.observe(sample: sample, stack: stack, credits: credits, t: t, pid: pid, timeline: &timeline)
             for path in lock.withLock({ () -> [String] in defer { pendingSnapshots = [] }; return pendingSnapshots }) {
                 timeline.events.append(TimelineEvent(t: t, kind: .snapshot, label: "snapshot \(path)"))
             }
