@@ -3,9 +3,12 @@
 # side in one run: the read-only walk (the default), the injected agent
 # (--agent), `memlens run` + kill -USR2 (the agent asks, memlens walks from
 # outside; and with --agent-dump, the agent dumps in-process), and guppy3's
-# in-process hpy().heap() on the same workload.
+# in-process hpy().heap() on the same workload. The methods take turns, one
+# run each per round (the `run` targets stay up between rounds), so that load
+# moving on a shared machine weighs on all alike.
 # Prints per run the target's pause, the total time, objects and objects/s,
-# and memlens's peak RSS against the bytes it copied.
+# and memlens's peak RSS against the bytes it copied; then the medians of the
+# read-only walk and of `run` + SIGUSR2 against guppy3's.
 #
 #   bench/snapshot/run.sh [RUNS]     (PYTHON=… picks the interpreter, scripts/sid/python3.14 Debian's 3.14;
 #                                     SCRATCH_PATH=… swift's scratch folder; AGENT=0 leaves out --agent and run)
@@ -58,38 +61,7 @@ else:
 print(line)
 PY
 }
-echo "== memlens snapshot PID (read-only: stop, copy, resume, walk the copy)"
-for i in $(seq 1 "$runs"); do snapshot; done
-# The workload under `memlens run FLAGS`: each SIGUSR2 to it timed from the signal to memlens's line.
-run_signal() {
-  "$memlens" run -o "$work/run" "$@" -- "$python" "$work/workload.py" > "$work/run.out" 2> "$work/run.err" &
-  local runner=$! child
-  until grep -q ready "$work/run.out" 2>/dev/null; do sleep 0.1; done
-  child=$(cat /proc/$runner/task/$runner/children | cut -d' ' -f1)
-  for i in $(seq 1 "$runs"); do
-    local before start
-    before=$(grep -c "memlens: snapshot " "$work/run.err" || true)
-    start=$(date +%s%N)
-    kill -USR2 "$child"
-    until [[ $(grep -c "memlens: snapshot " "$work/run.err" || true) -gt $before ]]; do sleep 0.005; done
-    grep "memlens: snapshot " "$work/run.err" | tail -1 | python3 -c '
-import re, sys
-line = sys.stdin.read(); ms = (int(sys.argv[1]) - int(sys.argv[2])) / 1e6
-objects = int(re.search(r"objects=(\d+)", line).group(1)); seconds = float(re.search(r"seconds=([\d.]+)", line).group(1))
-print("  %d objects: %.0f ms from the signal to the line (the snapshot itself %.0f ms); %.2f M objects/s" % (objects, ms, seconds * 1000, objects / ms / 1000))
-' "$(date +%s%N)" "$start"
-  done
-  kill -TERM "$runner"; wait "$runner" 2>/dev/null || true
-}
-if [[ ${AGENT:-1} != 0 ]]; then
-  echo "== memlens snapshot PID --agent (the agent injected through gdb)"
-  for i in $(seq 1 "$runs"); do snapshot --agent; done
-  echo "== memlens run + kill -USR2 (the agent asks; memlens stops, copies and walks from outside)"
-  run_signal
-  echo "== memlens run --agent-dump + kill -USR2 (the agent dumps in-process)"
-  run_signal --agent-dump
-fi
-echo "== guppy3 hpy().heap() in a process with the same workload"
+# guppy3 from PyPI, in a venv of its own.
 venv=bench/.venvs/py$minor
 venv_python=$venv/bin/python
 if [[ $python == */scripts/sid/python* ]]; then
@@ -102,6 +74,74 @@ if [[ $venv_python == *-sid && ! -e $venv_python ]]; then ln -s "$(cd "$(dirname
 if ! "$venv_python" -c "import guppy" 2>/dev/null; then
   "$venv_python" -m pip install --disable-pip-version-check -q guppy3 > "$work/pip.log" 2>&1 || echo "  pip install guppy3 failed: $(tail -2 "$work/pip.log" | tr '\n' ' ')"
 fi
-if "$venv_python" -c "import guppy" 2>/dev/null; then
-  for i in $(seq 1 "$runs"); do "$venv_python" "$work/workload.py" guppy; done
+guppy=0
+"$venv_python" -c "import guppy" 2>/dev/null && guppy=1
+
+# The workload under `memlens run FLAGS` in the background, as runner NAME; its child's pid in $work/NAME.child.
+start_runner() {
+  local name=$1; shift
+  "$memlens" run -o "$work/$name" "$@" -- "$python" "$work/workload.py" > "$work/$name.out" 2> "$work/$name.err" &
+  echo $! > "$work/$name.runner"
+  until grep -q ready "$work/$name.out" 2>/dev/null; do sleep 0.1; done
+  cut -d' ' -f1 "/proc/$!/task/$!/children" > "$work/$name.child"
+}
+# One SIGUSR2 to runner NAME's child, timed from the signal to memlens's line.
+run_signal() {
+  local name=$1 before start
+  before=$(grep -c "memlens: snapshot " "$work/$name.err" || true)
+  start=$(date +%s%N)
+  kill -USR2 "$(cat "$work/$name.child")"
+  until [[ $(grep -c "memlens: snapshot " "$work/$name.err" || true) -gt $before ]]; do sleep 0.002; done
+  grep "memlens: snapshot " "$work/$name.err" | tail -1 | python3 -c '
+import re, sys
+line = sys.stdin.read(); ms = (int(sys.argv[1]) - int(sys.argv[2])) / 1e6
+objects = int(re.search(r"objects=(\d+)", line).group(1)); seconds = float(re.search(r"seconds=([\d.]+)", line).group(1))
+print("  %d objects: %.0f ms from the signal to the line (the snapshot itself %.0f ms); %.2f M objects/s" % (objects, ms, seconds * 1000, objects / ms / 1000))
+' "$(date +%s%N)" "$start"
+}
+agent=${AGENT:-1}
+if [[ $agent != 0 ]]; then
+  start_runner run
+  start_runner dump --agent-dump
+  trap '[ -n "$target" ] && kill -9 "$target" 2>/dev/null; for r in run dump; do [ -f "$work/$r.runner" ] && kill -TERM "$(cat "$work/$r.runner")" 2>/dev/null; done; sleep 0.5; rm -rf "$work"' EXIT
+fi
+
+# The methods take turns, one run each per round, so that a machine whose load moves during the
+# script weighs on them alike; each line goes to its method's section, printed at the end.
+measure() {
+  local name=$1; shift
+  local line
+  line=$("$@")
+  echo "$line" >> "$work/section.$name"
+  echo "$line" | grep -oE '[0-9]+ ms (in all|from the signal)' | head -1 | cut -d' ' -f1 >> "$work/ms.$name"
+}
+for i in $(seq 1 "$runs"); do
+  echo "round $i of $runs" >&2
+  measure readonly snapshot
+  if [[ $agent != 0 ]]; then
+    measure agent snapshot --agent
+    measure run run_signal run
+    measure dump run_signal dump
+  fi
+  if [[ $guppy == 1 ]]; then measure guppy "$venv_python" "$work/workload.py" guppy; fi
+done
+
+section() {
+  [[ -f $work/section.$1 ]] || return 0
+  echo "== $2"
+  cat "$work/section.$1"
+}
+section readonly "memlens snapshot PID (read-only: stop, copy, resume, walk the copy)"
+section agent "memlens snapshot PID --agent (the agent injected through gdb)"
+section run "memlens run + kill -USR2 (the agent asks; memlens stops, copies and walks from outside)"
+section dump "memlens run --agent-dump + kill -USR2 (the agent dumps in-process)"
+section guppy "guppy3 hpy().heap() in a process with the same workload"
+[[ $guppy == 1 ]] || echo "== guppy3: not installed, no comparison"
+median() { sort -n "$work/ms.$1" | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+if [[ $guppy == 1 ]]; then
+  echo "== medians against guppy3's heap() ($(median guppy) ms), alternating rounds"
+  for m in readonly run; do
+    [[ -f $work/ms.$m ]] && awk -v a="$(median $m)" -v b="$(median guppy)" -v m="$m" \
+      'BEGIN {printf "  %-8s %5.0f ms: %.2f× guppy3%s\n", m, a, a / b, (a <= b ? " (≤ guppy3)" : " (slower)")}'
+  done
 fi
