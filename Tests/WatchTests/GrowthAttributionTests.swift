@@ -124,6 +124,24 @@ struct GrowthAttributionTests {
         }
     }
 
+    @Test(arguments: PythonInterpreter.withModern)
+    func aWorkerThreadsGrowthIsCreditedToTheWorker(_ python: PythonInterpreter) throws {
+        for byPID in [false, true] {
+            // GIVEN a worker thread that keeps 16 MiB in grow_in_worker (30 ms) while the main thread waits in join().
+            let run = try watch("worker.py", python, byPID: byPID)
+            let kept = run.truth["grow_in_worker"] ?? 0
+            // THEN the largest growth step credits grow_in_worker (the GIL's holder), not the main thread's wait,
+            // with ≥ 80% of its bytes.
+            let step = run.growth.max { ($0["bytes"] as? Double ?? 0) < ($1["bytes"] as? Double ?? 0) }
+            let (share, credited) = credit("grow_in_worker", in: step)
+            let steps = run.growth.map { "\($0["label"] ?? "") \($0["bytes"] ?? "")" }
+            let mode = byPID ? "by pid" : "-- CMD"
+            #expect(kept > 16_000_000 && share >= 0.8 && credited >= kept / 2,
+                    "\(python) \(mode): kept \(kept), credited \(credited), share \(share); \(steps); \(run.notes)")
+            print("\(python) \(mode): grow_in_worker credited \(Int(credited)) (\(Int((share * 100).rounded()))%), kept \(Int(kept))")
+        }
+    }
+
     @Test func theSamplingPeriodIsValidatedAndTaught() throws {
         for bad in ["0.05ms", "200ms", "0", "fast"] {
             let result = try runCommand([TestPaths.memlens, "watch", "1", "-o", "x.html", "--interval", "100ms", "--attribute-every", bad])
