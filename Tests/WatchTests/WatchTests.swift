@@ -58,17 +58,21 @@ struct WatchTests {
         let parse = (run.truth["parse_after"] ?? 0) - (run.truth["parse_before"] ?? 0)
         #expect((run.truth["xml_bytes"] ?? 0) > 110_000 && parse > 1_000_000, "\(python): \(run.truth)")
         let growth = run.events.filter { $0["kind"] as? String == "growth" }
-        let parseStep = growth.first { event in
-            let stacks = event["stacks"] as? [[[String: Any]]] ?? []
-            return stacks.contains { $0.contains { $0["function"] as? String == "parse_registry" } }
+        // The parse's growth: the steps in a row whose stacks run parse_registry. A target the machine
+        // runs only now and then may pause long enough mid-parse for the watch to see two steps
+        // (CI, 3.10: +4.0 MiB, then +11.1 MiB).
+        let inParse = { (event: [String: Any]) in
+            (event["stacks"] as? [[[String: Any]]] ?? []).contains { $0.contains { $0["function"] as? String == "parse_registry" } }
         }
+        let parseSteps = Array(growth.drop { !inParse($0) }.prefix { inParse($0) })
         // The frame's line is the line being run (each version's line table read right).
         let fixtureLines = try String(contentsOfFile: Self.fixture, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         let parseLine = (fixtureLines.firstIndex { $0.contains("return xml.dom.minidom.parseString(text)") } ?? -1) + 1
-        let frames = (parseStep?["stacks"] as? [[[String: Any]]] ?? []).flatMap { $0 }.filter { $0["function"] as? String == "parse_registry" }
+        let frames = parseSteps.flatMap { $0["stacks"] as? [[[String: Any]]] ?? [] }.flatMap { $0 }
+            .filter { $0["function"] as? String == "parse_registry" }
         #expect(!frames.isEmpty && frames.allSatisfy { ($0["line"] as? Int) == parseLine }, "\(python): parse_registry frames \(frames), line \(parseLine)")
-        let bytes = (parseStep?["bytes"] as? Double) ?? 0
-        #expect(abs(bytes - parse) <= 0.1 * parse, "\(python): parse step \(bytes) vs the target's \(parse); steps: \(growth.map { $0["label"] ?? "" })")
+        let bytes = parseSteps.reduce(0) { $0 + (($1["bytes"] as? Double) ?? 0) }
+        #expect(abs(bytes - parse) <= 0.1 * parse, "\(python): parse steps \(bytes) vs the target's \(parse); steps: \(growth.map { $0["label"] ?? "" })")
         // (c) the 50 MiB module's step, labelled with its name. On a loaded machine the import
         // event has once come after the step was annotated (CI, 3.13, 1 of 12 runs): the step
         // must be there; its label naming the module is a known intermittent issue.
