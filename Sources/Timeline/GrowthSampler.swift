@@ -3,8 +3,8 @@ import ProcFS
 import ProcessModels
 import PythonProcess
 
-/// Reads the target's resident anonymous memory (``ResidentMeter``) and its
-/// main thread's Python stack (``StackSampler``) every `period` on a thread of
+/// Reads the target's resident anonymous memory (``ResidentMeter``) and the
+/// Python stack of its thread that holds the GIL (``StackSampler``) every `period` on a thread of
 /// its own, and credits each change of memory between two reads to the
 /// function that ran (``GrowthCredits/creditedFrame(_:)``), as Austin's memory
 /// mode does; when the stacks read at both ends of an interval differ, the

@@ -124,6 +124,36 @@ struct GrowthAttributionTests {
         }
     }
 
+    @Test(arguments: PythonInterpreter.withModern)
+    func aWorkerThreadsGrowthIsCreditedToTheWorker(_ python: PythonInterpreter) throws {
+        // GIVEN a worker thread that keeps 16 MiB in grow_in_worker (30 ms) while the main thread waits in join().
+        // THEN it is credited (the GIL's holder), not the main thread's wait.
+        try expectLargestStepCredited(to: "grow_in_worker", script: "worker.py", python)
+    }
+
+    @Test(arguments: PythonInterpreter.withModern)
+    func aHolderThatIsNoThreadStateGivesTheMainThread(_ python: PythonInterpreter) throws {
+        // GIVEN one thread that keeps 16 MiB in grow_in_main while it overwrites the GIL's last holder with an
+        // unmapped address and a zeroed buffer. THEN the main thread's stack is read: grow_in_main is credited.
+        try expectLargestStepCredited(to: "grow_in_main", script: "hostile_holder.py", python)
+    }
+
+    /// Watches `script` by pid and as `-- CMD`: the largest growth step must credit `function` with ≥ 80%
+    /// of its bytes, and at least half the bytes `function` kept (the target's truth under its name).
+    func expectLargestStepCredited(to function: String, script: String, _ python: PythonInterpreter) throws {
+        for byPID in [false, true] {
+            let run = try watch(script, python, byPID: byPID)
+            let kept = run.truth[function] ?? 0
+            let step = run.growth.max { ($0["bytes"] as? Double ?? 0) < ($1["bytes"] as? Double ?? 0) }
+            let (share, credited) = credit(function, in: step)
+            let steps = run.growth.map { "\($0["label"] ?? "") \($0["bytes"] ?? "")" }
+            let mode = byPID ? "by pid" : "-- CMD"
+            #expect(kept > 16_000_000 && share >= 0.8 && credited >= kept / 2,
+                    "\(python) \(mode): kept \(kept), credited \(credited), share \(share); \(steps); \(run.notes)")
+            print("\(python) \(mode): \(function) credited \(Int(credited)) (\(Int((share * 100).rounded()))%), kept \(Int(kept))")
+        }
+    }
+
     @Test func theSamplingPeriodIsValidatedAndTaught() throws {
         for bad in ["0.05ms", "200ms", "0", "fast"] {
             let result = try runCommand([TestPaths.memlens, "watch", "1", "-o", "x.html", "--interval", "100ms", "--attribute-every", bad])

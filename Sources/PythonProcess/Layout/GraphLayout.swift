@@ -25,6 +25,11 @@ struct GraphLayout: Sendable {
     var interpreterModules: UInt64
     var interpreterSysdict: UInt64
     var interpreterBuiltins: UInt64
+    /// Where the GIL's last holder (`_gil_runtime_state.last_holder`, a `PyThreadState *`) is: 3.8–3.11 in
+    /// `_PyRuntime` (`ceval.gil`), 3.12+ in the interpreter (`_gil`: the main interpreter has a GIL of its
+    /// own, which `interp->ceval.gil` points to; 3.13+ publish it as `gil_runtime_state_holder`).
+    var gilHolder: UInt64 = 0
+    var gilHolderInRuntime = false
     // PyThreadState
     var threadID: UInt64
     /// 3.8–3.10: `tstate->frame` (a `PyFrameObject`); 3.11–3.12: `tstate->cframe`; 3.13: `tstate->current_frame`.
@@ -110,9 +115,17 @@ struct GraphLayout: Sendable {
         layout.generators = GeneratorLayout(minor: version.minor)
         layout.asyncio = AsyncioLayout(minor: version.minor)
         if version.minor == 13 { layout.ctypesStgInfo = 928 }
+        layout.gilHolderInRuntime = version.minor <= 11
+        layout.gilHolder = gilHolders[version.minor] ?? 0
         if version.minor >= 14 { layout = layout.modern(minor: version.minor) }
         return offsets.map(layout.applying) ?? layout
     }
+
+    /// Offsets of the GIL's `last_holder` by minor version (``gilHolder``): `_gil_runtime_state` keeps it at 8
+    /// (after `interval`) in every version; where the state is, from `ptype/o` on the pyenv builds
+    /// (`_PyRuntime.ceval.gil` at 1152, 352, 352, 360; `PyInterpreterState._gil` at 1040 in 3.12) and from the
+    /// `_Py_DebugOffsets` of 3.13.0, Debian's 3.14.10 and 3.15.2 (which replace the 3.13+ rows).
+    private static let gilHolders: [Int: UInt64] = [8: 1160, 9: 360, 10: 360, 11: 368, 12: 1048, 13: 7760, 14: 7792, 15: 7744]
 
     /// 3.14 and 3.15 from 3.13's row: tagged stack references, a larger frame header,
     /// `co_code_adaptive` at 208, functions' `func_annotate`, ctypes' `StgInfo` after a larger heap type.
@@ -150,6 +163,7 @@ struct GraphLayout: Sendable {
         set(\.interpreterModules, "interpreter_state.imports_modules")
         set(\.interpreterSysdict, "interpreter_state.sysdict")
         set(\.interpreterBuiltins, "interpreter_state.builtins")
+        set(\.gilHolder, "interpreter_state.gil_runtime_state_holder")
         set(\.threadID, "thread_state.thread_id")
         set(\.threadFrame, "thread_state.current_frame")
         set(\.frameBack, "interpreter_frame.previous")

@@ -1,11 +1,18 @@
 public import ProcessModels
 
-/// Reads the main thread's Python stack of a live process a thousand times a
-/// second without stopping it, in a handful of `process_vm_readv` calls: the
+/// Reads the Python stack of the thread that holds the GIL (the one running
+/// Python, or the one that ran last while the GIL is released) of a live process
+/// a thousand times a second without stopping it, in a handful of
+/// `process_vm_readv` calls: the GIL's holder in the same read as the current
+/// frame of the thread read last (the one that holds it, most often), the
 /// frames that did not change since the last read (the callers of the code
 /// that runs) are checked in one vectored read instead of being walked again,
 /// every frame's code object in another, and a code object's names and line
-/// table are read once. What `watch`'s growth attribution samples.
+/// table are read once. What `watch`'s growth attribution samples. The holder
+/// is read from the target: it is taken only when it is one of the
+/// interpreter's thread states (the list is read again when a holder not seen
+/// before appears, and every 1,000 samples); otherwise, or when the holder
+/// cannot be read, the main thread's stack is read.
 ///
 /// The target runs while it is read, so a read can be torn (a frame returns,
 /// its memory is reused). A read is kept only if every frame's code is a
@@ -43,10 +50,15 @@ public final class StackSampler {
     let memory: ProcessMemory
     /// Bytes read from a frame and from a code object: enough for every field used.
     let frameBytes: Int, codeBytes: Int
+    /// The thread read last; the interpreter's thread states, and its main thread's, when the list was read.
     private var thread: UInt64 = 0
+    private var threads: Set<UInt64> = [], mainThread: UInt64 = 0
+    /// GIL holders that were none of the interpreter's thread states (forgotten when the list is read again).
+    private var strangers: Set<UInt64> = []
     private var samplesSinceThreadRead = 0
     private var codeType: UInt64?
-    private var chain: [Link] = []
+    /// Each thread's last frame chain.
+    private var chains: [UInt64: [Link]] = [:]
     private var codes: [UInt64: Code] = [:]
     /// Reads torn once (tried again) and twice (dropped).
     public private(set) var retried = 0, dropped = 0
@@ -61,17 +73,18 @@ public final class StackSampler {
         codeType = python.image.address(of: "PyCode_Type")
     }
 
-    /// The main thread's stack now, innermost frame first (at most
-    /// ``maxDepth``); empty when it runs no Python code; nil when the read was
-    /// torn twice.
+    /// The stack of the thread that holds the GIL now (or held it last),
+    /// innermost frame first (at most ``maxDepth``); empty when it runs no
+    /// Python code; nil when the read was torn twice.
     public func sample() -> [PythonFrame]? {
         for attempt in 0..<2 {
             do throws(ProcessAccessError) {
                 return try read()
             } catch {
-                // Start again from the thread state, without the last chain.
-                chain = []
+                // Start again from the thread list, without the thread's last chain.
+                chains[thread] = nil
                 thread = 0
+                threads = []
                 if attempt == 0 { retried += 1 }
             }
         }
@@ -80,28 +93,62 @@ public final class StackSampler {
     }
 
     private func read() throws(ProcessAccessError) -> [PythonFrame] {
-        if thread == 0 || samplesSinceThreadRead >= 1000 {
-            thread = try base.mainThread()
-            samplesSinceThreadRead = 0
-        }
+        if threads.isEmpty || samplesSinceThreadRead >= 1000 { try readThreads() }
         samplesSinceThreadRead += 1
-        guard thread != 0 else { return [] }
         let layout = base.layout
-        let top = try memory.pointer(at: thread &+ layout.threadFrame)
+        let last = thread
+        let (holder, lastFrame) = holderAndFrame(of: last)
+        thread = try runningThread(holder)
+        guard thread != 0 else { return [] }
+        let top: UInt64
+        if thread == last, let lastFrame { top = lastFrame } else { top = try memory.pointer(at: thread &+ layout.threadFrame) }
         var frame = top
         if let current = layout.cframeCurrentFrame, frame != 0 { frame = try memory.pointer(at: frame &+ current) }
-        let links = try walk(from: frame)
+        let chain = chains[thread] ?? []
+        let links = try walk(from: frame, after: chain)
         let stack = try describe(links, threadFrame: top)
         // No Python frame right after a read that had some: the thread was entering or leaving the
         // evaluation loop (3.11–3.12 publish a C frame before setting its current frame), read again.
         if stack.isEmpty, chain.contains(where: { $0.code != 0 }) { throw torn("no frame after a stack") }
-        chain = links
+        chains[thread] = links
         return stack
     }
 
+    /// The GIL's last holder and the current frame word of thread `last` (nil for none), in one vectored
+    /// read; holder 0 when they cannot be read (the main thread's stack is read then).
+    private func holderAndFrame(of last: UInt64) -> (holder: UInt64, frame: UInt64?) {
+        let spans = last == 0 ? [base.gilHolderAddress] : [base.gilHolderAddress, last &+ base.layout.threadFrame]
+        var bytes = [UInt8](repeating: 0, count: 8 * spans.count)
+        let read = bytes.withUnsafeMutableBytes { memory.readSpans(spans[...], count: 8, into: $0.baseAddress!) }
+        guard read else { return (0, nil) }
+        return (bytes.le(UInt64.self, 0), last == 0 ? nil : bytes.le(UInt64.self, 8))
+    }
+
+    /// `holder` when it is one of the interpreter's thread states (the list read again for one not seen
+    /// before: a thread started since), else the main thread.
+    private func runningThread(_ holder: UInt64) throws(ProcessAccessError) -> UInt64 {
+        guard holder != 0, !strangers.contains(holder) else { return mainThread }
+        if threads.contains(holder) { return holder }
+        try readThreads()
+        if threads.contains(holder) { return holder }
+        if strangers.count >= 64 { strangers = [] }
+        strangers.insert(holder)
+        return mainThread
+    }
+
+    /// Reads the interpreter's thread list; the chains of threads no longer in it are forgotten.
+    private func readThreads() throws(ProcessAccessError) {
+        let states = try base.threadStates()
+        threads = Set(states)
+        mainThread = states.last ?? 0
+        strangers = []
+        chains = chains.filter { threads.contains($0.key) }
+        samplesSinceThreadRead = 0
+    }
+
     /// The frame chain from `frame` outwards: read one frame at a time until
-    /// a frame of the last chain is met, whose callers are then checked in one read.
-    private func walk(from start: UInt64) throws(ProcessAccessError) -> [Link] {
+    /// a frame of the thread's last `chain` is met, whose callers are then checked in one read.
+    private func walk(from start: UInt64, after chain: [Link]) throws(ProcessAccessError) -> [Link] {
         var links: [Link] = []
         var frame = start
         var known: [UInt64: Int] = [:]

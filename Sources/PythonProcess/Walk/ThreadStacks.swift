@@ -42,15 +42,24 @@ public struct StackReader {
     /// The main thread's `PyThreadState` (0 when there is none yet).
     func mainThread() throws(ProcessAccessError) -> UInt64 {
         // Thread states are pushed at the head: the main thread's is the last.
+        try threadStates().last ?? 0
+    }
+
+    /// The interpreter's `PyThreadState`s, newest first, at most `limit` (a list read while it changes may
+    /// end early or loop: the bound ends it).
+    func threadStates(limit: Int = 10_000) throws(ProcessAccessError) -> [UInt64] {
+        var threads: [UInt64] = []
         var thread = try reader.word(state.interpreter &+ state.layout.interpreterThreadsHead)
-        var count = 0
-        while thread != 0, count < 10_000 {
-            let next = try reader.word(thread &+ state.layout.threadStateNext)
-            if next == 0 { break }
-            thread = next
-            count += 1
+        while thread != 0, threads.count < limit {
+            threads.append(thread)
+            thread = try reader.word(thread &+ state.layout.threadStateNext)
         }
-        return thread
+        return threads
+    }
+
+    /// Where the GIL's last holder (a `PyThreadState *`, the thread that runs or ran last) is in the target.
+    var gilHolderAddress: UInt64 {
+        (layout.gilHolderInRuntime ? state.runtime : state.interpreter) &+ layout.gilHolder
     }
 
     /// The function (3.11+: its qualified name), file and line of `code` at `position` (nil: its first line).

@@ -19,8 +19,8 @@ struct WatchCommand: ParsableCommand {
             with the stacks seen during the step) and snapshots. A growth step names
             the functions that grew it, with their share of its bytes: between the
             samples, a second thread reads the process's resident anonymous memory
-            and its main thread's Python stack every --attribute-every (1 kHz), and
-            credits each change to the function that ran. Under -- CMD the
+            and the Python stack of the thread that holds the GIL every
+            --attribute-every (1 kHz), and credits each change to the function that ran. Under -- CMD the
             agent in the target times each import and each collection's pause
             exactly. Stops at --duration, Ctrl-C, or when the process exits; prints
             a summary on stderr (with --json, one JSON document on stdout).
@@ -42,7 +42,8 @@ struct WatchCommand: ParsableCommand {
         "How often growth is attributed (1 kHz by default, whatever --interval is).",
         discussion: """
             Every period, memlens reads the process's resident anonymous memory \
-            (/proc/PID/statm) and its main thread's Python stack, without stopping it, \
+            (/proc/PID/statm) and the Python stack of the thread that holds the GIL \
+            (the one running Python), without stopping it, \
             and credits the change since the last read to the innermost function of \
             the program's own code that ran (outside the standard library and \
             site-packages). A step of 10 ms is named even under --interval 1s. \
