@@ -12,6 +12,9 @@ census every 5 s, growth attribution every 1 ms). Two figures:
    /proc/PID/stat (read every 0.2 s until it exits) over its wall time.
 
     swift build -c release --product memlens && python3 bench/watch/cost.py [.build/release/memlens] [--python python3.11]
+
+Separate processes of one loop differ by several % (where the kernel put them):
+--one-process measures one target instead, watched in every other window.
 """
 
 import argparse
@@ -22,11 +25,8 @@ import sys
 import tempfile
 import time
 
-LOOP = """
+WORK = """
 import os, sys, time
-go, rounds = sys.argv[1], int(sys.argv[2])
-while not os.path.exists(go):
-    time.sleep(0.005)
 
 def advance(bodies, dt):
     for i, (xi, yi, zi, vi) in enumerate(bodies):
@@ -51,13 +51,33 @@ def step(bodies):
     return bodies
 
 bodies = [(float(i), float(i * 2 % 7), float(i * 3 % 5), [0.0, 0.0, 0.0]) for i in range(5)]
+"""
+
+# A fixed amount of work once GO exists: its wall and CPU seconds.
+LOOP = WORK + """
+go, rounds = sys.argv[1], int(sys.argv[2])
+while not os.path.exists(go):
+    time.sleep(0.005)
 start, cpu = time.perf_counter(), time.process_time()
 for _ in range(rounds):
     bodies = step(bodies)
 print(time.perf_counter() - start, time.process_time() - cpu, flush=True)
 """
 
+# Chunks of fixed work without end, each printed as its monotonic start and end and its CPU seconds.
+CHUNKS = WORK + """
+rounds = int(sys.argv[1])
+print("ready", flush=True)
+while True:
+    start, cpu = time.monotonic(), time.process_time()
+    for _ in range(rounds):
+        bodies = step(bodies)
+    print(start, time.monotonic(), time.process_time() - cpu, flush=True)
+"""
+
 TICKS = os.sysconf("SC_CLK_TCK")
+# More options for `watch` (--watch-arg, repeated): to see what each part costs, e.g. --census-every 1h.
+WATCH_ARGS = []
 
 
 def cpu_seconds(pid):
@@ -76,9 +96,9 @@ def timed_loop(python, rounds, memlens, folder):
     if os.path.exists(go):
         os.remove(go)
     target = subprocess.Popen([python, "-c", LOOP, go, str(rounds)], stdout=subprocess.PIPE, text=True)
-    watcher, cpu, began = None, 0.0, time.monotonic()
+    watcher, cpu, wall, began = None, 0.0, 1e-9, time.monotonic()
     if memlens:
-        watcher = subprocess.Popen([memlens, "watch", str(target.pid), "-o", os.path.join(folder, "t%d.html" % target.pid)],
+        watcher = subprocess.Popen([memlens, "watch", str(target.pid), "-o", os.path.join(folder, "t%d.html" % target.pid)] + WATCH_ARGS,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(1.0)  # the watch finds the interpreter and starts its sampler
     open(go, "w").close()
@@ -93,13 +113,61 @@ def timed_loop(python, rounds, memlens, folder):
     return seconds, None
 
 
+def one_process(args):
+    """--one-process: one target runs chunks of fixed work throughout; `watch PID --duration` runs during every
+    other window of --window seconds. The chunks wholly inside a watch (after its first 0.5 s, once its sampler
+    runs) against those wholly outside any: one process, so no difference of layout or hash seed between the two."""
+    target = subprocess.Popen([args.python, "-c", CHUNKS, str(args.work // 30)], stdout=subprocess.PIPE, text=True)
+    target.stdout.readline()
+    windows, shares = [], []
+    with tempfile.TemporaryDirectory() as folder:
+        for r in range(args.rounds):
+            time.sleep(args.window)  # alone
+            began = time.monotonic()
+            watcher = subprocess.Popen([args.memlens, "watch", str(target.pid), "-o", os.path.join(folder, "t%d.html" % r),
+                                        "--duration", "%gs" % args.window] + WATCH_ARGS,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            cpu = 0.0
+            while watcher.poll() is None:
+                cpu = cpu_seconds(watcher.pid) or cpu
+                time.sleep(0.2)
+            ended = time.monotonic()
+            windows.append((began + 0.5, ended))
+            shares.append(cpu / (ended - began))
+        time.sleep(args.window)
+    target.kill()
+    chunks = [tuple(float(x) for x in line.split()) for line in target.stdout.read().splitlines() if line.count(" ") == 2]
+    watched = [c for s, e, c in chunks if any(a <= s and e <= b for a, b in windows)]
+    alone = [c for s, e, c in chunks if not any(s < b + 0.2 and a - 0.7 < e for a, b in windows)]
+    ratio = statistics.median(watched) / statistics.median(alone)
+    print("chunks: %d watched (median %.4f s CPU), %d alone (median %.4f s); slowdown %.1f%%" % (
+        len(watched), statistics.median(watched), len(alone), statistics.median(alone), 100 * (ratio - 1)))
+    # Each watched window against the alone window just before it: the machine's own drift mostly cancels.
+    pairs = []
+    for a, b in windows:
+        inside = [c for s, e, c in chunks if a <= s and e <= b]
+        before = [c for s, e, c in chunks if a - 0.5 - args.window + 0.2 <= s and e <= a - 0.7]
+        if inside and before:
+            pairs.append(statistics.median(inside) / statistics.median(before))
+    print("each watch against the window before it: median %.1f%% (%s)" % (
+        100 * (statistics.median(pairs) - 1), ", ".join("%+.1f" % (100 * (p - 1)) for p in pairs)))
+    print("memlens CPU while watching: median %.1f%% of a core" % (100 * statistics.median(shares)))
+    print("load average at the end: %s" % " ".join(open("/proc/loadavg").read().split()[:3]))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("memlens", nargs="?", default=".build/release/memlens")
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--rounds", type=int, default=6, help="alternating pairs")
     parser.add_argument("--work", type=int, default=60000, help="loop steps (about 5 s on an idle core)")
+    parser.add_argument("--watch-arg", action="append", default=[], help="one more argument for watch (repeat it)")
+    parser.add_argument("--one-process", action="store_true", help="one target, watched in every other window")
+    parser.add_argument("--window", type=float, default=5.0, help="seconds a window lasts (--one-process)")
     args = parser.parse_args()
+    WATCH_ARGS.extend(args.watch_arg)
+    if args.one_process:
+        return one_process(args)
     ratios, shares = {"cpu": [], "wall": []}, []
     with tempfile.TemporaryDirectory() as folder:
         for r in range(args.rounds):
