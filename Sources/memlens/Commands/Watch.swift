@@ -47,7 +47,7 @@ struct WatchCommand: ParsableCommand {
             and credits the change since the last read to the innermost function of \
             the program's own code that ran (outside the standard library and \
             site-packages). A step of 10 ms is named even under --interval 1s. \
-            Costs memlens about 7% of one core at 1ms (the target is not stopped for it); a longer \
+            Costs memlens 8–9% of one core at 1ms (the target is not stopped for it); a longer \
             period costs less and misses shorter bursts. Between 0.1ms and --interval.
             """))
     var attributeEvery = TimeSpan(seconds: 0.001)
